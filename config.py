@@ -1,0 +1,153 @@
+"""Configuration, read from the environment.
+
+With nothing set, the portal runs on an embedded SQLite file under
+``instance/`` and writes mails as .eml files to ``instance/mail/``.
+``IMPACTNET_ENV=production`` switches to :class:`ProductionConfig`, which
+refuses to start without the settings a public deployment needs.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def database_url(raw: str | None, instance_path: Path) -> str:
+    """The SQLAlchemy URL: DATABASE_URL, or the embedded SQLite default.
+
+    ``postgres://`` and ``postgresql://`` (as hosting platforms write them)
+    are mapped to the psycopg 3 driver that impactnet ships with.
+    """
+    if not raw:
+        return f"sqlite:///{instance_path / 'impactnet.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+class Config:
+    ENV_NAME = "development"
+    INSTANCE_PATH = Path(os.environ.get("IMPACTNET_INSTANCE_PATH", PROJECT_ROOT / "instance"))
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"), INSTANCE_PATH)
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+
+    # Public base URL for links in mails (verify, reset, invitations). Links
+    # never come from the request's Host header, which a client controls.
+    PUBLIC_URL = (os.environ.get("PUBLIC_URL") or "http://localhost:5000").rstrip("/")
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+
+    # Cookies: HttpOnly and SameSite=Lax always; Secure in production.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * _env_int("REMEMBER_DAYS", 30)
+    FORCE_HTTPS = _env_bool("FORCE_HTTPS", False)
+    # Number of reverse proxies in front (their X-Forwarded-* headers are trusted).
+    PROXY_FIX = _env_int("PROXY_FIX", 0)
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
+
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    LANGUAGES = ("nl", "en")
+
+    # Mail: "file" writes .eml files to instance/mail; "smtp" sends.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or ("smtp" if os.environ.get("MAIL_SERVER") else "file")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "impactnet <noreply@impactnet.localhost>")
+    MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR") or None  # default: <instance>/mail
+
+    # Token lifetimes (seconds).
+    EMAIL_VERIFY_MAX_AGE = _env_int("EMAIL_VERIFY_MAX_AGE", 60 * 60 * 24 * 7)
+    PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 60 * 60)
+    INVITATION_MAX_AGE = _env_int("INVITATION_MAX_AGE", 60 * 60 * 24 * 7)
+
+    # Throttling of failed logins (Flask-Limiter syntax).
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "30 per 15 minutes")
+
+    @classmethod
+    def problems(cls) -> list[str]:
+        """Settings missing for this environment; empty when it may start."""
+        return []
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    MAIL_BACKEND = "file"
+    RATELIMIT_ENABLED = False
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    FORCE_HTTPS = _env_bool("FORCE_HTTPS", True)
+    PREFERRED_URL_SCHEME = "https"
+    MAIL_BACKEND = "smtp"
+
+    @classmethod
+    def problems(cls) -> list[str]:
+        missing = []
+        if not cls.SECRET_KEY or len(cls.SECRET_KEY) < 32:
+            missing.append("SECRET_KEY (at least 32 random characters, e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)")
+        if not os.environ.get("DATABASE_URL"):
+            missing.append("DATABASE_URL (postgresql://user:password@host:5432/impactnet)")
+        if not cls.REDIS_URL:
+            missing.append("REDIS_URL (redis://host:6379/0), for login throttling and the Celery broker")
+        if not os.environ.get("MAIL_SERVER"):
+            missing.append("MAIL_SERVER (SMTP host for outgoing mail)")
+        if not os.environ.get("PUBLIC_URL", "").startswith("https://"):
+            missing.append("PUBLIC_URL (https://… address of the portal, used in links in mails)")
+        return missing
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    name = os.environ.get("IMPACTNET_ENV", "development").strip().lower()
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(
+            f"IMPACTNET_ENV={name!r} is unknown; use one of: {', '.join(CONFIGS)}"
+        ) from None

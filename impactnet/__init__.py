@@ -1,0 +1,107 @@
+"""impactnet: partner network and label tracking for Ondernemen met impact."""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+import config as config_module
+from impactnet.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "img-src": "'self' data:",
+    "style-src": "'self'",
+    "script-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def create_app(config: dict | type | None = None) -> Flask:
+    """Build the app. ``config`` is a config class, or a dict of overrides on
+    top of the class that ``IMPACTNET_ENV`` names."""
+    config_class = config if isinstance(config, type) else config_module.config_from_env()
+    app = Flask(
+        __name__,
+        instance_path=str((config or {}).get("INSTANCE_PATH", config_class.INSTANCE_PATH)
+                          if isinstance(config, dict) else config_class.INSTANCE_PATH),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.from_object(config_class)
+    if isinstance(config, dict):
+        app.config.update(config)
+    _check_config(app, config_class)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    from impactnet.core.errors import register_error_handlers
+
+    register_error_handlers(app)
+    from impactnet.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _check_config(app: Flask, config_class) -> None:
+    problems = config_class.problems()
+    if problems:
+        raise RuntimeError(
+            "impactnet will not start in production with missing or unsafe settings:\n  - "
+            + "\n  - ".join(problems)
+        )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        # Development only (production refused above): a key kept in the
+        # instance folder, so sessions survive a restart.
+        key_file = Path(app.instance_path) / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _init_extensions(app: Flask) -> None:
+    from impactnet.accounts.services import load_user_by_auth_token
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    # Dutch only for now; the English catalogue and a language choice follow.
+    babel.init_app(app, default_locale="nl", locale_selector=lambda: "nl")
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user_by_auth_token)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        strict_transport_security=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        referrer_policy="strict-origin-when-cross-origin",
+        frame_options="DENY",
+    )
+
+    # Import every model so that Alembic and relationships see them all.
+    from impactnet import models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from impactnet.accounts.admin_views import bp as admin_bp
+    from impactnet.accounts.views import bp as accounts_bp
+    from impactnet.core.views import bp as core_bp
+    from impactnet.organisations.views import bp as organisations_bp
+    from impactnet.regions.views import bp as regions_bp
+
+    for blueprint in (core_bp, accounts_bp, admin_bp, organisations_bp, regions_bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from impactnet.accounts import passwords
+from impactnet.accounts.models import Role
+from impactnet.organisations.forms import OrganisationForm, strip
+
+_EMAIL_VALIDATORS = [
+    DataRequired(_l("Vul uw e-mailadres in.")),
+    Length(max=254, message=_l("Dit e-mailadres is te lang.")),
+    Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@bedrijf.nl.")),
+]
+
+
+def _new_password_field(label):
+    return PasswordField(label, validators=[
+        DataRequired(_l("Kies een wachtwoord.")),
+        Length(min=passwords.MIN_LENGTH, max=passwords.MAX_LENGTH,
+               message=_l("Een wachtwoord heeft %(min)d tot %(max)d tekens.",
+                          min=passwords.MIN_LENGTH, max=passwords.MAX_LENGTH)),
+    ])
+
+
+def _repeat_field():
+    return PasswordField(_l("Herhaal het wachtwoord"), validators=[
+        DataRequired(_l("Herhaal het wachtwoord.")),
+        EqualTo("password", message=_l("De wachtwoorden zijn niet gelijk.")),
+    ])
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mailadres"), filters=[strip], validators=_EMAIL_VALIDATORS)
+    password = PasswordField(_l("Wachtwoord"), validators=[
+        DataRequired(_l("Vul uw wachtwoord in.")), Length(max=passwords.MAX_LENGTH)])
+    remember = BooleanField(_l("Ingelogd blijven op dit apparaat"))
+    submit = SubmitField(_l("Inloggen"))
+
+
+class RegistrationForm(OrganisationForm):
+    contact_name = StringField(_l("Uw naam"), filters=[strip],
+                               validators=[DataRequired(_l("Vul uw naam in.")), Length(max=120)])
+    email = EmailField(_l("Uw e-mailadres"), filters=[strip], validators=_EMAIL_VALIDATORS)
+    password = _new_password_field(_l("Kies een wachtwoord"))
+    password_repeat = _repeat_field()
+    accept_terms = BooleanField(
+        _l("Ik meld mijn organisatie aan als partner van Ondernemen met impact en ga akkoord met de verwerking van deze gegevens door St MBO."),
+        validators=[DataRequired(_l("Geef akkoord om u aan te melden."))])
+    submit = SubmitField(_l("Organisatie aanmelden"))
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(_l("E-mailadres"), filters=[strip], validators=_EMAIL_VALIDATORS)
+    submit = SubmitField(_l("Stuur mij een link"))
+
+
+class NewPasswordForm(FlaskForm):
+    password = _new_password_field(_l("Nieuw wachtwoord"))
+    password_repeat = _repeat_field()
+    submit = SubmitField(_l("Wachtwoord opslaan"))
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField(_l("Huidig wachtwoord"), validators=[
+        DataRequired(_l("Vul uw huidige wachtwoord in.")), Length(max=passwords.MAX_LENGTH)])
+
+
+class ResendVerificationForm(FlaskForm):
+    submit = SubmitField(_l("Stuur de bevestigingsmail opnieuw"))
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField(_l("Uitloggen"))
+
+
+STAFF_CREATED_ROLES = [
+    (Role.STAFF.value, _l("Medewerker St MBO")),
+    (Role.MUNICIPALITY.value, _l("Gemeente (alleen inzien)")),
+    (Role.ADMIN.value, _l("Beheerder")),
+]
+
+
+class InviteForm(FlaskForm):
+    name = StringField(_l("Naam"), filters=[strip], validators=[DataRequired(_l("Vul een naam in.")), Length(max=120)])
+    email = EmailField(_l("E-mailadres"), filters=[strip], validators=_EMAIL_VALIDATORS)
+    role = SelectField(_l("Rol"), choices=STAFF_CREATED_ROLES, validators=[DataRequired(_l("Kies een rol."))])
+    municipality = SelectField(_l("Gemeente (alleen voor gemeenteaccounts)"), choices=[])
+    submit = SubmitField(_l("Uitnodiging versturen"))
+
+    def validate_municipality(self, field):
+        if self.role.data == Role.MUNICIPALITY.value and not field.data:
+            raise ValidationError(_l("Kies de gemeente van dit gemeenteaccount."))
+        if self.role.data != Role.MUNICIPALITY.value and field.data:
+            raise ValidationError(_l("Alleen gemeenteaccounts horen bij een gemeente."))
+
+
+class ToggleActiveForm(FlaskForm):
+    submit = SubmitField(_l("Wijzigen"))

@@ -1,0 +1,165 @@
+"""Registration, sign-in and the links that arrive by mail."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_user, logout_user
+
+from impactnet.accounts import services
+from impactnet.accounts.forms import (
+    ChangePasswordForm,
+    EmailForm,
+    LoginForm,
+    LogoutForm,
+    NewPasswordForm,
+    RegistrationForm,
+    ResendVerificationForm,
+)
+from impactnet.accounts.mails import send_or_warn, send_password_reset_mail, send_verification_mail
+from impactnet.accounts.tokens import TokenError, TokenPurpose
+from impactnet.core.rendering import render_form, safe_next
+from impactnet.extensions import db, limiter
+from impactnet.organisations.services import Contact, RegistrationError, register_organisation
+from impactnet.regions.services import list_municipalities
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_failed(response) -> bool:
+    return response.status_code == 401
+
+
+def _login_email() -> str:
+    return "login:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.dashboard"))
+    form = RegistrationForm()
+    form.municipality_id.choices = [(m.id, m.name) for m in list_municipalities(active_only=True)]
+    if form.validate_on_submit():
+        contact = Contact(name=form.contact_name.data, email=form.email.data, password=form.password.data)
+        try:
+            user = register_organisation(form.details(), contact)
+        except RegistrationError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            db.session.commit()
+            login_user(user)
+            send_or_warn(send_verification_mail, user)
+            flash(_("Welkom! Uw organisatie is aangemeld. We hebben u een e-mail gestuurd om uw e-mailadres te bevestigen."), "success")
+            return redirect(url_for("core.dashboard"))
+    return render_form("accounts/register.html", form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], key_func=get_remote_address,
+               methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_email,
+               methods=["POST"], deduct_when=_login_failed)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")) or url_for("core.dashboard"))
+        flash(_("Deze combinatie van e-mailadres en wachtwoord is onbekend."), "error")
+        return render_template("accounts/login.html", form=form), 401
+    return render_form("accounts/login.html", form)
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    form = LogoutForm()
+    if request.method == "POST" and form.validate_on_submit():
+        logout_user()
+        flash(_("U bent uitgelogd."), "success")
+        return redirect(url_for("core.home"))
+    return render_form("accounts/logout.html", form)
+
+
+@bp.route("/verify-email/<token>")
+def verify_email(token: str):
+    try:
+        services.verify_email(token)
+    except TokenError as error:
+        message = _("Deze bevestigingslink is verlopen.") if error.expired else _("Deze bevestigingslink is ongeldig.")
+        return render_template("accounts/link_invalid.html", message=message), 400
+    db.session.commit()
+    flash(_("Uw e-mailadres is bevestigd."), "success")
+    return redirect(url_for("core.dashboard") if current_user.is_authenticated else url_for("accounts.login"))
+
+
+@bp.route("/verify-email/resend", methods=["POST"])
+@login_required
+def resend_verification():
+    if ResendVerificationForm().validate_on_submit() and not current_user.email_verified:
+        send_or_warn(send_verification_mail, current_user)
+        flash(_("We hebben de bevestigingsmail opnieuw verstuurd naar %(email)s.", email=current_user.email), "success")
+    return redirect(url_for("core.dashboard"))
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+def request_password_reset():
+    form = EmailForm()
+    if form.validate_on_submit():
+        user = services.find_user_by_email(form.email.data)
+        if user is not None and user.active:
+            send_or_warn(send_password_reset_mail, user)
+        # The same answer whether or not the address has an account.
+        flash(_("Als er een account bij dit e-mailadres hoort, ontvangt u binnen enkele minuten een link om een nieuw wachtwoord in te stellen."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_form("accounts/reset_request.html", form)
+
+
+def _password_link_page(purpose: TokenPurpose, token: str, template: str, done_message: str):
+    try:
+        services.user_for_password_token(purpose, token)
+    except TokenError as error:
+        message = _("Deze link is verlopen. Vraag een nieuwe aan.") if error.expired else _("Deze link is ongeldig of al gebruikt.")
+        return render_template("accounts/link_invalid.html", message=message), 400
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        user = services.reset_password(purpose, token, form.password.data)
+        db.session.commit()
+        login_user(user)
+        flash(done_message, "success")
+        return redirect(url_for("core.dashboard"))
+    return render_form(template, form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    return _password_link_page(TokenPurpose.RESET_PASSWORD, token, "accounts/reset_password.html",
+                               _("Uw nieuwe wachtwoord is opgeslagen."))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    return _password_link_page(TokenPurpose.INVITATION, token, "accounts/accept_invitation.html",
+                               _("Welkom bij impactnet. Uw wachtwoord is ingesteld."))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except services.AccountError as error:
+            form.current_password.errors.append(error.args[0])
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # the login token rotated; keep this session
+            flash(_("Uw wachtwoord is gewijzigd. Andere apparaten zijn uitgelogd."), "success")
+            return redirect(url_for("core.dashboard"))
+    return render_form("accounts/change_password.html", form)

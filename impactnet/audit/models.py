@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from impactnet.accounts.models import User
+from impactnet.database import UTCDateTime, utcnow
+from impactnet.extensions import db
+
+
+class AuditAction(enum.StrEnum):
+    ORGANISATION_REGISTERED = "organisation.registered"
+    ORGANISATION_UPDATED = "organisation.updated"
+    ORGANISATION_STATUS_CHANGED = "organisation.status_changed"
+    USER_CREATED = "user.created"
+    USER_INVITED = "user.invited"
+    USER_EMAIL_VERIFIED = "user.email_verified"
+    USER_PASSWORD_CHANGED = "user.password_changed"
+    USER_PASSWORD_RESET = "user.password_reset"
+    USER_DEACTIVATED = "user.deactivated"
+    USER_REACTIVATED = "user.reactivated"
+    MUNICIPALITY_CREATED = "municipality.created"
+    MUNICIPALITY_UPDATED = "municipality.updated"
+    TARGET_CREATED = "target.created"
+    TARGET_UPDATED = "target.updated"
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+    __table_args__ = (sa.Index("ix_audit_events_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    action: Mapped[AuditAction] = mapped_column(
+        sa.Enum(AuditAction, native_enum=False, length=60, values_callable=lambda e: [m.value for m in e]),
+        index=True,
+    )
+    object_type: Mapped[str] = mapped_column(sa.String(40))
+    object_id: Mapped[int]
+    # The organisation the change concerns, so its timeline is one indexed query.
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+
+    actor: Mapped[User | None] = relationship()

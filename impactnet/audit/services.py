@@ -1,0 +1,55 @@
+"""Writing audit events. Every service that changes state calls :func:`record`."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from impactnet.audit.models import AuditAction, AuditEvent
+from impactnet.extensions import db
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The named attributes of ``obj`` as a JSON-ready dict (for before/after)."""
+    return {name: _jsonable(getattr(obj, name)) for name in fields}
+
+
+def record(
+    actor,
+    action: AuditAction,
+    obj: Any,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    organisation_id: int | None = None,
+    note: str | None = None,
+    occurred_at: datetime | None = None,
+) -> AuditEvent:
+    """Record that ``actor`` (a User, or None for the system) did ``action`` to ``obj``.
+
+    ``obj`` must have been flushed so that it has an id.
+    """
+    if obj.id is None:
+        db.session.flush()
+    event = AuditEvent(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        object_type=obj.__tablename__,
+        object_id=obj.id,
+        organisation_id=organisation_id,
+        before=before,
+        after=after,
+        note=note,
+    )
+    if occurred_at is not None:
+        event.occurred_at = occurred_at
+    db.session.add(event)
+    return event

@@ -1,0 +1,59 @@
+"""``flask --app wsgi …`` commands."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from impactnet.accounts.models import Role
+from impactnet.extensions import db
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice([Role.STAFF, Role.MUNICIPALITY, Role.ADMIN]), required=True)
+@click.option("--municipality", "municipality_slug", help="Slug of the municipality (municipality viewers).")
+@click.option("--name", default="", help="Display name.")
+@click.option("--password", help="Set this password; without it an invitation mail is sent.")
+@click.option("--prompt-password/--invite", default=True,
+              help="Without --password: ask for one (default) or send an invitation mail.")
+def create_user_command(email, role, municipality_slug, name, password, prompt_password):
+    """Create a staff, municipality or admin account."""
+    from impactnet.accounts import passwords, services
+    from impactnet.accounts.mails import send_invitation_mail
+
+    if password is None and prompt_password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if password is not None and not passwords.MIN_LENGTH <= len(password) <= passwords.MAX_LENGTH:
+        raise click.BadParameter(
+            f"use {passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters", param_hint="--password")
+    account = services.NewAccount(email=email, role=Role(role), name=name,
+                                  municipality_slug=municipality_slug, password=password)
+    try:
+        user = services.create_account(None, account)
+    except services.AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.args[0])) from None
+    db.session.commit()
+    if password is None:
+        with current_app.test_request_context():
+            send_invitation_mail(user)
+        click.echo(f"Invited {user.email} ({user.role}); the invitation mail has been sent.")
+    else:
+        click.echo(f"Created {user.email} ({user.role}).")
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Load the demo network (idempotent) and print the demo logins."""
+    from impactnet.demo.seed import DEMO_PASSWORD, seed_demo
+
+    accounts = seed_demo()
+    db.session.commit()
+    click.echo("Demo data loaded. Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    for role, email in accounts:
+        click.echo(f"  {role:<14} {email}")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,22 @@
+"""Small helpers the views share."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import render_template, request
+
+
+def render_form(template: str, form, **context):
+    """Render a form page: 422 when a submitted form has errors, else 200."""
+    status = 422 if request.method == "POST" and form.errors else 200
+    return render_template(template, form=form, **context), status
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` when it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

@@ -1,0 +1,1 @@
+"""Partner organisations (companies and public bodies)."""

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from impactnet.organisations.choices import SECTORS, SIZE_CLASSES
+from impactnet.organisations.identifiers import normalise_kvk, normalise_postcode
+from impactnet.organisations.services import OrganisationDetails
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _validate_kvk(form, field):
+    normalised = normalise_kvk(field.data or "")
+    if normalised is None:
+        raise ValidationError(_l("Een KvK-nummer bestaat uit precies 8 cijfers."))
+    field.data = normalised
+
+
+def _validate_postcode(form, field):
+    normalised = normalise_postcode(field.data or "")
+    if normalised is None:
+        raise ValidationError(_l("Vul een Nederlandse postcode in, bijvoorbeeld 3311 AB."))
+    field.data = normalised
+
+
+def _validate_website(form, field):
+    # Only http(s): a "javascript:" address would run in every visitor's browser.
+    try:
+        parts = urlsplit(field.data or "")
+        host = parts.hostname or ""
+    except ValueError:
+        parts, host = None, ""
+    if parts is None or parts.scheme not in ("http", "https") or "." not in host:
+        raise ValidationError(_l("Vul een volledig webadres in, beginnend met https://."))
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Naam van de organisatie"), filters=[strip],
+                       validators=[DataRequired(_l("Vul de naam van de organisatie in.")), Length(max=200)])
+    kvk_number = StringField(_l("KvK-nummer"), filters=[strip],
+                             description=_l("8 cijfers, te vinden op uw uittreksel van de Kamer van Koophandel."),
+                             validators=[DataRequired(_l("Vul het KvK-nummer in.")), Length(max=20), _validate_kvk])
+    municipality_id = SelectField(_l("Gemeente van vestiging"), coerce=int,
+                                  validators=[DataRequired(_l("Kies een gemeente."))])
+    sector = SelectField(_l("Sector"), choices=SECTORS, validators=[DataRequired(_l("Kies een sector."))])
+    size_class = SelectField(_l("Aantal medewerkers"), choices=SIZE_CLASSES,
+                             validators=[DataRequired(_l("Kies het aantal medewerkers."))])
+    street_address = StringField(_l("Straat en huisnummer"), filters=[strip],
+                                 validators=[DataRequired(_l("Vul straat en huisnummer in.")), Length(max=200)])
+    postcode = StringField(_l("Postcode"), filters=[strip],
+                           validators=[DataRequired(_l("Vul de postcode in.")), Length(max=10), _validate_postcode])
+    city = StringField(_l("Plaats"), filters=[strip],
+                       validators=[DataRequired(_l("Vul de plaats in.")), Length(max=100)])
+    website = StringField(_l("Website (niet verplicht)"), filters=[strip],
+                          validators=[Optional(), Length(max=300), _validate_website])
+    public_listing = BooleanField(_l("Toon onze organisatie in de openbare partnerlijst"))
+    submit = SubmitField(_l("Opslaan"))
+
+    def details(self) -> OrganisationDetails:
+        return OrganisationDetails(
+            name=self.name.data,
+            kvk_number=self.kvk_number.data,
+            municipality_id=self.municipality_id.data,
+            sector=self.sector.data,
+            size_class=self.size_class.data,
+            street_address=self.street_address.data,
+            postcode=self.postcode.data,
+            city=self.city.data,
+            website=self.website.data or None,
+            public_listing=bool(self.public_listing.data),
+        )

@@ -1,0 +1,30 @@
+"""Normalising and checking the identifiers people type in."""
+from __future__ import annotations
+
+import re
+
+from stdnum.exceptions import ValidationError
+from stdnum.nl import postcode as nl_postcode
+
+_KVK_SEPARATORS = re.compile(r"[\s.\-]")
+
+
+def normalise_kvk(raw: str) -> str | None:
+    """The 8-digit KvK number in ``raw``, or None when it is not one.
+
+    People type spaces, dots or dashes ("1234 5678"); those are dropped.
+    KvK numbers issued since 2016 have no check digit, so only the form is
+    checked.
+    """
+    value = _KVK_SEPARATORS.sub("", raw or "")
+    if len(value) == 8 and value.isascii() and value.isdigit():
+        return value
+    return None
+
+
+def normalise_postcode(raw: str) -> str | None:
+    """A Dutch postcode as "1234 AB", or None when it is not valid."""
+    try:
+        return nl_postcode.validate(raw or "")
+    except ValidationError:
+        return None

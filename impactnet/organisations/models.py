@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from impactnet.database import TimestampMixin
+from impactnet.extensions import db
+from impactnet.regions.models import Municipality
+
+if TYPE_CHECKING:
+    from impactnet.accounts.models import User
+
+
+class OrganisationStatus(enum.StrEnum):
+    """Where an organisation stands on its way to the label.
+
+    The transitions between these live in the journey's state machine; this
+    enum only names the states.
+    """
+
+    APPLICANT = "applicant"
+    PARTNER = "partner"
+    WORKING_TOWARD_LABEL = "working_toward_label"
+    LABELLED = "labelled"
+    LABEL_EXPIRED = "label_expired"
+    LABEL_REVOKED = "label_revoked"
+    WITHDRAWN = "withdrawn"
+
+
+def _enum_values(enum_cls):
+    return [member.value for member in enum_cls]
+
+
+class Organisation(TimestampMixin, db.Model):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kvk_number: Mapped[str] = mapped_column(sa.String(8), unique=True)
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipalities.id"), index=True)
+    sector: Mapped[str] = mapped_column(sa.String(40))
+    size_class: Mapped[str] = mapped_column(sa.String(10))
+    street_address: Mapped[str] = mapped_column(sa.String(200))
+    postcode: Mapped[str] = mapped_column(sa.String(7))
+    city: Mapped[str] = mapped_column(sa.String(100))
+    website: Mapped[str | None] = mapped_column(sa.String(300))
+    public_listing: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[OrganisationStatus] = mapped_column(
+        sa.Enum(OrganisationStatus, native_enum=False, length=32, values_callable=_enum_values),
+        default=OrganisationStatus.APPLICANT,
+        index=True,
+    )
+
+    municipality: Mapped[Municipality] = relationship()
+    users: Mapped[list[User]] = relationship(back_populates="organisation", order_by="User.id")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.kvk_number} {self.name!r}>"

@@ -1,0 +1,78 @@
+"""An organisation's own page (partners) and the organisation list (staff)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from impactnet.accounts.access import staff_required
+from impactnet.accounts.forms import ResendVerificationForm
+from impactnet.core.rendering import render_form
+from impactnet.extensions import db
+from impactnet.organisations import services
+from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS, label_for
+from impactnet.organisations.forms import OrganisationForm
+from impactnet.organisations.models import OrganisationStatus
+from impactnet.regions.services import list_municipalities, municipality_by_slug
+
+bp = Blueprint("organisations", __name__, url_prefix="/organisations")
+
+
+@bp.app_template_filter("status_label")
+def status_label(status) -> str:
+    return str(STATUS_LABELS.get(str(status), status))
+
+
+@bp.app_template_filter("sector_label")
+def sector_label(key: str) -> str:
+    return label_for(SECTORS, key)
+
+
+@bp.app_template_filter("size_label")
+def size_label(key: str) -> str:
+    return label_for(SIZE_CLASSES, key)
+
+
+def _visible_or_404(organisation_id: int):
+    return services.visible_organisation(current_user, organisation_id) or abort(404)
+
+
+@bp.route("/<int:organisation_id>")
+@login_required
+def show(organisation_id: int):
+    organisation = _visible_or_404(organisation_id)
+    return render_template("organisations/show.html", organisation=organisation,
+                           history=services.history(organisation), resend_form=ResendVerificationForm())
+
+
+@bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(organisation_id: int):
+    organisation = _visible_or_404(organisation_id)
+    form = OrganisationForm(obj=organisation)
+    form.municipality_id.choices = [(m.id, m.name) for m in list_municipalities(active_only=True)]
+    if form.validate_on_submit():
+        try:
+            changed = services.update_organisation(current_user, organisation, form.details())
+        except services.RegistrationError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("De gegevens zijn opgeslagen.") if changed else _("Er was niets gewijzigd."), "success")
+            return redirect(url_for("organisations.show", organisation_id=organisation.id))
+    return render_form("organisations/edit.html", form, organisation=organisation)
+
+
+@bp.route("/")
+@staff_required
+def index():
+    municipality = status = None
+    if request.args.get("municipality"):
+        municipality = municipality_by_slug(request.args["municipality"]) or abort(400)
+    if request.args.get("status"):
+        status = OrganisationStatus(request.args["status"]) if request.args["status"] in OrganisationStatus else abort(400)
+    query = services.organisations_query(municipality.id if municipality else None, status)
+    page = db.paginate(query, per_page=50, error_out=True)
+    return render_template("organisations/index.html", page=page, municipalities=list_municipalities(),
+                           statuses=list(OrganisationStatus), municipality=municipality, status=status)

@@ -1,0 +1,1 @@
+"""Municipalities of the network and their yearly targets."""

@@ -1,0 +1,115 @@
+"""Municipalities, their targets and the aggregate counts they may see."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from impactnet.accounts.models import User
+from impactnet.audit.models import AuditAction
+from impactnet.audit.services import record, snapshot
+from impactnet.extensions import db
+from impactnet.organisations.models import Organisation, OrganisationStatus
+from impactnet.regions.models import Municipality, Target
+
+MUNICIPALITY_FIELDS = ("name", "slug", "joined_on", "active")
+TARGET_FIELDS = ("year", "partners_wanted", "labelled_wanted")
+
+# Partners: signed the agreement and not withdrawn. An expired or revoked
+# label does not undo the partner agreement.
+PARTNER_STATUSES = frozenset(OrganisationStatus) - {OrganisationStatus.APPLICANT, OrganisationStatus.WITHDRAWN}
+
+
+class RegionError(ValueError):
+    def __init__(self, field: str, message):
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+def municipality_by_slug(slug: str) -> Municipality | None:
+    return db.session.scalar(sa.select(Municipality).where(Municipality.slug == slug))
+
+
+def list_municipalities(active_only: bool = False) -> list[Municipality]:
+    query = sa.select(Municipality).order_by(Municipality.joined_on, Municipality.name)
+    if active_only:
+        query = query.where(Municipality.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def _check_unique(municipality: Municipality | None, name: str, slug: str) -> None:
+    except_id = municipality.id if municipality else -1
+    for field, column, value in (("name", Municipality.name, name), ("slug", Municipality.slug, slug)):
+        clash = db.session.scalar(sa.select(Municipality.id).where(column == value, Municipality.id != except_id))
+        if clash is not None:
+            raise RegionError(field, _l("Deze waarde is al in gebruik bij een andere gemeente."))
+
+
+def create_municipality(actor: User, name: str, slug: str, joined_on: date, active: bool = True) -> Municipality:
+    _check_unique(None, name, slug)
+    municipality = Municipality(name=name, slug=slug, joined_on=joined_on, active=active)
+    db.session.add(municipality)
+    db.session.flush()
+    record(actor, AuditAction.MUNICIPALITY_CREATED, municipality, after=snapshot(municipality, MUNICIPALITY_FIELDS))
+    return municipality
+
+
+def update_municipality(actor: User, municipality: Municipality, name: str, slug: str,
+                        joined_on: date, active: bool) -> None:
+    _check_unique(municipality, name, slug)
+    before = snapshot(municipality, MUNICIPALITY_FIELDS)
+    municipality.name, municipality.slug, municipality.joined_on, municipality.active = name, slug, joined_on, active
+    after = snapshot(municipality, MUNICIPALITY_FIELDS)
+    if before != after:
+        record(actor, AuditAction.MUNICIPALITY_UPDATED, municipality, before=before, after=after)
+    db.session.flush()
+
+
+def save_target(actor: User, municipality: Municipality, year: int, partners_wanted: int,
+                labelled_wanted: int) -> Target:
+    """Create or change the municipality's target for ``year``."""
+    if labelled_wanted > partners_wanted:
+        raise RegionError("labelled_wanted", _l("Het aantal gelabelde organisaties kan niet hoger zijn dan het aantal partners."))
+    target = db.session.scalar(
+        sa.select(Target).where(Target.municipality_id == municipality.id, Target.year == year)
+    )
+    if target is None:
+        target = Target(municipality=municipality, year=year, partners_wanted=partners_wanted,
+                        labelled_wanted=labelled_wanted)
+        db.session.add(target)
+        db.session.flush()
+        record(actor, AuditAction.TARGET_CREATED, target, after=snapshot(target, TARGET_FIELDS))
+        return target
+    before = snapshot(target, TARGET_FIELDS)
+    target.partners_wanted, target.labelled_wanted = partners_wanted, labelled_wanted
+    after = snapshot(target, TARGET_FIELDS)
+    if before != after:
+        record(actor, AuditAction.TARGET_UPDATED, target, before=before, after=after)
+    db.session.flush()
+    return target
+
+
+@dataclass(frozen=True)
+class Counts:
+    partners: int
+    labelled: int
+    working_toward_label: int
+    applicants: int
+
+
+def status_counts(municipality_id: int | None = None) -> Counts:
+    """Aggregate counts for one municipality or (None) the whole region, in one query."""
+    query = sa.select(Organisation.status, sa.func.count()).group_by(Organisation.status)
+    if municipality_id is not None:
+        query = query.where(Organisation.municipality_id == municipality_id)
+    by_status = {status: n for status, n in db.session.execute(query)}
+    return Counts(
+        partners=sum(n for status, n in by_status.items() if status in PARTNER_STATUSES),
+        labelled=by_status.get(OrganisationStatus.LABELLED, 0),
+        working_toward_label=by_status.get(OrganisationStatus.PARTNER, 0)
+        + by_status.get(OrganisationStatus.WORKING_TOWARD_LABEL, 0),
+        applicants=by_status.get(OrganisationStatus.APPLICANT, 0),
+    )
