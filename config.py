@@ -65,6 +65,9 @@ class Config:
     # Number of reverse proxies in front (their X-Forwarded-* headers are trusted).
     PROXY_FIX = _env_int("PROXY_FIX", 0)
 
+    # Whole request body; Werkzeug also caps non-file form fields at 500 KB.
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 50 * 1024 * 1024)
+
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
 

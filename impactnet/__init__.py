@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import get_locale
 
 import config as config_module
 from impactnet.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
@@ -41,8 +42,10 @@ def create_app(config: dict | type | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     from impactnet.core.errors import register_error_handlers
+    from impactnet.core.guards import register_guards
 
     register_error_handlers(app)
+    register_guards(app)
     from impactnet.cli import register_cli
 
     register_cli(app)
@@ -75,6 +78,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     # Dutch only for now; the English catalogue and a language choice follow.
     babel.init_app(app, default_locale="nl", locale_selector=lambda: "nl")
+    app.jinja_env.globals["get_locale"] = get_locale
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None

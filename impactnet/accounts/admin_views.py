@@ -10,6 +10,7 @@ from impactnet.accounts.access import admin_required
 from impactnet.accounts.forms import InviteForm, ToggleActiveForm
 from impactnet.accounts.mails import send_invitation_mail, send_or_warn
 from impactnet.accounts.models import Role, User
+from impactnet.core.forms import select_choices
 from impactnet.core.rendering import render_form
 from impactnet.extensions import db
 from impactnet.regions.services import list_municipalities
@@ -27,7 +28,7 @@ def users():
 @admin_required
 def invite_user():
     form = InviteForm()
-    form.municipality.choices = [("", "—")] + [(m.slug, m.name) for m in list_municipalities()]
+    form.municipality.choices = select_choices([("", "—")] + [(m.slug, m.name) for m in list_municipalities()])
     if form.validate_on_submit():
         account = services.NewAccount(email=form.email.data, role=Role(form.role.data), name=form.name.data,
                                       municipality_slug=form.municipality.data or None)

@@ -7,7 +7,8 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 
 from impactnet.accounts import passwords
 from impactnet.accounts.models import Role
-from impactnet.organisations.forms import OrganisationForm, strip
+from impactnet.core.forms import select_choices, strip
+from impactnet.organisations.forms import OrganisationForm
 
 _EMAIL_VALIDATORS = [
     DataRequired(_l("Vul uw e-mailadres in.")),
@@ -86,7 +87,7 @@ STAFF_CREATED_ROLES = [
 class InviteForm(FlaskForm):
     name = StringField(_l("Naam"), filters=[strip], validators=[DataRequired(_l("Vul een naam in.")), Length(max=120)])
     email = EmailField(_l("E-mailadres"), filters=[strip], validators=_EMAIL_VALIDATORS)
-    role = SelectField(_l("Rol"), choices=STAFF_CREATED_ROLES, validators=[DataRequired(_l("Kies een rol."))])
+    role = SelectField(_l("Rol"), choices=select_choices(STAFF_CREATED_ROLES), validators=[DataRequired(_l("Kies een rol."))])
     municipality = SelectField(_l("Gemeente (alleen voor gemeenteaccounts)"), choices=[])
     submit = SubmitField(_l("Uitnodiging versturen"))
 

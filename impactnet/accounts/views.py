@@ -21,7 +21,6 @@ from impactnet.accounts.tokens import TokenError, TokenPurpose
 from impactnet.core.rendering import render_form, safe_next
 from impactnet.extensions import db, limiter
 from impactnet.organisations.services import Contact, RegistrationError, register_organisation
-from impactnet.regions.services import list_municipalities
 
 bp = Blueprint("accounts", __name__)
 
@@ -39,7 +38,6 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("core.dashboard"))
     form = RegistrationForm()
-    form.municipality_id.choices = [(m.id, m.name) for m in list_municipalities(active_only=True)]
     if form.validate_on_submit():
         contact = Contact(name=form.contact_name.data, email=form.email.data, password=form.password.data)
         try:

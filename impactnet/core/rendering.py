@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import render_template, request
+from flask import abort, render_template, request
 
 
 def render_form(template: str, form, **context):
@@ -20,3 +20,14 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+MAX_PAGE = 100_000
+
+
+def page_number() -> int:
+    """The ``page`` query parameter; 400 when it is not a sensible page number."""
+    raw = request.args.get("page", "1")
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
+        abort(400)
+    return int(raw)

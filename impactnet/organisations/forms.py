@@ -7,13 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from impactnet.core.forms import select_choices, strip
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES
 from impactnet.organisations.identifiers import normalise_kvk, normalise_postcode
 from impactnet.organisations.services import OrganisationDetails
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
+from impactnet.regions.services import list_municipalities
 
 
 def _validate_kvk(form, field):
@@ -49,8 +47,8 @@ class OrganisationForm(FlaskForm):
                              validators=[DataRequired(_l("Vul het KvK-nummer in.")), Length(max=20), _validate_kvk])
     municipality_id = SelectField(_l("Gemeente van vestiging"), coerce=int,
                                   validators=[DataRequired(_l("Kies een gemeente."))])
-    sector = SelectField(_l("Sector"), choices=SECTORS, validators=[DataRequired(_l("Kies een sector."))])
-    size_class = SelectField(_l("Aantal medewerkers"), choices=SIZE_CLASSES,
+    sector = SelectField(_l("Sector"), choices=select_choices(SECTORS), validators=[DataRequired(_l("Kies een sector."))])
+    size_class = SelectField(_l("Aantal medewerkers"), choices=select_choices(SIZE_CLASSES),
                              validators=[DataRequired(_l("Kies het aantal medewerkers."))])
     street_address = StringField(_l("Straat en huisnummer"), filters=[strip],
                                  validators=[DataRequired(_l("Vul straat en huisnummer in.")), Length(max=200)])
@@ -62,6 +60,11 @@ class OrganisationForm(FlaskForm):
                           validators=[Optional(), Length(max=300), _validate_website])
     public_listing = BooleanField(_l("Toon onze organisatie in de openbare partnerlijst"))
     submit = SubmitField(_l("Opslaan"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality_id.choices = select_choices(
+            (m.id, m.name) for m in list_municipalities(active_only=True))
 
     def details(self) -> OrganisationDetails:
         return OrganisationDetails(

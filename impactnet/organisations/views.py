@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from impactnet.accounts.access import staff_required
 from impactnet.accounts.forms import ResendVerificationForm
-from impactnet.core.rendering import render_form
+from impactnet.core.rendering import page_number, render_form
 from impactnet.extensions import db
 from impactnet.organisations import services
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS, label_for
@@ -50,7 +50,6 @@ def show(organisation_id: int):
 def edit(organisation_id: int):
     organisation = _visible_or_404(organisation_id)
     form = OrganisationForm(obj=organisation)
-    form.municipality_id.choices = [(m.id, m.name) for m in list_municipalities(active_only=True)]
     if form.validate_on_submit():
         try:
             changed = services.update_organisation(current_user, organisation, form.details())
@@ -71,8 +70,8 @@ def index():
     if request.args.get("municipality"):
         municipality = municipality_by_slug(request.args["municipality"]) or abort(400)
     if request.args.get("status"):
-        status = OrganisationStatus(request.args["status"]) if request.args["status"] in OrganisationStatus else abort(400)
+        status = OrganisationStatus(request.args["status"]) if request.args["status"] in STATUS_LABELS else abort(400)
     query = services.organisations_query(municipality.id if municipality else None, status)
-    page = db.paginate(query, per_page=50, error_out=True)
+    page = db.paginate(query, page=page_number(), per_page=50, error_out=True)
     return render_template("organisations/index.html", page=page, municipalities=list_municipalities(),
                            statuses=list(OrganisationStatus), municipality=municipality, status=status)

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
-from impactnet.organisations.forms import strip
+from impactnet.core.forms import strip
 
 
 class MunicipalityForm(FlaskForm):

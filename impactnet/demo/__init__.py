@@ -1,0 +1,1 @@
+"""Demo data for trying impactnet out: ``flask --app wsgi seed-demo``."""

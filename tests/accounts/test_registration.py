@@ -1,0 +1,115 @@
+import sqlalchemy as sa
+
+from impactnet.accounts.models import Role, User
+from impactnet.audit.models import AuditAction, AuditEvent
+from impactnet.extensions import db
+from impactnet.organisations.models import Organisation, OrganisationStatus
+from tests import factories
+from tests.helpers import count, link_in, registration_data
+
+
+def test_registration_creates_organisation_and_first_user_and_mails_a_verification_link(client, dordrecht, mailbox):
+    response = client.post("/register", data=registration_data(dordrecht))
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/dashboard"
+    organisation = db.session.scalar(sa.select(Organisation))
+    assert organisation.kvk_number == "12345678"
+    assert organisation.postcode == "3311 AB"
+    assert organisation.status is OrganisationStatus.APPLICANT
+    assert organisation.public_listing is True
+    (user,) = organisation.users
+    assert user.email == "fatima@bakkerij.example.nl"
+    assert user.role is Role.PARTNER
+    assert user.email_verified_at is None
+    assert user.password_hash.startswith("$argon2id$")
+    actions = set(db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.organisation_id == organisation.id)))
+    assert actions == {AuditAction.ORGANISATION_REGISTERED, AuditAction.USER_CREATED}
+
+    (mail,) = mailbox
+    assert mail["To"] == "fatima@bakkerij.example.nl"
+    assert "Bevestig" in mail["Subject"]
+    assert mail.get_body(preferencelist=("html",)) is not None
+    assert link_in(mail, "/verify-email/").startswith("/verify-email/")
+
+
+def test_unverified_user_sees_notice_until_the_link_is_opened(client, dordrecht, mailbox):
+    client.post("/register", data=registration_data(dordrecht))
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "Bevestig uw e-mailadres" in dashboard
+
+    response = client.get(link_in(mailbox[0], "/verify-email/"))
+    assert response.status_code == 302
+    user = db.session.scalar(sa.select(User))
+    assert user.email_verified_at is not None
+    assert "Bevestig uw e-mailadres" not in client.get("/dashboard").get_data(as_text=True)
+    assert count(AuditEvent, AuditEvent.action == AuditAction.USER_EMAIL_VERIFIED) == 1
+
+    # Opening the link again is harmless and records nothing new.
+    assert client.get(link_in(mailbox[0], "/verify-email/")).status_code == 302
+    assert count(AuditEvent, AuditEvent.action == AuditAction.USER_EMAIL_VERIFIED) == 1
+
+
+def test_verification_link_is_refused_when_tampered_or_expired(client, app, dordrecht, mailbox):
+    client.post("/register", data=registration_data(dordrecht))
+    link = link_in(mailbox[0], "/verify-email/")
+
+    tampered = client.get(link[:-3] + "abc")
+    assert tampered.status_code == 400
+    assert "ongeldig" in tampered.get_data(as_text=True)
+
+    app.config["EMAIL_VERIFY_MAX_AGE"] = -1
+    try:
+        expired = client.get(link)
+    finally:
+        app.config["EMAIL_VERIFY_MAX_AGE"] = 60 * 60 * 24 * 7
+    assert expired.status_code == 400
+    assert "verlopen" in expired.get_data(as_text=True)
+    assert db.session.scalar(sa.select(User)).email_verified_at is None
+
+
+def test_resend_verification_mail(client, dordrecht, mailbox):
+    client.post("/register", data=registration_data(dordrecht))
+    response = client.post("/verify-email/resend")
+    assert response.status_code == 302
+    assert len(mailbox) == 2
+
+
+def test_duplicate_kvk_is_refused_in_dutch_and_nothing_is_saved(client, dordrecht, mailbox):
+    factories.OrganisationFactory(kvk_number="12345678", municipality=dordrecht)
+
+    response = client.post("/register", data=registration_data(dordrecht))
+
+    assert response.status_code == 422
+    assert "is al geregistreerd" in response.get_data(as_text=True)
+    assert count(Organisation) == 1
+    assert count(User) == 0
+    assert mailbox == []
+
+
+def test_duplicate_email_in_other_case_is_refused(client, dordrecht):
+    factories.UserFactory(email="fatima@bakkerij.example.nl")
+
+    response = client.post("/register", data=registration_data(dordrecht, email="FATIMA@bakkerij.example.NL"))
+
+    assert response.status_code == 422
+    assert "Er bestaat al een account met dit e-mailadres" in response.get_data(as_text=True)
+    assert count(Organisation) == 0
+
+
+def test_inactive_municipality_cannot_be_chosen(client):
+    closed = factories.MunicipalityFactory(active=False)
+    response = client.post("/register", data=registration_data(closed))
+    assert response.status_code == 422
+    assert count(Organisation) == 0
+
+
+def test_smtp_down_does_not_lose_the_registration(client, app, dordrecht):
+    app.config["MAIL_PORT"], port = 1, app.config["MAIL_PORT"]
+    try:
+        response = client.post("/register", data=registration_data(dordrecht), follow_redirects=True)
+    finally:
+        app.config["MAIL_PORT"] = port
+    assert response.status_code == 200
+    assert "kon nu niet worden verstuurd" in response.get_data(as_text=True)
+    assert count(Organisation) == 1

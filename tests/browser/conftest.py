@@ -1,0 +1,79 @@
+"""Fixtures for the browser tests: the portal served over real HTTP, and chromium.
+
+The live server is a second app on the same database as the ``app`` fixture,
+with CSRF protection on as in production. Rows that factories commit are
+visible to it, and ``_isolated`` (tests/conftest.py) empties the tables
+after each test as usual.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from impactnet import create_app
+from impactnet.extensions import db
+from tests.conftest import test_config
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Roughly a phone: the portal must work without horizontal scrolling there.
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def live_server(app, tmp_path_factory, smtp_server):
+    """Base URL of the portal served in a thread on a free port."""
+    browser_app = create_app(test_config(
+        tmp_path_factory, smtp_server,
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        WTF_CSRF_ENABLED=True,
+    ))
+    server = make_server("127.0.0.1", 0, browser_app, threaded=True)
+    base_url = f"http://127.0.0.1:{server.port}"
+    # Links in mails must lead back to this server; the port is known only now.
+    browser_app.config["PUBLIC_URL"] = base_url
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield base_url
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+    with browser_app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is not installed (apt-get install chromium)"
+        if os.environ.get("IMPACTNET_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"IMPACTNET_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport=PHONE_VIEWPORT, locale="nl-NL")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+

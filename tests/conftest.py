@@ -1,0 +1,173 @@
+"""Shared fixtures.
+
+The database is SQLite (a file in a temporary folder) unless
+``TEST_DATABASE_URL`` names another (CI: PostgreSQL). The schema comes from
+the Alembic migrations, once per session; each test starts from empty tables.
+Mail goes over real SMTP to an aiosmtpd server the session starts.
+"""
+from __future__ import annotations
+
+import os
+import socket
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from impactnet import create_app
+from impactnet.accounts.models import Role
+from impactnet.extensions import db
+from tests import factories
+
+
+class _Collector:
+    """aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    handler = _Collector()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, handler
+    controller.stop()
+
+
+def database_url(tmp_path_factory) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def test_config(tmp_path_factory, smtp_server, **overrides) -> dict:
+    controller, _ = smtp_server
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
+        "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL") or "memory://",
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": controller.port,
+        "MAIL_USE_TLS": False,
+        "MAIL_USERNAME": None,
+        "PUBLIC_URL": "http://portal.test",
+    }
+    config.update(overrides)
+    return config
+
+
+test_config.__test__ = False  # a helper, not a test
+
+
+class FreshGlobalsClient(FlaskClient):
+    """A test client whose requests do not share ``g`` with the test.
+
+    Tests run inside an app context (for factories and queries) and Flask
+    reuses it for requests, so ``g`` (where Flask-Login caches the signed-in
+    user) would leak from one client's request into another's.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            for name in list(vars(g)):
+                delattr(g, name)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, smtp_server):
+    app = create_app(test_config(tmp_path_factory, smtp_server))
+    app.test_client_class = FreshGlobalsClient
+    with app.app_context():
+        upgrade()
+        _empty_tables()
+    return app
+
+
+def _empty_tables() -> None:
+    db.session.rollback()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+    db.session.remove()
+
+
+@pytest.fixture(autouse=True)
+def _isolated(request, app):
+    """Each test runs inside an app context and leaves empty tables behind."""
+    with app.app_context():
+        yield
+        _empty_tables()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    _, handler = smtp_server
+    handler.messages.clear()
+    return handler.messages
+
+
+@pytest.fixture
+def dordrecht():
+    return factories.MunicipalityFactory(name="Dordrecht", slug="dordrecht")
+
+
+@pytest.fixture
+def zwijndrecht():
+    return factories.MunicipalityFactory(name="Zwijndrecht", slug="zwijndrecht")
+
+
+@pytest.fixture
+def login(client):
+    """Sign ``client`` in as ``user`` without going through the login form."""
+
+    def _login(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.auth_token
+            session["_fresh"] = True
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def login_as(login, dordrecht):
+    """Create a user of ``role`` (in Dordrecht where it matters) and sign in."""
+
+    def _login_as(role: Role | str, **kwargs):
+        role = Role(role)
+        if role is Role.PARTNER:
+            kwargs.setdefault("organisation", factories.OrganisationFactory(municipality=dordrecht))
+            user = factories.PartnerUserFactory(**kwargs)
+        elif role is Role.MUNICIPALITY:
+            user = factories.MunicipalityUserFactory(municipality=kwargs.pop("municipality", dordrecht), **kwargs)
+        else:
+            user = factories.UserFactory(role=role, **kwargs)
+        return login(user)
+
+    return _login_as
+

@@ -1,0 +1,84 @@
+"""factory_boy factories; rows are committed so a live server thread sees them too."""
+from __future__ import annotations
+
+from datetime import date
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+
+from impactnet.accounts import passwords
+from impactnet.accounts.models import Role, User
+from impactnet.database import utcnow
+from impactnet.extensions import db
+from impactnet.organisations.models import Organisation, OrganisationStatus
+from impactnet.regions.models import Municipality, Target
+
+PASSWORD = "Correct-Horse-Battery-42"
+_PASSWORD_HASH = passwords.hash_password(PASSWORD)
+
+
+class _Base(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "commit"
+
+
+class MunicipalityFactory(_Base):
+    class Meta:
+        model = Municipality
+        sqlalchemy_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Gemeente {n}")
+    slug = factory.Sequence(lambda n: f"gemeente-{n}")
+    joined_on = date(2025, 1, 1)
+    active = True
+
+
+class TargetFactory(_Base):
+    class Meta:
+        model = Target
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    year = 2025
+    partners_wanted = 155
+    labelled_wanted = 110
+
+
+class OrganisationFactory(_Base):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Bedrijf {n} B.V.")
+    kvk_number = factory.Sequence(lambda n: f"{10000000 + n:08d}")
+    municipality = factory.SubFactory(MunicipalityFactory)
+    sector = "bouw"
+    size_class = "10-49"
+    street_address = "Voorstraat 1"
+    postcode = "3311 AB"
+    city = "Dordrecht"
+    website = None
+    public_listing = False
+    status = OrganisationStatus.APPLICANT
+
+
+class UserFactory(_Base):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"gebruiker{n}@example.nl")
+    name = factory.Sequence(lambda n: f"Gebruiker {n}")
+    password_hash = _PASSWORD_HASH
+    role = Role.STAFF
+    email_verified_at = factory.LazyFunction(utcnow)
+    active = True
+
+
+class PartnerUserFactory(UserFactory):
+    role = Role.PARTNER
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class MunicipalityUserFactory(UserFactory):
+    role = Role.MUNICIPALITY
+    municipality = factory.SubFactory(MunicipalityFactory)

@@ -1,0 +1,46 @@
+"""Small helpers for assertions."""
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from impactnet.extensions import db
+
+
+def count(model, *where) -> int:
+    query = sa.select(sa.func.count()).select_from(model)
+    for condition in where:
+        query = query.where(condition)
+    return db.session.scalar(query)
+
+
+def link_in(message, prefix: str) -> str:
+    """The path of the first link in a mail's text part that starts with ``prefix``."""
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    match = re.search(r"https?://[^/\s]+(" + re.escape(prefix) + r"\S+)", body)
+    assert match, f"no {prefix} link in mail: {body}"
+    return match.group(1)
+
+
+def registration_data(municipality, **overrides) -> dict:
+    """A valid self-registration form submission."""
+    data = {
+        "name": "Bakkerij De Merwede",
+        "kvk_number": "1234 5678",
+        "municipality_id": str(municipality.id),
+        "sector": "horeca",
+        "size_class": "2-9",
+        "street_address": "Voorstraat 12",
+        "postcode": "3311ab",
+        "city": "Dordrecht",
+        "website": "https://bakkerijdemerwede.example.nl",
+        "public_listing": "y",
+        "contact_name": "Fatima el Amrani",
+        "email": "Fatima@Bakkerij.example.nl",
+        "password": "Lange-Wachtzin-2026",
+        "password_repeat": "Lange-Wachtzin-2026",
+        "accept_terms": "y",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
