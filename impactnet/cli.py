@@ -6,11 +6,12 @@ from flask import Flask, current_app
 
 from impactnet.accounts.models import Role
 from impactnet.extensions import db
+from impactnet.notifications.mail import mail_dir
 
 
 @click.command("create-user")
 @click.argument("email")
-@click.option("--role", type=click.Choice([Role.STAFF, Role.MUNICIPALITY, Role.ADMIN]), required=True)
+@click.option("--role", type=click.Choice([Role.STAFF.value, Role.MUNICIPALITY.value, Role.ADMIN.value]), required=True)
 @click.option("--municipality", "municipality_slug", help="Slug of the municipality (municipality viewers).")
 @click.option("--name", default="", help="Display name.")
 @click.option("--password", help="Set this password; without it an invitation mail is sent.")
@@ -54,6 +55,21 @@ def seed_demo_command():
         click.echo(f"  {role:<14} {email}")
 
 
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.pass_context
+def demo_command(ctx, host, port):
+    """Set up the embedded default (schema, demo data) and serve the portal."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    ctx.invoke(seed_demo_command)
+    click.echo(f"\nimpactnet runs at http://{host}:{port}/  (mails are written to {mail_dir()})\n")
+    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(demo_command)

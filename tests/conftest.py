@@ -100,7 +100,27 @@ def app(tmp_path_factory, smtp_server):
     with app.app_context():
         upgrade()
         _empty_tables()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(app, tmp_path_factory, smtp_server):
+    """Build another app on the test database with some settings changed
+    (CSRF on, throttling on, ...); its connections are closed afterwards."""
+    made = []
+
+    def _make_app(**overrides):
+        overrides.setdefault("SQLALCHEMY_DATABASE_URI", app.config["SQLALCHEMY_DATABASE_URI"])
+        other = create_app(test_config(tmp_path_factory, smtp_server, **overrides))
+        made.append(other)
+        return other
+
+    yield _make_app
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
 
 
 def _empty_tables() -> None:

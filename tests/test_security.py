@@ -9,14 +9,12 @@ import config as config_module
 from impactnet import create_app
 from impactnet.accounts.models import Role
 from tests import factories
-from tests.conftest import test_config
 from tests.test_access_matrix import login_client
 
 
 @pytest.fixture
-def csrf_app(tmp_path_factory, smtp_server, app):
-    return create_app(test_config(tmp_path_factory, smtp_server, WTF_CSRF_ENABLED=True,
-                                  SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"]))
+def csrf_app(make_app):
+    return make_app(WTF_CSRF_ENABLED=True)
 
 
 def test_every_post_route_refuses_a_request_without_csrf_token(csrf_app, dordrecht):

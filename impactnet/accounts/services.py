@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
 from impactnet.accounts import passwords
@@ -62,6 +63,10 @@ def load_user_by_auth_token(token: str) -> User | None:
 def new_user(email: str, role: Role, *, name: str = "", password: str | None = None, **links) -> User:
     """An unsaved user with a normalised email; refuses an email already in use."""
     email = normalise_email(email)
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise AccountError(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@bedrijf.nl.")) from None
     if email_taken(email):
         raise AccountError(_l("Er bestaat al een account met dit e-mailadres."))
     user = User(

@@ -5,7 +5,6 @@ import re
 
 from wtforms import SelectChoice
 
-
 # C0 control characters other than tab and newline: never meant, and
 # PostgreSQL refuses NUL in text.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

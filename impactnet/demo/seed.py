@@ -1,9 +1,8 @@
 """A deterministic demo network whose history matches the programme's figures.
 
-Everything is written as the services would have written it, backdated: an
-organisation's rows and its audit trail tell the same story, so counts "as of"
-any date can be computed from the audit events. Running it again changes
-nothing. It flushes; the caller commits.
+Rows and audit trail are written as the services would have written them,
+backdated, so counts "as of" any date follow from the audit events. Running it
+again changes nothing. It flushes; the caller commits.
 """
 from __future__ import annotations
 
@@ -12,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from itertools import pairwise
 
 import sqlalchemy as sa
 
@@ -27,11 +27,12 @@ from impactnet.organisations.services import EDITABLE_FIELDS
 from impactnet.regions.models import Municipality, Target
 
 DEMO_PASSWORD = "impactnet-demo"
+# .example (RFC 2606) rather than .test: the login form's email check refuses .test.
 DEMO_ACCOUNTS = (
-    ("partner", "partner@demo.impactnet.test"),
-    ("staff", "staff@demo.impactnet.test"),
-    ("municipality", "dordrecht@demo.impactnet.test"),
-    ("admin", "admin@demo.impactnet.test"),
+    ("partner", "partner@demo.impactnet.example"),
+    ("staff", "staff@demo.impactnet.example"),
+    ("municipality", "dordrecht@demo.impactnet.example"),
+    ("admin", "admin@demo.impactnet.example"),
 )
 SEED = 20211101
 
@@ -49,9 +50,9 @@ class Plan:
     slug: str
     name: str
     joined_on: date
-    opens: date                          # first registration
-    partners: tuple[tuple[date, int], ...]   # applicant -> partner events, cumulative
-    labelled: tuple[tuple[date, int], ...]   # labels awarded, cumulative
+    opens: date                             # first registration
+    partners: tuple[tuple[date, int], ...]  # applicant -> partner events, cumulative
+    labelled: tuple[tuple[date, int], ...]  # labels awarded, cumulative
     applicants: int
     expired: int = 0
     revoked: int = 0
@@ -59,7 +60,8 @@ class Plan:
 
 
 PLANS = (
-    # Dordrecht stays behind its 2025 target (155 partners, 110 labelled).
+    # Dordrecht ends behind its 2025 target (155 partners, 110 labelled): 141 signed, of whom one
+    # withdrew, so 140 partners now; 89 labels awarded, 3 expired and 1 revoked, so 85 labelled now.
     Plan("dordrecht", "Dordrecht", date(2021, 11, 1), date(2022, 1, 1),
          partners=((date(2024, 5, 31), 65), (date(2024, 9, 30), 75), (date(2026, 11, 15), 141)),
          labelled=((date(2024, 9, 30), 30), (date(2026, 11, 20), 89)),
@@ -79,7 +81,9 @@ STREETS = {
     "zwijndrecht": "Ringdijk|Kerkstraat|Lindtsedijk|Burgemeester Jansenlaan|Koninginneweg|Veerweg|Handelsweg",
     "sliedrecht": "Stationsweg|Kerkbuurt|Molendijk|Rivierdijk|Baanhoek|Merwestraat|Industrieweg",
 }
-POSTCODE_LETTERS = "ABCDEGHJKLMNPRSTVWXZ"  # PostNL leaves out F, I, O, Q, U and Y
+# PostNL leaves out F, I, O, Q, U and Y; SA, SD and SS are never used.
+POSTCODE_LETTERS = [a + b for a in "ABCDEGHJKLMNPRSTVWXZ" for b in "ABCDEGHJKLMNPRSTVWXZ"
+                    if a + b not in ("SA", "SD", "SS")]
 FIRST_NAMES = ("Jan Pieter Sanne Femke Mohamed Fatima Emre Anouk Daan Lotte Bas Ilse Youssef Noor Thijs "
                "Esra Kevin Marieke Ruud Wendy Sven Ahmet Latifa Ingrid Joost Floor Rik Samira Hanneke "
                "Marco Priya Bram Naima Kees Linda").split()
@@ -102,13 +106,11 @@ KINDS = [tuple(t.split(":")) for t in (
 LANDMARKS = ("De Merwede|Het Wantij|De Biesbosch|Het Anker|De Kil|De Lindenhof|De Oude Haven|Het Steiger|"
              "De Grote Kerk|De Hooikade|Het Groothoofd|De Spuihaven").split("|")
 SIZE_WEIGHTS = dict(zip((key for key, _ in SIZE_CLASSES), (15, 35, 30, 15, 5), strict=True))
-NOTES = {
-    Status.PARTNER: "Partnerovereenkomst getekend.",
-    Status.WORKING_TOWARD_LABEL: "Inventarisatie gestart.",
-    Status.LABELLED: "Impactplan beoordeeld; label toegekend.",
+NOTES = {  # what staff would have written with each status change
+    Status.PARTNER: "Partnerovereenkomst getekend.", Status.WORKING_TOWARD_LABEL: "Inventarisatie gestart.",
+    Status.LABELLED: "Impactplan beoordeeld; label toegekend.", Status.WITHDRAWN: "Partnerovereenkomst opgezegd.",
     Status.LABEL_EXPIRED: "Label verlopen (twee jaar geldig), niet verlengd.",
     Status.LABEL_REVOKED: "Label ingetrokken na herbeoordeling.",
-    Status.WITHDRAWN: "Partnerovereenkomst opgezegd.",
 }
 
 
@@ -159,8 +161,8 @@ def _ensure_municipalities() -> dict[str, Municipality]:
 
 def _day(rng: random.Random, first: date, last: date) -> date:
     """A random working day from ``first`` to ``last``."""
-    if last < first:
-        raise ValueError(f"empty date range {first}..{last}")
+    if last < first or ((last - first).days < 2 and first.weekday() >= 5 and last.weekday() >= 5):
+        raise ValueError(f"no working day in {first}..{last}")
     while (day := first + timedelta(days=rng.randint(0, (last - first).days))).weekday() >= 5:
         pass
     return day
@@ -171,7 +173,7 @@ def _at(rng: random.Random, day: date) -> datetime:
     return datetime.combine(day, time(rng.randint(7, 15), rng.randint(0, 59)), tzinfo=timezone.utc)
 
 
-def journeys(rng: random.Random, plan: Plan) -> list[Journey]:
+def _journeys(rng: random.Random, plan: Plan) -> list[Journey]:
     """Dates only: who registered, became partner, got, lost or gave up the label when."""
     result: list[Journey] = []
     first = plan.opens + timedelta(days=30)
@@ -239,43 +241,44 @@ def _kvk(rng: random.Random, taken: set[str]) -> str:
     return number
 
 
-def _organisation(rng, plan, municipality, journey, companies, kvks) -> Organisation:
+def _organisation(rng, plan: Plan, municipality: Municipality, status: Status, times, companies, kvks):
+    """A new organisation and the mail domain its people use."""
     name, sector, slug = _company(rng, companies)
     low, high = POSTCODES[plan.slug]
-    while (letters := "".join(rng.choices(POSTCODE_LETTERS, k=2))) in ("SA", "SD", "SS"):
-        pass
-    has_website = rng.random() < 0.6
-    return Organisation(
+    organisation = Organisation(
         name=name, kvk_number=_kvk(rng, kvks), municipality_id=municipality.id, sector=sector,
         size_class=rng.choices(list(SIZE_WEIGHTS), weights=list(SIZE_WEIGHTS.values()))[0],
         street_address=f"{rng.choice(STREETS[plan.slug].split('|'))} {rng.randint(1, 240)}",
-        postcode=f"{rng.randint(low, high)} {letters}", city=municipality.name,
-        website=f"https://{slug}.example.nl" if has_website else None,
-        public_listing=journey.partner is not None and rng.random() < 0.6, status=journey.status,
+        postcode=f"{rng.randint(low, high)} {rng.choice(POSTCODE_LETTERS)}", city=municipality.name,
+        website=f"https://{slug}.example.nl" if rng.random() < 0.6 else None,
+        public_listing=status is not Status.APPLICANT and rng.random() < 0.6, status=status,
+        created_at=times[0][0], updated_at=times[-1][0],
     )
+    return organisation, f"{slug}.example.nl"
 
 
-def _contact(rng, organisation: Organisation, registered: datetime, password_hash: str) -> User:
+def _make_public_body(organisation: Organisation) -> str:
+    """The municipality of Dordrecht is itself a labelled partner (DOMAIN.md)."""
+    organisation.name, organisation.sector, organisation.size_class = "Gemeente Dordrecht", "overheid", "250+"
+    organisation.street_address, organisation.postcode = "Spuiboulevard 300", "3311 GR"
+    organisation.website, organisation.public_listing = "https://gemeente-dordrecht.example.nl", True
+    return "gemeente-dordrecht.example.nl"
+
+
+def _contact(rng, organisation: Organisation, domain: str, password_hash: str) -> User:
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-    domain = organisation.website.removeprefix("https://") if organisation.website else f"{_slug(organisation.name)}.example.nl"
+    registered = organisation.created_at
     return User(email=f"{first[0]}.{last.replace(' ', '')}@{domain}".lower(), name=f"{first} {last}",
                 role=Role.PARTNER, organisation=organisation, password_hash=password_hash,
                 email_verified_at=registered + timedelta(minutes=rng.randint(2, 90)),
                 created_at=registered, updated_at=registered)
 
 
-def _make_public_body(organisation: Organisation) -> None:
-    """The municipality of Dordrecht is itself a labelled partner (DOMAIN.md)."""
-    organisation.name, organisation.sector, organisation.size_class = "Gemeente Dordrecht", "overheid", "250+"
-    organisation.street_address, organisation.postcode = "Spuiboulevard 300", "3311 GR"
-    organisation.website, organisation.public_listing = "https://gemeente-dordrecht.example.nl", True
-
-
 def _seed_network(rng: random.Random, municipalities: dict[str, Municipality]) -> None:
     password_hash = hash_password(DEMO_PASSWORD)  # once: argon2 is slow on purpose
     start = datetime(2021, 11, 1, 9, tzinfo=timezone.utc)
     emails = dict(DEMO_ACCOUNTS)
-    account = dict(password_hash=password_hash, email_verified_at=start, created_at=start, updated_at=start)
+    account = {"password_hash": password_hash, "email_verified_at": start, "created_at": start, "updated_at": start}
     staff = User(email=emails["staff"], name="Sanne de Vries (St MBO)", role=Role.STAFF, **account)
     viewer = User(email=emails["municipality"], name="Gemeente Dordrecht (demo)", role=Role.MUNICIPALITY,
                   municipality_id=municipalities["dordrecht"].id, **account)
@@ -284,43 +287,45 @@ def _seed_network(rng: random.Random, municipalities: dict[str, Municipality]) -
 
     companies: set[str] = set()
     kvks = set(db.session.scalars(sa.select(Organisation.kvk_number)))
-    rows: list[tuple[Journey, Organisation, User, datetime]] = []
+    rows = []
     for plan in PLANS:
-        municipality = municipalities[plan.slug]
-        planned = journeys(rng, plan)
-        for journey in planned:
-            organisation = _organisation(rng, plan, municipality, journey, companies, kvks)
-            registered = _at(rng, journey.registered)
-            rows.append((journey, organisation, _contact(rng, organisation, registered, password_hash), registered))
+        planned = _journeys(rng, plan)
+        public_body = demo_partner = None
         if plan.slug == "dordrecht":
-            by_partner_date = sorted((row for row in rows if row[0].partner), key=lambda row: row[0].partner)
-            _make_public_body(next(row[1] for row in by_partner_date if row[0].status is Status.LABELLED))
-            demo = next(row[2] for row in reversed(by_partner_date) if row[0].status is Status.WORKING_TOWARD_LABEL)
-            demo.email, demo.name = emails["partner"], "Demo Partner"
-    db.session.add_all([organisation for _, organisation, _, _ in rows])
+            partners = sorted((j for j in planned if j.partner), key=lambda j: j.partner)
+            public_body = next(j for j in partners if j.status is Status.LABELLED)
+            demo_partner = next(j for j in reversed(partners) if j.status is Status.WORKING_TOWARD_LABEL)
+        for journey in planned:
+            times = [(_at(rng, journey.registered), Status.APPLICANT)]
+            times += [(_at(rng, day), status) for day, status in journey.steps()]
+            organisation, domain = _organisation(rng, plan, municipalities[plan.slug], journey.status, times,
+                                                 companies, kvks)
+            if journey is public_body:
+                domain = _make_public_body(organisation)
+            contact = _contact(rng, organisation, domain, password_hash)
+            if journey is demo_partner:
+                contact.email = emails["partner"]
+            rows.append((organisation, contact, times))
+    db.session.add_all([organisation for organisation, _, _ in rows])
     db.session.flush()
 
     for user in (staff, viewer, admin):
         record(None, AuditAction.USER_CREATED, user, occurred_at=start,
                after={"email": user.email, "role": user.role.value, "municipality_id": user.municipality_id})
-    for journey, organisation, contact, registered in rows:
-        _record_history(rng, staff, journey, organisation, contact, registered)
+    for organisation, contact, times in rows:
+        _record_history(staff, organisation, contact, times)
     db.session.flush()
 
 
-def _record_history(rng, staff: User, journey: Journey, organisation: Organisation, contact: User,
-                    registered: datetime) -> None:
+def _record_history(staff: User, organisation: Organisation, contact: User, times) -> None:
     """The audit trail register_organisation and the staff's decisions would have left."""
-    org = dict(organisation_id=organisation.id)
+    org = {"organisation_id": organisation.id}
+    registered = times[0][0]
     record(contact, AuditAction.ORGANISATION_REGISTERED, organisation, occurred_at=registered,
            after={**snapshot(organisation, EDITABLE_FIELDS), "status": Status.APPLICANT.value}, **org)
     record(contact, AuditAction.USER_CREATED, contact, occurred_at=registered,
            after={"email": contact.email, "role": contact.role.value}, **org)
     record(contact, AuditAction.USER_EMAIL_VERIFIED, contact, occurred_at=contact.email_verified_at, **org)
-    previous, last = Status.APPLICANT, registered
-    for day, status in journey.steps():
-        last = _at(rng, day)
-        record(staff, AuditAction.ORGANISATION_STATUS_CHANGED, organisation, occurred_at=last,
-               before={"status": previous.value}, after={"status": status.value}, note=NOTES[status], **org)
-        previous = status
-    organisation.created_at, organisation.updated_at = registered, last
+    for (_, before), (when, after) in pairwise(times):
+        record(staff, AuditAction.ORGANISATION_STATUS_CHANGED, organisation, occurred_at=when,
+               before={"status": before.value}, after={"status": after.value}, note=NOTES[after], **org)

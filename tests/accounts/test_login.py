@@ -1,8 +1,6 @@
-from impactnet import create_app
 from impactnet.accounts.models import Role
 from impactnet.extensions import limiter
 from tests import factories
-from tests.conftest import test_config
 from tests.factories import PASSWORD
 
 
@@ -57,14 +55,9 @@ def test_remember_me_sets_an_httponly_lax_cookie(client):
     assert "HttpOnly" in session and "SameSite=Lax" in session
 
 
-def test_failed_logins_are_throttled_per_account_and_per_ip(tmp_path_factory, smtp_server, app):
-    throttled = create_app(test_config(
-        tmp_path_factory, smtp_server,
-        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-        RATELIMIT_ENABLED=True,
-        LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes",
-        LOGIN_LIMIT_PER_IP="5 per 15 minutes",
-    ))
+def test_failed_logins_are_throttled_per_account_and_per_ip(make_app):
+    throttled = make_app(RATELIMIT_ENABLED=True, LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes",
+                         LOGIN_LIMIT_PER_IP="5 per 15 minutes")
     with throttled.app_context():
         limiter.reset()
     client = throttled.test_client()

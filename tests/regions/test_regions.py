@@ -1,0 +1,72 @@
+from datetime import date
+
+import sqlalchemy as sa
+
+from impactnet.accounts.models import Role
+from impactnet.audit.models import AuditAction, AuditEvent
+from impactnet.extensions import db
+from impactnet.organisations.models import OrganisationStatus
+from impactnet.regions.models import Municipality, Target
+from impactnet.regions.services import status_counts
+from tests import factories
+from tests.helpers import count, registration_data
+
+
+def test_staff_adds_a_fourth_municipality_which_entrepreneurs_can_then_choose(client, app, login_as, dordrecht):
+    login_as(Role.STAFF)
+    response = client.post("/municipalities/new", data={
+        "name": "Hendrik-Ido-Ambacht", "slug": "Hendrik-Ido-Ambacht", "joined_on": "2025-07-01", "active": "y"})
+    assert response.status_code == 302
+    added = db.session.scalar(sa.select(Municipality).where(Municipality.slug == "hendrik-ido-ambacht"))
+    assert added.joined_on == date(2025, 7, 1)
+    assert count(AuditEvent, AuditEvent.action == AuditAction.MUNICIPALITY_CREATED) == 1
+
+    visitor = app.test_client()
+    assert "Hendrik-Ido-Ambacht" in visitor.get("/register").get_data(as_text=True)
+    assert visitor.post("/register", data=registration_data(added)).status_code == 302
+
+
+def test_staff_sets_and_changes_a_target_with_history(client, login_as, dordrecht):
+    login_as(Role.STAFF)
+    assert client.post("/municipalities/dordrecht/targets",
+                       data={"year": "2026", "partners_wanted": "200", "labelled_wanted": "140"}).status_code == 302
+    assert client.post("/municipalities/dordrecht/targets",
+                       data={"year": "2026", "partners_wanted": "210", "labelled_wanted": "150"}).status_code == 302
+    target = db.session.scalar(sa.select(Target))
+    assert (target.year, target.partners_wanted, target.labelled_wanted) == (2026, 210, 150)
+    update = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == AuditAction.TARGET_UPDATED))
+    assert update.before == {"year": 2026, "partners_wanted": 200, "labelled_wanted": 140}
+    assert update.after == {"year": 2026, "partners_wanted": 210, "labelled_wanted": 150}
+    assert "210" in client.get("/municipalities/dordrecht/edit").get_data(as_text=True)
+
+
+def test_deactivated_municipality_is_no_longer_offered(client, app, login_as, dordrecht):
+    login_as(Role.STAFF)
+    client.post("/municipalities/dordrecht/edit", data={"name": "Dordrecht", "slug": "dordrecht", "joined_on": "2021-11-01"})
+    db.session.refresh(dordrecht)
+    assert dordrecht.active is False
+    assert "Dordrecht" not in app.test_client().get("/register").get_data(as_text=True).split("<select", 1)[1]
+
+
+def test_counts_follow_the_statuses(dordrecht, zwijndrecht):
+    for status, n in [(OrganisationStatus.APPLICANT, 2), (OrganisationStatus.PARTNER, 3),
+                      (OrganisationStatus.WORKING_TOWARD_LABEL, 4), (OrganisationStatus.LABELLED, 5),
+                      (OrganisationStatus.LABEL_EXPIRED, 1), (OrganisationStatus.WITHDRAWN, 1)]:
+        factories.OrganisationFactory.create_batch(n, municipality=dordrecht, status=status)
+    factories.OrganisationFactory(municipality=zwijndrecht, status=OrganisationStatus.LABELLED)
+
+    counts = status_counts(dordrecht.id)
+    assert (counts.partners, counts.labelled, counts.working_toward_label, counts.applicants) == (13, 5, 7, 2)
+    assert status_counts(None).labelled == 6
+
+
+def test_municipality_viewer_sees_own_aggregates_but_no_names(client, login_as, dordrecht, zwijndrecht):
+    factories.OrganisationFactory(municipality=dordrecht, status=OrganisationStatus.LABELLED, name="Geheime Zaak B.V.")
+    factories.PartnerUserFactory(organisation__municipality=dordrecht, email="persoon@zaak.example.nl")
+    login_as(Role.MUNICIPALITY, municipality=dordrecht)
+
+    assert client.get("/dashboard").headers["Location"] == "/municipalities/dordrecht"
+    page = client.get("/municipalities/dordrecht").get_data(as_text=True)
+    assert "Ondernemen met impact in Dordrecht" in page
+    assert "Geheime Zaak" not in page and "persoon@zaak.example.nl" not in page
+    assert client.get("/municipalities/zwijndrecht").status_code == 403
