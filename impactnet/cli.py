@@ -20,7 +20,8 @@ from impactnet.notifications.mail import mail_dir
 def create_user_command(email, role, municipality_slug, name, password, prompt_password):
     """Create a staff, municipality or admin account."""
     from impactnet.accounts import passwords, services
-    from impactnet.accounts.mails import send_invitation_mail
+    from impactnet.accounts.mails import invitation_mail
+    from impactnet.notifications.mail import deliver
 
     if password is None and prompt_password:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -37,7 +38,7 @@ def create_user_command(email, role, municipality_slug, name, password, prompt_p
     db.session.commit()
     if password is None:
         with current_app.test_request_context():
-            send_invitation_mail(user)
+            deliver(invitation_mail(user))
         click.echo(f"Invited {user.email} ({user.role}); the invitation mail has been sent.")
     else:
         click.echo(f"Created {user.email} ({user.role}).")

@@ -79,7 +79,7 @@ test_config.__test__ = False  # a helper, not a test
 
 
 class FreshGlobalsClient(FlaskClient):
-    """A test client whose requests do not share ``g`` with the test.
+    """A test client that behaves like separate requests to a real server.
 
     Tests run inside an app context (for factories and queries) and Flask
     reuses it for requests, so ``g`` (where Flask-Login caches the signed-in
@@ -87,6 +87,10 @@ class FreshGlobalsClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # Read the whole response and close it, as a real server does, so
+        # callbacks registered with call_on_close (mail sent after the
+        # response) have run when the request returns.
+        kwargs.setdefault("buffered", True)
         if has_app_context():
             for name in list(vars(g)):
                 delattr(g, name)

@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import after_this_request, current_app, render_template
 
 from impactnet.database import utcnow
 
@@ -62,11 +62,31 @@ def _send_smtp(message: EmailMessage) -> None:
         raise MailError(str(exc)) from exc
 
 
-def send_mail(to: str, subject: str, template: str, **context) -> None:
-    """Render and send one mail now. Raises MailError when it could not go out."""
-    message = build_message(to, subject, template, **context)
+def deliver(message: EmailMessage) -> None:
+    """Send a built message now. Raises MailError when it could not go out."""
     if current_app.config["MAIL_BACKEND"] == "smtp":
         _send_smtp(message)
     else:
         _write_file(message)
-    log.info("mail %s sent to %s", template, to)
+    log.info("mail %r sent to %s", message["Subject"], message["To"])
+
+
+def deliver_after_response(message: EmailMessage) -> None:
+    """Send once the response has gone out (from a view).
+
+    The answer then takes as long, and reads the same, whether or not a mail
+    was sent: nothing reveals which email addresses have an account.
+    """
+    app = current_app._get_current_object()
+
+    def send() -> None:
+        with app.app_context():
+            try:
+                deliver(message)
+            except MailError:
+                log.exception("mail %r to %s failed", message["Subject"], message["To"])
+
+    @after_this_request
+    def _send_on_close(response):
+        response.call_on_close(send)
+        return response
