@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from werkzeug.serving import run_simple
 
 from impactnet.accounts.models import Role
 from impactnet.extensions import db
@@ -67,7 +68,8 @@ def demo_command(ctx, host, port):
     upgrade()
     ctx.invoke(seed_demo_command)
     click.echo(f"\nimpactnet runs at http://{host}:{port}/  (mails are written to {mail_dir()})\n")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    # Flask's app.run() refuses to run inside a `flask` command; serve directly.
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
 def register_cli(app: Flask) -> None:

@@ -1,0 +1,42 @@
+"""The README's run command: `flask --app wsgi demo` sets up the embedded
+default and serves the portal (a real process, a real HTTP request)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.conftest import free_port
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def test_demo_command_sets_up_and_serves_the_portal(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "IMPACTNET_ENV")}
+    env["IMPACTNET_INSTANCE_PATH"] = str(tmp_path)
+    flask = Path(sys.executable).with_name("flask")
+    process = subprocess.Popen([str(flask), "--app", "wsgi", "demo", "--port", str(port)], cwd=PROJECT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                assert process.poll() is None, process.stdout.read()
+                assert time.monotonic() < deadline, "the portal did not come up within 60 s"
+                time.sleep(0.3)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+            assert "Ondernemen met impact" in response.read().decode()
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=10)
+    assert (tmp_path / "impactnet.db").exists()
+    assert "admin@demo.impactnet.example" in output and "impactnet-demo" in output
+    assert f"http://127.0.0.1:{port}/" in output
