@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app, flash, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 
 from impactnet.accounts.models import User
-from impactnet.accounts.tokens import TokenPurpose, make_token
+from impactnet.accounts.tokens import TokenPurpose, make_token, max_age
 from impactnet.notifications.mail import MailError, build_message, deliver
 
 log = logging.getLogger(__name__)
@@ -20,7 +22,8 @@ def public_url(endpoint: str, **values) -> str:
 
 def _link_mail(user: User, purpose: TokenPurpose, endpoint: str, subject: str, template: str) -> EmailMessage:
     link = public_url(endpoint, token=make_token(purpose, user))
-    return build_message(user.email, subject, template, user=user, link=link)
+    valid_for = format_timedelta(timedelta(seconds=max_age(purpose)), threshold=1)
+    return build_message(user.email, subject, template, user=user, link=link, valid_for=valid_for)
 
 
 def verification_mail(user: User) -> EmailMessage:

@@ -52,10 +52,14 @@ def make_token(purpose: TokenPurpose, user) -> str:
     return _serializer(purpose).dumps(payload)
 
 
+def max_age(purpose: TokenPurpose) -> int:
+    """How long a link of this kind works, in seconds (configurable)."""
+    return current_app.config[_MAX_AGE_SETTING[purpose]]
+
+
 def read_token(purpose: TokenPurpose, token: str) -> dict:
-    max_age = current_app.config[_MAX_AGE_SETTING[purpose]]
     try:
-        payload = _serializer(purpose).loads(token, max_age=max_age)
+        payload = _serializer(purpose).loads(token, max_age=max_age(purpose))
     except SignatureExpired:
         raise TokenError(expired=True) from None
     except BadSignature:

@@ -119,7 +119,7 @@ def request_password_reset():
     return render_form("accounts/reset_request.html", form)
 
 
-def _password_link_page(purpose: TokenPurpose, token: str, template: str, done_message: str):
+def _password_link_page(purpose: TokenPurpose, token: str, heading: str, done_message: str):
     try:
         services.user_for_password_token(purpose, token)
     except TokenError as error:
@@ -132,18 +132,18 @@ def _password_link_page(purpose: TokenPurpose, token: str, template: str, done_m
         login_user(user)
         flash(done_message, "success")
         return redirect(url_for("core.dashboard"))
-    return render_form(template, form)
+    return render_form("accounts/set_password.html", form, heading=heading)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    return _password_link_page(TokenPurpose.RESET_PASSWORD, token, "accounts/reset_password.html",
+    return _password_link_page(TokenPurpose.RESET_PASSWORD, token, _("Kies een nieuw wachtwoord"),
                                _("Uw nieuwe wachtwoord is opgeslagen."))
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    return _password_link_page(TokenPurpose.INVITATION, token, "accounts/accept_invitation.html",
+    return _password_link_page(TokenPurpose.INVITATION, token, _("Welkom bij impactnet: kies uw wachtwoord"),
                                _("Welkom bij impactnet. Uw wachtwoord is ingesteld."))
 
 

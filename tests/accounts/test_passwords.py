@@ -38,6 +38,7 @@ def test_reset_link_sets_a_new_password_once_and_ends_other_sessions(app, client
     assert other_device.get("/dashboard").status_code == 200
 
     client.post("/reset-password", data={"email": "vergeten@example.nl"})
+    assert "De link is 1 uur geldig" in mailbox[0].get_body(preferencelist=("plain",)).get_content()
     link = link_in(mailbox[0], "/reset-password/")
     assert client.get(link).status_code == 200
     response = client.post(link, data={"password": NEW, "password_repeat": NEW})
