@@ -87,6 +87,14 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "impactnet <noreply@impactnet.localhost>")
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR") or None  # default: <instance>/mail
 
+    # Evidence uploads: per-file limit and where files are kept (outside static files).
+    UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_MB", 10) * 1024 * 1024
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or None  # default: <instance>/uploads
+
+    # The label: how long it is valid, and when reminders go out before expiry.
+    LABEL_VALIDITY_DAYS = _env_int("LABEL_VALIDITY_DAYS", 730)
+    LABEL_REMINDER_DAYS = tuple(int(d) for d in os.environ.get("LABEL_REMINDER_DAYS", "90,30").split(","))
+
     # Token lifetimes (seconds).
     EMAIL_VERIFY_MAX_AGE = _env_int("EMAIL_VERIFY_MAX_AGE", 60 * 60 * 24 * 7)
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 60 * 60)

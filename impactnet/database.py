@@ -1,16 +1,24 @@
 """Column types and helpers shared by all models."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
+LOCAL_TIMEZONE = ZoneInfo("Europe/Amsterdam")
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def local_today() -> date:
+    """Today's date in the Netherlands (label dates are calendar dates there)."""
+    return datetime.now(LOCAL_TIMEZONE).date()
 
 
 class UTCDateTime(sa.TypeDecorator):

@@ -1,9 +1,21 @@
 """Every model, imported in one place for Alembic and the mapper registry."""
 from impactnet.accounts.models import Role, User
 from impactnet.audit.models import AuditAction, AuditEvent
+from impactnet.journey.models import (
+    DrechtsDoel,
+    Evidence,
+    ImpactAction,
+    JourneyStep,
+    StepKind,
+    StepProgress,
+    StepState,
+    StepSubmission,
+)
 from impactnet.organisations.models import Organisation, OrganisationStatus
 from impactnet.regions.models import Municipality, Target
 
 __all__ = [
-    "AuditAction", "AuditEvent", "Municipality", "Organisation", "OrganisationStatus", "Role", "Target", "User",
+    "AuditAction", "AuditEvent", "DrechtsDoel", "Evidence", "ImpactAction", "JourneyStep", "Municipality",
+    "Organisation", "OrganisationStatus", "Role", "StepKind", "StepProgress", "StepState", "StepSubmission",
+    "Target", "User",
 ]

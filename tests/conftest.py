@@ -7,10 +7,12 @@ Mail goes over real SMTP to an aiosmtpd server the session starts.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -195,3 +197,28 @@ def login_as(login, dordrecht):
 
     return _login_as
 
+
+
+def _seeded_migration(name: str):
+    """A migration module, for the reference data it seeds (kept in one place)."""
+    path = Path(__file__).resolve().parent.parent / "migrations" / "versions" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"migration_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def path():
+    """St MBO's five steps and the three Drechtse Doelen, as the migration seeds them."""
+    from impactnet.journey.models import DrechtsDoel, JourneyStep, StepKind
+
+    seed = _seeded_migration("0002_journey")
+    steps = [JourneyStep(position=position, key=key, kind=StepKind(kind), title=title, explanation=explanation,
+                         requirements=requirements, evidence_required=evidence, reminder_days=days)
+             for position, key, kind, title, explanation, requirements, evidence, days in seed.STEPS]
+    goals = [DrechtsDoel(number=number, title=title, description=description, active=True)
+             for number, title, description in seed.GOALS]
+    db.session.add_all(steps + goals)
+    db.session.commit()
+    return {step.key: step for step in steps}

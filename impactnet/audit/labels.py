@@ -18,4 +18,13 @@ AUDIT_LABELS = {
     AuditAction.MUNICIPALITY_UPDATED: _l("Gemeente gewijzigd"),
     AuditAction.TARGET_CREATED: _l("Doel vastgesteld"),
     AuditAction.TARGET_UPDATED: _l("Doel gewijzigd"),
+    AuditAction.STEP_STATE_CHANGED: _l("Stap bijgewerkt"),
+    AuditAction.STEP_UPDATED: _l("Stapomschrijving gewijzigd"),
+    AuditAction.EVIDENCE_ADDED: _l("Bestand toegevoegd"),
+    AuditAction.EVIDENCE_REMOVED: _l("Bestand verwijderd"),
+    AuditAction.GOAL_UPDATED: _l("Drechts Doel gewijzigd"),
+    AuditAction.LABEL_AWARDED: _l("Label toegekend"),
+    AuditAction.LABEL_RENEWED: _l("Label verlengd"),
+    AuditAction.LABEL_REVOKED: _l("Label ingetrokken"),
+    AuditAction.LABEL_EXPIRED: _l("Label verlopen"),
 }

@@ -27,6 +27,15 @@ class AuditAction(enum.StrEnum):
     MUNICIPALITY_UPDATED = "municipality.updated"
     TARGET_CREATED = "target.created"
     TARGET_UPDATED = "target.updated"
+    STEP_STATE_CHANGED = "step.state_changed"
+    STEP_UPDATED = "step.updated"
+    EVIDENCE_ADDED = "evidence.added"
+    EVIDENCE_REMOVED = "evidence.removed"
+    GOAL_UPDATED = "goal.updated"
+    LABEL_AWARDED = "label.awarded"
+    LABEL_RENEWED = "label.renewed"
+    LABEL_REVOKED = "label.revoked"
+    LABEL_EXPIRED = "label.expired"
 
 
 class AuditEvent(db.Model):

@@ -53,3 +53,20 @@ def record(
         event.occurred_at = occurred_at
     db.session.add(event)
     return event
+
+
+def apply_changes(actor, obj: Any, values: dict[str, Any], action: AuditAction, *,
+                  organisation_id: int | None = None) -> bool:
+    """Set ``values`` on ``obj`` and record the fields that really changed
+    (before and after) as one event. Returns whether anything changed."""
+    fields = tuple(values)
+    before = snapshot(obj, fields)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    after = snapshot(obj, fields)
+    changed = [name for name in fields if before[name] != after[name]]
+    if changed:
+        record(actor, action, obj, before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
+               organisation_id=organisation_id)
+    db.session.flush()
+    return bool(changed)

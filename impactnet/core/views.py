@@ -10,7 +10,9 @@ from flask_login import current_user, login_required
 from impactnet.accounts.forms import ResendVerificationForm
 from impactnet.accounts.models import Role
 from impactnet.audit.labels import AUDIT_LABELS
+from impactnet.database import local_today
 from impactnet.extensions import db, limiter
+from impactnet.journey.services import journey_overview
 from impactnet.regions.services import list_municipalities, status_counts
 
 bp = Blueprint("core", __name__)
@@ -31,8 +33,9 @@ def home():
 @login_required
 def dashboard():
     if current_user.role is Role.PARTNER:
-        return render_template("core/dashboard_partner.html", organisation=current_user.organisation,
-                               resend_form=ResendVerificationForm())
+        organisation = current_user.organisation
+        return render_template("core/dashboard_partner.html", organisation=organisation, today=local_today(),
+                               journey=journey_overview(organisation), resend_form=ResendVerificationForm())
     if current_user.role is Role.MUNICIPALITY:
         return redirect(url_for("regions.show", slug=current_user.municipality.slug))
     municipalities = list_municipalities()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import date
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -54,8 +55,22 @@ class Organisation(TimestampMixin, db.Model):
         index=True,
     )
 
+    # The current label (its history is in the audit trail).
+    label_awarded_on: Mapped[date | None] = mapped_column(sa.Date)
+    label_valid_until: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    label_revoked_on: Mapped[date | None] = mapped_column(sa.Date)
+    label_revoked_reason: Mapped[str | None] = mapped_column(sa.Text)
+
     municipality: Mapped[Municipality] = relationship()
     users: Mapped[list[User]] = relationship(back_populates="organisation", order_by="User.id")
+
+    def shown_status(self, today: date) -> OrganisationStatus:
+        """The status to show on ``today``: a label past its end date is expired
+        even before the nightly scan has stored that."""
+        if (self.status is OrganisationStatus.LABELLED and self.label_valid_until is not None
+                and self.label_valid_until < today):
+            return OrganisationStatus.LABEL_EXPIRED
+        return self.status
 
     def __repr__(self) -> str:
         return f"<Organisation {self.kvk_number} {self.name!r}>"

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from impactnet.accounts.models import Role, User
 from impactnet.accounts.services import AccountError, email_taken, new_user
 from impactnet.audit.models import AuditAction, AuditEvent
-from impactnet.audit.services import record, snapshot
+from impactnet.audit.services import apply_changes, record, snapshot
 from impactnet.extensions import db
 from impactnet.organisations.models import Organisation, OrganisationStatus
 from impactnet.regions.models import Municipality
@@ -104,23 +104,8 @@ def update_organisation(actor: User, organisation: Organisation, details: Organi
     _check_municipality(details.municipality_id)
     if kvk_taken(details.kvk_number, except_id=organisation.id):
         raise RegistrationError("kvk_number", _l("Dit KvK-nummer hoort al bij een andere organisatie."))
-    before = snapshot(organisation, EDITABLE_FIELDS)
-    for field, value in asdict(details).items():
-        setattr(organisation, field, value)
-    after = snapshot(organisation, EDITABLE_FIELDS)
-    changed = {k for k in after if after[k] != before[k]}
-    if not changed:
-        return False
-    record(
-        actor,
-        AuditAction.ORGANISATION_UPDATED,
-        organisation,
-        before={k: before[k] for k in changed},
-        after={k: after[k] for k in changed},
-        organisation_id=organisation.id,
-    )
-    db.session.flush()
-    return True
+    return apply_changes(actor, organisation, asdict(details), AuditAction.ORGANISATION_UPDATED,
+                         organisation_id=organisation.id)
 
 
 def visible_organisation(user: User, organisation_id: int) -> Organisation | None:

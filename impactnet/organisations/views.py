@@ -6,14 +6,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from impactnet.accounts.access import staff_required
-from impactnet.accounts.forms import ResendVerificationForm
 from impactnet.core.rendering import page_number, render_form
+from impactnet.database import local_today
 from impactnet.extensions import db
+from impactnet.journey.services import journey_overview
 from impactnet.organisations import services
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS, label_for
 from impactnet.organisations.forms import OrganisationForm
 from impactnet.organisations.models import OrganisationStatus
 from impactnet.regions.services import list_municipalities, municipality_by_slug
+from impactnet.review.forms import ReasonForm, RecordStepForm
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
@@ -37,12 +39,19 @@ def _visible_or_404(organisation_id: int):
     return services.visible_organisation(current_user, organisation_id) or abort(404)
 
 
+def organisation_page(organisation, status: int = 200):
+    """The organisation's page: details, journey, label, history (and staff actions)."""
+    return render_template(
+        "organisations/show.html", organisation=organisation, history=services.history(organisation),
+        journey=journey_overview(organisation), today=local_today(),
+        reason_form=ReasonForm(), record_form=RecordStepForm(),
+    ), status
+
+
 @bp.route("/<int:organisation_id>")
 @login_required
 def show(organisation_id: int):
-    organisation = _visible_or_404(organisation_id)
-    return render_template("organisations/show.html", organisation=organisation,
-                           history=services.history(organisation), resend_form=ResendVerificationForm())
+    return organisation_page(_visible_or_404(organisation_id))
 
 
 @bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])

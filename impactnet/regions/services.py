@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
-from impactnet.audit.services import record, snapshot
+from impactnet.audit.services import apply_changes, record, snapshot
 from impactnet.extensions import db
 from impactnet.organisations.models import Organisation, OrganisationStatus
 from impactnet.regions.models import Municipality, Target
@@ -60,12 +60,8 @@ def create_municipality(actor: User, name: str, slug: str, joined_on: date, acti
 def update_municipality(actor: User, municipality: Municipality, name: str, slug: str,
                         joined_on: date, active: bool) -> None:
     _check_unique(municipality, name, slug)
-    before = snapshot(municipality, MUNICIPALITY_FIELDS)
-    municipality.name, municipality.slug, municipality.joined_on, municipality.active = name, slug, joined_on, active
-    after = snapshot(municipality, MUNICIPALITY_FIELDS)
-    if before != after:
-        record(actor, AuditAction.MUNICIPALITY_UPDATED, municipality, before=before, after=after)
-    db.session.flush()
+    apply_changes(actor, municipality, {"name": name, "slug": slug, "joined_on": joined_on, "active": active},
+                  AuditAction.MUNICIPALITY_UPDATED)
 
 
 def save_target(actor: User, municipality: Municipality, year: int, partners_wanted: int,
@@ -83,12 +79,8 @@ def save_target(actor: User, municipality: Municipality, year: int, partners_wan
         db.session.flush()
         record(actor, AuditAction.TARGET_CREATED, target, after=snapshot(target, TARGET_FIELDS))
         return target
-    before = snapshot(target, TARGET_FIELDS)
-    target.partners_wanted, target.labelled_wanted = partners_wanted, labelled_wanted
-    after = snapshot(target, TARGET_FIELDS)
-    if before != after:
-        record(actor, AuditAction.TARGET_UPDATED, target, before=before, after=after)
-    db.session.flush()
+    apply_changes(actor, target, {"partners_wanted": partners_wanted, "labelled_wanted": labelled_wanted},
+                  AuditAction.TARGET_UPDATED)
     return target
 
 

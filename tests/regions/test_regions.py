@@ -35,8 +35,9 @@ def test_staff_sets_and_changes_a_target_with_history(client, login_as, dordrech
     target = db.session.scalar(sa.select(Target))
     assert (target.year, target.partners_wanted, target.labelled_wanted) == (2026, 210, 150)
     update = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == AuditAction.TARGET_UPDATED))
-    assert update.before == {"year": 2026, "partners_wanted": 200, "labelled_wanted": 140}
-    assert update.after == {"year": 2026, "partners_wanted": 210, "labelled_wanted": 150}
+    assert update.object_id == target.id
+    assert update.before == {"partners_wanted": 200, "labelled_wanted": 140}
+    assert update.after == {"partners_wanted": 210, "labelled_wanted": 150}
     assert "210" in client.get("/municipalities/dordrecht/edit").get_data(as_text=True)
 
 

@@ -1,0 +1,1 @@
+"""The path to the label: steps, submissions, evidence and the state machine."""

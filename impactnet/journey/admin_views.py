@@ -1,0 +1,54 @@
+"""Staff keep the path: step texts and reminder intervals, and the Drechtse Doelen."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from impactnet.accounts.access import staff_required
+from impactnet.audit.models import AuditAction
+from impactnet.audit.services import apply_changes
+from impactnet.core.rendering import render_form
+from impactnet.extensions import db
+from impactnet.journey import services
+from impactnet.journey.forms import GoalForm, StepTextForm
+from impactnet.journey.models import DrechtsDoel
+
+bp = Blueprint("path", __name__, url_prefix="/path")
+
+STEP_FIELDS = ("title", "explanation", "requirements", "evidence_required", "reminder_days")
+GOAL_FIELDS = ("title", "description", "active")
+
+
+@bp.route("/")
+@staff_required
+def index():
+    goals = db.session.scalars(sa.select(DrechtsDoel).order_by(DrechtsDoel.number))
+    return render_template("path/index.html", steps=services.steps(), goals=list(goals))
+
+
+@bp.route("/steps/<step_key>", methods=["GET", "POST"])
+@staff_required
+def edit_step(step_key: str):
+    step = services.step_by_key(step_key) or abort(404)
+    form = StepTextForm(obj=step)
+    if form.validate_on_submit():
+        apply_changes(current_user, step, {name: form[name].data for name in STEP_FIELDS}, AuditAction.STEP_UPDATED)
+        db.session.commit()
+        flash(_("Stap ‘%(title)s’ is opgeslagen.", title=step.title), "success")
+        return redirect(url_for("path.index"))
+    return render_form("path/edit.html", form, heading=step.title)
+
+
+@bp.route("/goals/<int:number>", methods=["GET", "POST"])
+@staff_required
+def edit_goal(number: int):
+    goal = db.session.scalar(sa.select(DrechtsDoel).where(DrechtsDoel.number == number)) or abort(404)
+    form = GoalForm(obj=goal)
+    if form.validate_on_submit():
+        apply_changes(current_user, goal, {name: form[name].data for name in GOAL_FIELDS}, AuditAction.GOAL_UPDATED)
+        db.session.commit()
+        flash(_("Drechts Doel %(number)d is opgeslagen.", number=goal.number), "success")
+        return redirect(url_for("path.index"))
+    return render_form("path/edit.html", form, heading=_("Drechts Doel %(number)d", number=goal.number))

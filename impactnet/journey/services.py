@@ -1,0 +1,299 @@
+"""The organisation's side of the journey: drafts, submissions and evidence.
+
+Every move goes through :mod:`impactnet.journey.statemachine`; every state
+change writes an AuditEvent. Services flush, the caller commits.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from impactnet.accounts.models import User
+from impactnet.audit.models import AuditAction
+from impactnet.audit.services import record
+from impactnet.database import utcnow
+from impactnet.extensions import db
+from impactnet.journey import evidence as files
+from impactnet.journey import statemachine
+from impactnet.journey.models import (
+    DrechtsDoel,
+    Evidence,
+    ImpactAction,
+    JourneyStep,
+    StepKind,
+    StepProgress,
+    StepState,
+    StepSubmission,
+)
+from impactnet.journey.organisation_status import set_status
+from impactnet.journey.questionnaire import QUESTIONS, missing_answers
+from impactnet.organisations.models import Organisation
+
+
+class JourneyError(ValueError):
+    """A rule of the journey was broken; the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class PlannedAction:
+    goal_id: int
+    description: str
+    commitment: str
+    target_date: date
+
+
+@dataclass(frozen=True)
+class StepInput:
+    """What the organisation typed on a step's page."""
+
+    statement: str = ""
+    answers: dict[str, str] = field(default_factory=dict)
+    actions: tuple[PlannedAction, ...] = ()
+
+
+def steps() -> list[JourneyStep]:
+    return list(db.session.scalars(sa.select(JourneyStep).order_by(JourneyStep.position)))
+
+
+def step_by_key(key: str) -> JourneyStep | None:
+    return db.session.scalar(sa.select(JourneyStep).where(JourneyStep.key == key))
+
+
+def active_goals() -> list[DrechtsDoel]:
+    return list(db.session.scalars(sa.select(DrechtsDoel).where(DrechtsDoel.active.is_(True)).order_by(DrechtsDoel.number)))
+
+
+def progress_list(organisation: Organisation) -> list[StepProgress]:
+    """The organisation's progress on every step, in order (rows made on first use)."""
+    existing = {
+        p.step_id: p for p in db.session.scalars(
+            sa.select(StepProgress).where(StepProgress.organisation_id == organisation.id)
+            .options(selectinload(StepProgress.submissions)))
+    }
+    result = []
+    for step in steps():
+        progress = existing.get(step.id)
+        if progress is None:
+            progress = StepProgress(organisation=organisation, step=step, state=StepState.NOT_STARTED)
+            db.session.add(progress)
+        result.append(progress)
+    db.session.flush()
+    return result
+
+
+def progress_for(organisation: Organisation, step_key: str) -> StepProgress | None:
+    return next((p for p in progress_list(organisation) if p.step.key == step_key), None)
+
+
+def check_predecessor_approved(progress: StepProgress) -> None:
+    """No step before its predecessor has been approved (at least once)."""
+    earlier = [p for p in progress_list(progress.organisation) if p.step.position < progress.step.position]
+    if earlier and earlier[-1].last_approved is None:
+        raise JourneyError(_l("Rond eerst de stap ‘%(title)s’ af.", title=earlier[-1].step.title))
+
+
+def change_state(actor: User | None, progress: StepProgress, submission: StepSubmission | None,
+                 new_state: StepState, note: str | None = None) -> None:
+    """Move a step (and its current version) to ``new_state`` and record it."""
+    old_state = progress.state
+    progress.state = new_state
+    progress.state_changed_at = utcnow()
+    if submission is not None:
+        submission.state = new_state
+    if old_state is not new_state:
+        record(actor, AuditAction.STEP_STATE_CHANGED, progress,
+               before={"step": progress.step.key, "state": old_state.value},
+               after={"step": progress.step.key, "state": new_state.value},
+               organisation_id=progress.organisation_id, note=note)
+    db.session.flush()
+
+
+def _copy_evidence(source: Evidence, into: StepSubmission) -> Evidence:
+    copy = Evidence(organisation_id=source.organisation_id, original_name=source.original_name,
+                    stored_name=files.new_stored_name(), content_type=source.content_type, size=source.size,
+                    uploaded_at=source.uploaded_at, uploaded_by_id=source.uploaded_by_id)
+    shutil.copyfile(files.stored_path(source.organisation_id, source.stored_name),
+                    files.stored_path(copy.organisation_id, copy.stored_name))
+    into.evidence.append(copy)
+    return copy
+
+
+def working_draft(actor: User, progress: StepProgress) -> StepSubmission:
+    """The version the organisation edits: the open draft, or a new one that
+    starts as a copy of the latest version (so an approved step is changed
+    in a new version that goes back to review)."""
+    current = progress.current
+    if current is not None and current.state is StepState.DRAFT:
+        return current
+    statemachine.check_step_move(progress.state, StepState.DRAFT, by_staff=False, kind=progress.step.kind)
+    draft = StepSubmission(progress=progress, number=(current.number + 1) if current else 1, state=StepState.DRAFT,
+                           created_by_id=actor.id)
+    if current is not None:
+        draft.statement, draft.answers = current.statement, dict(current.answers or {})
+        draft.actions = [ImpactAction(goal_id=a.goal_id, description=a.description, commitment=a.commitment,
+                                      target_date=a.target_date) for a in current.actions]
+        for item in current.evidence:
+            _copy_evidence(item, draft)
+    db.session.add(draft)
+    change_state(actor, progress, draft, StepState.DRAFT)
+    return draft
+
+
+def _check_may_edit(actor: User, progress: StepProgress) -> None:
+    organisation = progress.organisation
+    if organisation.status not in statemachine.ACTIVE_ORGANISATION_STATES:
+        raise JourneyError(_l("Uw organisatie is afgemeld; stappen kunnen niet meer worden gewijzigd."))
+    if progress.step.kind is StepKind.STAFF_RECORDED:
+        raise JourneyError(_l("Deze stap wordt door St MBO vastgelegd."))
+    if progress.state is StepState.SUBMITTED:
+        raise JourneyError(_l("Deze stap wacht op beoordeling door St MBO en kan nu niet worden gewijzigd."))
+
+
+def _apply(draft: StepSubmission, data: StepInput) -> None:
+    kind = draft.progress.step.kind
+    draft.statement = data.statement.strip()
+    if kind is StepKind.QUESTIONNAIRE:
+        draft.answers = {key: value.strip() for key, value in data.answers.items() if key in QUESTIONS}
+    if kind is StepKind.IMPACT_PLAN:
+        goals = {g.id for g in active_goals()}
+        if any(a.goal_id not in goals for a in data.actions):
+            raise JourneyError(_l("Kies voor elke actie een van de Drechtse Doelen."))
+        draft.actions = [ImpactAction(goal_id=a.goal_id, description=a.description.strip(),
+                                      commitment=a.commitment.strip(), target_date=a.target_date)
+                         for a in data.actions]
+
+
+def save_draft(actor: User, organisation: Organisation, step_key: str, data: StepInput) -> StepSubmission:
+    progress = _progress_or_error(organisation, step_key)
+    _check_may_edit(actor, progress)
+    draft = working_draft(actor, progress)
+    _apply(draft, data)
+    db.session.flush()
+    return draft
+
+
+def missing_items(progress: StepProgress, submission: StepSubmission | None) -> list[str]:
+    """What must still be done before this step can be handed in (Dutch, for the page)."""
+    step = progress.step
+    missing = []
+    if step.kind is StepKind.STAFF_RECORDED:
+        return [] if progress.state is StepState.APPROVED else [str(_l("St MBO legt deze stap vast zodra die heeft plaatsgevonden."))]
+    statement = submission.statement if submission else ""
+    if step.kind in (StepKind.EVIDENCE, StepKind.LABEL_REVIEW) and not statement:
+        missing.append(str(_l("Schrijf een toelichting.")))
+    if step.evidence_required and not (submission and submission.evidence):
+        missing.append(str(_l("Voeg minstens één bestand toe als bewijs.")))
+    if step.kind is StepKind.QUESTIONNAIRE:
+        for question in missing_answers(submission.answers if submission else {}):
+            missing.append(str(_l("Beantwoord: %(question)s", question=question.text)))
+    if step.kind is StepKind.IMPACT_PLAN and not (submission and submission.actions):
+        missing.append(str(_l("Kies minstens één Drechts Doel met een concrete actie, een meetbare toezegging en een streefdatum.")))
+    return missing
+
+
+def submit(actor: User, organisation: Organisation, step_key: str, data: StepInput) -> StepSubmission:
+    """Hand in a step for review. The predecessor must have been approved."""
+    progress = _progress_or_error(organisation, step_key)
+    _check_may_edit(actor, progress)
+    if not actor.email_verified:
+        raise JourneyError(_l("Bevestig eerst uw e-mailadres; daarna kunt u stappen indienen."))
+    check_predecessor_approved(progress)
+    draft = working_draft(actor, progress)
+    _apply(draft, data)
+    missing = missing_items(progress, draft)
+    if missing:
+        raise JourneyError(" ".join(missing))
+    statemachine.check_step_move(progress.state, StepState.SUBMITTED, by_staff=False, kind=progress.step.kind)
+    draft.submitted_at = utcnow()
+    change_state(actor, progress, draft, StepState.SUBMITTED)
+    _mark_working(actor, organisation, progress)
+    return draft
+
+
+def _mark_working(actor: User, organisation: Organisation, progress: StepProgress) -> None:
+    if progress.step.position > steps()[0].position:
+        set_status(actor, organisation, statemachine.status_after_step_submitted(organisation.status))
+
+
+def add_evidence(actor: User, organisation: Organisation, step_key: str, upload) -> Evidence:
+    progress = _progress_or_error(organisation, step_key)
+    _check_may_edit(actor, progress)
+    stored_name, allowed, size, original = files.save_upload(upload, organisation.id)
+    draft = working_draft(actor, progress)
+    item = Evidence(organisation_id=organisation.id, original_name=original, stored_name=stored_name,
+                    content_type=allowed.mime, size=size, uploaded_by_id=actor.id)
+    draft.evidence.append(item)
+    db.session.flush()
+    record(actor, AuditAction.EVIDENCE_ADDED, item, after={"name": original, "size": size, "step": step_key},
+           organisation_id=organisation.id)
+    return item
+
+
+def remove_evidence(actor: User, item: Evidence) -> None:
+    """Remove a file from the open draft (handed-in versions are kept as they were)."""
+    submission = item.submission
+    if submission.state is not StepState.DRAFT:
+        raise JourneyError(_l("Alleen bestanden in een concept kunnen worden verwijderd."))
+    record(actor, AuditAction.EVIDENCE_REMOVED, item, before={"name": item.original_name},
+           organisation_id=item.organisation_id)
+    submission.evidence.remove(item)
+    db.session.flush()  # the caller removes the stored file after committing
+
+
+def visible_evidence(user: User, organisation_id: int, evidence_id: int) -> Evidence | None:
+    item = db.session.get(Evidence, evidence_id)
+    if item is None or item.organisation_id != organisation_id:
+        return None
+    if user.is_staff or user.organisation_id == organisation_id:
+        return item
+    return None
+
+
+def _progress_or_error(organisation: Organisation, step_key: str) -> StepProgress:
+    progress = progress_for(organisation, step_key)
+    if progress is None:
+        raise LookupError(step_key)
+    return progress
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The organisation's journey at a glance, for its dashboard and page."""
+
+    progress: list[StepProgress]
+    approved: int
+    current: StepProgress | None  # the first step not yet approved
+    missing: list[str]            # what the current step still needs
+    feedback: str | None          # staff feedback on the current step, if changes were asked
+
+    @property
+    def total(self) -> int:
+        return len(self.progress)
+
+
+def open_feedback(progress: StepProgress) -> str | None:
+    """Staff's request for changes that the organisation is still working on."""
+    versions = progress.submissions
+    if versions and versions[-1].state is StepState.DRAFT:
+        versions = versions[:-1]
+    if versions and versions[-1].state is StepState.CHANGES_REQUESTED:
+        return versions[-1].feedback
+    return None
+
+
+def journey_overview(organisation: Organisation) -> Overview:
+    progress = progress_list(organisation)
+    current = next((p for p in progress if p.last_approved is None), None)
+    latest = current.current if current else None
+    return Overview(
+        progress=progress,
+        approved=sum(1 for p in progress if p.last_approved is not None),
+        current=current,
+        missing=missing_items(current, latest) if current is not None and current.state is not StepState.SUBMITTED else [],
+        feedback=open_feedback(current) if current is not None else None,
+    )

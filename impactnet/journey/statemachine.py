@@ -1,0 +1,71 @@
+"""The transitions of a step and of an organisation, in one place.
+
+Services ask this module whether a move is allowed and raise
+:class:`TransitionError` when it is not; templates only show what it allows.
+"""
+from __future__ import annotations
+
+from impactnet.journey.models import StepKind, StepState
+from impactnet.organisations.models import OrganisationStatus as Org
+
+
+class TransitionError(ValueError):
+    """A move the state machine does not allow (the message is shown to the user)."""
+
+
+# Moves the organisation makes on its own steps.
+ORGANISATION_STEP_MOVES: dict[StepState, frozenset[StepState]] = {
+    StepState.NOT_STARTED: frozenset({StepState.DRAFT, StepState.SUBMITTED}),
+    StepState.DRAFT: frozenset({StepState.DRAFT, StepState.SUBMITTED}),
+    StepState.CHANGES_REQUESTED: frozenset({StepState.DRAFT, StepState.SUBMITTED}),
+    # Changing an approved step starts a new version that goes back to review.
+    StepState.APPROVED: frozenset({StepState.DRAFT, StepState.SUBMITTED}),
+    StepState.SUBMITTED: frozenset(),
+}
+
+# Staff decisions.
+STAFF_STEP_MOVES: dict[StepState, frozenset[StepState]] = {
+    StepState.SUBMITTED: frozenset({StepState.APPROVED, StepState.CHANGES_REQUESTED}),
+}
+
+ORGANISATION_MOVES: dict[Org, frozenset[Org]] = {
+    Org.APPLICANT: frozenset({Org.PARTNER, Org.WITHDRAWN}),
+    Org.PARTNER: frozenset({Org.WORKING_TOWARD_LABEL, Org.WITHDRAWN}),
+    Org.WORKING_TOWARD_LABEL: frozenset({Org.LABELLED, Org.WITHDRAWN}),
+    Org.LABELLED: frozenset({Org.LABEL_EXPIRED, Org.LABEL_REVOKED, Org.WITHDRAWN}),
+    Org.LABEL_EXPIRED: frozenset({Org.LABELLED, Org.LABEL_REVOKED, Org.WITHDRAWN}),
+    Org.LABEL_REVOKED: frozenset({Org.WORKING_TOWARD_LABEL, Org.WITHDRAWN}),
+    Org.WITHDRAWN: frozenset(),
+}
+
+# Organisations that can still work on their steps.
+ACTIVE_ORGANISATION_STATES = frozenset(Org) - {Org.WITHDRAWN}
+
+
+def can_move_step(current: StepState, target: StepState, *, by_staff: bool, kind: StepKind) -> bool:
+    if kind is StepKind.STAFF_RECORDED:
+        # Nothing to hand in: staff record it as done (once).
+        return by_staff and current is not StepState.APPROVED and target is StepState.APPROVED
+    moves = STAFF_STEP_MOVES if by_staff else ORGANISATION_STEP_MOVES
+    return target in moves.get(current, frozenset())
+
+
+def check_step_move(current: StepState, target: StepState, *, by_staff: bool, kind: StepKind) -> None:
+    if not can_move_step(current, target, by_staff=by_staff, kind=kind):
+        raise TransitionError(f"step {current} -> {target} ({'staff' if by_staff else 'organisation'}, {kind})")
+
+
+def can_move_organisation(current: Org, target: Org) -> bool:
+    return target in ORGANISATION_MOVES[current]
+
+
+def check_organisation_move(current: Org, target: Org) -> None:
+    if not can_move_organisation(current, target):
+        raise TransitionError(f"organisation {current} -> {target}")
+
+
+def status_after_step_submitted(current: Org) -> Org:
+    """Handing in a step after the agreement means working toward the label."""
+    if current in (Org.PARTNER, Org.LABEL_REVOKED):
+        return Org.WORKING_TOWARD_LABEL
+    return current

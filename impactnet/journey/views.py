@@ -1,0 +1,128 @@
+"""The entrepreneur's steps: fill in, save, hand in, add evidence."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from impactnet.accounts.models import Role
+from impactnet.extensions import db
+from impactnet.journey import evidence as files
+from impactnet.journey import services
+from impactnet.journey.diff import version_changes
+from impactnet.journey.forms import DeleteForm, EvidenceForm, StepForm
+from impactnet.journey.labels import STEP_STATE_LABELS
+from impactnet.journey.models import StepKind, StepState
+from impactnet.journey.questionnaire import QUESTIONS
+from impactnet.journey.statemachine import ACTIVE_ORGANISATION_STATES, TransitionError
+from impactnet.organisations.services import visible_organisation
+
+bp = Blueprint("journey", __name__, url_prefix="/organisations/<int:organisation_id>")
+
+
+def _organisation(organisation_id: int, *, editing: bool = False):
+    """The organisation if the user may see it; only its own partners may change it."""
+    organisation = visible_organisation(current_user, organisation_id) or abort(404)
+    if editing and not (current_user.role is Role.PARTNER and current_user.organisation_id == organisation.id):
+        abort(403)
+    return organisation
+
+
+@bp.app_context_processor
+def _questionnaire():
+    return {"questions": QUESTIONS}
+
+
+@bp.app_template_filter("step_state_label")
+def step_state_label(state) -> str:
+    return str(STEP_STATE_LABELS.get(str(state), state))
+
+
+def _step_page(organisation, progress, form, status=200):
+    submission = progress.current
+    editable = (current_user.role is Role.PARTNER and progress.state is not StepState.SUBMITTED
+                and progress.step.kind is not StepKind.STAFF_RECORDED
+                and organisation.status in ACTIVE_ORGANISATION_STATES)
+    return render_template(
+        "journey/step.html", organisation=organisation, progress=progress, form=form, editable=editable,
+        submission=submission, goals=services.active_goals(), feedback=services.open_feedback(progress),
+        evidence_form=EvidenceForm(), delete_form=DeleteForm(),
+        missing=services.missing_items(progress, submission),
+        changes=version_changes(progress.last_approved, submission),
+    ), status
+
+
+@bp.route("/steps/<step_key>", methods=["GET", "POST"])
+@login_required
+def step(organisation_id: int, step_key: str):
+    organisation = _organisation(organisation_id, editing=request.method == "POST")
+    progress = services.progress_for(organisation, step_key) or abort(404)
+    form = StepForm(progress.step, progress.current)
+    if request.method == "POST" and form.validate_on_submit():
+        handing_in = bool(form.submit.data)
+        try:
+            action = services.submit if handing_in else services.save_draft
+            action(current_user, organisation, step_key, form.step_input())
+        except (services.JourneyError, TransitionError) as error:
+            db.session.rollback()
+            flash(str(error) if isinstance(error, services.JourneyError) else _("Deze stap kan nu niet worden gewijzigd."), "error")
+            return _step_page(organisation, services.progress_for(organisation, step_key), form, 409 if isinstance(error, TransitionError) else 422)
+        db.session.commit()
+        flash(_("Ingediend. St MBO beoordeelt uw inzending.") if handing_in else _("Concept opgeslagen."), "success")
+        return redirect(url_for("journey.step", organisation_id=organisation.id, step_key=step_key))
+    return _step_page(organisation, progress, form, 422 if form.errors else 200)
+
+
+@bp.route("/steps/<step_key>/evidence", methods=["POST"])
+@login_required
+def upload(organisation_id: int, step_key: str):
+    organisation = _organisation(organisation_id, editing=True)
+    progress = services.progress_for(organisation, step_key) or abort(404)
+    form = EvidenceForm()
+    if form.validate_on_submit():
+        try:
+            item = services.add_evidence(current_user, organisation, step_key, form.file.data)
+        except (services.JourneyError, files.EvidenceError, TransitionError) as error:
+            db.session.rollback()
+            message = _("Deze stap kan nu niet worden gewijzigd.") if isinstance(error, TransitionError) else str(error)
+            form.file.errors.append(message)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is toegevoegd.", name=item.original_name), "success")
+            return redirect(url_for("journey.step", organisation_id=organisation.id, step_key=step_key))
+    for message in form.file.errors:
+        flash(message, "error")
+    return _step_page(organisation, progress, StepForm(progress.step, progress.current), 422)
+
+
+@bp.route("/evidence/<int:evidence_id>")
+@login_required
+def download(organisation_id: int, evidence_id: int):
+    _organisation(organisation_id)
+    item = services.visible_evidence(current_user, organisation_id, evidence_id) or abort(404)
+    path = files.stored_path(item.organisation_id, item.stored_name)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.original_name,
+                     max_age=0)
+
+
+@bp.route("/evidence/<int:evidence_id>/delete", methods=["POST"])
+@login_required
+def delete_evidence(organisation_id: int, evidence_id: int):
+    organisation = _organisation(organisation_id, editing=True)
+    item = services.visible_evidence(current_user, organisation_id, evidence_id) or abort(404)
+    progress = item.submission.progress
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    stored_name = item.stored_name
+    try:
+        services.remove_evidence(current_user, item)
+    except services.JourneyError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _step_page(organisation, progress, StepForm(progress.step, progress.current), 409)
+    db.session.commit()
+    files.remove_stored(organisation.id, stored_name)  # only once the row is gone for good
+    flash(_("Het bestand is verwijderd."), "success")
+    return redirect(url_for("journey.step", organisation_id=organisation.id, step_key=progress.step.key))

@@ -1,0 +1,1 @@
+"""St MBO staff review steps and decide on the label."""

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from impactnet.core.forms import strip
+
+
+class ApproveForm(FlaskForm):
+    note = TextAreaField(_l("Opmerking (niet verplicht)"), filters=[strip], validators=[Length(max=5000)])
+    approve = SubmitField(_l("Goedkeuren"))
+
+
+class RequestChangesForm(FlaskForm):
+    feedback = TextAreaField(_l("Wat moet er veranderen?"), filters=[strip], validators=[
+        DataRequired(_l("Schrijf wat er moet veranderen.")), Length(max=5000)])
+    request_changes = SubmitField(_l("Wijzigingen vragen"))
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reden"), filters=[strip], validators=[
+        DataRequired(_l("Geef een reden.")), Length(max=5000)])
+    confirm = SubmitField(_l("Bevestigen"))
+
+
+class RecordStepForm(FlaskForm):
+    note = TextAreaField(_l("Verslag (bijvoorbeeld datum en deelnemers)"), filters=[strip], validators=[
+        DataRequired(_l("Schrijf kort wat er is gebeurd.")), Length(max=5000)])
+    record = SubmitField(_l("Vastleggen als afgerond"))

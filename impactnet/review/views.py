@@ -1,0 +1,132 @@
+"""St MBO staff: the review queue, decisions, and the label's life."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from impactnet.accounts.access import staff_required
+from impactnet.database import utcnow
+from impactnet.extensions import db
+from impactnet.journey import services as journey
+from impactnet.journey.diff import version_changes
+from impactnet.journey.models import StepSubmission
+from impactnet.journey.statemachine import TransitionError
+from impactnet.organisations.models import Organisation
+from impactnet.organisations.views import organisation_page
+from impactnet.regions.services import list_municipalities, municipality_by_slug
+from impactnet.review import services
+from impactnet.review.forms import ApproveForm, ReasonForm, RecordStepForm, RequestChangesForm
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+def _not_allowed() -> str:
+    return _("Deze beslissing is in de huidige stand niet mogelijk.")
+
+
+@bp.route("/")
+@staff_required
+def queue():
+    municipality = step = None
+    if request.args.get("municipality"):
+        municipality = municipality_by_slug(request.args["municipality"]) or abort(400)
+    if request.args.get("step"):
+        step = journey.step_by_key(request.args["step"]) or abort(400)
+    items = services.review_queue(utcnow(), municipality.id if municipality else None, step.id if step else None)
+    return render_template("review/queue.html", items=items, municipalities=list_municipalities(),
+                           steps=journey.steps(), municipality=municipality, step=step)
+
+
+def _submission_page(submission: StepSubmission, status: int = 200, approve_form=None, changes_form=None):
+    progress = submission.progress
+    return render_template(
+        "review/submission.html", submission=submission, progress=progress, organisation=progress.organisation,
+        approve_form=approve_form or ApproveForm(), changes_form=changes_form or RequestChangesForm(),
+        changes=version_changes(progress.last_approved, submission),
+    ), status
+
+
+@bp.route("/submissions/<int:submission_id>")
+@staff_required
+def submission(submission_id: int):
+    return _submission_page(db.session.get(StepSubmission, submission_id) or abort(404))
+
+
+def _decide(submission_id: int, form, decide):
+    submission = db.session.get(StepSubmission, submission_id) or abort(404)
+    if not form.validate_on_submit():
+        return _submission_page(submission, 422, **{"approve_form" if isinstance(form, ApproveForm) else "changes_form": form})
+    try:
+        decide(submission, form)
+    except services.DecisionConflict as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _submission_page(db.session.get(StepSubmission, submission_id), 409)
+    except (journey.JourneyError, TransitionError):
+        db.session.rollback()
+        flash(_not_allowed(), "error")
+        return _submission_page(db.session.get(StepSubmission, submission_id), 409)
+    db.session.commit()
+    flash(_("Uw beslissing is vastgelegd."), "success")
+    return redirect(url_for("review.queue"))
+
+
+@bp.route("/submissions/<int:submission_id>/approve", methods=["POST"])
+@staff_required
+def approve(submission_id: int):
+    return _decide(submission_id, ApproveForm(),
+                   lambda submission, form: services.approve(current_user, submission, form.note.data or ""))
+
+
+@bp.route("/submissions/<int:submission_id>/request-changes", methods=["POST"])
+@staff_required
+def request_changes(submission_id: int):
+    return _decide(submission_id, RequestChangesForm(),
+                   lambda submission, form: services.request_changes(current_user, submission, form.feedback.data))
+
+
+def _organisation_action(organisation_id: int, form, act, done: str):
+    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return organisation_page(organisation, 422)
+    try:
+        act(organisation, form)
+    except LookupError:
+        abort(404)
+    except (journey.JourneyError, TransitionError) as error:
+        db.session.rollback()
+        flash(str(error) if isinstance(error, journey.JourneyError) else _not_allowed(), "error")
+        return organisation_page(db.session.get(Organisation, organisation_id), 409)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("organisations.show", organisation_id=organisation_id))
+
+
+@bp.route("/organisations/<int:organisation_id>/steps/<step_key>/record", methods=["POST"])
+@staff_required
+def record_step(organisation_id: int, step_key: str):
+    return _organisation_action(
+        organisation_id, RecordStepForm(),
+        lambda organisation, form: services.record_staff_step(current_user, organisation, step_key, form.note.data),
+        _("De stap is vastgelegd."))
+
+
+@bp.route("/organisations/<int:organisation_id>/revoke", methods=["POST"])
+@staff_required
+def revoke(organisation_id: int):
+    return _organisation_action(
+        organisation_id, ReasonForm(),
+        lambda organisation, form: services.revoke_label(current_user, organisation, form.reason.data),
+        _("Het label is ingetrokken."))
+
+
+@bp.route("/organisations/<int:organisation_id>/withdraw", methods=["POST"])
+@staff_required
+def withdraw(organisation_id: int):
+    return _organisation_action(
+        organisation_id, ReasonForm(),
+        lambda organisation, form: services.withdraw(current_user, organisation, form.reason.data),
+        _("De organisatie is afgemeld."))
