@@ -92,7 +92,7 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or None  # default: <instance>/uploads
 
     # The label: how long it is valid, and when reminders go out before expiry.
-    LABEL_VALIDITY_DAYS = _env_int("LABEL_VALIDITY_DAYS", 730)
+    LABEL_VALIDITY_MONTHS = _env_int("LABEL_VALIDITY_MONTHS", 24)
     LABEL_REMINDER_DAYS = tuple(int(d) for d in os.environ.get("LABEL_REMINDER_DAYS", "90,30").split(","))
 
     # Token lifetimes (seconds).

@@ -5,10 +5,16 @@ ship without an explicit decision about who may use it.
 """
 from __future__ import annotations
 
+import io
+
 import pytest
+from werkzeug.datastructures import FileStorage
 
 from impactnet.accounts.models import Role
+from impactnet.extensions import db
+from impactnet.journey import services as journey
 from tests import factories
+from tests.journey.helpers import PDF
 
 VISITOR, PARTNER, PARTNER_OTHER, VIEWER, VIEWER_OTHER, STAFF, ADMIN = (
     "visitor", "partner of this organisation", "partner of another organisation",
@@ -19,7 +25,9 @@ EVERYONE = set(ROLES)
 SIGNED_IN = EVERYONE - {VISITOR}
 STAFF_ONLY = {STAFF, ADMIN}
 
-# endpoint -> roles allowed (for every method the route accepts)
+OWN_PARTNER_AND_STAFF = {PARTNER} | STAFF_ONLY
+
+# endpoint -> roles allowed, for every method the route accepts (or per method)
 ACCESS = {
     "core.home": EVERYONE,
     "core.healthz": EVERYONE,
@@ -44,15 +52,34 @@ ACCESS = {
     "regions.new": STAFF_ONLY,
     "regions.edit": STAFF_ONLY,
     "regions.save_target": STAFF_ONLY,
+    "journey.step": {"GET": OWN_PARTNER_AND_STAFF, "POST": {PARTNER}},
+    "journey.upload": {PARTNER},
+    "journey.download": OWN_PARTNER_AND_STAFF,
+    "journey.delete_evidence": {PARTNER},
+    "review.queue": STAFF_ONLY,
+    "review.submission": STAFF_ONLY,
+    "review.approve": STAFF_ONLY,
+    "review.request_changes": STAFF_ONLY,
+    "review.record_step": STAFF_ONLY,
+    "review.revoke": STAFF_ONLY,
+    "review.withdraw": STAFF_ONLY,
+    "path.index": STAFF_ONLY,
+    "path.edit_step": STAFF_ONLY,
+    "path.edit_goal": STAFF_ONLY,
 }
 
 
+def allowed_roles(endpoint: str, method: str) -> set:
+    rule = ACCESS[endpoint]
+    return rule[method] if isinstance(rule, dict) else rule
+
+
 def _routes(app):
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
-            continue
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            yield rule, method
+    """Every (rule, method); all reads before all writes, so that a write
+    (deleting a file, deciding) cannot change what a later read finds."""
+    pairs = [(rule, method) for rule in app.url_map.iter_rules() if rule.endpoint != "static"
+             for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return sorted(pairs, key=lambda pair: pair[1] != "GET")
 
 
 def test_every_route_has_an_access_decision(app):
@@ -61,7 +88,7 @@ def test_every_route_has_an_access_decision(app):
 
 
 @pytest.fixture
-def world(dordrecht, zwijndrecht):
+def world(dordrecht, zwijndrecht, path):
     own = factories.OrganisationFactory(municipality=dordrecht)
     other = factories.OrganisationFactory(municipality=zwijndrecht)
     users = {
@@ -73,7 +100,13 @@ def world(dordrecht, zwijndrecht):
         ADMIN: factories.UserFactory(role=Role.ADMIN),
     }
     target_user = factories.UserFactory(role=Role.STAFF, email="doel@example.nl")
-    values = {"organisation_id": own.id, "slug": dordrecht.slug, "user_id": target_user.id, "token": "not-a-token"}
+    evidence = journey.add_evidence(users[PARTNER], own, "partnerovereenkomst",
+                                    FileStorage(io.BytesIO(PDF), "overeenkomst.pdf"))
+    submission = journey.submit(users[PARTNER], own, "partnerovereenkomst", journey.StepInput(statement="Getekend"))
+    db.session.commit()
+    values = {"organisation_id": own.id, "slug": dordrecht.slug, "user_id": target_user.id, "token": "not-a-token",
+              "step_key": "partnerovereenkomst", "evidence_id": evidence.id, "submission_id": submission.id,
+              "number": 1}
     return users, values
 
 
@@ -97,7 +130,7 @@ def test_access_matrix(app, world, role):
             login_client(client, users[role])
         url = rule.build({k: v for k, v in values.items() if k in rule.arguments}, append_unknown=False)[1]
         response = client.open(url, method=method)
-        expected = "allowed" if role in ACCESS[rule.endpoint] else "denied"
+        expected = "allowed" if role in allowed_roles(rule.endpoint, method) else "denied"
         if _outcome(response) != expected:
             failures.append(f"{method} {url}: expected {expected}, got {response.status_code}")
     assert not failures, f"{role}:\n" + "\n".join(failures)

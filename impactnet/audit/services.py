@@ -47,7 +47,7 @@ def record(
         organisation_id=organisation_id,
         before=before,
         after=after,
-        note=note,
+        note=str(note) if note is not None else None,  # lazy (translated) texts are stored as text
     )
     if occurred_at is not None:
         event.occurred_at = occurred_at

@@ -133,13 +133,13 @@ def working_draft(actor: User, progress: StepProgress) -> StepSubmission:
     statemachine.check_step_move(progress.state, StepState.DRAFT, by_staff=False, kind=progress.step.kind)
     draft = StepSubmission(progress=progress, number=(current.number + 1) if current else 1, state=StepState.DRAFT,
                            created_by_id=actor.id)
+    db.session.add(draft)
     if current is not None:
         draft.statement, draft.answers = current.statement, dict(current.answers or {})
         draft.actions = [ImpactAction(goal_id=a.goal_id, description=a.description, commitment=a.commitment,
                                       target_date=a.target_date) for a in current.actions]
         for item in current.evidence:
             _copy_evidence(item, draft)
-    db.session.add(draft)
     change_state(actor, progress, draft, StepState.DRAFT)
     return draft
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
@@ -117,7 +118,7 @@ def award_or_renew_label(actor: User, organisation: Organisation, today: date | 
     """Award the label, or renew it: before expiry the new period follows on
     the old one; after expiry it starts today."""
     today = today or local_today()
-    validity = timedelta(days=current_app.config["LABEL_VALIDITY_DAYS"])
+    validity = relativedelta(months=current_app.config["LABEL_VALIDITY_MONTHS"])
     before = _label_snapshot(organisation)
     renewing = organisation.status is Org.LABELLED and organisation.label_valid_until is not None \
         and organisation.label_valid_until >= today
