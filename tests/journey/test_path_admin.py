@@ -1,0 +1,37 @@
+import sqlalchemy as sa
+
+from impactnet.accounts.models import Role
+from impactnet.audit.models import AuditAction, AuditEvent
+from impactnet.extensions import db
+from impactnet.journey.models import DrechtsDoel, JourneyStep
+
+
+def test_staff_edit_a_step_text_and_reminder_interval(client, login_as, path):
+    login_as(Role.STAFF)
+    response = client.post("/path/steps/inventarisatie", data={
+        "title": "Inventarisatie", "explanation": "Nieuwe uitleg voor ondernemers.", "requirements": "Alle vragen.",
+        "reminder_days": "21"})
+    assert response.status_code == 302
+    step = db.session.scalar(sa.select(JourneyStep).where(JourneyStep.key == "inventarisatie"))
+    assert step.explanation == "Nieuwe uitleg voor ondernemers." and step.reminder_days == 21
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == AuditAction.STEP_UPDATED))
+    assert event.after == {"explanation": "Nieuwe uitleg voor ondernemers.", "requirements": "Alle vragen.",
+                           "reminder_days": 21}
+
+
+def test_staff_rename_a_placeholder_goal_which_then_appears_in_the_plan_form(app, client, login_as, path):
+    login_as(Role.STAFF)
+    assert client.post("/path/goals/2", data={"title": "Gezonde en groene stad", "description": "", "active": "y"}).status_code == 302
+    goal = db.session.scalar(sa.select(DrechtsDoel).where(DrechtsDoel.number == 2))
+    assert goal.title == "Gezonde en groene stad"
+    assert "DDD 2: Gezonde en groene stad" in client.get("/path/").get_data(as_text=True)
+
+
+def test_step_form_rejects_bad_values(client, login_as, path):
+    login_as(Role.STAFF)
+    for data in ({"title": "", "explanation": "x", "reminder_days": "10"},
+                 {"title": "T", "explanation": "x", "reminder_days": "0"},
+                 {"title": "T", "explanation": "x", "reminder_days": "abc"}):
+        assert client.post("/path/steps/inventarisatie", data=data).status_code == 422
+    assert client.get("/path/steps/bestaat-niet").status_code == 404
+    assert client.get("/path/goals/9").status_code == 404

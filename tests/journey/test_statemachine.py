@@ -1,0 +1,84 @@
+"""The state machine, tested directly: every allowed and every forbidden move."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from impactnet.journey import statemachine
+from impactnet.journey.models import StepKind, StepState
+from impactnet.organisations.models import OrganisationStatus as Org
+
+S = StepState
+SUBMITTABLE_KINDS = [k for k in StepKind if k is not StepKind.STAFF_RECORDED]
+
+ORGANISATION_STEP_ALLOWED = {
+    (S.NOT_STARTED, S.DRAFT), (S.NOT_STARTED, S.SUBMITTED),
+    (S.DRAFT, S.DRAFT), (S.DRAFT, S.SUBMITTED),
+    (S.CHANGES_REQUESTED, S.DRAFT), (S.CHANGES_REQUESTED, S.SUBMITTED),
+    (S.APPROVED, S.DRAFT), (S.APPROVED, S.SUBMITTED),
+}
+STAFF_STEP_ALLOWED = {(S.SUBMITTED, S.APPROVED), (S.SUBMITTED, S.CHANGES_REQUESTED)}
+STAFF_RECORDED_ALLOWED = {(s, S.APPROVED) for s in S if s is not S.APPROVED}
+
+ORGANISATION_ALLOWED = {
+    (Org.APPLICANT, Org.PARTNER), (Org.APPLICANT, Org.WITHDRAWN),
+    (Org.PARTNER, Org.WORKING_TOWARD_LABEL), (Org.PARTNER, Org.WITHDRAWN),
+    (Org.WORKING_TOWARD_LABEL, Org.LABELLED), (Org.WORKING_TOWARD_LABEL, Org.WITHDRAWN),
+    (Org.LABELLED, Org.LABEL_EXPIRED), (Org.LABELLED, Org.LABEL_REVOKED), (Org.LABELLED, Org.WITHDRAWN),
+    (Org.LABEL_EXPIRED, Org.LABELLED), (Org.LABEL_EXPIRED, Org.LABEL_REVOKED), (Org.LABEL_EXPIRED, Org.WITHDRAWN),
+    (Org.LABEL_REVOKED, Org.WORKING_TOWARD_LABEL), (Org.LABEL_REVOKED, Org.WITHDRAWN),
+}
+
+ALL_STEP_PAIRS = list(itertools.product(S, S))
+ALL_ORG_PAIRS = list(itertools.product(Org, Org))
+
+
+@pytest.mark.parametrize("kind", SUBMITTABLE_KINDS)
+@pytest.mark.parametrize("current,target", ALL_STEP_PAIRS)
+def test_organisation_step_moves(kind, current, target):
+    allowed = (current, target) in ORGANISATION_STEP_ALLOWED
+    assert statemachine.can_move_step(current, target, by_staff=False, kind=kind) is allowed
+    if not allowed:
+        with pytest.raises(statemachine.TransitionError):
+            statemachine.check_step_move(current, target, by_staff=False, kind=kind)
+
+
+@pytest.mark.parametrize("kind", SUBMITTABLE_KINDS)
+@pytest.mark.parametrize("current,target", ALL_STEP_PAIRS)
+def test_staff_step_decisions(kind, current, target):
+    allowed = (current, target) in STAFF_STEP_ALLOWED
+    assert statemachine.can_move_step(current, target, by_staff=True, kind=kind) is allowed
+
+
+@pytest.mark.parametrize("current,target", ALL_STEP_PAIRS)
+def test_staff_recorded_steps_are_only_recorded_by_staff(current, target):
+    assert statemachine.can_move_step(current, target, by_staff=False, kind=StepKind.STAFF_RECORDED) is False
+    expected = (current, target) in STAFF_RECORDED_ALLOWED
+    assert statemachine.can_move_step(current, target, by_staff=True, kind=StepKind.STAFF_RECORDED) is expected
+
+
+@pytest.mark.parametrize("current,target", ALL_ORG_PAIRS)
+def test_organisation_status_moves(current, target):
+    allowed = (current, target) in ORGANISATION_ALLOWED
+    assert statemachine.can_move_organisation(current, target) is allowed
+    if allowed:
+        statemachine.check_organisation_move(current, target)
+    else:
+        with pytest.raises(statemachine.TransitionError):
+            statemachine.check_organisation_move(current, target)
+
+
+@pytest.mark.parametrize("current,expected", [
+    (Org.APPLICANT, Org.APPLICANT), (Org.PARTNER, Org.WORKING_TOWARD_LABEL),
+    (Org.WORKING_TOWARD_LABEL, Org.WORKING_TOWARD_LABEL), (Org.LABELLED, Org.LABELLED),
+    (Org.LABEL_EXPIRED, Org.LABEL_EXPIRED), (Org.LABEL_REVOKED, Org.WORKING_TOWARD_LABEL),
+    (Org.WITHDRAWN, Org.WITHDRAWN),
+])
+def test_handing_in_a_later_step_means_working_toward_the_label(current, expected):
+    assert statemachine.status_after_step_submitted(current) is expected
+
+
+def test_withdrawn_is_final_and_the_only_inactive_state():
+    assert statemachine.ORGANISATION_MOVES[Org.WITHDRAWN] == frozenset()
+    assert set(Org) - statemachine.ACTIVE_ORGANISATION_STATES == {Org.WITHDRAWN}
