@@ -90,11 +90,17 @@ def progress_for(organisation: Organisation, step_key: str) -> StepProgress | No
     return next((p for p in progress_list(organisation) if p.step.key == step_key), None)
 
 
-def check_predecessor_approved(progress: StepProgress) -> None:
-    """No step before its predecessor has been approved (at least once)."""
+def blocking_step(progress: StepProgress) -> JourneyStep | None:
+    """The predecessor that must be approved (at least once) before this step can be handed in."""
     earlier = [p for p in progress_list(progress.organisation) if p.step.position < progress.step.position]
     if earlier and earlier[-1].last_approved is None:
-        raise JourneyError(_l("Rond eerst de stap ‘%(title)s’ af.", title=earlier[-1].step.title))
+        return earlier[-1].step
+    return None
+
+
+def check_predecessor_approved(progress: StepProgress) -> None:
+    if (blocking := blocking_step(progress)) is not None:
+        raise JourneyError(_l("Rond eerst de stap ‘%(title)s’ af.", title=blocking.title))
 
 
 def change_state(actor: User | None, progress: StepProgress, submission: StepSubmission | None,

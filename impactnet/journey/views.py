@@ -46,6 +46,7 @@ def _step_page(organisation, progress, form, status=200):
     return render_template(
         "journey/step.html", organisation=organisation, progress=progress, form=form, editable=editable,
         submission=submission, goals=services.active_goals(), feedback=services.open_feedback(progress),
+        blocked_by=services.blocking_step(progress),
         evidence_form=EvidenceForm(), delete_form=DeleteForm(),
         missing=services.missing_items(progress, submission),
         changes=version_changes(progress.last_approved, submission),
