@@ -12,7 +12,8 @@ from impactnet.accounts.models import Role
 from impactnet.audit.labels import AUDIT_LABELS
 from impactnet.database import local_today
 from impactnet.extensions import db, limiter
-from impactnet.journey.services import journey_overview
+from impactnet.journey.services import journey_overview, step_titles
+from impactnet.organisations.services import history
 from impactnet.regions.services import list_municipalities, status_counts
 
 bp = Blueprint("core", __name__)
@@ -35,7 +36,8 @@ def dashboard():
     if current_user.role is Role.PARTNER:
         organisation = current_user.organisation
         return render_template("core/dashboard_partner.html", organisation=organisation, today=local_today(),
-                               journey=journey_overview(organisation), resend_form=ResendVerificationForm())
+                               journey=journey_overview(organisation), resend_form=ResendVerificationForm(),
+                               history=history(organisation, limit=5), step_titles=step_titles())
     if current_user.role is Role.MUNICIPALITY:
         return redirect(url_for("regions.show", slug=current_user.municipality.slug))
     municipalities = list_municipalities()

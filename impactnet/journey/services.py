@@ -60,6 +60,10 @@ def steps() -> list[JourneyStep]:
     return list(db.session.scalars(sa.select(JourneyStep).order_by(JourneyStep.position)))
 
 
+def step_titles() -> dict[str, str]:
+    return {step.key: step.title for step in steps()}
+
+
 def step_by_key(key: str) -> JourneyStep | None:
     return db.session.scalar(sa.select(JourneyStep).where(JourneyStep.key == key))
 

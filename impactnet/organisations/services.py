@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -128,10 +129,12 @@ def organisations_query(municipality_id: int | None = None, status: Organisation
     return query
 
 
-def history(organisation: Organisation):
-    """The organisation's audit events, newest first."""
-    return db.session.scalars(
+def history(organisation: Organisation, limit: int | None = None) -> list[AuditEvent]:
+    """The organisation's audit events, newest first (with who made them)."""
+    return list(db.session.scalars(
         sa.select(AuditEvent)
         .where(AuditEvent.organisation_id == organisation.id)
+        .options(joinedload(AuditEvent.actor))
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-    )
+        .limit(limit)
+    ))

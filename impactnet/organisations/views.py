@@ -9,7 +9,7 @@ from impactnet.accounts.access import staff_required
 from impactnet.core.rendering import page_number, render_form
 from impactnet.database import local_today
 from impactnet.extensions import db
-from impactnet.journey.services import journey_overview
+from impactnet.journey.services import journey_overview, step_titles
 from impactnet.organisations import services
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS, label_for
 from impactnet.organisations.forms import OrganisationForm
@@ -43,7 +43,7 @@ def organisation_page(organisation, status: int = 200):
     """The organisation's page: details, journey, label, history (and staff actions)."""
     return render_template(
         "organisations/show.html", organisation=organisation, history=services.history(organisation),
-        journey=journey_overview(organisation), today=local_today(),
+        journey=journey_overview(organisation), today=local_today(), step_titles=step_titles(),
         reason_form=ReasonForm(), record_form=RecordStepForm(),
     ), status
 

@@ -210,7 +210,7 @@ def test_organisation_walks_from_registration_to_the_label(page, staff_page, mai
     award = staff.locator("ol.timeline li").filter(has=staff.get_by_text("Label toegekend", exact=True))
     expect(award).to_have_count(1)
     expect(award).to_contain_text("Sanne de Vries")
-    page.get_by_role("link", name="Gegevens en geschiedenis van uw organisatie").click()
+    page.get_by_role("link", name="Gegevens en volledige geschiedenis van uw organisatie").click()
     expect(page.get_by_role("heading", name="Geschiedenis")).to_be_visible()
     expect(page.locator("ol.timeline")).to_contain_text("Label toegekend")
     assert_no_horizontal_overflow(page)
