@@ -40,12 +40,12 @@ def create_app(config: dict | type | None = None) -> Flask:
     _check_config(app, config_class)
 
     _init_extensions(app)
-    _register_blueprints(app)
     from impactnet.core.errors import register_error_handlers
     from impactnet.core.guards import register_guards
 
-    register_error_handlers(app)
     register_guards(app)
+    _register_blueprints(app)
+    register_error_handlers(app)
     from impactnet.cli import register_cli
 
     register_cli(app)

@@ -2,6 +2,16 @@
 from __future__ import annotations
 
 from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:…>`` in URLs, within the database's integer range: a larger
+    number is simply not found (404) instead of a database error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _has_nul(values) -> bool:
@@ -19,4 +29,6 @@ def reject_nul_characters():
 
 
 def register_guards(app: Flask) -> None:
+    """Call before the blueprints are registered (the converter applies to their rules)."""
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.before_request(reject_nul_characters)

@@ -16,6 +16,10 @@ from pathlib import Path
 import filetype
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from impactnet.extensions import db
 
 
 @dataclass(frozen=True)
@@ -118,8 +122,33 @@ def save_upload(file_storage, organisation_id: int) -> tuple[str, AllowedType, i
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+    written_in_transaction(path)
     return stored_name, allowed, size, original
 
 
-def remove_stored(organisation_id: int, stored_name: str) -> None:
-    stored_path(organisation_id, stored_name).unlink(missing_ok=True)
+# Files follow the database transaction: a file written for rows that are
+# rolled back is removed, and a file whose row is deleted goes only once that
+# deletion is committed. Nothing is left half-saved either way.
+
+def _pending(session) -> dict[str, list[Path]]:
+    return session.info.setdefault("evidence_files", {"written": [], "to_delete": []})
+
+
+def written_in_transaction(path: Path) -> None:
+    _pending(db.session())["written"].append(path)
+
+
+def delete_after_commit(organisation_id: int, stored_name: str) -> None:
+    _pending(db.session())["to_delete"].append(stored_path(organisation_id, stored_name))
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session) -> None:
+    for path in session.info.pop("evidence_files", {}).get("to_delete", []):
+        path.unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session) -> None:
+    for path in session.info.pop("evidence_files", {}).get("written", []):
+        path.unlink(missing_ok=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from flask_wtf.i18n import translations
 from wtforms import (
     BooleanField,
     DateField,
@@ -28,6 +29,11 @@ EMPTY_ACTION_ROWS = 2
 
 class ActionForm(Form):
     """One concrete action of the impact plan; a row left empty is ignored."""
+
+    class Meta:
+        # A nested plain Form gets WTForms' own messages in Dutch too.
+        def get_translations(self, form):
+            return translations
 
     goal_id = SelectField(_l("Drechts Doel"), coerce=int, validators=[Optional()])
     description = TextAreaField(_l("Actie"), filters=[strip], validators=[Length(max=1000)])
@@ -56,7 +62,7 @@ class StepForm(FlaskForm):
     """The page of one step; which fields matter depends on the step's kind."""
 
     statement = TextAreaField(_l("Toelichting"), filters=[strip], validators=[Length(max=10_000)])
-    actions = FieldList(FormField(ActionForm), min_entries=1, max_entries=MAX_ACTIONS)
+    actions = FieldList(FormField(ActionForm), label=_l("Acties"), min_entries=1, max_entries=MAX_ACTIONS)
     save = SubmitField(_l("Opslaan als concept"))
     submit = SubmitField(_l("Indienen ter beoordeling"))
 

@@ -127,8 +127,9 @@ def _copy_evidence(source: Evidence, into: StepSubmission) -> Evidence:
     copy = Evidence(organisation_id=source.organisation_id, original_name=source.original_name,
                     stored_name=files.new_stored_name(), content_type=source.content_type, size=source.size,
                     uploaded_at=source.uploaded_at, uploaded_by_id=source.uploaded_by_id)
-    shutil.copyfile(files.stored_path(source.organisation_id, source.stored_name),
-                    files.stored_path(copy.organisation_id, copy.stored_name))
+    target = files.stored_path(copy.organisation_id, copy.stored_name)
+    shutil.copyfile(files.stored_path(source.organisation_id, source.stored_name), target)
+    files.written_in_transaction(target)
     into.evidence.append(copy)
     return copy
 
@@ -252,7 +253,8 @@ def remove_evidence(actor: User, item: Evidence) -> None:
     record(actor, AuditAction.EVIDENCE_REMOVED, item, before={"name": item.original_name},
            organisation_id=item.organisation_id)
     submission.evidence.remove(item)
-    db.session.flush()  # the caller removes the stored file after committing
+    files.delete_after_commit(item.organisation_id, item.stored_name)
+    db.session.flush()
 
 
 def visible_evidence(user: User, organisation_id: int, evidence_id: int) -> Evidence | None:

@@ -93,6 +93,7 @@ def upload(organisation_id: int, step_key: str):
             return redirect(url_for("journey.step", organisation_id=organisation.id, step_key=step_key))
     for message in form.file.errors:
         flash(message, "error")
+    progress = services.progress_for(organisation, step_key)  # fresh after a rollback
     return _step_page(organisation, progress, StepForm(progress.step, progress.current), 422)
 
 
@@ -116,7 +117,6 @@ def delete_evidence(organisation_id: int, evidence_id: int):
     progress = item.submission.progress
     if not DeleteForm().validate_on_submit():
         abort(400)
-    stored_name = item.stored_name
     try:
         services.remove_evidence(current_user, item)
     except services.JourneyError as error:
@@ -124,6 +124,5 @@ def delete_evidence(organisation_id: int, evidence_id: int):
         flash(str(error), "error")
         return _step_page(organisation, progress, StepForm(progress.step, progress.current), 409)
     db.session.commit()
-    files.remove_stored(organisation.id, stored_name)  # only once the row is gone for good
     flash(_("Het bestand is verwijderd."), "success")
     return redirect(url_for("journey.step", organisation_id=organisation.id, step_key=progress.step.key))

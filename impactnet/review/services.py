@@ -33,6 +33,10 @@ LABEL_FIELDS = ("label_awarded_on", "label_valid_until", "label_revoked_on", "la
 class DecisionConflict(JourneyError):
     """Someone else decided on this submission first."""
 
+    @classmethod
+    def already_decided(cls) -> DecisionConflict:
+        return cls(_l("Over deze inzending is intussen al beslist door een collega. Bekijk de actuele stand."))
+
 
 @dataclass(frozen=True)
 class QueueItem:
@@ -61,7 +65,9 @@ def review_queue(now: datetime, municipality_id: int | None = None, step_id: int
 
 
 def _decide(actor: User, submission: StepSubmission, outcome: StepState, feedback: str | None) -> None:
-    statemachine.check_step_move(StepState.SUBMITTED, outcome, by_staff=True, kind=submission.progress.step.kind)
+    if submission.decided_at is not None:
+        raise DecisionConflict.already_decided()
+    statemachine.check_step_move(submission.state, outcome, by_staff=True, kind=submission.progress.step.kind)
     result = db.session.execute(
         sa.update(StepSubmission)
         .where(StepSubmission.id == submission.id, StepSubmission.state == StepState.SUBMITTED)
@@ -69,7 +75,7 @@ def _decide(actor: User, submission: StepSubmission, outcome: StepState, feedbac
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise DecisionConflict(_l("Over deze inzending is intussen al beslist door een collega. Bekijk de actuele stand."))
+        raise DecisionConflict.already_decided()
     db.session.refresh(submission)
     change_state(actor, submission.progress, submission, outcome, note=feedback)
 
@@ -135,6 +141,8 @@ def award_or_renew_label(actor: User, organisation: Organisation, today: date | 
 
 
 def revoke_label(actor: User, organisation: Organisation, reason: str, today: date | None = None) -> None:
+    if organisation.status not in (Org.LABELLED, Org.LABEL_EXPIRED):
+        raise JourneyError(_l("Deze organisatie heeft geen label om in te trekken."))
     if not reason.strip():
         raise JourneyError(_l("Geef de reden van de intrekking."))
     before = _label_snapshot(organisation)
@@ -148,6 +156,8 @@ def revoke_label(actor: User, organisation: Organisation, reason: str, today: da
 
 def withdraw(actor: User, organisation: Organisation, reason: str) -> None:
     """The organisation leaves the network (on its own request)."""
+    if organisation.status is Org.WITHDRAWN:
+        raise JourneyError(_l("Deze organisatie is al afgemeld."))
     if not reason.strip():
         raise JourneyError(_l("Geef de reden van de afmelding."))
     set_status(actor, organisation, Org.WITHDRAWN, note=reason.strip())

@@ -90,7 +90,8 @@ def test_organisation_walks_the_whole_path_to_the_label(app, client, login_as, p
 
 def test_no_step_before_its_predecessor_is_approved(client, login_as, path):
     organisation = login_as(Role.PARTNER).organisation
-    response = client.post(step_url(organisation, "impactplan"), data={**plan(1), "submit": "y"})
+    goal = db.session.scalar(sa.select(DrechtsDoel).where(DrechtsDoel.number == 1))
+    response = client.post(step_url(organisation, "impactplan"), data={**plan(goal.id), "submit": "y"})
     assert response.status_code == 422
     assert "Rond eerst de stap ‘Inspiratiesessie’ af." in response.get_data(as_text=True)
     assert count(AuditEvent, AuditEvent.action == AuditAction.STEP_STATE_CHANGED) == 0
