@@ -47,7 +47,7 @@ def record(
         organisation_id=organisation_id,
         before=before,
         after=after,
-        note=str(note) if note is not None else None,  # lazy (translated) texts are stored as text
+        note=str(note) if note else None,  # lazy (translated) texts are stored as text; "" as no note
     )
     if occurred_at is not None:
         event.occurred_at = occurred_at

@@ -1,26 +1,32 @@
 """A deterministic demo network whose history matches the programme's figures.
 
 Rows and audit trail are written as the services would have written them,
-backdated, so counts "as of" any date follow from the audit events. Running it
-again changes nothing. It flushes; the caller commits.
+backdated, so counts "as of" any date follow from the audit events, and every
+organisation's steps agree with its status. Running it again changes nothing.
+It flushes; the caller commits.
 """
 from __future__ import annotations
 
+import importlib.util
 import random
-import re
-import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from itertools import pairwise
+from pathlib import Path
 
 import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
+from flask import current_app
 
 from impactnet.accounts.models import Role, User
 from impactnet.accounts.passwords import hash_password
-from impactnet.audit.models import AuditAction
-from impactnet.audit.services import record, snapshot
+from impactnet.audit.models import AuditAction, AuditEvent
+from impactnet.audit.services import snapshot
+from impactnet.demo import history, people, texts, timeline
+from impactnet.demo.history import REVIEW, Event, Move
+from impactnet.demo.timeline import END, HISTORY_END, PLANS, TARGETS, Journey, Plan
 from impactnet.extensions import db
-from impactnet.organisations.choices import SIZE_CLASSES
+from impactnet.journey.models import DrechtsDoel, JourneyStep, StepKind
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.models import OrganisationStatus as Status
 from impactnet.organisations.services import EDITABLE_FIELDS
@@ -35,104 +41,13 @@ DEMO_ACCOUNTS = (
     ("admin", "admin@demo.impactnet.example"),
 )
 SEED = 20211101
-
-# The history follows the figures in DOMAIN.md ("The network and its targets").
-HISTORY_END = date(2026, 11, 27)   # the demo's "yesterday": no event lies in the future
-LOSSES_FROM = date(2024, 10, 1)    # Q3 2024 was 75 = 30 labelled + 45 working: nobody had left yet
-LABEL_AFTER = timedelta(days=100)  # a label takes at least ~3 months after the partner agreement
-LABEL_VALIDITY = timedelta(days=730)  # DOMAIN.md's default: two years
-
-
-@dataclass(frozen=True)
-class Plan:
-    """One municipality's history: cumulative totals reached by each date."""
-
-    slug: str
-    name: str
-    joined_on: date
-    opens: date                             # first registration
-    partners: tuple[tuple[date, int], ...]  # applicant -> partner events, cumulative
-    labelled: tuple[tuple[date, int], ...]  # labels awarded, cumulative
-    applicants: int
-    expired: int = 0
-    revoked: int = 0
-    withdrawn: int = 0
-
-
-PLANS = (
-    # Dordrecht ends behind its 2025 target (155 partners, 110 labelled): 141 signed, of whom one
-    # withdrew, so 140 partners now; 89 labels awarded, 3 expired and 1 revoked, so 85 labelled now.
-    Plan("dordrecht", "Dordrecht", date(2021, 11, 1), date(2022, 1, 1),
-         partners=((date(2024, 5, 31), 65), (date(2024, 9, 30), 75), (date(2026, 11, 15), 141)),
-         labelled=((date(2024, 9, 30), 30), (date(2026, 11, 20), 89)),
-         applicants=6, expired=3, revoked=1, withdrawn=1),
-    Plan("zwijndrecht", "Zwijndrecht", date(2025, 1, 1), date(2025, 1, 1),
-         partners=((date(2026, 11, 15), 25),), labelled=((date(2026, 11, 20), 9),), applicants=3, revoked=1),
-    Plan("sliedrecht", "Sliedrecht", date(2025, 1, 1), date(2025, 1, 1),
-         partners=((date(2026, 11, 15), 16),), labelled=((date(2026, 11, 20), 6),), applicants=2),
-)
-# Known targets (also seeded by the first migration); never invent later ones.
-TARGETS = {"dordrecht": ((2024, 75, 50), (2025, 155, 110))}
-
-POSTCODES = {"dordrecht": (3311, 3319), "zwijndrecht": (3331, 3336), "sliedrecht": (3361, 3363)}
-STREETS = {
-    "dordrecht": "Voorstraat|Wijnstraat|Groenmarkt|Vriesestraat|Johan de Wittstraat|Merwedestraat|"
-                 "Mijlweg|Zeehavenkade|Laan der Verenigde Naties|Amstelwijckweg|Dubbeldamseweg|Kilweg",
-    "zwijndrecht": "Ringdijk|Kerkstraat|Lindtsedijk|Burgemeester Jansenlaan|Koninginneweg|Veerweg|Handelsweg",
-    "sliedrecht": "Stationsweg|Kerkbuurt|Molendijk|Rivierdijk|Baanhoek|Merwestraat|Industrieweg",
-}
-# PostNL leaves out F, I, O, Q, U and Y; SA, SD and SS are never used.
-POSTCODE_LETTERS = [a + b for a in "ABCDEGHJKLMNPRSTVWXZ" for b in "ABCDEGHJKLMNPRSTVWXZ"
-                    if a + b not in ("SA", "SD", "SS")]
-FIRST_NAMES = ("Jan Pieter Sanne Femke Mohamed Fatima Emre Anouk Daan Lotte Bas Ilse Youssef Noor Thijs "
-               "Esra Kevin Marieke Ruud Wendy Sven Ahmet Latifa Ingrid Joost Floor Rik Samira Hanneke "
-               "Marco Priya Bram Naima Kees Linda").split()
-LAST_NAMES = ("de Vries|van den Berg|Jansen|Bakker|Visser|Smit|de Jong|van Dijk|Mulder|Bos|Vos|Peters|"
-              "Hendriks|van Leeuwen|Dekker|Brouwer|de Wit|Dijkstra|Kok|Yilmaz|El Amrani|Boukhari|Kaya|"
-              "Verhoeven|van der Linden|Kramer|Prins|Huisman|Schouten|van Wijk|Koster|Verbeek|Groen|"
-              "Bosman|van der Waal|Ouwehand|Kersbergen|de Bruijn").split("|")
-TRADES = [tuple(t.split(":")) for t in (
-    "Installatietechniek:bouw Bouw:bouw Schilderwerken:bouw Dakwerken:bouw Elektrotechniek:bouw "
-    "Metaalbewerking:industrie Scheepsbouw:industrie Machinebouw:industrie Staalconstructies:industrie "
-    "Logistiek:logistiek Transport:logistiek Koeriersdiensten:logistiek Groothandel:handel "
-    "Bouwmaterialen:handel Catering:horeca Advies:zakelijk Accountants:zakelijk Schoonmaakdiensten:zakelijk "
-    "Personeelsdiensten:zakelijk ICT:ict Webdesign:ict Media:ict Thuiszorg:zorg Opleidingen:onderwijs "
-    "Evenementen:cultuur").split()]
-PLACES = "Drechtsteden|Merwede|Dordtse|Biesbosch|Oude Maas|Wantij|Alblas|Zuid-Holland Zuid".split("|")
-KINDS = [tuple(t.split(":")) for t in (
-    "Bakkerij:handel Restaurant:horeca Café:horeca Hotel:horeca Autobedrijf:handel Kinderopvang:zorg "
-    "Drukkerij:industrie Sportschool:cultuur Bloemenhandel:handel Rijwielhandel:handel Kapsalon:overig "
-    "Tandartspraktijk:zorg Fysiotherapie:zorg Dierenkliniek:overig").split()]
-LANDMARKS = ("De Merwede|Het Wantij|De Biesbosch|Het Anker|De Kil|De Lindenhof|De Oude Haven|Het Steiger|"
-             "De Grote Kerk|De Hooikade|Het Groothoofd|De Spuihaven").split("|")
-SIZE_WEIGHTS = dict(zip((key for key, _ in SIZE_CLASSES), (15, 35, 30, 15, 5), strict=True))
+__all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "HISTORY_END", "seed_demo"]
+LABEL_FIELDS = ("label_awarded_on", "label_valid_until", "label_revoked_on", "label_revoked_reason")
 NOTES = {  # what staff would have written with each status change
-    Status.PARTNER: "Partnerovereenkomst getekend.", Status.WORKING_TOWARD_LABEL: "Inventarisatie gestart.",
-    Status.LABELLED: "Impactplan beoordeeld; label toegekend.", Status.WITHDRAWN: "Partnerovereenkomst opgezegd.",
-    Status.LABEL_EXPIRED: "Label verlopen (twee jaar geldig), niet verlengd.",
-    Status.LABEL_REVOKED: "Label ingetrokken na herbeoordeling.",
+    Status.PARTNER: "Partnerovereenkomst goedgekeurd.", Status.WORKING_TOWARD_LABEL: "Inventarisatie ingediend.",
+    Status.LABELLED: "Label toegekend.", Status.WITHDRAWN: "Partnerovereenkomst opgezegd.",
+    Status.LABEL_EXPIRED: "Geldigheid van het label verstreken.",
 }
-
-
-@dataclass
-class Journey:
-    """The dates on which one organisation moved along the path to the label."""
-
-    registered: date
-    partner: date | None = None
-    working: date | None = None
-    labelled: date | None = None
-    ended: tuple[date, Status] | None = None  # expired, revoked or withdrawn
-
-    def steps(self) -> list[tuple[date, Status]]:
-        steps = [(self.partner, Status.PARTNER), (self.working, Status.WORKING_TOWARD_LABEL),
-                 (self.labelled, Status.LABELLED), self.ended or (None, None)]
-        return [(day, status) for day, status in steps if day is not None]
-
-    @property
-    def status(self) -> Status:
-        steps = self.steps()
-        return steps[-1][1] if steps else Status.APPLICANT
 
 
 def seed_demo() -> list[tuple[str, str]]:
@@ -159,119 +74,121 @@ def _ensure_municipalities() -> dict[str, Municipality]:
     return found
 
 
-def _day(rng: random.Random, first: date, last: date) -> date:
-    """A random working day from ``first`` to ``last``."""
-    if last < first or ((last - first).days < 2 and first.weekday() >= 5 and last.weekday() >= 5):
-        raise ValueError(f"no working day in {first}..{last}")
-    while (day := first + timedelta(days=rng.randint(0, (last - first).days))).weekday() >= 5:
-        pass
-    return day
+def _ensure_path() -> tuple[dict[str, JourneyStep], dict[int, DrechtsDoel]]:
+    """St MBO's steps and the Drechtse Doelen, as the journey migration seeds them (kept in one place)."""
+    steps = {step.key: step for step in db.session.scalars(sa.select(JourneyStep))}
+    goals = {goal.number: goal for goal in db.session.scalars(sa.select(DrechtsDoel))}
+    path = Path(current_app.extensions["migrate"].directory) / "versions" / "0002_journey.py"
+    spec = importlib.util.spec_from_file_location("impactnet_demo_migration_0002", path)
+    seeded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(seeded)
+    for position, key, kind, title, explanation, requirements, evidence, days in seeded.STEPS:
+        if key not in steps:
+            steps[key] = JourneyStep(position=position, key=key, kind=StepKind(kind), title=title,
+                                     explanation=explanation, requirements=requirements,
+                                     evidence_required=evidence, reminder_days=days)
+    for number, title, description in seeded.GOALS:
+        if number not in goals:
+            goals[number] = DrechtsDoel(number=number, title=title, description=description, active=True)
+    db.session.add_all([*steps.values(), *goals.values()])
+    db.session.flush()
+    return steps, goals
 
 
-def _at(rng: random.Random, day: date) -> datetime:
-    """During office hours (07:00-16:00 UTC is 08:00-18:00 in Dordrecht)."""
-    return datetime.combine(day, time(rng.randint(7, 15), rng.randint(0, 59)), tzinfo=timezone.utc)
+def _moves(rng: random.Random, journey: Journey, moments: dict[Status, datetime], start: datetime,
+           renewed: list[datetime], demo: bool) -> list[Move]:
+    """The organisation's moves along the path, each with its moment."""
+    if journey.partner is None:
+        return history.close(rng, history.agreement_moves(rng, journey.stage), start, END)
+    moves = history.agreement_moves(rng)
+    moves[-1].at = moments[Status.PARTNER]
+    last = END if not journey.ended else datetime.combine(journey.ended[0] - timedelta(3), time(16), timezone.utc)
+    if journey.working is None:
+        if journey.status is Status.PARTNER and rng.random() < 0.5:
+            moves.append(Move(history.INVENTORY, "draft"))
+        return history.close(rng, moves, start, last)
+    after = history.moves_after_partner(rng, journey.stage, demo=demo)
+    after[1].at = moments[Status.WORKING_TOWARD_LABEL]
+    moves += after
+    if journey.stage != "labelled":
+        return history.close(rng, moves, start, last)
+    moves[-1].at = moments[Status.LABELLED]
+    for approved in renewed:
+        draft = history.office(rng, approved - timedelta(days=rng.uniform(7, 40)), staff=False,
+                               low=approved - timedelta(days=45), high=approved - timedelta(days=3))
+        moves += [Move(REVIEW, "draft", draft), Move(REVIEW, "submit"), Move(REVIEW, "approve", approved)]
+    history.schedule(rng, start, moves)
+    return moves
 
 
-def _journeys(rng: random.Random, plan: Plan) -> list[Journey]:
-    """Dates only: who registered, became partner, got, lost or gave up the label when."""
-    result: list[Journey] = []
-    first = plan.opens + timedelta(days=30)
-    for last, total in plan.partners:
-        for _ in range(total - len(result)):
-            partner = _day(rng, first, last)
-            registered = _day(rng, max(plan.opens, partner - timedelta(days=60)), partner - timedelta(days=7))
-            result.append(Journey(registered, partner))
-        first = last + timedelta(days=1)
-    first, awarded = plan.opens, 0
-    for last, total in plan.labelled:
-        ready = [j for j in result if j.labelled is None and j.partner + LABEL_AFTER <= last]
-        for journey in rng.sample(ready, total - awarded):
-            journey.labelled = _day(rng, max(journey.partner + LABEL_AFTER, first), last)
-        first, awarded = last + timedelta(days=1), total
-    expirable = [j for j in result if j.labelled and LOSSES_FROM <= j.labelled + LABEL_VALIDITY <= HISTORY_END]
-    for journey in rng.sample(expirable, plan.expired):
-        journey.ended = (journey.labelled + LABEL_VALIDITY, Status.LABEL_EXPIRED)
-    revocable = [j for j in result if j.labelled and not j.ended and j.labelled <= HISTORY_END - timedelta(90)]
-    for journey in rng.sample(revocable, plan.revoked):
-        journey.ended = (_day(rng, max(journey.labelled + timedelta(60), LOSSES_FROM), HISTORY_END),
-                         Status.LABEL_REVOKED)
-    leaving = [j for j in result if not j.labelled and j.partner <= HISTORY_END - timedelta(120)]
-    for journey in rng.sample(leaving, plan.withdrawn):
-        journey.ended = (_day(rng, max(journey.partner + timedelta(90), LOSSES_FROM), HISTORY_END),
-                         Status.WITHDRAWN)
-    for journey in result:
-        stalled = not journey.labelled and not journey.ended and rng.random() < 0.15
-        working = _day(rng, journey.partner + timedelta(14), journey.partner + timedelta(75))
-        if not stalled and working <= HISTORY_END:
-            journey.working = working
-    for _ in range(plan.applicants):
-        result.append(Journey(_day(rng, HISTORY_END - timedelta(days=75), HISTORY_END)))
-    return result
+def _label_events(organisation: Organisation, journey: Journey, moments: dict[Status, datetime],
+                  renewed: list[datetime], validity: relativedelta, reason: str | None, staff: User) -> list[Event]:
+    """The label's life (awarded, renewed, then revoked or expired); sets the organisation's label fields."""
+    def change(at: datetime, action: AuditAction, actor: User | None = staff, note: str | None = None, **values):
+        before = snapshot(organisation, LABEL_FIELDS)
+        for name, value in values.items():
+            setattr(organisation, name, value)
+        after = snapshot(organisation, LABEL_FIELDS)
+        return Event(at, 2, actor, action, organisation, {"before": before, "after": after, "note": note})
+
+    events = [change(moments[Status.LABELLED], AuditAction.LABEL_AWARDED, label_awarded_on=journey.labelled,
+                     label_valid_until=journey.labelled + validity)]
+    for approved in renewed:
+        events.append(change(approved, AuditAction.LABEL_RENEWED,
+                             label_valid_until=organisation.label_valid_until + validity))
+    if journey.status is Status.LABEL_REVOKED:
+        events.append(change(moments[Status.LABEL_REVOKED], AuditAction.LABEL_REVOKED, note=reason,
+                             label_revoked_on=journey.ended[0], label_revoked_reason=reason))
+    elif journey.status is Status.LABEL_EXPIRED:  # expire_due_labels(): the nightly scan, no person
+        events.append(change(moments[Status.LABEL_EXPIRED], AuditAction.LABEL_EXPIRED, actor=None))
+        events[-1].values.pop("before")
+    return events
 
 
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+@dataclass
+class _Row:
+    organisation: Organisation
+    contact: User
+    moves: list[Move]
+    events: list[Event]
 
 
-def _company(rng: random.Random, taken: set[str]) -> tuple[str, str, str]:
-    """A new (name, sector, slug); the slug, without legal form, is unique."""
-    while True:
-        form = rng.random()
-        if form < 0.7:
-            trade, sector = rng.choice(TRADES)
-            if form < 0.4:
-                family = rng.choice(LAST_NAMES)
-                base, legal = f"{family[0].upper()}{family[1:]} {trade}", rng.choice(("", " B.V.", " & Zn."))
-            else:
-                base, legal = f"{rng.choice(PLACES)} {trade}", rng.choice(("", " B.V."))
-        else:
-            kind, sector = rng.choice(KINDS)
-            base, legal = f"{kind} {rng.choice(LANDMARKS)}", ""
-        if (slug := _slug(base)) not in taken:
-            taken.add(slug)
-            return base + legal, sector, slug
+def _organisation_row(rng, plan: Plan, journey: Journey, municipality: Municipality, context: dict) -> _Row:
+    """One organisation, its contact person, its moves along the path and its audit events."""
+    staff, validity = context["staff"], context["validity"]
+    times = [(timeline.office_time(rng, journey.registered), Status.APPLICANT)]
+    times += [(timeline.office_time(rng, day), status) for day, status in journey.steps()]
+    moments = {status: at for at, status in times}
+    organisation, domain = people.organisation(
+        rng, plan.slug, municipality, listed=journey.partner is not None, created=times[0][0],
+        companies=context["companies"], kvks=context["kvks"])
+    organisation.status = journey.status
+    if journey is context["public_body"]:
+        domain = people.make_public_body(organisation)
+    contact = people.contact(rng, organisation, domain, context["password_hash"])
+    if journey is context["demo"]:
+        contact.email = dict(DEMO_ACCOUNTS)["partner"]
+    renewed = [timeline.office_time(rng, day) for day in timeline.renewals(rng, journey, validity)
+               ] if journey.labelled else []
+    moves = _moves(rng, journey, moments, contact.email_verified_at, renewed, journey is context["demo"])
+    reason = rng.choice(texts.REVOKE_REASONS) if journey.status is Status.LABEL_REVOKED else None
 
-
-def _kvk(rng: random.Random, taken: set[str]) -> str:
-    while (number := str(rng.randint(10_000_000, 99_999_999))) in taken:
-        pass
-    taken.add(number)
-    return number
-
-
-def _organisation(rng, plan: Plan, municipality: Municipality, status: Status, times, companies, kvks):
-    """A new organisation and the mail domain its people use."""
-    name, sector, slug = _company(rng, companies)
-    low, high = POSTCODES[plan.slug]
-    organisation = Organisation(
-        name=name, kvk_number=_kvk(rng, kvks), municipality_id=municipality.id, sector=sector,
-        size_class=rng.choices(list(SIZE_WEIGHTS), weights=list(SIZE_WEIGHTS.values()))[0],
-        street_address=f"{rng.choice(STREETS[plan.slug].split('|'))} {rng.randint(1, 240)}",
-        postcode=f"{rng.randint(low, high)} {rng.choice(POSTCODE_LETTERS)}", city=municipality.name,
-        website=f"https://{slug}.example.nl" if rng.random() < 0.6 else None,
-        public_listing=status is not Status.APPLICANT and rng.random() < 0.6, status=status,
-        created_at=times[0][0], updated_at=times[-1][0],
-    )
-    return organisation, f"{slug}.example.nl"
-
-
-def _make_public_body(organisation: Organisation) -> str:
-    """The municipality of Dordrecht is itself a labelled partner (DOMAIN.md)."""
-    organisation.name, organisation.sector, organisation.size_class = "Gemeente Dordrecht", "overheid", "250+"
-    organisation.street_address, organisation.postcode = "Spuiboulevard 300", "3311 GR"
-    organisation.website, organisation.public_listing = "https://gemeente-dordrecht.example.nl", True
-    return "gemeente-dordrecht.example.nl"
-
-
-def _contact(rng, organisation: Organisation, domain: str, password_hash: str) -> User:
-    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-    registered = organisation.created_at
-    return User(email=f"{first[0]}.{last.replace(' ', '')}@{domain}".lower(), name=f"{first} {last}",
-                role=Role.PARTNER, organisation=organisation, password_hash=password_hash,
-                email_verified_at=registered + timedelta(minutes=rng.randint(2, 90)),
-                created_at=registered, updated_at=registered)
+    registered = times[0][0]
+    events = [
+        Event(registered, -2, contact, AuditAction.ORGANISATION_REGISTERED, organisation,
+              {"after": {**snapshot(organisation, EDITABLE_FIELDS), "status": Status.APPLICANT.value}}),
+        Event(registered, -1, contact, AuditAction.USER_CREATED, contact,
+              {"after": {"email": contact.email, "role": contact.role.value}}),
+        Event(contact.email_verified_at, -1, contact, AuditAction.USER_EMAIL_VERIFIED, contact),
+    ]
+    for (_, before), (at, after) in pairwise(times):
+        events.append(Event(at, 1, staff, AuditAction.ORGANISATION_STATUS_CHANGED, organisation, {
+            "before": {"status": before.value}, "after": {"status": after.value},
+            "note": reason if after is Status.LABEL_REVOKED else NOTES[after]}))
+    if journey.labelled:
+        events += _label_events(organisation, journey, moments, renewed, validity, reason, staff)
+    organisation.updated_at = max(event.at for event in events if event.obj is organisation)
+    return _Row(organisation, contact, moves, events)
 
 
 def _seed_network(rng: random.Random, municipalities: dict[str, Municipality]) -> None:
@@ -284,48 +201,36 @@ def _seed_network(rng: random.Random, municipalities: dict[str, Municipality]) -
                   municipality_id=municipalities["dordrecht"].id, **account)
     admin = User(email=emails["admin"], name="Beheer St MBO (demo)", role=Role.ADMIN, **account)
     db.session.add_all([staff, viewer, admin])
+    steps, goals = _ensure_path()
 
-    companies: set[str] = set()
-    kvks = set(db.session.scalars(sa.select(Organisation.kvk_number)))
-    rows = []
-    for plan in PLANS:
-        planned = _journeys(rng, plan)
-        public_body = demo_partner = None
-        if plan.slug == "dordrecht":
-            partners = sorted((j for j in planned if j.partner), key=lambda j: j.partner)
-            public_body = next(j for j in partners if j.status is Status.LABELLED)
-            demo_partner = next(j for j in reversed(partners) if j.status is Status.WORKING_TOWARD_LABEL)
-        for journey in planned:
-            times = [(_at(rng, journey.registered), Status.APPLICANT)]
-            times += [(_at(rng, day), status) for day, status in journey.steps()]
-            organisation, domain = _organisation(rng, plan, municipalities[plan.slug], journey.status, times,
-                                                 companies, kvks)
-            if journey is public_body:
-                domain = _make_public_body(organisation)
-            contact = _contact(rng, organisation, domain, password_hash)
-            if journey is demo_partner:
-                contact.email = emails["partner"]
-            rows.append((organisation, contact, times))
-    db.session.add_all([organisation for organisation, _, _ in rows])
+    validity = relativedelta(months=current_app.config["LABEL_VALIDITY_MONTHS"])
+    planned = [(plan, journey) for plan in PLANS for journey in timeline.journeys(rng, plan, validity)]
+    context = {
+        "staff": staff, "validity": validity, "password_hash": password_hash, "companies": set(),
+        "kvks": set(db.session.scalars(sa.select(Organisation.kvk_number))),
+        "demo": timeline.assign_stages(rng, planned),
+        "public_body": min((j for plan, j in planned if plan.slug == "dordrecht" and j.status is Status.LABELLED),
+                           key=lambda j: j.partner),
+    }
+    rows = [_organisation_row(rng, plan, journey, municipalities[plan.slug], context) for plan, journey in planned]
+    db.session.add_all([row.organisation for row in rows])
     db.session.flush()
 
-    for user in (staff, viewer, admin):
-        record(None, AuditAction.USER_CREATED, user, occurred_at=start,
-               after={"email": user.email, "role": user.role.value, "municipality_id": user.municipality_id})
-    for organisation, contact, times in rows:
-        _record_history(staff, organisation, contact, times)
+    for row in rows:
+        progress, step_events = history.build(rng, row.organisation, row.contact, staff, steps, goals, row.moves)
+        db.session.add_all(progress)
+        row.events += step_events
     db.session.flush()
 
-
-def _record_history(staff: User, organisation: Organisation, contact: User, times) -> None:
-    """The audit trail register_organisation and the staff's decisions would have left."""
-    org = {"organisation_id": organisation.id}
-    registered = times[0][0]
-    record(contact, AuditAction.ORGANISATION_REGISTERED, organisation, occurred_at=registered,
-           after={**snapshot(organisation, EDITABLE_FIELDS), "status": Status.APPLICANT.value}, **org)
-    record(contact, AuditAction.USER_CREATED, contact, occurred_at=registered,
-           after={"email": contact.email, "role": contact.role.value}, **org)
-    record(contact, AuditAction.USER_EMAIL_VERIFIED, contact, occurred_at=contact.email_verified_at, **org)
-    for (_, before), (when, after) in pairwise(times):
-        record(staff, AuditAction.ORGANISATION_STATUS_CHANGED, organisation, occurred_at=when,
-               before={"status": before.value}, after={"status": after.value}, note=NOTES[after], **org)
+    events = [Event(start, 0, None, AuditAction.USER_CREATED, user, {"after": {
+        "email": user.email, "role": user.role.value, "municipality_id": user.municipality_id}})
+        for user in (staff, viewer, admin)]
+    # What audit.services.record() writes, inserted in one statement (thousands of rows).
+    db.session.execute(sa.insert(AuditEvent.__table__), [
+        {"occurred_at": event.at, "actor_id": event.actor.id if event.actor else None, "action": event.action,
+         "object_type": event.obj.__tablename__, "object_id": event.obj.id, "organisation_id": organisation_id,
+         "before": event.values.get("before"), "after": event.values.get("after"), "note": event.values.get("note")}
+        for organisation_id, event in [(None, event) for event in events] + [
+            (row.organisation.id, event) for row in rows
+            for event in sorted(row.events, key=lambda event: (event.at, event.rank))]
+    ])

@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from impactnet.accounts.models import Role, User
 from impactnet.accounts.services import AccountError, email_taken, new_user

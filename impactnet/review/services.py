@@ -53,7 +53,7 @@ def review_queue(now: datetime, municipality_id: int | None = None, step_id: int
         .join(StepProgress, StepSubmission.progress_id == StepProgress.id)
         .join(Organisation, StepProgress.organisation_id == Organisation.id)
         .join(JourneyStep, StepProgress.step_id == JourneyStep.id)
-        .where(StepSubmission.state == StepState.SUBMITTED)
+        .where(StepSubmission.state == StepState.SUBMITTED, Organisation.status != Org.WITHDRAWN)
         .options(joinedload(Organisation.municipality))
         .order_by(StepSubmission.submitted_at, StepSubmission.id)
     )
@@ -67,6 +67,8 @@ def review_queue(now: datetime, municipality_id: int | None = None, step_id: int
 def _decide(actor: User, submission: StepSubmission, outcome: StepState, feedback: str | None) -> None:
     if submission.decided_at is not None:
         raise DecisionConflict.already_decided()
+    if submission.progress.organisation.status is Org.WITHDRAWN:
+        raise JourneyError(_l("Deze organisatie is afgemeld; er valt niets meer te beoordelen."))
     statemachine.check_step_move(submission.state, outcome, by_staff=True, kind=submission.progress.step.kind)
     result = db.session.execute(
         sa.update(StepSubmission)

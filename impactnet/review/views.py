@@ -62,9 +62,9 @@ def _decide(submission_id: int, form, decide):
         db.session.rollback()
         flash(str(error), "error")
         return _submission_page(db.session.get(StepSubmission, submission_id), 409)
-    except (journey.JourneyError, TransitionError):
+    except (journey.JourneyError, TransitionError) as error:
         db.session.rollback()
-        flash(_not_allowed(), "error")
+        flash(str(error) if isinstance(error, journey.JourneyError) else _not_allowed(), "error")
         return _submission_page(db.session.get(StepSubmission, submission_id), 409)
     db.session.commit()
     flash(_("Uw beslissing is vastgelegd."), "success")

@@ -84,3 +84,15 @@ def test_staff_cannot_record_a_session_before_the_inventory_is_approved(client, 
                            data={"note": "Sessie gehouden"})
     assert response.status_code == 409
     assert "Rond eerst de stap ‘Inventarisatie’ af." in response.get_data(as_text=True)
+
+
+def test_withdrawn_organisation_leaves_the_queue_and_cannot_be_decided(client, login, path, dordrecht):
+    submission = _submitted_agreement(dordrecht, "Vertrokken B.V.", 3)
+    staff = factories.UserFactory(role=Role.STAFF)
+    login(staff)
+    organisation_id = submission.progress.organisation_id
+    assert client.post(f"/review/organisations/{organisation_id}/withdraw", data={"reason": "Gestopt"}).status_code == 302
+    assert review_queue(utcnow()) == []
+    response = client.post(f"/review/submissions/{submission.id}/approve")
+    assert response.status_code == 409
+    assert "Deze organisatie is afgemeld" in response.get_data(as_text=True)
