@@ -83,4 +83,5 @@ def index():
     query = services.organisations_query(municipality.id if municipality else None, status)
     page = db.paginate(query, page=page_number(), per_page=50, error_out=True)
     return render_template("organisations/index.html", page=page, municipalities=list_municipalities(),
-                           statuses=list(OrganisationStatus), municipality=municipality, status=status)
+                           statuses=list(OrganisationStatus), municipality=municipality, status=status,
+                           today=local_today())

@@ -1,20 +1,24 @@
 """The whole path through HTTP: an organisation hands in, staff decide, the label follows."""
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
+from werkzeug.datastructures import FileStorage
 
 from impactnet.accounts.models import Role
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.database import local_today
 from impactnet.extensions import db
+from impactnet.journey import services as journey
 from impactnet.journey.models import DrechtsDoel, StepState
 from impactnet.organisations.models import OrganisationStatus
+from impactnet.review import services as review
 from tests import factories
 from tests.helpers import count
-from tests.journey.helpers import answers, latest_submission, plan, step_url, upload
+from tests.journey.helpers import PDF, answers, latest_submission, plan, step_url, upload
 
 
 def _staff_client(app):
@@ -166,3 +170,47 @@ def test_expired_label_shows_as_expired_before_and_after_the_scan(client, login_
     db.session.refresh(organisation)
     assert organisation.status is OrganisationStatus.LABEL_EXPIRED
     assert "Label verlopen" in client.get("/dashboard").get_data(as_text=True)
+
+
+def _labelled_organisation(app, client, login_as):
+    """Walk an organisation to the label through the services (the HTTP walk is tested above)."""
+    partner = login_as(Role.PARTNER)
+    organisation = partner.organisation
+    staff = factories.UserFactory(role=Role.STAFF)
+    goal = db.session.scalar(sa.select(DrechtsDoel).where(DrechtsDoel.number == 1))
+    journey.add_evidence(partner, organisation, "partnerovereenkomst", FileStorage(io.BytesIO(PDF), "o.pdf"))
+    review.approve(staff, journey.submit(partner, organisation, "partnerovereenkomst", journey.StepInput("Getekend")))
+    review.approve(staff, journey.submit(partner, organisation, "inventarisatie",
+                                         journey.StepInput(answers={k[7:]: v for k, v in answers().items()})))
+    review.record_staff_step(staff, organisation, "inspiratiesessie", "Sessie gehouden")
+    action = journey.PlannedAction(goal.id, "BBL-plaatsen", "2 BBL-plaatsen per jaar", date(2027, 9, 1))
+    review.approve(staff, journey.submit(partner, organisation, "impactplan", journey.StepInput(actions=(action,))))
+    review.approve(staff, journey.submit(partner, organisation, "beoordeling", journey.StepInput("Graag")))
+    db.session.commit()
+    return organisation, _staff_client(app)
+
+
+def test_renewal_through_a_new_review_of_the_last_step(app, client, login_as, path):
+    organisation, staff = _labelled_organisation(app, client, login_as)
+    first_end = organisation.label_valid_until
+    assert client.post(step_url(organisation, "beoordeling"), data={"statement": "Verlenging graag", "submit": "y"}).status_code == 302
+    renewal = latest_submission(organisation, "beoordeling")
+    assert renewal.number == 2 and renewal.state is StepState.SUBMITTED
+    assert staff.post(f"/review/submissions/{renewal.id}/approve").status_code == 302
+    db.session.refresh(organisation)
+    assert organisation.status is OrganisationStatus.LABELLED
+    assert organisation.label_valid_until == first_end + relativedelta(years=2)
+    assert count(AuditEvent, AuditEvent.action == AuditAction.LABEL_RENEWED) == 1
+
+
+def test_changing_the_impact_plan_after_the_label_re_enters_review_and_keeps_the_label(app, client, login_as, path):
+    organisation, staff = _labelled_organisation(app, client, login_as)
+    goal = db.session.scalar(sa.select(DrechtsDoel).where(DrechtsDoel.number == 1))
+    data = {**plan(goal.id, **{"actions-0-commitment": "3 BBL-plaatsen per jaar"}), "submit": "y"}
+    assert client.post(step_url(organisation, "impactplan"), data=data).status_code == 302
+    changed = latest_submission(organisation, "impactplan")
+    assert changed.state is StepState.SUBMITTED and changed.number == 2
+    db.session.refresh(organisation)
+    assert organisation.status is OrganisationStatus.LABELLED
+    review_page = staff.get(f"/review/submissions/{changed.id}").get_data(as_text=True)
+    assert "3 BBL-plaatsen per jaar" in review_page and "<del>-DDD 1: " in review_page
