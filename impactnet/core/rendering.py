@@ -22,6 +22,18 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def filter_arg(name: str, lookup):
+    """The object a filter parameter names (``lookup(value)``), None when the
+    parameter is absent, and 400 when it names nothing."""
+    value = request.args.get(name)
+    if not value:
+        return None
+    found = lookup(value)
+    if found is None:
+        abort(400)
+    return found
+
+
 MAX_PAGE = 100_000
 
 

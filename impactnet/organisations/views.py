@@ -1,12 +1,12 @@
 """An organisation's own page (partners) and the organisation list (staff)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from impactnet.accounts.access import staff_required
-from impactnet.core.rendering import page_number, render_form
+from impactnet.core.rendering import filter_arg, page_number, render_form
 from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.journey.services import journey_overview, step_titles
@@ -75,11 +75,8 @@ def edit(organisation_id: int):
 @bp.route("/")
 @staff_required
 def index():
-    municipality = status = None
-    if request.args.get("municipality"):
-        municipality = municipality_by_slug(request.args["municipality"]) or abort(400)
-    if request.args.get("status"):
-        status = OrganisationStatus(request.args["status"]) if request.args["status"] in STATUS_LABELS else abort(400)
+    municipality = filter_arg("municipality", municipality_by_slug)
+    status = filter_arg("status", lambda value: OrganisationStatus(value) if value in STATUS_LABELS else None)
     query = services.organisations_query(municipality.id if municipality else None, status)
     page = db.paginate(query, page=page_number(), per_page=50, error_out=True)
     return render_template("organisations/index.html", page=page, municipalities=list_municipalities(),

@@ -1,11 +1,12 @@
 """St MBO staff: the review queue, decisions, and the label's life."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from impactnet.accounts.access import staff_required
+from impactnet.core.rendering import filter_arg
 from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.journey import services as journey
@@ -27,11 +28,8 @@ def _not_allowed() -> str:
 @bp.route("/")
 @staff_required
 def queue():
-    municipality = step = None
-    if request.args.get("municipality"):
-        municipality = municipality_by_slug(request.args["municipality"]) or abort(400)
-    if request.args.get("step"):
-        step = journey.step_by_key(request.args["step"]) or abort(400)
+    municipality = filter_arg("municipality", municipality_by_slug)
+    step = filter_arg("step", journey.step_by_key)
     items = services.review_queue(utcnow(), municipality.id if municipality else None, step.id if step else None)
     return render_template("review/queue.html", items=items, municipalities=list_municipalities(),
                            steps=journey.steps(), municipality=municipality, step=step)
