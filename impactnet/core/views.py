@@ -12,7 +12,8 @@ from impactnet.accounts.models import Role
 from impactnet.audit.labels import AUDIT_LABELS
 from impactnet.database import local_today
 from impactnet.extensions import db, limiter
-from impactnet.journey.services import journey_overview, step_titles
+from impactnet.journey.overview import journey_overview
+from impactnet.journey.services import step_titles
 from impactnet.organisations.services import history
 from impactnet.regions.services import list_municipalities, status_counts
 

@@ -13,6 +13,7 @@ from impactnet.journey.diff import version_changes
 from impactnet.journey.forms import DeleteForm, EvidenceForm, StepForm
 from impactnet.journey.labels import STEP_STATE_LABELS
 from impactnet.journey.models import StepKind, StepState
+from impactnet.journey.overview import open_feedback
 from impactnet.journey.questionnaire import QUESTIONS
 from impactnet.journey.statemachine import ACTIVE_ORGANISATION_STATES, TransitionError
 from impactnet.organisations.services import visible_organisation
@@ -45,7 +46,7 @@ def _step_page(organisation, progress, form, status=200):
                 and organisation.status in ACTIVE_ORGANISATION_STATES)
     return render_template(
         "journey/step.html", organisation=organisation, progress=progress, form=form, editable=editable,
-        submission=submission, goals=services.active_goals(), feedback=services.open_feedback(progress),
+        submission=submission, goals=services.active_goals(), feedback=open_feedback(progress),
         blocked_by=services.blocking_step(progress),
         evidence_form=EvidenceForm(), delete_form=DeleteForm(),
         missing=services.missing_items(progress, submission),

@@ -9,7 +9,8 @@ from impactnet.accounts.access import staff_required
 from impactnet.core.rendering import filter_arg, page_number, render_form
 from impactnet.database import local_today
 from impactnet.extensions import db
-from impactnet.journey.services import journey_overview, step_titles
+from impactnet.journey.overview import journey_overview
+from impactnet.journey.services import step_titles
 from impactnet.organisations import services
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS, label_for
 from impactnet.organisations.forms import OrganisationForm

@@ -1,0 +1,46 @@
+"""The organisation's journey at a glance: progress, what is next, open feedback."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from impactnet.journey.models import StepProgress, StepState
+from impactnet.journey.services import missing_items, progress_list
+from impactnet.organisations.models import Organisation
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The organisation's journey at a glance, for its dashboard and page."""
+
+    progress: list[StepProgress]
+    approved: int
+    current: StepProgress | None  # the first step not yet approved
+    missing: list[str]            # what the current step still needs
+    feedback: str | None          # staff feedback on the current step, if changes were asked
+
+    @property
+    def total(self) -> int:
+        return len(self.progress)
+
+
+def open_feedback(progress: StepProgress) -> str | None:
+    """Staff's request for changes that the organisation is still working on."""
+    versions = progress.submissions
+    if versions and versions[-1].state is StepState.DRAFT:
+        versions = versions[:-1]
+    if versions and versions[-1].state is StepState.CHANGES_REQUESTED:
+        return versions[-1].feedback
+    return None
+
+
+def journey_overview(organisation: Organisation) -> Overview:
+    progress = progress_list(organisation)
+    current = next((p for p in progress if p.last_approved is None), None)
+    latest = current.current if current else None
+    return Overview(
+        progress=progress,
+        approved=sum(1 for p in progress if p.last_approved is not None),
+        current=current,
+        missing=missing_items(current, latest) if current is not None and current.state is not StepState.SUBMITTED else [],
+        feedback=open_feedback(current) if current is not None else None,
+    )
