@@ -21,8 +21,7 @@ from impactnet.notifications.mail import mail_dir
 def create_user_command(email, role, municipality_slug, name, password, prompt_password):
     """Create a staff, municipality or admin account."""
     from impactnet.accounts import passwords, services
-    from impactnet.accounts.mails import invitation_mail
-    from impactnet.notifications.mail import deliver
+    from impactnet.accounts.mails import invitation_mail, queue
 
     if password is None and prompt_password:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -36,11 +35,12 @@ def create_user_command(email, role, municipality_slug, name, password, prompt_p
     except services.AccountError as error:
         db.session.rollback()
         raise click.ClickException(str(error.args[0])) from None
-    db.session.commit()
     if password is None:
         with current_app.test_request_context():
-            deliver(invitation_mail(user))
-        click.echo(f"Invited {user.email} ({user.role}); the invitation mail has been sent.")
+            queue(invitation_mail(user), "invitation", user)
+    db.session.commit()
+    if password is None:
+        click.echo(f"Invited {user.email} ({user.role}); the invitation mail is in the outbox.")
     else:
         click.echo(f"Created {user.email} ({user.role}).")
 
@@ -72,7 +72,17 @@ def demo_command(ctx, host, port):
     run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
+@click.command("send-mails")
+def send_mails_command():
+    """Deliver the due mails in the outbox now (the worker does this every minute)."""
+    from impactnet.notifications.outbox import deliver_due
+
+    sent, failed = deliver_due()
+    click.echo(f"{sent} sent, {failed} failed attempts")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(send_mails_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(demo_command)

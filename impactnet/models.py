@@ -11,11 +11,13 @@ from impactnet.journey.models import (
     StepState,
     StepSubmission,
 )
+from impactnet.notifications.models import MailStatus, OutboxMail
 from impactnet.organisations.models import Organisation, OrganisationStatus
 from impactnet.regions.models import Municipality, Target
+from impactnet.stats.models import GrowthSnapshot, Projection
 
 __all__ = [
-    "AuditAction", "AuditEvent", "DrechtsDoel", "Evidence", "ImpactAction", "JourneyStep", "Municipality",
-    "Organisation", "OrganisationStatus", "Role", "StepKind", "StepProgress", "StepState", "StepSubmission",
-    "Target", "User",
+    "AuditAction", "AuditEvent", "DrechtsDoel", "Evidence", "GrowthSnapshot", "ImpactAction", "JourneyStep",
+    "MailStatus", "Municipality", "Organisation", "OrganisationStatus", "OutboxMail", "Projection", "Role",
+    "StepKind", "StepProgress", "StepState", "StepSubmission", "Target", "User",
 ]

@@ -150,11 +150,42 @@ def client(app):
     return app.test_client()
 
 
+class Mailbox:
+    """What the SMTP server received. Reading it first runs the outbox
+    delivery (what the worker does in production), so a test sees the mails
+    its requests queued, handed over through real SMTP."""
+
+    def __init__(self, app, messages: list):
+        self._app, self._messages = app, messages
+
+    def _delivered(self) -> list[EmailMessage]:
+        from impactnet.notifications.outbox import deliver_due
+
+        with self._app.app_context():
+            deliver_due()
+        return self._messages
+
+    def __len__(self):
+        return len(self._delivered())
+
+    def __getitem__(self, index):
+        return self._delivered()[index]
+
+    def __iter__(self):
+        return iter(list(self._delivered()))
+
+    def __eq__(self, other):
+        return self._delivered() == other
+
+    def __repr__(self):
+        return f"Mailbox({self._messages!r})"
+
+
 @pytest.fixture
-def mailbox(smtp_server):
+def mailbox(app, smtp_server):
     _, handler = smtp_server
     handler.messages.clear()
-    return handler.messages
+    return Mailbox(app, handler.messages)
 
 
 @pytest.fixture

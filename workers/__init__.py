@@ -1,17 +1,33 @@
 """The Celery app, built from the Flask app (the FlaskTask pattern from
 Flask's own Celery documentation): every task runs inside an app context.
 
-Start with ``celery -A workers worker`` and exactly one ``celery -A workers beat``.
-Task modules and the beat schedule are registered in :func:`create_celery`.
+Production: ``celery -A workers worker`` and exactly one ``celery -A workers beat``
+with ``REDIS_URL`` as the broker. Embedded default (no ``REDIS_URL``): kombu's
+``filesystem://`` transport in ``instance/celery/``, so ``flask demo`` runs a
+real worker with beat on a laptop with no server. The same tasks run in both.
 """
 from __future__ import annotations
+
+from pathlib import Path
 
 from celery import Celery, Task
 from flask import Flask
 
 from impactnet import create_app
+from workers.schedule import beat_schedule
 
-TASK_MODULES: list[str] = []
+
+def broker_settings(app: Flask) -> dict:
+    if app.config.get("REDIS_URL"):
+        return {"broker_url": app.config["REDIS_URL"],
+                "broker_transport_options": {"visibility_timeout": 3600}}
+    folder = Path(app.instance_path) / "celery"
+    queue, processed = folder / "queue", folder / "processed"
+    for path in (queue, processed):
+        path.mkdir(parents=True, exist_ok=True)
+    return {"broker_url": "filesystem://",
+            "broker_transport_options": {"data_folder_in": str(queue), "data_folder_out": str(queue),
+                                         "processed_folder": str(processed), "store_processed": False}}
 
 
 def create_celery(app: Flask) -> Celery:
@@ -20,14 +36,19 @@ def create_celery(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    celery = Celery(app.name, task_cls=FlaskTask, include=TASK_MODULES)
+    celery = Celery(app.name, task_cls=FlaskTask, include=["workers.tasks"])
     celery.conf.update(
-        broker_url=app.config.get("REDIS_URL") or "memory://",
+        **broker_settings(app),
         task_ignore_result=True,
+        # A task is acknowledged only when done, so a killed worker's task runs again;
+        # every task is safe to run twice.
         task_acks_late=True,
+        task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
         timezone="Europe/Amsterdam",
+        beat_schedule=beat_schedule(),
+        beat_schedule_filename=str(Path(app.instance_path) / "celery-beat-schedule"),
     )
     celery.set_default()
     app.extensions["celery"] = celery

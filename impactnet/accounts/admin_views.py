@@ -8,7 +8,7 @@ from flask_login import current_user
 from impactnet.accounts import services
 from impactnet.accounts.access import admin_required
 from impactnet.accounts.forms import InviteForm, ToggleActiveForm
-from impactnet.accounts.mails import invitation_mail, send_or_warn
+from impactnet.accounts.mails import invitation_mail, queue
 from impactnet.accounts.models import Role, User
 from impactnet.core.forms import select_choices
 from impactnet.core.rendering import render_form
@@ -38,8 +38,8 @@ def invite_user():
             db.session.rollback()
             form.email.errors.append(error.args[0])
         else:
+            queue(invitation_mail(user), "invitation", user)
             db.session.commit()
-            send_or_warn(invitation_mail(user))
             flash(_("Uitnodiging verstuurd naar %(email)s.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_form("admin/invite.html", form)

@@ -1,19 +1,18 @@
 """The mails of the account flows, with links built on PUBLIC_URL."""
 from __future__ import annotations
 
-import logging
+import uuid
 from datetime import timedelta
 from email.message import EmailMessage
 
-from flask import current_app, flash, url_for
+from flask import current_app, url_for
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 
 from impactnet.accounts.models import User
 from impactnet.accounts.tokens import TokenPurpose, make_token, max_age
-from impactnet.notifications.mail import MailError, build_message, deliver
-
-log = logging.getLogger(__name__)
+from impactnet.notifications.mail import build_message
+from impactnet.notifications.outbox import enqueue
 
 
 def public_url(endpoint: str, **values) -> str:
@@ -41,13 +40,7 @@ def invitation_mail(user: User) -> EmailMessage:
                       _("Uitnodiging voor impactnet"), "invitation")
 
 
-def send_or_warn(message: EmailMessage) -> bool:
-    """Send an account mail from a view; a mail server problem must not lose
-    the user's work, so it becomes a warning on the page instead of an error."""
-    try:
-        deliver(message)
-    except MailError:
-        log.exception("mail %r to %s failed", message["Subject"], message["To"])
-        flash(_("De e-mail kon nu niet worden verstuurd. Probeer het later opnieuw."), "warning")
-        return False
-    return True
+def queue(message: EmailMessage, kind: str, user: User) -> None:
+    """Put an account mail in the outbox, in the caller's transaction."""
+    enqueue(message, dedupe_key=f"{kind}:{user.id}:{uuid.uuid4().hex}", kind=kind,
+            organisation_id=user.organisation_id)

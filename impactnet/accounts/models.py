@@ -49,6 +49,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The user's choice: reminder mails about stalled steps and expiring labels.
+    reminders_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     # Identifies the login session; rotated on password change so that every
     # other session and "remember me" cookie stops working.
     auth_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_auth_token)

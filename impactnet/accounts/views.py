@@ -16,11 +16,10 @@ from impactnet.accounts.forms import (
     RegistrationForm,
     ResendVerificationForm,
 )
-from impactnet.accounts.mails import password_reset_mail, send_or_warn, verification_mail
+from impactnet.accounts.mails import password_reset_mail, queue, verification_mail
 from impactnet.accounts.tokens import TokenError, TokenPurpose
 from impactnet.core.rendering import render_form, safe_next
 from impactnet.extensions import db, limiter
-from impactnet.notifications.mail import deliver_after_response
 from impactnet.organisations.services import Contact, RegistrationError, register_organisation
 
 bp = Blueprint("accounts", __name__)
@@ -47,9 +46,9 @@ def register():
             db.session.rollback()
             getattr(form, error.field).errors.append(error.message)
         else:
+            queue(verification_mail(user), "verify_email", user)
             db.session.commit()
             login_user(user)
-            send_or_warn(verification_mail(user))
             flash(_("Welkom! Uw organisatie is aangemeld. We hebben u een e-mail gestuurd om uw e-mailadres te bevestigen."), "success")
             return redirect(url_for("core.dashboard"))
     return render_form("accounts/register.html", form)
@@ -101,7 +100,8 @@ def verify_email(token: str):
 @login_required
 def resend_verification():
     if ResendVerificationForm().validate_on_submit() and not current_user.email_verified:
-        send_or_warn(verification_mail(current_user))
+        queue(verification_mail(current_user), "verify_email", current_user)
+        db.session.commit()
         flash(_("We hebben de bevestigingsmail opnieuw verstuurd naar %(email)s.", email=current_user.email), "success")
     return redirect(url_for("core.dashboard"))
 
@@ -112,7 +112,8 @@ def request_password_reset():
     if form.validate_on_submit():
         user = services.find_user_by_email(form.email.data)
         if user is not None and user.active:
-            deliver_after_response(password_reset_mail(user))
+            queue(password_reset_mail(user), "reset_password", user)
+            db.session.commit()
         # The same answer whether or not the address has an account.
         flash(_("Als er een account bij dit e-mailadres hoort, ontvangt u binnen enkele minuten een link om een nieuw wachtwoord in te stellen."), "info")
         return redirect(url_for("accounts.login"))

@@ -1,20 +1,23 @@
 """The one way mail leaves impactnet.
 
 Mails are rendered from ``templates/emails/<name>.txt`` and ``.html`` (plain
-text plus HTML). The backend is chosen by ``MAIL_BACKEND``: ``smtp`` sends
-with a timeout; ``file`` (the embedded default) writes .eml files to
-``instance/mail/`` so that a person can open them.
+text plus HTML) and queued in the outbox (:mod:`impactnet.notifications.outbox`);
+the worker hands them over here. The backend is chosen by ``MAIL_BACKEND``:
+``smtp`` sends with a timeout; ``file`` (the embedded default) writes .eml
+files to ``instance/mail/`` so that a person can open them.
 """
 from __future__ import annotations
 
 import logging
 import smtplib
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
-from flask import after_this_request, current_app, render_template
+from flask import current_app, render_template
 
 from impactnet.database import utcnow
 
@@ -48,45 +51,44 @@ def _write_file(message: EmailMessage) -> None:
     (directory / name).write_bytes(bytes(message))
 
 
-def _send_smtp(message: EmailMessage) -> None:
+@contextmanager
+def connection() -> Iterator[Callable[[EmailMessage], None]]:
+    """One connection for a batch of mails: yields ``send(message)``.
+
+    Raises MailError when the server cannot be reached; ``send`` raises
+    MailError for a mail the server refuses (the connection stays usable).
+    """
+    if current_app.config["MAIL_BACKEND"] != "smtp":
+        yield _write_file
+        return
     config = current_app.config
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     try:
-        with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-            smtp.send_message(message)
+        smtp = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
     except (OSError, smtplib.SMTPException) as exc:
         raise MailError(str(exc)) from exc
 
+    def send(message: EmailMessage) -> None:
+        try:
+            smtp.send_message(message)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise MailError(str(exc)) from exc
+        log.info("mail %r sent to %s", message["Subject"], message["To"])
+
+    try:
+        yield send
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+
 
 def deliver(message: EmailMessage) -> None:
-    """Send a built message now. Raises MailError when it could not go out."""
-    if current_app.config["MAIL_BACKEND"] == "smtp":
-        _send_smtp(message)
-    else:
-        _write_file(message)
-    log.info("mail %r sent to %s", message["Subject"], message["To"])
-
-
-def deliver_after_response(message: EmailMessage) -> None:
-    """Send once the response has gone out (from a view).
-
-    The answer then takes as long, and reads the same, whether or not a mail
-    was sent: nothing reveals which email addresses have an account.
-    """
-    app = current_app._get_current_object()
-
-    def send() -> None:
-        with app.app_context():
-            try:
-                deliver(message)
-            except MailError:
-                log.exception("mail %r to %s failed", message["Subject"], message["To"])
-
-    @after_this_request
-    def _send_on_close(response):
-        response.call_on_close(send)
-        return response
+    """Send one built message now. Raises MailError when it could not go out."""
+    with connection() as send:
+        send(message)

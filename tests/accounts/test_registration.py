@@ -101,9 +101,18 @@ def test_inactive_municipality_cannot_be_chosen(client):
     assert count(Organisation) == 0
 
 
-def test_smtp_down_does_not_lose_the_registration(client, app, dordrecht, monkeypatch):
+def test_smtp_down_does_not_lose_the_registration_or_its_mail(client, app, dordrecht, mailbox, monkeypatch):
+    from impactnet.notifications.models import MailStatus, OutboxMail
+
     monkeypatch.setitem(app.config, "MAIL_PORT", 1)  # nothing listens there
     response = client.post("/register", data=registration_data(dordrecht), follow_redirects=True)
     assert response.status_code == 200
-    assert "kon nu niet worden verstuurd" in response.get_data(as_text=True)
     assert count(Organisation) == 1
+    assert mailbox == []  # delivery tried and failed: the mail waits in the outbox
+    mail = db.session.scalar(sa.select(OutboxMail))
+    assert mail.status is MailStatus.PENDING and mail.attempts == 1 and mail.last_error
+
+    monkeypatch.undo()  # the mail server is back
+    mail.next_attempt_at = mail.created_at  # its retry is due now
+    db.session.commit()
+    assert [m["To"] for m in mailbox] == ["fatima@bakkerij.example.nl"]

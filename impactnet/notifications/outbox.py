@@ -1,0 +1,166 @@
+"""The mail outbox: every outgoing mail is first a row, written in the same
+transaction as the change that causes it; a worker task delivers due rows.
+
+Delivery reuses one SMTP connection per batch, commits each mail as sent
+straight after handing it over, retries failures with exponential backoff
+and, after ``MAIL_MAX_ATTEMPTS``, marks the mail failed (staff see it and
+can retry it).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+import sqlalchemy as sa
+from celery import Celery
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from impactnet.database import utcnow
+from impactnet.extensions import db
+from impactnet.notifications.mail import MailError, connection
+from impactnet.notifications.models import MailStatus, OutboxMail
+
+log = logging.getLogger(__name__)
+
+SEND_TASK = "workers.tasks.send_outbox"
+
+
+def enqueue(message: EmailMessage, *, dedupe_key: str, kind: str, organisation_id: int | None = None) -> bool:
+    """Put a mail in the outbox (flush only). Returns False when a mail with
+    this key exists already, so the same mail is never queued twice."""
+    exists = db.session.scalar(sa.select(OutboxMail.id).where(OutboxMail.dedupe_key == dedupe_key))
+    if exists is not None:
+        return False
+    html = message.get_body(preferencelist=("html",))
+    mail = OutboxMail(
+        dedupe_key=dedupe_key, kind=kind, to_address=str(message["To"]), subject=str(message["Subject"]),
+        body_text=message.get_body(preferencelist=("plain",)).get_content(),
+        body_html=html.get_content() if html is not None else "", organisation_id=organisation_id,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(mail)
+    except IntegrityError:  # a parallel scan queued it a moment earlier
+        return False
+    _mark_queued()
+    return True
+
+
+def as_message(mail: OutboxMail) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = mail.to_address
+    message["Subject"] = mail.subject
+    message["Message-ID"] = f"<outbox-{mail.id}@impactnet>"
+    message.set_content(mail.body_text)
+    if mail.body_html:
+        message.add_alternative(mail.body_html, subtype="html")
+    return message
+
+
+def backoff(attempts: int) -> timedelta:
+    base = current_app.config["MAIL_RETRY_BASE_SECONDS"]
+    return timedelta(seconds=min(base * 2 ** (attempts - 1), 6 * 3600))
+
+
+def _failed_attempt(mail: OutboxMail, error: str, now: datetime) -> None:
+    mail.attempts += 1
+    mail.last_error = error[:2000]
+    if mail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        mail.status = MailStatus.FAILED
+    else:
+        mail.next_attempt_at = now + backoff(mail.attempts)
+
+
+def _due(now: datetime, limit: int):
+    query = (
+        sa.select(OutboxMail)
+        .where(OutboxMail.status == MailStatus.PENDING, OutboxMail.next_attempt_at <= now)
+        .order_by(OutboxMail.next_attempt_at, OutboxMail.id)
+        .limit(limit)
+    )
+    if db.engine.dialect.name == "postgresql":
+        # Two workers never take the same mail.
+        query = query.with_for_update(skip_locked=True)
+    return list(db.session.scalars(query))
+
+
+def deliver_due(now: datetime | None = None, limit: int = 100) -> tuple[int, int]:
+    """Send the due mails; returns (sent, failed attempts). Commits per mail."""
+    now = now or utcnow()
+    mails = _due(now, limit)
+    if not mails:
+        db.session.commit()
+        return 0, 0
+    sent = failed = 0
+    try:
+        with connection() as send:
+            for mail in mails:
+                try:
+                    send(as_message(mail))
+                except MailError as error:
+                    _failed_attempt(mail, str(error), now)
+                    failed += 1
+                else:
+                    mail.status, mail.sent_at, mail.attempts = MailStatus.SENT, utcnow(), mail.attempts + 1
+                    sent += 1
+                db.session.commit()
+    except MailError as error:  # no connection at all: every mail of the batch waits
+        log.warning("mail server unreachable: %s", error)
+        for mail in mails:
+            if mail.status is MailStatus.PENDING and mail.sent_at is None:
+                _failed_attempt(mail, str(error), now)
+                failed += 1
+        db.session.commit()
+    return sent, failed
+
+
+def failed_mails() -> list[OutboxMail]:
+    return list(db.session.scalars(
+        sa.select(OutboxMail).where(OutboxMail.status == MailStatus.FAILED).order_by(OutboxMail.created_at.desc())))
+
+
+def retry(mail: OutboxMail) -> None:
+    """Staff send a failed mail again."""
+    mail.status, mail.attempts, mail.next_attempt_at, mail.last_error = MailStatus.PENDING, 0, utcnow(), None
+    db.session.flush()
+
+
+
+# After a commit that queued mail, ask the worker to deliver now instead of at
+# its next periodic run. Best effort: when the broker is down the portal goes
+# on and the periodic run delivers the backlog.
+
+def _mark_queued() -> None:
+    db.session().info["outbox_queued"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _kick_worker(session) -> None:
+    if session.info.pop("outbox_queued", False):
+        kick_worker()
+
+
+def kick_worker() -> None:
+    broker = current_app.config.get("REDIS_URL")
+    if not broker:
+        return
+    try:
+        _client(broker).send_task(SEND_TASK, ignore_result=True, retry=False)
+    except Exception as error:  # any broker trouble: the periodic run delivers later
+        log.warning("could not reach the worker queue (%s); mail waits in the outbox", error)
+
+
+_clients: dict[str, Celery] = {}
+
+
+def _client(broker: str) -> Celery:
+    if broker not in _clients:
+        _clients[broker] = Celery("impactnet-web", broker=broker, set_as_current=False)
+        _clients[broker].conf.update(broker_connection_timeout=1, broker_connection_retry=False,
+                                     broker_connection_max_retries=0, task_ignore_result=True)
+    return _clients[broker]

@@ -1,0 +1,1 @@
+"""Growth snapshots and projections toward the municipalities' targets."""

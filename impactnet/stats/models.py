@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from impactnet.database import UTCDateTime, utcnow
+from impactnet.extensions import db
+
+REGION = 0  # scope_key of the whole region's rows
+
+
+class GrowthSnapshot(db.Model):
+    """The network's figures on one day, for one municipality or the region.
+
+    Unique per (scope, day), so computing a day again replaces nothing twice.
+    ``scope_key`` is the municipality's id, or 0 for the region.
+    """
+
+    __tablename__ = "growth_snapshots"
+    __table_args__ = (sa.UniqueConstraint("scope_key", "day", name="uq_growth_snapshots_scope_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope_key: Mapped[int]
+    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipalities.id", ondelete="CASCADE"),
+                                                        index=True)
+    day: Mapped[date] = mapped_column(sa.Date, index=True)
+    partners: Mapped[int] = mapped_column(default=0)
+    labelled: Mapped[int] = mapped_column(default=0)
+    working_toward_label: Mapped[int] = mapped_column(default=0)
+    applicants: Mapped[int] = mapped_column(default=0)
+    new_this_month: Mapped[int] = mapped_column(default=0)
+    labels_expired: Mapped[int] = mapped_column(default=0)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Projection(db.Model):
+    """When a municipality reaches a target at the recent pace (stored by the daily job)."""
+
+    __tablename__ = "projections"
+    __table_args__ = (sa.UniqueConstraint("target_id", "computed_on", name="uq_projections_target_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(sa.ForeignKey("targets.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipalities.id", ondelete="CASCADE"), index=True)
+    computed_on: Mapped[date] = mapped_column(sa.Date)
+    partners_now: Mapped[int]
+    labelled_now: Mapped[int]
+    # Growth per month at the pace of the last 90 days and of the year so far.
+    partners_pace_90d: Mapped[float]
+    labelled_pace_90d: Mapped[float]
+    partners_pace_year: Mapped[float]
+    labelled_pace_year: Mapped[float]
+    projected_partners_date: Mapped[date | None] = mapped_column(sa.Date)
+    projected_labelled_date: Mapped[date | None] = mapped_column(sa.Date)
+    partners_needed_per_month: Mapped[float]
+    labelled_needed_per_month: Mapped[float]
+    on_track: Mapped[bool]
+    partners_gap: Mapped[int]  # how many partners behind the straight line to the target (0 when on track)
+    labelled_gap: Mapped[int]
