@@ -1,6 +1,12 @@
 """``flask --app wsgi …`` commands."""
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from werkzeug.serving import run_simple
@@ -60,16 +66,38 @@ def seed_demo_command():
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-worker", is_flag=True, help="Do not start the Celery worker with beat.")
 @click.pass_context
-def demo_command(ctx, host, port):
-    """Set up the embedded default (schema, demo data) and serve the portal."""
+def demo_command(ctx, host, port, no_worker):
+    """Set up the embedded default (schema, demo data), start a Celery worker
+    with beat (reminders, outbox, snapshots) and serve the portal."""
     from flask_migrate import upgrade
 
     upgrade()
     ctx.invoke(seed_demo_command)
+    worker = None if no_worker else _start_worker()
+    # Stopping the portal (Ctrl+C or SIGTERM) stops its worker too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo(f"\nimpactnet runs at http://{host}:{port}/  (mails are written to {mail_dir()})\n")
-    # Flask's app.run() refuses to run inside a `flask` command; serve directly.
-    run_simple(host, port, current_app._get_current_object(), threaded=True)
+    try:
+        # Flask's app.run() refuses to run inside a `flask` command; serve directly.
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=20)
+
+
+def _start_worker() -> subprocess.Popen:
+    """A real Celery worker with beat, on Redis when REDIS_URL is set, else on
+    the filesystem transport in the instance folder (see workers/)."""
+    env = {**os.environ, "IMPACTNET_INSTANCE_PATH": current_app.instance_path}
+    pidfile = Path(current_app.instance_path) / "celery" / "worker.pid"
+    pidfile.parent.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "celery", "-A", "workers", "worker", "--beat", "--pool", "solo",
+               "--loglevel", "WARNING", "--pidfile", str(pidfile)]
+    click.echo("Celery worker with beat started (reminders, mail outbox, snapshots).")
+    return subprocess.Popen(command, env=env, cwd=Path(__file__).resolve().parent.parent)
 
 
 @click.command("send-mails")

@@ -34,9 +34,27 @@ def test_demo_command_sets_up_and_serves_the_portal(tmp_path):
                 time.sleep(0.3)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
             assert "Ondernemen met impact" in response.read().decode()
+        pidfile = tmp_path / "celery" / "worker.pid"
+        while not pidfile.exists():
+            assert time.monotonic() < deadline, "the Celery worker did not start"
+            time.sleep(0.3)
+        worker_pid = int(pidfile.read_text().strip())
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=10)
     assert (tmp_path / "impactnet.db").exists()
     assert "admin@demo.impactnet.example" in output and "impactnet-demo" in output
     assert f"http://127.0.0.1:{port}/" in output
+    assert "Celery worker with beat started" in output
+    deadline = time.monotonic() + 20
+    while _alive(worker_pid):  # stopping the portal stops its worker
+        assert time.monotonic() < deadline, "the worker outlived the portal"
+        time.sleep(0.2)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
