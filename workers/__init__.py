@@ -22,12 +22,13 @@ def broker_settings(app: Flask) -> dict:
         return {"broker_url": app.config["REDIS_URL"],
                 "broker_transport_options": {"visibility_timeout": 3600}}
     folder = Path(app.instance_path) / "celery"
-    queue, processed = folder / "queue", folder / "processed"
-    for path in (queue, processed):
+    queue, processed, control = folder / "queue", folder / "processed", folder / "control"
+    for path in (queue, processed, control):
         path.mkdir(parents=True, exist_ok=True)
     return {"broker_url": "filesystem://",
             "broker_transport_options": {"data_folder_in": str(queue), "data_folder_out": str(queue),
-                                         "processed_folder": str(processed), "store_processed": False}}
+                                         "processed_folder": str(processed), "store_processed": False,
+                                         "control_folder": str(control)}}
 
 
 def create_celery(app: Flask) -> Celery:
