@@ -106,9 +106,11 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.core.views import bp as core_bp
     from impactnet.journey.admin_views import bp as path_bp
     from impactnet.journey.views import bp as journey_bp
+    from impactnet.notifications.views import bp as notifications_bp
     from impactnet.organisations.views import bp as organisations_bp
     from impactnet.regions.views import bp as regions_bp
     from impactnet.review.views import bp as review_bp
 
-    for blueprint in (core_bp, accounts_bp, admin_bp, organisations_bp, regions_bp, journey_bp, review_bp, path_bp):
+    for blueprint in (core_bp, accounts_bp, admin_bp, organisations_bp, regions_bp, journey_bp, review_bp, path_bp,
+                      notifications_bp):
         app.register_blueprint(blueprint)

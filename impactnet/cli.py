@@ -14,6 +14,7 @@ from werkzeug.serving import run_simple
 from impactnet.accounts.models import Role
 from impactnet.extensions import db
 from impactnet.notifications.mail import mail_dir
+from impactnet.stats.cli import backfill_snapshots_command
 
 
 @click.command("create-user")
@@ -58,6 +59,9 @@ def seed_demo_command():
 
     accounts = seed_demo()
     db.session.commit()
+    # The demo's growth history, rebuilt from its audit trail (replaces earlier runs' days).
+    ctx = click.get_current_context()
+    ctx.invoke(backfill_snapshots_command)
     click.echo("Demo data loaded. Demo logins (password for all: %s):" % DEMO_PASSWORD)
     for role, email in accounts:
         click.echo(f"  {role:<14} {email}")
@@ -110,6 +114,7 @@ def send_mails_command():
 
 
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(backfill_snapshots_command)
     app.cli.add_command(send_mails_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)

@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 from impactnet.accounts.models import Role
 from impactnet.extensions import db
 from impactnet.journey import services as journey
+from impactnet.notifications.models import MailStatus, OutboxMail
 from tests import factories
 from tests.journey.helpers import PDF
 
@@ -41,6 +42,7 @@ ACCESS = {
     "accounts.reset_password": EVERYONE,
     "accounts.accept_invitation": EVERYONE,
     "accounts.change_password": SIGNED_IN,
+    "accounts.reminders": SIGNED_IN,
     "admin.users": {ADMIN},
     "admin.invite_user": {ADMIN},
     "admin.toggle_active": {ADMIN},
@@ -66,6 +68,8 @@ ACCESS = {
     "path.index": STAFF_ONLY,
     "path.edit_step": STAFF_ONLY,
     "path.edit_goal": STAFF_ONLY,
+    "notifications.outbox": STAFF_ONLY,
+    "notifications.retry": STAFF_ONLY,
 }
 
 
@@ -103,10 +107,13 @@ def world(dordrecht, zwijndrecht, path):
     evidence = journey.add_evidence(users[PARTNER], own, "partnerovereenkomst",
                                     FileStorage(io.BytesIO(PDF), "overeenkomst.pdf"))
     submission = journey.submit(users[PARTNER], own, "partnerovereenkomst", journey.StepInput(statement="Getekend"))
+    failed = OutboxMail(dedupe_key="failed", kind="test", to_address="x@example.nl", subject="Onderwerp",
+                        body_text="Tekst", body_html="", status=MailStatus.FAILED, attempts=6, last_error="refused")
+    db.session.add(failed)
     db.session.commit()
     values = {"organisation_id": own.id, "slug": dordrecht.slug, "user_id": target_user.id, "token": "not-a-token",
               "step_key": "partnerovereenkomst", "evidence_id": evidence.id, "submission_id": submission.id,
-              "number": 1}
+              "number": 1, "mail_id": failed.id}
     return users, values
 
 

@@ -73,6 +73,11 @@ class ResendVerificationForm(FlaskForm):
     submit = SubmitField(_l("Stuur de bevestigingsmail opnieuw"))
 
 
+class RemindersForm(FlaskForm):
+    enabled = BooleanField(_l("Herinneringen per e-mail ontvangen"))
+    submit = SubmitField(_l("Opslaan"))
+
+
 class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Uitloggen"))
 

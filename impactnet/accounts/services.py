@@ -15,7 +15,7 @@ from impactnet.accounts import passwords
 from impactnet.accounts.models import Role, User, new_auth_token
 from impactnet.accounts.tokens import TokenError, TokenPurpose, matches_user, read_token
 from impactnet.audit.models import AuditAction
-from impactnet.audit.services import record
+from impactnet.audit.services import apply_changes, record
 from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.regions.models import Municipality
@@ -182,6 +182,13 @@ def set_active(actor: User, user: User, active: bool) -> None:
         organisation_id=user.organisation_id,
     )
     db.session.flush()
+
+
+def set_reminders(user: User, enabled: bool) -> bool:
+    """The user's choice about reminder mails; recorded when it changes.
+    Returns whether it changed."""
+    return apply_changes(user, user, {"reminders_enabled": bool(enabled)}, AuditAction.USER_PREFERENCES_CHANGED,
+                         organisation_id=user.organisation_id)
 
 
 def list_accounts() -> list[User]:

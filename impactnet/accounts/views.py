@@ -14,6 +14,7 @@ from impactnet.accounts.forms import (
     LogoutForm,
     NewPasswordForm,
     RegistrationForm,
+    RemindersForm,
     ResendVerificationForm,
 )
 from impactnet.accounts.mails import password_reset_mail, queue, verification_mail
@@ -163,3 +164,16 @@ def change_password():
             flash(_("Uw wachtwoord is gewijzigd. Andere apparaten zijn uitgelogd."), "success")
             return redirect(url_for("core.dashboard"))
     return render_form("accounts/change_password.html", form)
+
+
+@bp.route("/account/reminders", methods=["GET", "POST"])
+@login_required
+def reminders():
+    form = RemindersForm(enabled=current_user.reminders_enabled)
+    if form.validate_on_submit():
+        services.set_reminders(current_user, form.enabled.data)
+        db.session.commit()
+        flash(_("U ontvangt herinneringen per e-mail.") if form.enabled.data
+              else _("U ontvangt geen herinneringen per e-mail meer."), "success")
+        return redirect(url_for("accounts.reminders"))
+    return render_form("accounts/reminders.html", form)

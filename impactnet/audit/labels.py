@@ -14,6 +14,7 @@ AUDIT_LABELS = {
     AuditAction.USER_PASSWORD_RESET: _l("Nieuw wachtwoord ingesteld"),
     AuditAction.USER_DEACTIVATED: _l("Account gedeactiveerd"),
     AuditAction.USER_REACTIVATED: _l("Account weer actief"),
+    AuditAction.USER_PREFERENCES_CHANGED: _l("Voorkeuren gewijzigd"),
     AuditAction.MUNICIPALITY_CREATED: _l("Gemeente toegevoegd"),
     AuditAction.MUNICIPALITY_UPDATED: _l("Gemeente gewijzigd"),
     AuditAction.TARGET_CREATED: _l("Doel vastgesteld"),

@@ -23,6 +23,7 @@ class AuditAction(enum.StrEnum):
     USER_PASSWORD_RESET = "user.password_reset"
     USER_DEACTIVATED = "user.deactivated"
     USER_REACTIVATED = "user.reactivated"
+    USER_PREFERENCES_CHANGED = "user.preferences_changed"
     MUNICIPALITY_CREATED = "municipality.created"
     MUNICIPALITY_UPDATED = "municipality.updated"
     TARGET_CREATED = "target.created"

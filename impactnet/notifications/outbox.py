@@ -9,6 +9,8 @@ can retry it).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
@@ -16,7 +18,7 @@ import sqlalchemy as sa
 from celery import Celery
 from flask import current_app
 from sqlalchemy import event
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from impactnet.database import utcnow
@@ -29,25 +31,64 @@ log = logging.getLogger(__name__)
 SEND_TASK = "workers.tasks.send_outbox"
 
 
+@dataclass(frozen=True)
+class QueuedMail:
+    """A built mail and the key that makes it exist at most once."""
+
+    message: EmailMessage
+    dedupe_key: str
+    kind: str
+    organisation_id: int | None = None
+
+
 def enqueue(message: EmailMessage, *, dedupe_key: str, kind: str, organisation_id: int | None = None) -> bool:
     """Put a mail in the outbox (flush only). Returns False when a mail with
     this key exists already, so the same mail is never queued twice."""
-    exists = db.session.scalar(sa.select(OutboxMail.id).where(OutboxMail.dedupe_key == dedupe_key))
-    if exists is not None:
-        return False
+    return enqueue_many([QueuedMail(message, dedupe_key, kind, organisation_id)]) == 1
+
+
+def enqueue_many(mails: Iterable[QueuedMail]) -> int:
+    """Put mails in the outbox, one INSERT per thousand; returns how many were queued.
+
+    The unique key decides: a key already in the outbox, or queued at the
+    same moment by a parallel scan, is skipped (ON CONFLICT DO NOTHING), so
+    the count of statements does not grow with the number of mails.
+    """
+    rows = {}
+    for mail in mails:
+        rows.setdefault(mail.dedupe_key, _row(mail))
+    if not rows:
+        return 0
+    db.session.flush()  # the rows may refer to organisations written in this transaction
+    table = OutboxMail.__table__
+    insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(table)
+    statement = insert.on_conflict_do_nothing(index_elements=[table.c.dedupe_key]).returning(table.c.dedupe_key)
+    queued = db.session.execute(statement, list(rows.values())).scalars().all()
+    if queued:
+        _mark_queued()
+    return len(queued)
+
+
+def _row(mail: QueuedMail) -> dict:
+    message = mail.message
     html = message.get_body(preferencelist=("html",))
-    mail = OutboxMail(
-        dedupe_key=dedupe_key, kind=kind, to_address=str(message["To"]), subject=str(message["Subject"]),
-        body_text=message.get_body(preferencelist=("plain",)).get_content(),
-        body_html=html.get_content() if html is not None else "", organisation_id=organisation_id,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(mail)
-    except IntegrityError:  # a parallel scan queued it a moment earlier
-        return False
-    _mark_queued()
-    return True
+    return {
+        "dedupe_key": mail.dedupe_key, "kind": mail.kind, "organisation_id": mail.organisation_id,
+        "to_address": str(message["To"]), "subject": str(message["Subject"])[:300],
+        "body_text": message.get_body(preferencelist=("plain",)).get_content(),
+        "body_html": html.get_content() if html is not None else "",
+    }
+
+
+def queued_keys(keys: Iterable[str], chunk: int = 1000) -> set[str]:
+    """Which of ``keys`` are in the outbox already: one query per thousand keys,
+    so a scan renders only the mails that are new."""
+    keys = list(dict.fromkeys(keys))
+    found: set[str] = set()
+    for start in range(0, len(keys), chunk):
+        found.update(db.session.scalars(
+            sa.select(OutboxMail.dedupe_key).where(OutboxMail.dedupe_key.in_(keys[start:start + chunk]))))
+    return found
 
 
 def as_message(mail: OutboxMail) -> EmailMessage:
@@ -89,6 +130,20 @@ def _due(now: datetime, limit: int):
     return list(db.session.scalars(query))
 
 
+def _claim(mail_id: int, now: datetime) -> OutboxMail | None:
+    """Lock one mail until the next commit, if it is still due. The batch's
+    row locks end with its first commit; from then on another worker may take
+    or send the same mails, so each mail is locked again before it goes out."""
+    query = (
+        sa.select(OutboxMail)
+        .where(OutboxMail.id == mail_id, OutboxMail.status == MailStatus.PENDING, OutboxMail.next_attempt_at <= now)
+        .execution_options(populate_existing=True)
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return db.session.scalar(query)
+
+
 def deliver_due(now: datetime | None = None, limit: int = 100) -> tuple[int, int]:
     """Send the due mails; returns (sent, failed attempts). Commits per mail."""
     now = now or utcnow()
@@ -97,9 +152,13 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> tuple[int, int
         db.session.commit()
         return 0, 0
     sent = failed = 0
+    ids = [mail.id for mail in mails]
     try:
         with connection() as send:
-            for mail in mails:
+            for mail_id in ids:
+                mail = _claim(mail_id, now)
+                if mail is None:  # another worker has it, or sent it
+                    continue
                 try:
                     send(as_message(mail))
                 except MailError as error:
@@ -119,15 +178,26 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> tuple[int, int
     return sent, failed
 
 
-def failed_mails() -> list[OutboxMail]:
+def failed_mails(limit: int | None = None) -> list[OutboxMail]:
+    """Failed mails, newest first (at most ``limit``)."""
     return list(db.session.scalars(
-        sa.select(OutboxMail).where(OutboxMail.status == MailStatus.FAILED).order_by(OutboxMail.created_at.desc())))
+        sa.select(OutboxMail).where(OutboxMail.status == MailStatus.FAILED)
+        .order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc()).limit(limit)))
 
 
-def retry(mail: OutboxMail) -> None:
-    """Staff send a failed mail again."""
+def failed_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).where(OutboxMail.status == MailStatus.FAILED))
+
+
+def retry(mail: OutboxMail) -> bool:
+    """Staff send a failed mail again; False (and nothing changes) when the
+    mail is not failed, e.g. a second click after it was sent."""
+    if mail.status is not MailStatus.FAILED:
+        return False
     mail.status, mail.attempts, mail.next_attempt_at, mail.last_error = MailStatus.PENDING, 0, utcnow(), None
     db.session.flush()
+    _mark_queued()
+    return True
 
 
 
@@ -161,6 +231,9 @@ _clients: dict[str, Celery] = {}
 def _client(broker: str) -> Celery:
     if broker not in _clients:
         _clients[broker] = Celery("impactnet-web", broker=broker, set_as_current=False)
+        # max_retries=0: kombu would otherwise sleep and retry the connection
+        # (2 s per request that queues mail while Redis is down).
         _clients[broker].conf.update(broker_connection_timeout=1, broker_connection_retry=False,
-                                     broker_connection_max_retries=0, task_ignore_result=True)
+                                     broker_connection_max_retries=0, task_ignore_result=True,
+                                     broker_transport_options={"max_retries": 0})
     return _clients[broker]

@@ -1,0 +1,111 @@
+"""What every reminder shares: recipients, links in mails, windows in time,
+and queueing without repeats."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from email.message import EmailMessage
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context
+
+from impactnet.accounts.access import STAFF_ROLES
+from impactnet.accounts.mails import public_url
+from impactnet.accounts.models import User
+from impactnet.database import LOCAL_TIMEZONE
+from impactnet.extensions import db
+from impactnet.journey.models import JourneyStep
+from impactnet.notifications.mail import build_message
+from impactnet.notifications.outbox import QueuedMail, enqueue_many, queued_keys
+
+# A reminder is due from its moment until CATCH_UP later: a scan that did not
+# run for a while still sends it, but old history (a fresh deployment on an
+# existing database) does not flood anyone. It also keeps each scan's load
+# to what is due now, not everything that ever was.
+CATCH_UP = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    id: int
+    name: str
+    email: str
+    reminders_enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Due:
+    """A mail that is due; ``build`` renders it only when its key is new."""
+
+    key: str
+    kind: str
+    organisation_id: int | None
+    build: Callable[[], EmailMessage]
+
+
+def recipient(user_id: int | None, name: str | None, email: str | None) -> Recipient | None:
+    """A recipient from the user columns of an outer join (None when no user matched)."""
+    return Recipient(user_id, name or "", email) if user_id is not None else None
+
+
+def user_columns():
+    return User.id, User.name, User.email
+
+
+def reminded_users_of_organisation(organisation_id_column):
+    """Join condition: the organisation's active users who want reminders."""
+    return sa.and_(User.organisation_id == organisation_id_column, User.active.is_(True),
+                   User.reminders_enabled.is_(True))
+
+
+def staff_members() -> list[Recipient]:
+    """Every active St MBO staff member and admin (with their reminder choice)."""
+    return [Recipient(u.id, u.name, u.email, u.reminders_enabled) for u in db.session.execute(
+        sa.select(User.id, User.name, User.email, User.reminders_enabled)
+        .where(User.role.in_(STAFF_ROLES), User.active.is_(True)).order_by(User.id))]
+
+
+def ordered_steps() -> list[JourneyStep]:
+    return list(db.session.scalars(sa.select(JourneyStep).order_by(JourneyStep.position)))
+
+
+def window(column, after: timedelta, now: datetime, until: timedelta | None = None):
+    """``column`` lies at least ``after`` before ``now``, and less than
+    ``until`` (default: ``after``) plus CATCH_UP."""
+    return sa.and_(column <= now - after, column > now - (until or after) - CATCH_UP)
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(LOCAL_TIMEZONE).date()
+
+
+def stamp(moment: datetime) -> str:
+    """A moment in a dedupe key (UTC, to the microsecond, as stored)."""
+    return f"{moment.astimezone(timezone.utc):%Y%m%dT%H%M%S.%f}"
+
+
+@contextmanager
+def links() -> Iterator[None]:
+    """Links are built with url_for, which needs a request context; a task has none."""
+    if has_request_context():
+        yield
+        return
+    with current_app.test_request_context():
+        yield
+
+
+def reminder_message(to: Recipient, subject: str, template: str, **context) -> EmailMessage:
+    """A mail to ``to`` with the link where reminders are switched off."""
+    return build_message(to.email, subject, template, user=to,
+                         preferences_link=public_url("accounts.reminders"), **context)
+
+
+def queue(due: Iterable[Due]) -> int:
+    """Queue the due mails whose keys are new: one query finds the known keys
+    (per thousand), one INSERT writes the rest. Returns how many were queued."""
+    due = list({item.key: item for item in due}.values())
+    known = queued_keys(item.key for item in due)
+    return enqueue_many(QueuedMail(item.build(), item.key, item.kind, item.organisation_id)
+                        for item in due if item.key not in known)
