@@ -103,6 +103,8 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from impactnet.accounts.admin_views import bp as admin_bp
     from impactnet.accounts.views import bp as accounts_bp
+    from impactnet.api.token_views import bp as api_tokens_bp
+    from impactnet.api.views import bp as api_bp
     from impactnet.core.views import bp as core_bp
     from impactnet.journey.admin_views import bp as path_bp
     from impactnet.journey.views import bp as journey_bp
@@ -112,5 +114,5 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.review.views import bp as review_bp
 
     for blueprint in (core_bp, accounts_bp, admin_bp, organisations_bp, regions_bp, journey_bp, review_bp, path_bp,
-                      notifications_bp):
+                      notifications_bp, api_bp, api_tokens_bp):
         app.register_blueprint(blueprint)

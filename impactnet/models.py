@@ -1,5 +1,6 @@
 """Every model, imported in one place for Alembic and the mapper registry."""
 from impactnet.accounts.models import Role, User
+from impactnet.api.models import ApiToken
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.journey.models import (
     DrechtsDoel,
@@ -17,7 +18,7 @@ from impactnet.regions.models import Municipality, Target
 from impactnet.stats.models import GrowthSnapshot, Projection
 
 __all__ = [
-    "AuditAction", "AuditEvent", "DrechtsDoel", "Evidence", "GrowthSnapshot", "ImpactAction", "JourneyStep",
+    "ApiToken", "AuditAction", "AuditEvent", "DrechtsDoel", "Evidence", "GrowthSnapshot", "ImpactAction", "JourneyStep",
     "MailStatus", "Municipality", "Organisation", "OrganisationStatus", "OutboxMail", "Projection", "Role",
     "StepKind", "StepProgress", "StepState", "StepSubmission", "Target", "User",
 ]

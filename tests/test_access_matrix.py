@@ -11,6 +11,7 @@ import pytest
 from werkzeug.datastructures import FileStorage
 
 from impactnet.accounts.models import Role
+from impactnet.api.services import create_token
 from impactnet.extensions import db
 from impactnet.journey import services as journey
 from impactnet.notifications.models import MailStatus, OutboxMail
@@ -70,6 +71,18 @@ ACCESS = {
     "path.edit_goal": STAFF_ONLY,
     "notifications.outbox": STAFF_ONLY,
     "notifications.retry": STAFF_ONLY,
+    # The JSON API. The figures and the description are public. A series needs a
+    # user: in these rows the session cookie (a bearer token reaches the same
+    # check, see tests/api); viewers read their own municipality, staff any.
+    # Visitors get 401, counted as denied.
+    "api.openapi": EVERYONE,
+    "api.regions": EVERYONE,
+    "api.series": {VIEWER} | STAFF_ONLY,
+    # Personal API tokens belong to municipality viewers, whichever municipality;
+    # revoking another user's token is a 404.
+    "api_tokens.index": {VIEWER, VIEWER_OTHER},
+    "api_tokens.create": {VIEWER, VIEWER_OTHER},
+    "api_tokens.revoke": {VIEWER},
 }
 
 
@@ -110,15 +123,16 @@ def world(dordrecht, zwijndrecht, path):
     failed = OutboxMail(dedupe_key="failed", kind="test", to_address="x@example.nl", subject="Onderwerp",
                         body_text="Tekst", body_html="", status=MailStatus.FAILED, attempts=6, last_error="refused")
     db.session.add(failed)
+    api_token, _ = create_token(users[VIEWER], "dashboard")
     db.session.commit()
-    values = {"organisation_id": own.id, "slug": dordrecht.slug, "user_id": target_user.id, "token": "not-a-token",
+    values = {"token_id": api_token.id, "organisation_id": own.id, "slug": dordrecht.slug, "user_id": target_user.id, "token": "not-a-token",
               "step_key": "partnerovereenkomst", "evidence_id": evidence.id, "submission_id": submission.id,
               "number": 1, "mail_id": failed.id}
     return users, values
 
 
 def _outcome(response) -> str:
-    if response.status_code in (403, 404):
+    if response.status_code in (401, 403, 404):
         return "denied"
     if response.status_code == 302 and response.headers["Location"].startswith("/login"):
         return "denied"

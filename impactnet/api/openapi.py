@@ -1,0 +1,115 @@
+"""The API's OpenAPI 3.1 description, written by hand as data."""
+from __future__ import annotations
+
+from impactnet.api.params import MAX_YEARS
+
+_INT = {"type": "integer", "minimum": 0}
+_DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
+_FIGURES = {"partners": _INT, "labelled": _INT, "working_toward_label": _INT}
+
+
+def _object(properties: dict, **extra) -> dict:
+    return {"type": "object", "required": list(properties), "properties": properties, **extra}
+
+
+def _error(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+_DATE_PARAMETER = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$"}
+
+SCHEMAS = {
+    "Figures": _object(_FIGURES),
+    "Target": _object({
+        "year": {"type": "integer"},
+        "partners": {**_INT, "description": "Partners wanted by the end of the year."},
+        "labelled": {**_INT, "description": "Labelled partners wanted by the end of the year."},
+        "on_track": {"type": "boolean", "description": "False as well when no projection was computed yet."},
+        "projected_partners_date": _DATE_OR_NULL,
+        "projected_labelled_date": _DATE_OR_NULL,
+    }),
+    "Municipality": _object({
+        "slug": {"type": "string"}, "name": {"type": "string"}, **_FIGURES,
+        "targets": {"type": "array", "items": {"$ref": "#/components/schemas/Target"}},
+    }),
+    "Regions": _object({
+        "generated_at": {"type": "string", "format": "date-time"},
+        "region": {"$ref": "#/components/schemas/Figures"},
+        "municipalities": {"type": "array", "items": {"$ref": "#/components/schemas/Municipality"}},
+    }),
+    "Month": _object({
+        "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+        "day": {"type": "string", "format": "date", "description": "The day of the month's latest snapshot."},
+        **_FIGURES, "applicants": _INT, "new_this_month": _INT, "labels_expired": _INT,
+    }),
+    "Series": _object({
+        "generated_at": {"type": "string", "format": "date-time"},
+        "municipality": _object({"slug": {"type": "string"}, "name": {"type": "string"}}),
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+        "months": {"type": "array", "items": {"$ref": "#/components/schemas/Month"}},
+    }),
+    "Error": {
+        "type": "object", "required": ["error", "status"],
+        "properties": {
+            "error": {"type": "string", "description": "In Dutch."},
+            "error_en": {"type": "string", "description": "In English (parameter and authentication errors)."},
+            "parameter": {"type": "string", "description": "The query parameter at fault (400 only)."},
+            "status": {"type": "integer"},
+        },
+    },
+}
+
+
+def openapi_document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "impactnet API",
+            "version": "1.0.0",
+            "description": "Figures of the Ondernemen met impact network (St MBO, Drechtsteden), "
+                           "from the daily snapshots: aggregates only, no personal data.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/regions": {"get": {
+                "operationId": "getRegions",
+                "summary": "Latest figures and targets of the region and every active municipality.",
+                "security": [],
+                "responses": {
+                    "200": {"description": "The figures.",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Regions"}}}},
+                },
+            }},
+            "/regions/{slug}/series": {"get": {
+                "operationId": "getSeries",
+                "summary": "A municipality's figures per month (the month's latest snapshot).",
+                "description": "A municipality viewer's token reads only that municipality; staff read any.",
+                "security": [{"bearerToken": []}],
+                "parameters": [
+                    {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "from", "in": "query", "required": False, "schema": _DATE_PARAMETER,
+                     "description": "YYYY-MM (its first day) or YYYY-MM-DD; by default 11 months before 'to'."},
+                    {"name": "to", "in": "query", "required": False, "schema": _DATE_PARAMETER,
+                     "description": f"YYYY-MM (its last day) or YYYY-MM-DD; by default today. "
+                                    f"At most {MAX_YEARS} years after 'from'."},
+                ],
+                "responses": {
+                    "200": {"description": "The series.",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Series"}}}},
+                    "400": _error("A parameter is not valid; 'parameter' names it."),
+                    "401": _error("No valid token (or session)."),
+                    "403": _error("The token's user may not read this municipality."),
+                    "404": _error("No municipality with this slug."),
+                },
+            }},
+        },
+        "components": {
+            "securitySchemes": {"bearerToken": {
+                "type": "http", "scheme": "bearer",
+                "description": "A personal API token, created by a municipality viewer under /account/tokens.",
+            }},
+            "schemas": SCHEMAS,
+        },
+    }

@@ -1,0 +1,65 @@
+"""The JSON API, /api/v1.
+
+Who may read what:
+- ``/regions`` and ``/openapi.json`` are public (aggregate figures only).
+- ``/regions/<slug>/series`` needs a user: an ``Authorization: Bearer <token>``
+  header (a municipality viewer's personal token) or, for browsers, the portal's
+  session cookie. Staff read every municipality, a municipality viewer only their
+  own (403 for another) whether by token or by session: the series is the same
+  aggregate data their portal page already shows them. A header that carries no
+  valid token is 401 even when a session cookie is present, so a client learns
+  that its token stopped working.
+Every endpoint is GET only, so the blueprint is exempt from CSRF.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from impactnet.api import services
+from impactnet.api.openapi import openapi_document
+from impactnet.api.params import ParameterError, date_range
+from impactnet.database import local_today, utcnow
+from impactnet.extensions import csrf, db
+from impactnet.regions.services import municipality_by_slug
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+def _unauthorised():
+    response = jsonify(error=_("Log in of stuur een geldige API-sleutel mee."),
+                       error_en="Sign in or send a valid API token.", status=401)
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = 'Bearer realm="impactnet"'
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.get("/regions")
+def regions():
+    return jsonify(services.regions_payload(utcnow()))
+
+
+@bp.get("/regions/<slug>/series")
+def series(slug: str):
+    if "Authorization" in request.headers:
+        user = services.authenticate(request.headers["Authorization"])
+        db.session.commit()  # last_used_at
+    else:
+        user = current_user if current_user.is_authenticated else None
+    if user is None:
+        return _unauthorised()
+    try:
+        start, end = date_range(request.args, local_today())
+    except ParameterError as error:
+        return jsonify(error.as_json()), 400
+    municipality = municipality_by_slug(slug) or abort(404)
+    if not services.may_read_series(user, municipality):
+        abort(403)
+    return jsonify(services.series_payload(municipality, start, end, utcnow()))
