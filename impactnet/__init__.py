@@ -106,13 +106,16 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.api.token_views import bp as api_tokens_bp
     from impactnet.api.views import bp as api_bp
     from impactnet.core.views import bp as core_bp
+    from impactnet.exports.views import bp as exports_bp
     from impactnet.journey.admin_views import bp as path_bp
     from impactnet.journey.views import bp as journey_bp
     from impactnet.notifications.views import bp as notifications_bp
     from impactnet.organisations.views import bp as organisations_bp
+    from impactnet.regions.overview_views import bp as overview_bp
     from impactnet.regions.views import bp as regions_bp
     from impactnet.review.views import bp as review_bp
 
     for blueprint in (core_bp, accounts_bp, admin_bp, organisations_bp, regions_bp, journey_bp, review_bp, path_bp,
-                      notifications_bp, api_bp, api_tokens_bp):
+                      notifications_bp, api_bp, api_tokens_bp, overview_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(exports_bp)

@@ -52,6 +52,8 @@ ACCESS = {
     "organisations.edit": {PARTNER} | STAFF_ONLY,
     "regions.index": STAFF_ONLY,
     "regions.show": {VIEWER} | STAFF_ONLY,
+    "regions.growth_chart": {VIEWER} | STAFF_ONLY,
+    "overview.index": EVERYONE,
     "regions.new": STAFF_ONLY,
     "regions.edit": STAFF_ONLY,
     "regions.save_target": STAFF_ONLY,
@@ -83,6 +85,10 @@ ACCESS = {
     "api_tokens.index": {VIEWER, VIEWER_OTHER},
     "api_tokens.create": {VIEWER, VIEWER_OTHER},
     "api_tokens.revoke": {VIEWER},
+    # CSV and XLSX downloads (each endpoint has a .csv and a .xlsx rule): the region
+    # table is public like /api/v1/regions, a series follows the dashboard's rule.
+    "exports.regions": EVERYONE,
+    "exports.series": {VIEWER} | STAFF_ONLY,
 }
 
 

@@ -19,7 +19,7 @@ from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.regions.models import Municipality, Target
 from impactnet.stats.models import REGION, GrowthSnapshot, Projection
-from impactnet.stats.services import series
+from impactnet.stats.services import latest_snapshots, series, targets_with_projections
 
 MAX_TOKEN_LENGTH = 200
 # last_used_at is a hint for the viewer, not an audit trail: write it at most
@@ -87,31 +87,6 @@ def _figures(snapshot: GrowthSnapshot | None) -> dict:
     return {field: getattr(snapshot, field) if snapshot else 0 for field in FIGURES}
 
 
-def _latest_snapshots() -> dict[int, GrowthSnapshot]:
-    """Each scope's most recent snapshot, in one query."""
-    latest = (sa.select(GrowthSnapshot.scope_key, sa.func.max(GrowthSnapshot.day).label("day"))
-              .group_by(GrowthSnapshot.scope_key).subquery())
-    rows = db.session.scalars(sa.select(GrowthSnapshot).join(
-        latest, sa.and_(GrowthSnapshot.scope_key == latest.c.scope_key, GrowthSnapshot.day == latest.c.day)))
-    return {row.scope_key: row for row in rows}
-
-
-def _targets_with_projections() -> dict[int, list[tuple[Target, Projection | None]]]:
-    """Every target with its most recent projection (or None), by municipality, in one query."""
-    latest = (sa.select(Projection.target_id, sa.func.max(Projection.computed_on).label("computed_on"))
-              .group_by(Projection.target_id).subquery())
-    rows = db.session.execute(
-        sa.select(Target, Projection)
-        .outerjoin(latest, latest.c.target_id == Target.id)
-        .outerjoin(Projection, sa.and_(Projection.target_id == Target.id,
-                                       Projection.computed_on == latest.c.computed_on))
-        .order_by(Target.municipality_id, Target.year))
-    by_municipality: dict[int, list] = {}
-    for target, projection in rows:
-        by_municipality.setdefault(target.municipality_id, []).append((target, projection))
-    return by_municipality
-
-
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
@@ -130,11 +105,11 @@ def _target(target: Target, projection: Projection | None) -> dict:
 
 def regions_payload(now: datetime) -> dict:
     """The region's and every active municipality's latest figures and targets (three queries)."""
-    snapshots = _latest_snapshots()
+    snapshots = latest_snapshots()
     municipalities = db.session.scalars(
         sa.select(Municipality).where(Municipality.active.is_(True))
         .order_by(Municipality.joined_on, Municipality.name))
-    targets = _targets_with_projections()
+    targets = targets_with_projections()
     return {
         "generated_at": now.isoformat(),
         "region": _figures(snapshots.get(REGION)),

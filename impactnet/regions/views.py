@@ -1,18 +1,27 @@
 """Municipalities: staff keep them and their targets; viewers see their own counts."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from impactnet.accounts.access import STAFF_ROLES, roles_required, staff_required
 from impactnet.accounts.models import Role
 from impactnet.core.rendering import render_form
-from impactnet.extensions import db
-from impactnet.regions import services
+from impactnet.database import local_today
+from impactnet.extensions import db, talisman
+from impactnet.regions import dashboard, services
+from impactnet.regions.charts import growth_svg
+from impactnet.regions.dashboard import current_target, municipality_dashboard
 from impactnet.regions.forms import MunicipalityForm, TargetForm
+from impactnet.stats.services import series
 
 bp = Blueprint("regions", __name__, url_prefix="/municipalities")
+
+
+@bp.app_template_filter("suppressed")
+def suppressed_filter(n: int) -> str:
+    return dashboard.suppressed(n)
 
 
 def _municipality_or_404(slug: str):
@@ -27,14 +36,44 @@ def index():
     return render_template("regions/index.html", municipalities=municipalities, counts=counts)
 
 
-@bp.route("/<slug>")
-@roles_required(Role.MUNICIPALITY, *STAFF_ROLES)
-def show(slug: str):
+def _viewable_municipality_or_404(slug: str):
+    """Staff see every municipality's dashboard, a municipality viewer only their own."""
     municipality = _municipality_or_404(slug)
     if current_user.role is Role.MUNICIPALITY and current_user.municipality_id != municipality.id:
         abort(403)
-    return render_template("regions/show.html", municipality=municipality,
-                           counts=services.status_counts(municipality.id), region=services.status_counts(None))
+    return municipality
+
+
+def _months(municipality, today):
+    """The last two years' monthly snapshots (one query)."""
+    return series(municipality.id, today.replace(year=today.year - 2, day=1), today)
+
+
+@bp.route("/<slug>")
+@roles_required(Role.MUNICIPALITY, *STAFF_ROLES)
+def show(slug: str):
+    municipality = _viewable_municipality_or_404(slug)
+    today = local_today()
+    return render_template("regions/show.html", municipality=municipality, today=today,
+                           board=municipality_dashboard(municipality, today), months=_months(municipality, today))
+
+
+# The CSP of the pages forbids inline styles; pygal styles its SVG with an inline <style>.
+# Allowing that for this one image response is safe: it carries no script (none is
+# allowed either), and an SVG shown through <img> can neither run scripts nor load
+# anything, so the inline style can only change how the chart itself looks.
+SVG_POLICY = {"default-src": "'none'", "style-src": "'unsafe-inline'", "frame-ancestors": "'none'"}
+
+
+@bp.route("/<slug>/growth.svg")
+@talisman(content_security_policy=SVG_POLICY)  # outermost: talisman reads it off the registered view
+@roles_required(Role.MUNICIPALITY, *STAFF_ROLES)
+def growth_chart(slug: str):
+    municipality = _viewable_municipality_or_404(slug)
+    today = local_today()
+    target, projection = current_target(municipality.id, today.year)
+    svg = growth_svg(_("Groei in %(name)s", name=municipality.name), _months(municipality, today), target, projection)
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=300"})
 
 
 def _save_municipality(form, municipality=None):

@@ -11,6 +11,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from impactnet.extensions import db
+from impactnet.regions.models import Target
 from impactnet.stats.models import REGION, GrowthSnapshot, Projection
 from impactnet.stats.projections import compute_projections
 from impactnet.stats.snapshots import (
@@ -19,8 +20,8 @@ from impactnet.stats.snapshots import (
     take_snapshots,
 )
 
-__all__ = ["backfill_snapshots", "compute_projections", "first_activity_day", "projection_for", "series",
-           "take_snapshots"]
+__all__ = ["backfill_snapshots", "compute_projections", "first_activity_day", "latest_snapshots", "projection_for",
+           "series", "take_snapshots", "targets_with_projections"]
 
 
 def projection_for(target_id: int) -> Projection | None:
@@ -41,3 +42,30 @@ def series(municipality_id: int | None, start: date, end: date) -> list[GrowthSn
     )
     return list(db.session.scalars(
         sa.select(GrowthSnapshot).where(in_range, GrowthSnapshot.day.in_(month_ends)).order_by(GrowthSnapshot.day)))
+
+
+def latest_snapshots() -> dict[int, GrowthSnapshot]:
+    """Each scope's most recent snapshot (key: municipality id, or REGION), in one query."""
+    latest = (sa.select(GrowthSnapshot.scope_key, sa.func.max(GrowthSnapshot.day).label("day"))
+              .group_by(GrowthSnapshot.scope_key).subquery())
+    rows = db.session.scalars(sa.select(GrowthSnapshot).join(
+        latest, sa.and_(GrowthSnapshot.scope_key == latest.c.scope_key, GrowthSnapshot.day == latest.c.day)))
+    return {row.scope_key: row for row in rows}
+
+
+def targets_with_projections(municipality_id: int | None = None) -> dict[int, list[tuple[Target, Projection | None]]]:
+    """Every target (of one municipality, or all) with its most recent projection (or None),
+    by municipality and oldest year first, in one query."""
+    latest = (sa.select(Projection.target_id, sa.func.max(Projection.computed_on).label("computed_on"))
+              .group_by(Projection.target_id).subquery())
+    query = (sa.select(Target, Projection)
+             .outerjoin(latest, latest.c.target_id == Target.id)
+             .outerjoin(Projection, sa.and_(Projection.target_id == Target.id,
+                                            Projection.computed_on == latest.c.computed_on))
+             .order_by(Target.municipality_id, Target.year))
+    if municipality_id is not None:
+        query = query.where(Target.municipality_id == municipality_id)
+    by_municipality: dict[int, list] = {}
+    for target, projection in db.session.execute(query):
+        by_municipality.setdefault(target.municipality_id, []).append((target, projection))
+    return by_municipality

@@ -1,0 +1,1 @@
+"""Downloads of the dashboards' tables: CSV and XLSX, aggregate figures only."""

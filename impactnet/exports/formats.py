@@ -1,0 +1,62 @@
+"""Writing a :class:`~impactnet.exports.services.Table` as CSV or XLSX bytes."""
+from __future__ import annotations
+
+import csv
+import io
+
+import xlsxwriter
+
+from impactnet.exports.services import Table
+
+# A cell that starts with one of these is read as a formula by Excel, LibreOffice and Google
+# Sheets when the CSV is opened ("CSV injection"); tab and carriage return are on OWASP's list too.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_WIDTH = 50
+
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralised(value):
+    """``value``, with a text that a spreadsheet would run as a formula prefixed by a quote.
+    Numbers stay numbers: -3 is a count, not a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def to_csv(table: Table) -> bytes:
+    """RFC 4180 CSV with ',' between cells, in UTF-8 with a byte-order mark so that Excel reads
+    accents (Súdwest-Fryslân) right; None is an empty cell."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=",", lineterminator="\r\n")
+    writer.writerow(table.columns)
+    writer.writerows(tuple("" if cell is None else neutralised(cell) for cell in row) for row in table.rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(table: Table) -> bytes:
+    """One sheet: a bold, frozen header row, numbers as numbers, columns as wide as their text.
+    Text goes in with ``write_string``, which stores it as text, never as a formula, so no quote
+    prefix is needed there."""
+    out = io.BytesIO()
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = workbook.add_worksheet(table.sheet)
+    bold = workbook.add_format({"bold": True})
+    widths = [len(column) for column in table.columns]
+    for col, column in enumerate(table.columns):
+        sheet.write_string(0, col, column, bold)
+    for row_number, row in enumerate(table.rows, start=1):
+        for col, cell in enumerate(row):
+            if cell is None:
+                continue
+            if isinstance(cell, bool) or not isinstance(cell, int | float):
+                sheet.write_string(row_number, col, str(cell))
+            else:
+                sheet.write_number(row_number, col, cell)
+            widths[col] = max(widths[col], len(str(cell)))
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, min(width, MAX_WIDTH) + 2)
+    sheet.freeze_panes(1, 0)
+    workbook.close()
+    return out.getvalue()

@@ -1,0 +1,57 @@
+"""CSV and XLSX downloads of the dashboards' tables.
+
+Who may download what is what the dashboards show: the region table is public
+(aggregate figures, like /api/v1/regions); a municipality's monthly series is
+for staff and for viewers of that municipality (visitors to the login page,
+another municipality's viewer 403). Each file has two URLs, ``.csv`` and
+``.xlsx``, on one endpoint: ``url_for("exports.series", slug=..., fmt="xlsx")``.
+"""
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, render_template, request, send_file
+from flask_login import current_user
+
+from impactnet.accounts.access import STAFF_ROLES, roles_required
+from impactnet.accounts.models import Role
+from impactnet.api.params import ParameterError, date_range
+from impactnet.api.services import may_read_series
+from impactnet.database import local_today, utcnow
+from impactnet.exports import formats, services
+from impactnet.regions.services import municipality_by_slug
+
+bp = Blueprint("exports", __name__)
+
+WRITERS = {"csv": (formats.to_csv, formats.CSV_MIMETYPE), "xlsx": (formats.to_xlsx, formats.XLSX_MIMETYPE)}
+CSV, XLSX = {"fmt": "csv"}, {"fmt": "xlsx"}
+
+
+def _download(table: services.Table, fmt: str, filename: str, cache: str):
+    write, mimetype = WRITERS[fmt]
+    response = send_file(io.BytesIO(write(table)), mimetype=mimetype, as_attachment=True, download_name=filename)
+    response.headers["Cache-Control"] = cache
+    return response
+
+
+@bp.get("/regions.csv", defaults=CSV)
+@bp.get("/regions.xlsx", defaults=XLSX)
+def regions(fmt: str):
+    today = local_today()
+    table = services.regions_table(utcnow(), today.year)
+    return _download(table, fmt, services.regions_filename(today, fmt), "public, max-age=300")
+
+
+@bp.get("/municipalities/<slug>/series.csv", defaults=CSV)
+@bp.get("/municipalities/<slug>/series.xlsx", defaults=XLSX)
+@roles_required(Role.MUNICIPALITY, *STAFF_ROLES)
+def series(slug: str, fmt: str):
+    municipality = municipality_by_slug(slug) or abort(404)
+    if not may_read_series(current_user, municipality):
+        abort(403)
+    try:
+        start, end = date_range(request.args, local_today())
+    except ParameterError as error:
+        return render_template("errors/error.html", code=400, message=error.error), 400
+    table = services.series_table(municipality, start, end, utcnow())
+    return _download(table, fmt, services.series_filename(municipality, start, end, fmt), "private, no-store")

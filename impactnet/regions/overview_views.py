@@ -1,0 +1,16 @@
+"""The public region overview: aggregates only, from the latest growth snapshots."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from impactnet.database import local_today
+from impactnet.regions.dashboard import region_overview
+
+bp = Blueprint("overview", __name__)
+
+
+@bp.route("/regions")
+def index():
+    year = local_today().year
+    rows, region, as_of = region_overview(year)
+    return render_template("regions/overview.html", rows=rows, region=region, as_of=as_of, year=year)
