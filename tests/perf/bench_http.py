@@ -1,0 +1,423 @@
+"""HTTP benchmark of the dashboards under gunicorn at 1,000, 10,000 and 100,000 organisations.
+
+    .venv/bin/python -m tests.perf.bench_http [--sizes 1000,10000,100000] [--seconds 5]
+
+For each size it seeds the ``bench`` database with :mod:`tests.perf.bench_scans` (BENCH_DATABASE_URL; the
+``test`` database is refused), fills the growth snapshots and projections, creates a staff user, a
+municipality viewer for Dordrecht and a partner user, starts ``gunicorn -w 2`` on a free loopback port
+with :mod:`tests.perf.bench_wsgi` (which adds a constant ``/__floor`` route in front of ``wsgi.app``),
+logs in with each user and drives each route for N seconds (wrk when /usr/bin/wrk exists, else a small
+threaded http.client generator). It prints a Markdown table per size, the peak RSS (VmHWM) of each
+gunicorn worker, the SQL statements per page (counted in-process with the Flask test client), then the
+checks of the issue as PASS/FAIL lines. It is a report: nothing asserts.
+
+Not collected by pytest (the file is not named test_*.py).
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from tests.perf.bench_scans import DEFAULT_URL, ensure_database, make_app, seed
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET_KEY = "bench-secret-key-that-is-long-enough-0123456789"
+PASSWORD = "bench-password-Correct-Horse-42"
+USERS = {  # key: (email, role value)
+    "staff": ("http-staff@bench.impactnet.example", "staff"),
+    "viewer": ("http-viewer@bench.impactnet.example", "municipality"),
+    "partner": ("http-partner@bench.impactnet.example", "partner"),
+}
+# (label, path, session to use or None, is an HTML page)
+ROUTES = (
+    ("floor", "/__floor", None, False),
+    ("GET /api/v1/regions", "/api/v1/regions", None, False),
+    ("GET /regions", "/regions", "staff", True),
+    ("GET /municipalities/dordrecht", "/municipalities/dordrecht", "viewer", True),
+    ("GET /dashboard (partner)", "/dashboard", "partner", True),
+)
+THREADS = 4
+MAX_REQUESTS = 200_000  # per route, whatever the duration
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+# --- data -----------------------------------------------------------------------------------------------
+
+def prepare(app, db, size: int, backfill: bool) -> dict:
+    """Seeds ``size`` organisations, fills snapshots/projections and adds the three users."""
+    from flask_migrate import upgrade
+
+    from impactnet.accounts import passwords
+    from impactnet.accounts.models import Role, User
+    from impactnet.database import local_today, utcnow
+    from impactnet.organisations.models import Organisation, OrganisationStatus
+    from impactnet.regions.models import Municipality
+    from impactnet.stats.services import backfill_snapshots, compute_projections, take_snapshots
+
+    with app.app_context():
+        upgrade()
+        now, today = utcnow(), local_today()
+        started = time.perf_counter()
+        seed(db, size, now, random.Random(size))
+        if backfill:
+            backfill_snapshots((now - timedelta(days=4 * 365 + 1)).date(), today)
+        take_snapshots(today)
+        compute_projections(today)
+        db.session.commit()
+        dordrecht = db.session.scalar(sa.select(Municipality).filter_by(slug="dordrecht"))
+        organisation = db.session.scalar(sa.select(Organisation).filter_by(status=OrganisationStatus.LABELLED)
+                                         .order_by(Organisation.id).limit(1))
+        password_hash = passwords.hash_password(PASSWORD)
+        links = {"staff": {}, "viewer": {"municipality_id": dordrecht.id},
+                 "partner": {"organisation_id": organisation.id}}
+        for key, (email, role) in USERS.items():
+            db.session.add(User(email=email, name=f"Bench {key}", password_hash=password_hash, role=Role(role),
+                                email_verified_at=now, active=True, **links[key]))
+        db.session.commit()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text("ANALYZE"))
+        return {"seconds": time.perf_counter() - started, "organisation": organisation.id}
+
+
+def scrape_csrf(html: str) -> str:
+    match = CSRF.search(html)
+    if match is None:
+        raise RuntimeError("no csrf_token in the login form")
+    return match.group(1) or match.group(2)
+
+
+def count_statements(app, db) -> dict[str, tuple[int, int]]:
+    """(status, SQL statements) of one in-process GET per route, each with the route's user logged in."""
+    counts = {}
+    with app.app_context():
+        engine = db.engine
+    # No outer app context: each test-client request gets its own (and its own ``g``), as under gunicorn.
+    if True:
+        for label, path, who, _html in ROUTES:
+            if path == "/__floor":
+                continue
+            client = app.test_client()
+            if who:
+                page = client.get("/login")
+                html = page.get_data(as_text=True)
+                if page.status_code != 200:
+                    raise RuntimeError(f"in-process GET /login: HTTP {page.status_code}")
+                response = client.post("/login", data={"email": USERS[who][0], "password": PASSWORD,
+                                                       "csrf_token": scrape_csrf(html)})
+                if response.status_code != 302:
+                    raise RuntimeError(f"in-process login as {who} failed: {response.status_code}")
+            client.get(path)  # warm caches (templates, first-connection queries) like a running server
+            statements = 0
+
+            def note(*_args):
+                nonlocal statements
+                statements += 1
+
+            sa.event.listen(engine, "before_cursor_execute", note)
+            try:
+                status = client.get(path).status_code
+            finally:
+                sa.event.remove(engine, "before_cursor_execute", note)
+            counts[label] = (status, statements)
+    return counts
+
+
+# --- server ---------------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(url: str, port: int, instance: str) -> subprocess.Popen:
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET_KEY, IMPACTNET_INSTANCE_PATH=instance,
+               RATELIMIT_ENABLED="0")
+    env.pop("IMPACTNET_ENV", None)
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+         "tests.perf.bench_wsgi:app"], cwd=ROOT, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}")
+        try:
+            if request(port, "/__floor")[0] == 200 and len(workers(process.pid)) >= 2:
+                return process
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def stop_gunicorn(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def workers(master: int) -> list[int]:
+    try:
+        return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except OSError:
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                except OSError:
+                    continue
+                if int(stat.rsplit(")", 1)[1].split()[1]) == master:
+                    pids.append(int(entry.name))
+        return pids
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+# --- client ---------------------------------------------------------------------------------------------
+
+def request(port: int, path: str, *, method: str = "GET", cookie: str | None = None, body: str | None = None,
+            connection: http.client.HTTPConnection | None = None) -> tuple[int, dict, bytes]:
+    own = connection is None
+    connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Host": f"127.0.0.1:{port}"}
+    if cookie:
+        headers["Cookie"] = cookie
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders() if k.lower() != "set-cookie"} | {
+            "set-cookie": response.headers.get_all("Set-Cookie") or []}, data
+    finally:
+        if own:
+            connection.close()
+
+
+def cookies_from(headers: dict, jar: dict) -> None:
+    for raw in headers.get("set-cookie", []):
+        name, _, rest = raw.partition("=")
+        jar[name.strip()] = rest.split(";", 1)[0]
+
+
+def login(port: int, email: str) -> str:
+    """Logs in through the form (CSRF token scraped from it); returns the Cookie header of the session."""
+    jar: dict[str, str] = {}
+    status, headers, html = request(port, "/login")
+    cookies_from(headers, jar)
+    body = urllib.parse.urlencode({"email": email, "password": PASSWORD,
+                                   "csrf_token": scrape_csrf(html.decode())})
+    status, headers, _ = request(port, "/login", method="POST", body=body,
+                                 cookie="; ".join(f"{k}={v}" for k, v in jar.items()))
+    if status != 302:
+        raise RuntimeError(f"login as {email} failed: HTTP {status}")
+    cookies_from(headers, jar)
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def drive_python(port: int, path: str, cookie: str | None, seconds: float) -> dict:
+    """THREADS threads on loopback, for ``seconds`` or MAX_REQUESTS requests, whichever comes first."""
+    latencies: list[list[float]] = [[] for _ in range(THREADS)]
+    errors = [0] * THREADS
+    issued = [0]
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def run(index: int) -> None:
+        mine = latencies[index]
+        while time.perf_counter() < stop_at:
+            with lock:
+                if issued[0] >= MAX_REQUESTS:
+                    return
+                issued[0] += 1
+            started = time.perf_counter()
+            try:
+                status = request(port, path, cookie=cookie)[0]  # gunicorn sync workers close each connection
+            except OSError:
+                status = 0
+            mine.append(time.perf_counter() - started)
+            if status != 200:
+                errors[index] += 1
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    every = sorted(x for part in latencies for x in part)
+    return summarise(len(every), elapsed, every, sum(errors))
+
+
+def summarise(count: int, elapsed: float, every: list[float], errors: int) -> dict:
+    if not every:
+        return {"rps": 0.0, "p50": float("nan"), "p95": float("nan"), "errors": errors, "count": 0}
+    return {"rps": count / elapsed, "p50": every[len(every) // 2] * 1000,
+            "p95": every[min(len(every) - 1, int(len(every) * 0.95))] * 1000, "errors": errors, "count": count}
+
+
+WRK_LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH %d %d %f %f %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95), summary.errors.status + summary.errors.connect
+    + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def drive_wrk(port: int, path: str, cookie: str | None, seconds: float) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_LUA)
+    command = ["/usr/bin/wrk", "-t", "2", "-c", str(THREADS), "-d", f"{max(1, round(seconds))}s",
+               "-s", script.name, f"http://127.0.0.1:{port}{path}"]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    try:
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(script.name)
+    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
+    requests_, duration_us, p50_us, p95_us, errors = line.split()[1:]
+    return {"rps": int(requests_) / (int(duration_us) / 1e6), "p50": float(p50_us) / 1000,
+            "p95": float(p95_us) / 1000, "errors": int(errors), "count": int(requests_)}
+
+
+# --- report ---------------------------------------------------------------------------------------------
+
+def bench_size(app, db, url: str, size: int, seconds: float, backfill: bool) -> dict:
+    prepared = prepare(app, db, size, backfill)
+    print(f"[{size:,}] seeded and prepared in {prepared['seconds']:.1f} s", file=sys.stderr, flush=True)
+    statements = count_statements(app, db)
+    app_url = sa.engine.make_url(url).render_as_string(hide_password=False)
+    instance = tempfile.mkdtemp(prefix="impactnet-bench-http-")
+    process = None
+    try:
+        port = free_port()
+        process = start_gunicorn(app_url, port, instance)
+        sessions = {who: login(port, email) for who, (email, _) in USERS.items()}
+        drive = drive_wrk if os.path.exists("/usr/bin/wrk") else drive_python
+        results = {}
+        for label, path, who, _html in ROUTES:
+            drive(port, path, sessions.get(who), min(1.0, seconds))  # warm-up, not reported
+            results[label] = drive(port, path, sessions.get(who), seconds)
+            print(f"[{size:,}] {label}: {results[label]['rps']:.0f} req/s", file=sys.stderr, flush=True)
+        rss = {pid: peak_rss_mb(pid) for pid in workers(process.pid)}
+    finally:
+        stop_gunicorn(process)
+        shutil.rmtree(instance, ignore_errors=True)
+    return {"size": size, "results": results, "rss": rss, "statements": statements,
+            "generator": "wrk" if drive is drive_wrk else f"python http.client, {THREADS} threads"}
+
+
+def table(run: dict) -> list[str]:
+    floor = run["results"]["floor"]["rps"]
+    lines = [f"### {run['size']:,} organisations (load: {run['generator']})", "",
+             "| route | requests/s | p50 ms | p95 ms | % of floor | non-200 | SQL statements (status) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for label, *_ in ROUTES:
+        r = run["results"][label]
+        sql = run["statements"].get(label)
+        lines.append(f"| {label} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p95']:.1f} | "
+                     f"{100 * r['rps'] / floor:.0f}% | {r['errors']} | "
+                     f"{f'{sql[1]} ({sql[0]})' if sql else '-'} |")
+    lines.append("")
+    lines.append("Peak RSS (VmHWM) per gunicorn worker: " + ", ".join(
+        f"pid {pid}: {mb:.1f} MB" for pid, mb in run["rss"].items() if mb is not None))
+    return lines
+
+
+def checks(runs: list[dict]) -> list[str]:
+    small, large = min(runs, key=lambda r: r["size"]), max(runs, key=lambda r: r["size"])
+    lines = []
+
+    def check(ok: bool, text: str) -> None:
+        lines.append(f"{'PASS' if ok else 'FAIL'}: {text}")
+
+    floor = large["results"]["floor"]["rps"]
+    api = large["results"]["GET /api/v1/regions"]["rps"]
+    check(api >= 0.40 * floor, f"/api/v1/regions ≥ 40% of floor at {large['size']:,}: {100 * api / floor:.0f}%")
+    for label, _path, _who, html in ROUTES:
+        if html:
+            rps = large["results"][label]["rps"]
+            check(rps >= 0.15 * floor, f"{label} ≥ 15% of floor at {large['size']:,}: {100 * rps / floor:.0f}%")
+    for label, *_ in ROUTES[1:]:
+        a, b = small["results"][label], large["results"][label]
+        check(b["rps"] >= 0.9 * a["rps"], f"{label} req/s at {large['size']:,} within 10% of {small['size']:,}: "
+              f"{b['rps']:,.0f} vs {a['rps']:,.0f} ({100 * (b['rps'] / a['rps'] - 1):+.0f}%)")
+        check(b["p50"] <= 1.1 * a["p50"], f"{label} p50 at {large['size']:,} within 10% of {small['size']:,}: "
+              f"{b['p50']:.1f} vs {a['p50']:.1f} ms ({100 * (b['p50'] / a['p50'] - 1):+.0f}%)")
+        sa_, sb = small["statements"][label][1], large["statements"][label][1]
+        check(sb <= sa_ * 1.1, f"{label} SQL statements at {large['size']:,} within 10% of {small['size']:,}: "
+              f"{sb} vs {sa_}")
+    for run in runs:
+        for label, (status, n) in run["statements"].items():
+            check(n <= 8 and status == 200, f"{label} ≤ 8 SQL statements at {run['size']:,}: {n} (HTTP {status})")
+    for run in runs:
+        for pid, mb in run["rss"].items():
+            if mb is not None:
+                check(mb < 150, f"gunicorn worker {pid} < 150 MB at {run['size']:,}: {mb:.1f} MB")
+    if small is large:
+        lines.append("(only one size was run: the size-to-size checks compare it with itself)")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000",
+                        help="comma-separated numbers of organisations (default: %(default)s)")
+    parser.add_argument("--seconds", type=float, default=5, help="seconds of load per route (default: 5)")
+    parser.add_argument("--backfill", action="store_true",
+                        help="also backfill four years of monthly snapshots (longer series on the dashboards)")
+    args = parser.parse_args(argv)
+    url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
+    ensure_database(sa.engine.make_url(url))
+    from impactnet.extensions import db
+
+    app = make_app(url)
+    runs = []
+    try:
+        for size in (int(s) for s in args.sizes.split(",")):
+            runs.append(bench_size(app, db, url, size, args.seconds, args.backfill))
+            print("\n".join(table(runs[-1])) + "\n", flush=True)
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+    if runs:
+        print("### Checks\n")
+        print("\n".join(checks(runs)))
+
+
+if __name__ == "__main__":
+    main()
