@@ -12,7 +12,8 @@ from impactnet.stats.services import (
     take_snapshots,
 )
 from tests import factories
-from tests.api.helpers import bearer, statements
+from tests.api.helpers import bearer
+from tests.helpers import statements
 from tests.stats.network import bulk_network
 
 MAX_STATEMENTS = 8

@@ -9,8 +9,8 @@ from impactnet.extensions import db
 from impactnet.regions.services import municipality_by_slug
 from impactnet.stats.models import REGION, GrowthSnapshot
 from tests import factories
-from tests.api.helpers import statements
 from tests.exports.helpers import csv_rows, snapshot
+from tests.helpers import statements
 from tests.test_access_matrix import login_client
 
 MAX_STATEMENTS = 8

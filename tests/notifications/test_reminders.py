@@ -23,7 +23,7 @@ from impactnet.notifications.reminders.common import local_day
 from impactnet.organisations.models import OrganisationStatus
 from impactnet.review import services as review
 from tests import factories
-from tests.helpers import count, link_in
+from tests.helpers import count, link_in, statements
 from tests.journey.helpers import PDF
 
 
@@ -369,18 +369,10 @@ def _due_network(dordrecht, path, now, n: int, start: int) -> None:
 
 def _statements_of_a_scan(now) -> tuple[int, list[str]]:
     db.session.expire_all()
-    statements = []
-
-    def counted(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", counted)
-    try:
+    with statements() as seen:
         queued = scan_reminders(now)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", counted)
     db.session.commit()
-    return queued, statements
+    return queued, seen
 
 
 def test_the_scan_runs_a_fixed_number_of_queries(dordrecht, path, now):

@@ -20,7 +20,7 @@ from impactnet.regions.dashboard import funnel, median_from_counts, period_start
 from impactnet.stats.models import REGION, GrowthSnapshot
 from impactnet.stats.services import backfill_snapshots, compute_projections, take_snapshots
 from tests import factories
-from tests.api.helpers import statements
+from tests.helpers import statements
 from tests.stats.network import bulk_network
 
 MAX_STATEMENTS = 8

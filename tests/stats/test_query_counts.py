@@ -1,5 +1,4 @@
 """The daily job issues the same few statements for 20 organisations as for 200."""
-from contextlib import contextmanager
 from datetime import date
 
 import sqlalchemy as sa
@@ -12,24 +11,10 @@ from impactnet.stats.services import (
     take_snapshots,
 )
 from tests import factories
-from tests.helpers import count
+from tests.helpers import count, statements
 from tests.stats.network import bulk_network
 
 DAY = date(2025, 6, 30)
-
-
-@contextmanager
-def statements():
-    seen: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", note)
 
 
 def daily_job() -> tuple[int, int]:
