@@ -165,8 +165,9 @@ def withdraw(actor: User, organisation: Organisation, reason: str) -> None:
     set_status(actor, organisation, Org.WITHDRAWN, note=reason.strip())
 
 
-def expire_due_labels(today: date) -> int:
-    """Mark labels past their end date as expired; returns how many. Safe to run twice."""
+def expire_due_labels(today: date) -> list[int]:
+    """Mark labels past their end date as expired; returns the organisations'
+    ids (empty on a second run the same day)."""
     due = list(db.session.scalars(
         sa.select(Organisation).where(Organisation.status == Org.LABELLED, Organisation.label_valid_until < today)))
     for organisation in due:
@@ -174,4 +175,4 @@ def expire_due_labels(today: date) -> int:
         record(None, AuditAction.LABEL_EXPIRED, organisation, after=_label_snapshot(organisation),
                organisation_id=organisation.id)
     db.session.flush()
-    return len(due)
+    return [organisation.id for organisation in due]

@@ -164,8 +164,8 @@ def test_expired_label_shows_as_expired_before_and_after_the_scan(client, login_
     organisation.label_awarded_on, organisation.label_valid_until = date(2023, 1, 1), date(2025, 1, 1)
     db.session.commit()
     assert "Label verlopen" in client.get("/dashboard").get_data(as_text=True)
-    assert expire_due_labels(local_today()) == 1
-    assert expire_due_labels(local_today()) == 0
+    assert expire_due_labels(local_today()) == [organisation.id]
+    assert expire_due_labels(local_today()) == []
     db.session.commit()
     db.session.refresh(organisation)
     assert organisation.status is OrganisationStatus.LABEL_EXPIRED

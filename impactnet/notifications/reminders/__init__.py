@@ -26,13 +26,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-import sqlalchemy as sa
-
-from impactnet.extensions import db
 from impactnet.notifications.reminders import accounts, labels, review, steps
 from impactnet.notifications.reminders.common import links, ordered_steps, queue, staff_members
-from impactnet.organisations.models import Organisation
-from impactnet.organisations.models import OrganisationStatus as Org
 from impactnet.review.services import expire_due_labels
 
 __all__ = ["expire_labels_and_notify", "notify_label_expired", "scan_reminders"]
@@ -58,9 +53,7 @@ def notify_label_expired(organisation_ids: Iterable[int]) -> int:
 def expire_labels_and_notify(today: date) -> int:
     """Mark labels past their end date as expired and queue the notices;
     returns how many labels expired. Safe to run twice."""
-    due = list(db.session.scalars(
-        sa.select(Organisation.id).where(Organisation.status == Org.LABELLED, Organisation.label_valid_until < today)))
     expired = expire_due_labels(today)
-    if due:
-        notify_label_expired(due)
-    return expired
+    if expired:
+        notify_label_expired(expired)
+    return len(expired)
