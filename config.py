@@ -71,6 +71,10 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
 
+    # Longest time a figures page (region overview, dashboards, /api/v1/regions) is served from the
+    # cache; a change to the figures empties the cache at once (impactnet.stats.cache).
+    FIGURES_CACHE_SECONDS = _env_int("FIGURES_CACHE_SECONDS", 600)
+
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     LANGUAGES = ("nl", "en")

@@ -8,7 +8,7 @@ from flask import Flask
 from flask_babel import get_locale
 
 import config as config_module
-from impactnet.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+from impactnet.extensions import babel, cache, csrf, db, limiter, login_manager, migrate, talisman
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,6 +86,14 @@ def _init_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user_by_auth_token)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     limiter.init_app(app)
+    if app.config.get("REDIS_URL"):
+        app.config.setdefault("CACHE_TYPE", "RedisCache")
+        app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
+    else:
+        app.config.setdefault("CACHE_TYPE", "FileSystemCache")
+        app.config.setdefault("CACHE_DIR", str(Path(app.instance_path) / "cache"))
+    app.config.setdefault("CACHE_KEY_PREFIX", "impactnet:figures:")
+    cache.init_app(app)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],

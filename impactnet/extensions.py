@@ -1,5 +1,6 @@
 """Flask extensions: created here, initialised in :func:`impactnet.create_app`."""
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -31,4 +32,7 @@ csrf = CSRFProtect()
 babel = Babel()
 talisman = Talisman()
 limiter = Limiter(key_func=get_remote_address)
+# The figures pages' cache (impactnet.stats.cache): Redis when REDIS_URL is set, else a folder
+# under instance/ that the web process and the embedded Celery worker share.
+cache = Cache()
 

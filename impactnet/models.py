@@ -15,10 +15,11 @@ from impactnet.journey.models import (
 from impactnet.notifications.models import MailStatus, OutboxMail
 from impactnet.organisations.models import Organisation, OrganisationStatus
 from impactnet.regions.models import Municipality, Target
-from impactnet.stats.models import GrowthSnapshot, Projection
+from impactnet.stats.models import BreakdownSnapshot, FunnelSnapshot, GrowthSnapshot, Projection
 
 __all__ = [
-    "ApiToken", "AuditAction", "AuditEvent", "DrechtsDoel", "Evidence", "GrowthSnapshot", "ImpactAction", "JourneyStep",
+    "ApiToken", "AuditAction", "AuditEvent", "BreakdownSnapshot", "DrechtsDoel", "Evidence", "FunnelSnapshot",
+    "GrowthSnapshot", "ImpactAction", "JourneyStep",
     "MailStatus", "Municipality", "Organisation", "OrganisationStatus", "OutboxMail", "Projection", "Role",
     "StepKind", "StepProgress", "StepState", "StepSubmission", "Target", "User",
 ]

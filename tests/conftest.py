@@ -22,7 +22,7 @@ from flask_migrate import upgrade
 
 from impactnet import create_app
 from impactnet.accounts.models import Role
-from impactnet.extensions import db
+from impactnet.extensions import cache, db
 from tests import factories
 
 
@@ -139,10 +139,11 @@ def _empty_tables() -> None:
 
 @pytest.fixture(autouse=True)
 def _isolated(request, app):
-    """Each test runs inside an app context and leaves empty tables behind."""
+    """Each test runs inside an app context and leaves empty tables and an empty figures cache behind."""
     with app.app_context():
         yield
         _empty_tables()
+        cache.clear()
 
 
 @pytest.fixture

@@ -89,6 +89,7 @@ ACCESS = {
     # table is public like /api/v1/regions, a series follows the dashboard's rule.
     "exports.regions": EVERYONE,
     "exports.series": {VIEWER} | STAFF_ONLY,
+    "exports.dashboard_table": {VIEWER} | STAFF_ONLY,
 }
 
 
@@ -133,7 +134,7 @@ def world(dordrecht, zwijndrecht, path):
     db.session.commit()
     values = {"token_id": api_token.id, "organisation_id": own.id, "slug": dordrecht.slug, "user_id": target_user.id, "token": "not-a-token",
               "step_key": "partnerovereenkomst", "evidence_id": evidence.id, "submission_id": submission.id,
-              "number": 1, "mail_id": failed.id}
+              "number": 1, "mail_id": failed.id, "name": "funnel"}
     return users, values
 
 

@@ -23,6 +23,7 @@ from impactnet.api.params import ParameterError, date_range
 from impactnet.database import local_today, utcnow
 from impactnet.extensions import csrf, db
 from impactnet.regions.services import municipality_by_slug
+from impactnet.stats.cache import cached
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -43,7 +44,8 @@ def openapi():
 
 @bp.get("/regions")
 def regions():
-    return jsonify(services.regions_payload(utcnow()))
+    # ``generated_at`` is when the cached figures were read.
+    return jsonify(cached(lambda: services.regions_payload(utcnow()), "api-regions"))
 
 
 @bp.get("/regions/<slug>/series")

@@ -13,9 +13,10 @@ from impactnet.audit.labels import AUDIT_LABELS
 from impactnet.database import local_today
 from impactnet.extensions import db, limiter
 from impactnet.journey.overview import journey_overview
-from impactnet.journey.services import step_titles
 from impactnet.organisations.services import history
-from impactnet.regions.services import list_municipalities, status_counts
+from impactnet.regions.services import list_municipalities
+from impactnet.stats.models import REGION
+from impactnet.stats.services import latest_snapshots
 
 bp = Blueprint("core", __name__)
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ def audit_label(action) -> str:
 
 @bp.route("/")
 def home():
-    return render_template("core/home.html", region=status_counts(None))
+    return render_template("core/home.html", region=latest_snapshots().get(REGION))
 
 
 @bp.route("/dashboard")
@@ -36,15 +37,15 @@ def home():
 def dashboard():
     if current_user.role is Role.PARTNER:
         organisation = current_user.organisation
+        journey = journey_overview(organisation)
         return render_template("core/dashboard_partner.html", organisation=organisation, today=local_today(),
-                               journey=journey_overview(organisation), resend_form=ResendVerificationForm(),
-                               history=history(organisation, limit=5), step_titles=step_titles())
+                               journey=journey, resend_form=ResendVerificationForm(),
+                               history=history(organisation, limit=5), step_titles=journey.step_titles)
     if current_user.role is Role.MUNICIPALITY:
         return redirect(url_for("regions.show", slug=current_user.municipality.slug))
-    municipalities = list_municipalities()
-    return render_template("core/dashboard_staff.html", region=status_counts(None),
-                           municipalities=municipalities,
-                           counts={m.id: status_counts(m.id) for m in municipalities})
+    snapshots = latest_snapshots()
+    return render_template("core/dashboard_staff.html", region=snapshots.get(REGION),
+                           municipalities=list_municipalities(), counts=snapshots)
 
 
 @bp.route("/healthz")

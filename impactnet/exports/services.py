@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from impactnet.api.services import FIGURES, regions_payload, series_payload
+from impactnet.regions.dashboard import SMALLEST_SHOWN, Dashboard, suppressed
 from impactnet.regions.models import Municipality
 
 REGION_LABEL = "Regio Drechtsteden"
@@ -44,6 +45,69 @@ def series_table(municipality: Municipality, start: date, end: date, now: dateti
     """The municipality's monthly series from ``start`` to ``end``, oldest month first."""
     months = series_payload(municipality, start, end, now)["months"]
     return Table("Reeks", SERIES_COLUMNS, [tuple(month[column] for column in SERIES_COLUMNS) for month in months])
+
+
+def _count(n: int) -> int | str:
+    """A breakdown cell as the dashboard shows it: "< 5" for a small number (it could point at
+    one organisation), else the number."""
+    return n if n >= SMALLEST_SHOWN else suppressed(n)
+
+
+def _new_table(board: Dashboard) -> Table:
+    rows = [(what, *(getattr(board.new[period], field) for period in ("month", "quarter", "year")))
+            for what, field in (("new_partners", "partners"), ("new_labels", "labels"))]
+    return Table("Nieuw", ("figure", "this_month", "this_quarter", "this_year"), rows)
+
+
+def _funnel_table(board: Dashboard) -> Table:
+    rows = [(step.position, step.title, _count(step.organisations),
+             step.median_days if step.organisations >= SMALLEST_SHOWN else None) for step in board.funnel]
+    return Table("Stappen", ("position", "step", "organisations", "median_days_at_step"), rows)
+
+
+def _breakdown_table(sheet: str, column: str, rows) -> Table:
+    return Table(sheet, (column, "partners", "labelled"),
+                 [(row.label, _count(row.partners), _count(row.labelled)) for row in rows])
+
+
+def _targets_table(board: Dashboard) -> Table:
+    rows = []
+    for target, projection in board.targets:
+        rows.append((target.year, target.partners_wanted, target.labelled_wanted,
+                     *((projection.on_track, projection.projected_partners_date, projection.projected_labelled_date,
+                        round(projection.partners_needed_per_month, 1),
+                        round(projection.labelled_needed_per_month, 1)) if projection else (None,) * 5)))
+    columns = ("year", "target_partners", "target_labelled", "on_track", "projected_partners_date",
+               "projected_labelled_date", "partners_needed_per_month", "labelled_needed_per_month")
+    return Table("Doelen", columns, [tuple(_plain(cell) for cell in row) for row in rows])
+
+
+def _plain(cell):
+    """Dates as ISO text and yes/no as words: the same in a CSV and in a spreadsheet."""
+    if isinstance(cell, bool):
+        return "yes" if cell else "no"
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return cell
+
+
+# The municipality dashboard's tables by their name in the download URL.
+DASHBOARD_TABLES = {
+    "new": _new_table,
+    "funnel": _funnel_table,
+    "sectors": lambda board: _breakdown_table("Sectoren", "sector", board.sectors),
+    "sizes": lambda board: _breakdown_table("Grootte", "size_class", board.sizes),
+    "targets": _targets_table,
+}
+
+
+def dashboard_table(board: Dashboard, name: str) -> Table:
+    """One of the dashboard's tables (a key of DASHBOARD_TABLES) with the figures it shows."""
+    return DASHBOARD_TABLES[name](board)
+
+
+def dashboard_filename(municipality: Municipality, name: str, day: date, extension: str) -> str:
+    return f"impactnet-{municipality.slug}-{name}-{day.isoformat()}.{extension}"
 
 
 def regions_filename(day: date, extension: str) -> str:

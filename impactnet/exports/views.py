@@ -3,7 +3,9 @@
 Who may download what is what the dashboards show: the region table is public
 (aggregate figures, like /api/v1/regions); a municipality's monthly series is
 for staff and for viewers of that municipality (visitors to the login page,
-another municipality's viewer 403). Each file has two URLs, ``.csv`` and
+another municipality's viewer 403), and so are the tables of its dashboard
+(``/municipalities/<slug>/tables/<name>.csv``: new, funnel, sectors, sizes,
+targets), with the same "< 5" for small numbers as the page. Each file has two URLs, ``.csv`` and
 ``.xlsx``, on one endpoint: ``url_for("exports.series", slug=..., fmt="xlsx")``.
 """
 from __future__ import annotations
@@ -19,6 +21,7 @@ from impactnet.api.params import ParameterError, date_range
 from impactnet.api.services import may_read_series
 from impactnet.database import local_today, utcnow
 from impactnet.exports import formats, services
+from impactnet.regions.dashboard import municipality_dashboard
 from impactnet.regions.services import municipality_by_slug
 
 bp = Blueprint("exports", __name__)
@@ -55,3 +58,17 @@ def series(slug: str, fmt: str):
         return render_template("errors/error.html", code=400, message=error.error), 400
     table = services.series_table(municipality, start, end, utcnow())
     return _download(table, fmt, services.series_filename(municipality, start, end, fmt), "private, no-store")
+
+
+@bp.get("/municipalities/<slug>/tables/<name>.csv", defaults=CSV)
+@bp.get("/municipalities/<slug>/tables/<name>.xlsx", defaults=XLSX)
+@roles_required(Role.MUNICIPALITY, *STAFF_ROLES)
+def dashboard_table(slug: str, name: str, fmt: str):
+    municipality = municipality_by_slug(slug) or abort(404)
+    if not may_read_series(current_user, municipality):
+        abort(403)
+    if name not in services.DASHBOARD_TABLES:
+        abort(404)
+    today = local_today()
+    table = services.dashboard_table(municipality_dashboard(municipality, today), name)
+    return _download(table, fmt, services.dashboard_filename(municipality, name, today, fmt), "private, no-store")

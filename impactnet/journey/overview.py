@@ -22,6 +22,11 @@ class Overview:
     def total(self) -> int:
         return len(self.progress)
 
+    @property
+    def step_titles(self) -> dict[str, str]:
+        """Every step's title by key (for the timeline), without another query."""
+        return {p.step.key: p.step.title for p in self.progress}
+
 
 def open_feedback(progress: StepProgress) -> str | None:
     """Staff's request for changes that the organisation is still working on."""

@@ -11,7 +11,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
@@ -60,10 +60,6 @@ def steps() -> list[JourneyStep]:
     return list(db.session.scalars(sa.select(JourneyStep).order_by(JourneyStep.position)))
 
 
-def step_titles() -> dict[str, str]:
-    return {step.key: step.title for step in steps()}
-
-
 def step_by_key(key: str) -> JourneyStep | None:
     return db.session.scalar(sa.select(JourneyStep).where(JourneyStep.key == key))
 
@@ -77,7 +73,7 @@ def progress_list(organisation: Organisation) -> list[StepProgress]:
     existing = {
         p.step_id: p for p in db.session.scalars(
             sa.select(StepProgress).where(StepProgress.organisation_id == organisation.id)
-            .options(selectinload(StepProgress.submissions)))
+            .options(joinedload(StepProgress.step), selectinload(StepProgress.submissions)))
     }
     result = []
     for step in steps():

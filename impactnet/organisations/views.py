@@ -10,7 +10,6 @@ from impactnet.core.rendering import filter_arg, page_number, render_form
 from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.journey.overview import journey_overview
-from impactnet.journey.services import step_titles
 from impactnet.organisations import services
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS, label_for
 from impactnet.organisations.forms import OrganisationForm
@@ -42,9 +41,10 @@ def _visible_or_404(organisation_id: int):
 
 def organisation_page(organisation, status: int = 200):
     """The organisation's page: details, journey, label, history (and staff actions)."""
+    journey = journey_overview(organisation)
     return render_template(
         "organisations/show.html", organisation=organisation, history=services.history(organisation),
-        journey=journey_overview(organisation), today=local_today(), step_titles=step_titles(),
+        journey=journey, today=local_today(), step_titles=journey.step_titles,
         reason_form=ReasonForm(), record_form=RecordStepForm(),
     ), status
 

@@ -12,6 +12,7 @@ from datetime import date
 from xml.etree import ElementTree
 
 import pygal
+from flask_babel import gettext as _
 from pygal.style import Style
 
 # pygal appends an old-style import hook (for its map plugins, which impactnet does not use)
@@ -38,20 +39,20 @@ def growth_svg(title: str, months: list[GrowthSnapshot], target: Target | None,
         x_value_formatter=lambda day: day.strftime("%Y-%m"), legend_at_bottom=True, legend_at_bottom_columns=2,
         truncate_legend=-1, disable_xml_declaration=True, include_x_axis=True, dots_size=4)
     points = [(s.day, s.partners) for s in months], [(s.day, s.labelled) for s in months]
-    chart.add("Partners", points[0], stroke_style={"width": 3})
-    chart.add("Met label", points[1], stroke_style={"width": 3, "dasharray": "8, 3, 2, 3"}, dots_size=5)
+    chart.add(_("Partners"), points[0], stroke_style={"width": 3})
+    chart.add(_("Met label"), points[1], stroke_style={"width": 3, "dasharray": "8, 3, 2, 3"}, dots_size=5)
     if target is not None:
         first = months[0].day if months else date(target.year, 1, 1)
         end = date(target.year, 12, 31)
-        chart.add(f"Doel partners {target.year}", [(first, target.partners_wanted), (end, target.partners_wanted)],
+        chart.add(_("Doel partners %(year)s", year=target.year), [(first, target.partners_wanted), (end, target.partners_wanted)],
                   stroke_style={"width": 2, "dasharray": TARGET_DASH}, show_dots=False)
-        chart.add(f"Doel met label {target.year}", [(first, target.labelled_wanted), (end, target.labelled_wanted)],
+        chart.add(_("Doel met label %(year)s", year=target.year), [(first, target.labelled_wanted), (end, target.labelled_wanted)],
                   stroke_style={"width": 2, "dasharray": TARGET_DASH}, show_dots=False)
         if projection is not None and months:
             last = months[-1]
             for name, now, reached, wanted in (
-                    ("Verwachting partners", last.partners, projection.projected_partners_date, target.partners_wanted),
-                    ("Verwachting met label", last.labelled, projection.projected_labelled_date,
+                    (_("Verwachting partners"), last.partners, projection.projected_partners_date, target.partners_wanted),
+                    (_("Verwachting met label"), last.labelled, projection.projected_labelled_date,
                      target.labelled_wanted)):
                 # Added even when empty (reached already, or no growth), so the colours stay paired.
                 path = [(last.day, now), (reached, wanted)] if reached is not None and reached > last.day else []

@@ -1,36 +1,28 @@
 """The figures of the region overview and the municipality dashboards.
 
-Aggregates only: no query here selects a name, an address or an e-mail. The growth figures
-come from the precomputed snapshots and projections (:mod:`impactnet.stats`); the funnel,
-the breakdowns and the new partners and labels are GROUP BY queries whose results are
-bounded by the number of steps, sectors, size classes and days, never by the number of
-organisations. Each page therefore sends the same few statements whatever the data size.
+Aggregates only: no query here selects a name, an address or an e-mail. Everything comes from
+what the snapshot job stores (:mod:`impactnet.stats`): the growth snapshots (with the new
+partners and labels per period), the projections, and the funnel and breakdown counters. No
+query reads the organisations, so each page sends the same few statements whatever the size
+of the network.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
-from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
 
-from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.extensions import db
-from impactnet.journey.models import JourneyStep, StepProgress, StepState
+from impactnet.journey.models import JourneyStep
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES
-from impactnet.organisations.models import Organisation
-from impactnet.organisations.models import OrganisationStatus as Status
 from impactnet.regions.models import Municipality, Target
-from impactnet.regions.services import PARTNER_STATUSES
-from impactnet.stats.figures import PARTNER_VALUES, day_start
-from impactnet.stats.models import REGION, GrowthSnapshot, Projection
+from impactnet.stats.figures import NEW_FIGURES, PERIODS
+from impactnet.stats.models import REGION, BreakdownSnapshot, FunnelSnapshot, GrowthSnapshot, Projection
 from impactnet.stats.services import latest_snapshots, targets_with_projections
 
 SMALLEST_SHOWN = 5  # a breakdown cell with fewer organisations is shown as "< 5"
-# Organisations still on their way to the label: they stand at a step of the journey.
-ON_THE_WAY = (Status.APPLICANT, Status.PARTNER, Status.WORKING_TOWARD_LABEL)
 
 
 def suppressed(n: int) -> str:
@@ -103,58 +95,16 @@ class FunnelStep:
     median_days: float | None
 
 
-def median_from_counts(counts: dict[int, int]) -> float | None:
-    """The median of values given as {value: how often}."""
-    total = sum(counts.values())
-    if not total:
-        return None
-    middle, seen, lower = (total - 1) // 2, 0, None
-    for value in sorted(counts):
-        seen += counts[value]
-        if lower is None and seen > middle:
-            lower = value
-        if seen > total // 2:
-            return (lower + value) / 2
-    return None  # pragma: no cover - the loop always reaches the middle
-
-
-def _day_of(column):
-    """The calendar day of a timestamp, in SQL (grouping by day keeps the rows bounded)."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        return sa.func.date(column)
-    return sa.cast(column, sa.Date)
-
-
-def funnel(municipality_id: int, today: date) -> list[FunnelStep]:
-    """How many organisations on their way to the label stand at each step (the first step not
-    yet approved) and the median days since they got there (the last approval, else their
-    registration). One query, its rows bounded by steps x distinct days."""
-    org, step = Organisation, JourneyStep
-    approved = sa.exists().where(StepProgress.organisation_id == org.id, StepProgress.step_id == step.id,
-                                 StepProgress.state == StepState.APPROVED)
-    current = (sa.select(org.id.label("organisation_id"), sa.func.min(step.position).label("position"))
-               .select_from(org).join(step, sa.true())
-               .where(org.municipality_id == municipality_id, org.status.in_(ON_THE_WAY), ~approved)
-               .group_by(org.id).subquery())
-    arrived = (sa.select(StepProgress.organisation_id, sa.func.max(StepProgress.state_changed_at).label("at"))
-               .where(StepProgress.state == StepState.APPROVED).group_by(StepProgress.organisation_id).subquery())
-    since = _day_of(sa.func.coalesce(arrived.c.at, org.created_at))
+def funnel(municipality_id: int, day: date | None) -> list[FunnelStep]:
+    """Every step with the organisations standing at it on ``day`` (the day of the latest
+    snapshot; None: none yet, so zeros), as stored by the snapshot job (one query)."""
+    stored = sa.and_(FunnelSnapshot.step_id == JourneyStep.id, FunnelSnapshot.municipality_id == municipality_id,
+                     FunnelSnapshot.day == day)
     rows = db.session.execute(
-        sa.select(step.position, step.title, since, sa.func.count(current.c.organisation_id))
-        .select_from(step)
-        .outerjoin(current, current.c.position == step.position)
-        .outerjoin(org, org.id == current.c.organisation_id)
-        .outerjoin(arrived, arrived.c.organisation_id == current.c.organisation_id)
-        .group_by(step.position, step.title, since).order_by(step.position))
-    titles: dict[int, str] = {}
-    days: dict[int, Counter] = defaultdict(Counter)
-    for position, title, day, n in rows:
-        titles[position] = title
-        if n:
-            day = day if isinstance(day, date) else date.fromisoformat(day)
-            days[position][max(0, (today - day).days)] += n
-    return [FunnelStep(position, title, sum(days[position].values()), median_from_counts(days[position]))
-            for position, title in titles.items()]
+        sa.select(JourneyStep.position, JourneyStep.title, FunnelSnapshot.organisations, FunnelSnapshot.median_days)
+        .select_from(JourneyStep).outerjoin(FunnelSnapshot, stored).order_by(JourneyStep.position))
+    return [FunnelStep(position, title, organisations or 0, median_days)
+            for position, title, organisations, median_days in rows]
 
 
 @dataclass(frozen=True)
@@ -164,20 +114,18 @@ class Breakdown:
     labelled: int
 
 
-def breakdowns(municipality_id: int) -> tuple[list[Breakdown], list[Breakdown]]:
-    """Partners and labelled organisations per sector and per size class (one GROUP BY, at most
-    sectors x size classes x statuses rows)."""
-    by_sector: dict[str, Counter] = defaultdict(Counter)
-    by_size: dict[str, Counter] = defaultdict(Counter)
-    for sector, size_class, status, n in db.session.execute(
-            sa.select(Organisation.sector, Organisation.size_class, Organisation.status, sa.func.count())
-            .where(Organisation.municipality_id == municipality_id, Organisation.status.in_(PARTNER_STATUSES))
-            .group_by(Organisation.sector, Organisation.size_class, Organisation.status)):
-        for totals, key in ((by_sector, sector), (by_size, size_class)):
-            totals[key]["partners"] += n
-            totals[key]["labelled"] += n if status is Status.LABELLED else 0
-    return ([Breakdown(str(label), by_sector[key]["partners"], by_sector[key]["labelled"]) for key, label in SECTORS],
-            [Breakdown(str(label), by_size[key]["partners"], by_size[key]["labelled"]) for key, label in SIZE_CLASSES])
+def breakdowns(municipality_id: int, day: date | None) -> tuple[list[Breakdown], list[Breakdown]]:
+    """Partners and labelled organisations per sector and per size class on ``day``, as stored by
+    the snapshot job (one query); every sector and size class, with zeros where none."""
+    stored = {(dimension, key): (partners, labelled) for dimension, key, partners, labelled in db.session.execute(
+        sa.select(BreakdownSnapshot.dimension, BreakdownSnapshot.key, BreakdownSnapshot.partners,
+                  BreakdownSnapshot.labelled)
+        .where(BreakdownSnapshot.municipality_id == municipality_id, BreakdownSnapshot.day == day))}
+
+    def rows(dimension, choices):
+        return [Breakdown(str(label), *stored.get((dimension, key), (0, 0))) for key, label in choices]
+
+    return rows("sector", SECTORS), rows("size_class", SIZE_CLASSES)
 
 
 @dataclass(frozen=True)
@@ -186,30 +134,12 @@ class NewCounts:
     labels: int
 
 
-def period_starts(today: date) -> dict[str, date]:
-    month = today.replace(day=1)
-    return {"month": month, "quarter": month - relativedelta(months=(month.month - 1) % 3),
-            "year": today.replace(month=1, day=1)}
+def new_this_period(snapshot: GrowthSnapshot | None) -> dict[str, NewCounts]:
+    """New partners and new labels this month, quarter and year, from the latest snapshot."""
+    def count(what, period):
+        return getattr(snapshot, NEW_FIGURES[what, period]) if snapshot else 0
 
-
-def new_this_period(municipality_id: int, today: date) -> dict[str, NewCounts]:
-    """New partners and new labels this month, quarter and year, counted from the audit trail's
-    status changes of this year (one query returning one row)."""
-    starts = {name: day_start(day) for name, day in period_starts(today).items()}
-    before, after = AuditEvent.before["status"].as_string(), AuditEvent.after["status"].as_string()
-    became_partner = sa.and_(before.not_in(PARTNER_VALUES), after.in_(PARTNER_VALUES))
-    became_labelled = sa.and_(after == Status.LABELLED.value, before != Status.LABELLED.value)
-
-    def counted(condition, since: datetime):
-        return sa.func.count(sa.distinct(sa.case((sa.and_(condition, AuditEvent.occurred_at >= since),
-                                                  AuditEvent.organisation_id))))
-
-    columns = [counted(c, starts[name]) for name in starts for c in (became_partner, became_labelled)]
-    row = db.session.execute(
-        sa.select(*columns).select_from(AuditEvent).join(Organisation, Organisation.id == AuditEvent.organisation_id)
-        .where(AuditEvent.action == AuditAction.ORGANISATION_STATUS_CHANGED,
-               AuditEvent.occurred_at >= starts["year"], Organisation.municipality_id == municipality_id)).one()
-    return {name: NewCounts(row[2 * i], row[2 * i + 1]) for i, name in enumerate(starts)}
+    return {period: NewCounts(count("partners", period), count("labels", period)) for period in PERIODS}
 
 
 def current_target(municipality_id: int, year: int) -> tuple[Target | None, Projection | None]:
@@ -244,12 +174,15 @@ class Dashboard:
 
 
 def municipality_dashboard(municipality: Municipality, today: date) -> Dashboard:
-    """Everything the municipality dashboard shows except the monthly series (five queries)."""
+    """Everything the municipality dashboard shows except the monthly series, from the stored
+    snapshots and counters (four queries, whatever the number of organisations)."""
     snapshots = latest_snapshots()
+    snapshot = snapshots.get(municipality.id)
+    day = snapshot.day if snapshot else None
     targets = targets_with_projections(municipality.id).get(municipality.id, [])
     target, projection = _current_target(targets, today.year)
-    sectors, sizes = breakdowns(municipality.id)
-    return Dashboard(municipality=municipality, snapshot=snapshots.get(municipality.id),
+    sectors, sizes = breakdowns(municipality.id, day)
+    return Dashboard(municipality=municipality, snapshot=snapshot,
                      region=snapshots.get(REGION), targets=targets, target=target, projection=projection,
-                     funnel=funnel(municipality.id, today), sectors=sectors, sizes=sizes,
-                     new=new_this_period(municipality.id, today))
+                     funnel=funnel(municipality.id, day), sectors=sectors, sizes=sizes,
+                     new=new_this_period(snapshot))

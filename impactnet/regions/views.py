@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from impactnet.accounts.access import STAFF_ROLES, roles_required, staff_required
 from impactnet.accounts.models import Role
@@ -14,7 +15,9 @@ from impactnet.regions import dashboard, services
 from impactnet.regions.charts import growth_svg
 from impactnet.regions.dashboard import current_target, municipality_dashboard
 from impactnet.regions.forms import MunicipalityForm, TargetForm
-from impactnet.stats.services import series
+from impactnet.stats.cache import cached
+from impactnet.stats.models import REGION
+from impactnet.stats.services import latest_snapshots, series
 
 bp = Blueprint("regions", __name__, url_prefix="/municipalities")
 
@@ -31,9 +34,9 @@ def _municipality_or_404(slug: str):
 @bp.route("/")
 @staff_required
 def index():
-    municipalities = services.list_municipalities()
-    counts = {m.id: services.status_counts(m.id) for m in municipalities}
-    return render_template("regions/index.html", municipalities=municipalities, counts=counts)
+    snapshots = latest_snapshots()
+    return render_template("regions/index.html", municipalities=services.list_municipalities(), counts=snapshots,
+                           region=snapshots.get(REGION))
 
 
 def _viewable_municipality_or_404(slug: str):
@@ -54,8 +57,13 @@ def _months(municipality, today):
 def show(slug: str):
     municipality = _viewable_municipality_or_404(slug)
     today = local_today()
-    return render_template("regions/show.html", municipality=municipality, today=today,
-                           board=municipality_dashboard(municipality, today), months=_months(municipality, today))
+
+    def render():
+        return render_template("regions/_dashboard.html", municipality=municipality, today=today,
+                               board=municipality_dashboard(municipality, today), months=_months(municipality, today))
+
+    content = cached(render, "dashboard", municipality.id, today)
+    return render_template("regions/show.html", municipality=municipality, content=Markup(content))
 
 
 # The CSP of the pages forbids inline styles; pygal styles its SVG with an inline <style>.
@@ -71,8 +79,13 @@ SVG_POLICY = {"default-src": "'none'", "style-src": "'unsafe-inline'", "frame-an
 def growth_chart(slug: str):
     municipality = _viewable_municipality_or_404(slug)
     today = local_today()
-    target, projection = current_target(municipality.id, today.year)
-    svg = growth_svg(_("Groei in %(name)s", name=municipality.name), _months(municipality, today), target, projection)
+
+    def draw():
+        target, projection = current_target(municipality.id, today.year)
+        return growth_svg(_("Groei in %(name)s", name=municipality.name), _months(municipality, today), target,
+                          projection)
+
+    svg = cached(draw, "growth-chart", municipality.id, today)
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=300"})
 
 

@@ -11,22 +11,32 @@ from impactnet.database import LOCAL_TIMEZONE
 from impactnet.extensions import db
 from impactnet.organisations.models import OrganisationStatus as Status
 from impactnet.regions.services import PARTNER_STATUSES
+from impactnet.stats.cache import figures_changed
 from impactnet.stats.models import REGION
 
-FIGURES = ("partners", "labelled", "working_toward_label", "applicants", "new_this_month", "labels_expired")
+PERIODS = ("month", "quarter", "year")
+# The snapshot column that counts the organisations that became partner, or got the label,
+# since the start of the day's month, quarter or year.
+NEW_FIGURES = {
+    ("partners", "month"): "new_this_month", ("partners", "quarter"): "new_partners_quarter",
+    ("partners", "year"): "new_partners_year", ("labels", "month"): "new_labels_month",
+    ("labels", "quarter"): "new_labels_quarter", ("labels", "year"): "new_labels_year",
+}
+FIGURES = ("partners", "labelled", "working_toward_label", "applicants", *NEW_FIGURES.values(), "labels_expired")
 PARTNER_VALUES = sorted(status.value for status in PARTNER_STATUSES)
 UPSERT_CHUNK = 2000  # rows per statement: keeps a long backfill's memory and statements bounded
 
 
-def figures(by_status: Mapping[Status, int], new_this_month: int) -> dict[str, int]:
+def figures(by_status: Mapping[Status, int], new: Mapping[str, int]) -> dict[str, int]:
     """A snapshot's figures from a count per status, with the definitions of
-    :func:`impactnet.regions.services.status_counts`."""
+    :func:`impactnet.regions.services.status_counts`, and ``new``: the new partners and labels
+    per period by column name (see NEW_FIGURES; a missing column is 0)."""
     return {
         "partners": sum(n for status, n in by_status.items() if status in PARTNER_STATUSES),
         "labelled": by_status.get(Status.LABELLED, 0),
         "working_toward_label": by_status.get(Status.PARTNER, 0) + by_status.get(Status.WORKING_TOWARD_LABEL, 0),
         "applicants": by_status.get(Status.APPLICANT, 0),
-        "new_this_month": new_this_month,
+        **{column: new.get(column, 0) for column in NEW_FIGURES.values()},
         "labels_expired": by_status.get(Status.LABEL_EXPIRED, 0),
     }
 
@@ -60,6 +70,13 @@ def month_start(day: date) -> date:
     return day + relativedelta(day=1)
 
 
+def period_starts(day: date) -> dict[str, date]:
+    """The first day of ``day``'s month, quarter and year."""
+    month = month_start(day)
+    return {"month": month, "quarter": month - relativedelta(months=(month.month - 1) % 3),
+            "year": day.replace(month=1, day=1)}
+
+
 def local_day(moment: datetime) -> date:
     return moment.astimezone(LOCAL_TIMEZONE).date()
 
@@ -71,6 +88,7 @@ def upsert(table: sa.Table, rows: Iterable[dict], keys: tuple[str, ...], **every
     One statement per chunk (INSERT ... ON CONFLICT DO UPDATE on PostgreSQL and SQLite), so
     running a day again, or two workers at once, leaves one row per key. Returns the rows written.
     """
+    figures_changed()
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert

@@ -30,8 +30,48 @@ class GrowthSnapshot(db.Model):
     labelled: Mapped[int] = mapped_column(default=0)
     working_toward_label: Mapped[int] = mapped_column(default=0)
     applicants: Mapped[int] = mapped_column(default=0)
+    # Organisations that became partner, or got the label, since the start of the day's month,
+    # quarter and year (``new_this_month``: partners this month).
     new_this_month: Mapped[int] = mapped_column(default=0)
+    new_partners_quarter: Mapped[int] = mapped_column(default=0)
+    new_partners_year: Mapped[int] = mapped_column(default=0)
+    new_labels_month: Mapped[int] = mapped_column(default=0)
+    new_labels_quarter: Mapped[int] = mapped_column(default=0)
+    new_labels_year: Mapped[int] = mapped_column(default=0)
     labels_expired: Mapped[int] = mapped_column(default=0)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class FunnelSnapshot(db.Model):
+    """How many of a municipality's organisations on their way to the label stand at a step on
+    one day (the first step not yet approved), and the median days they have been there."""
+
+    __tablename__ = "funnel_snapshots"
+    __table_args__ = (sa.UniqueConstraint("municipality_id", "day", "step_id", name="uq_funnel_snapshots_day_step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipalities.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(sa.Date)
+    step_id: Mapped[int] = mapped_column(sa.ForeignKey("journey_steps.id", ondelete="CASCADE"))
+    organisations: Mapped[int] = mapped_column(default=0)
+    median_days: Mapped[float | None]
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class BreakdownSnapshot(db.Model):
+    """A municipality's partners and labelled organisations in one sector or size class on one day."""
+
+    __tablename__ = "breakdown_snapshots"
+    __table_args__ = (sa.UniqueConstraint("municipality_id", "day", "dimension", "key",
+                                          name="uq_breakdown_snapshots_day_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipalities.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(sa.Date)
+    dimension: Mapped[str] = mapped_column(sa.String(20))  # "sector" or "size_class"
+    key: Mapped[str] = mapped_column(sa.String(40))
+    partners: Mapped[int] = mapped_column(default=0)
+    labelled: Mapped[int] = mapped_column(default=0)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

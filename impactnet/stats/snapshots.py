@@ -14,14 +14,16 @@ from impactnet.organisations.models import Organisation
 from impactnet.organisations.models import OrganisationStatus as Status
 from impactnet.regions.models import Municipality
 from impactnet.regions.services import PARTNER_STATUSES
+from impactnet.stats.counters import take_dashboard_counters
 from impactnet.stats.figures import (
+    NEW_FIGURES,
     PARTNER_VALUES,
     day_end,
     day_start,
     figures,
     local_day,
-    month_start,
     municipality_row,
+    period_starts,
     region_row,
     shown,
     upsert,
@@ -45,32 +47,54 @@ def _municipalities() -> dict[int, date]:
 
 
 def take_snapshots(day: date) -> int:
-    """Store today's figures for every municipality and the region as the snapshot of ``day``.
+    """Store today's figures for every municipality and the region as the snapshot of ``day``,
+    and the dashboards' funnel and breakdowns of ``day`` (:mod:`impactnet.stats.counters`).
 
-    The counts are the organisations' current statuses (one GROUP BY), ``new_this_month`` the
-    organisations that became partner from the first of ``day``'s month to the end of ``day``
-    (one query on the audit trail). Computing a day again replaces its rows. Four statements,
-    however many organisations there are. Returns the number of rows written.
+    The counts are the organisations' current statuses (one GROUP BY), the new partners and
+    labels those that changed status from the start of ``day``'s month, quarter and year to the
+    end of ``day`` (one query on the audit trail). Computing a day again replaces its rows. A
+    fixed handful of statements, however many organisations there are. Returns the number of
+    growth snapshot rows written.
     """
     counts: dict[int, Counter] = defaultdict(Counter)
     for municipality_id, status, n in db.session.execute(
             sa.select(Organisation.municipality_id, Organisation.status, sa.func.count())
             .group_by(Organisation.municipality_id, Organisation.status)):
         counts[municipality_id][status] = n
-    became_partner = dict(db.session.execute(
-        sa.select(Organisation.municipality_id, sa.func.count(sa.distinct(AuditEvent.organisation_id)))
-        .join(Organisation, Organisation.id == AuditEvent.organisation_id)
-        .where(AuditEvent.action == AuditAction.ORGANISATION_STATUS_CHANGED,
-               AuditEvent.occurred_at >= day_start(month_start(day)), AuditEvent.occurred_at < day_end(day),
-               _status_before().not_in(PARTNER_VALUES), _status_after().in_(PARTNER_VALUES))
-        .group_by(Organisation.municipality_id)).all())
+    new = _new_since_period_starts(day)
 
     rows = []
     for municipality_id, joined_on in sorted(_municipalities().items()):
-        values = figures(counts[municipality_id], became_partner.get(municipality_id, 0))
+        values = figures(counts[municipality_id], new.get(municipality_id, {}))
         if shown(joined_on, day, values):
             rows.append(municipality_row(municipality_id, day, values))
-    return upsert(GrowthSnapshot.__table__, [*rows, region_row(rows, day)], SNAPSHOT_KEY, computed_at=utcnow())
+    written = upsert(GrowthSnapshot.__table__, [*rows, region_row(rows, day)], SNAPSHOT_KEY, computed_at=utcnow())
+    take_dashboard_counters(day)
+    return written
+
+
+def _became():
+    """SQL conditions on a status change: the organisation became partner / got the label."""
+    before, after = _status_before(), _status_after()
+    return {"partners": sa.and_(before.not_in(PARTNER_VALUES), after.in_(PARTNER_VALUES)),
+            "labels": sa.and_(after == Status.LABELLED.value, before != Status.LABELLED.value)}
+
+
+def _new_since_period_starts(day: date) -> dict[int, dict[str, int]]:
+    """Per municipality, the organisations that became partner or got the label from the start of
+    ``day``'s month, quarter and year to the end of ``day``, by snapshot column (one query)."""
+    starts = {period: day_start(start) for period, start in period_starts(day).items()}
+    became = _became()
+    columns = [sa.func.count(sa.distinct(sa.case(
+        (sa.and_(became[what], AuditEvent.occurred_at >= starts[period]), AuditEvent.organisation_id))))
+        .label(column) for (what, period), column in NEW_FIGURES.items()]
+    rows = db.session.execute(
+        sa.select(Organisation.municipality_id, *columns).select_from(AuditEvent)
+        .join(Organisation, Organisation.id == AuditEvent.organisation_id)
+        .where(AuditEvent.action == AuditAction.ORGANISATION_STATUS_CHANGED,
+               AuditEvent.occurred_at >= starts["year"], AuditEvent.occurred_at < day_end(day))
+        .group_by(Organisation.municipality_id))
+    return {row.municipality_id: {column: row._mapping[column] for column in NEW_FIGURES.values()} for row in rows}
 
 
 def first_activity_day() -> date | None:
@@ -79,18 +103,19 @@ def first_activity_day() -> date | None:
     return local_day(first) if first is not None else None
 
 
-def _replayed_changes() -> tuple[dict[date, dict[int, Counter]], dict[date, Counter]]:
+def _replayed_changes() -> tuple[dict[date, dict[int, Counter]], dict[date, dict[str, Counter]]]:
     """Replay every organisation's status history once, as changes per local day.
 
     An organisation counts in the status it started with (the first change's ``before``, else
     its current status) from its registration (``created_at``, the moment of its
     ORGANISATION_REGISTERED event), then moves with each ORGANISATION_STATUS_CHANGED event.
-    Returns ``(changes, became_partner)``: per day and municipality the change in the count per
-    status, and how many organisations became partner. Organisations are counted in their current
-    municipality. One streamed query; memory grows with days x municipalities, not with events.
+    Returns ``(changes, became)``: per day and municipality the change in the count per status,
+    and per day how many organisations per municipality became partner (``"partners"``) or got
+    the label (``"labels"``). Organisations are counted in their current municipality. One
+    streamed query; memory grows with days x municipalities, not with events.
     """
     changes: dict[date, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    became_partner: dict[date, Counter] = defaultdict(Counter)
+    became: dict[date, dict[str, Counter]] = defaultdict(lambda: {"partners": Counter(), "labels": Counter()})
     query = (
         sa.select(Organisation.id, Organisation.municipality_id, Organisation.created_at, Organisation.status,
                   AuditEvent.occurred_at, _status_before(), _status_after())
@@ -111,9 +136,11 @@ def _replayed_changes() -> tuple[dict[date, dict[int, Counter]], dict[date, Coun
         changes[day][municipality_id][status] -= 1
         changes[day][municipality_id][new] += 1
         if status not in PARTNER_STATUSES and new in PARTNER_STATUSES:
-            became_partner[day][municipality_id] += 1
+            became[day]["partners"][municipality_id] += 1
+        if status is not Status.LABELLED and new is Status.LABELLED:
+            became[day]["labels"][municipality_id] += 1
         status = new
-    return changes, became_partner
+    return changes, became
 
 
 def backfill_snapshots(start: date, end: date) -> int:
@@ -130,26 +157,34 @@ def backfill_snapshots(start: date, end: date) -> int:
 
 def _history_rows(start: date, end: date) -> Iterator[dict]:
     """The snapshot rows of each day from ``start`` to ``end``: the replayed changes summed up to it."""
-    changes, became_partner = _replayed_changes()
+    changes, became = _replayed_changes()
     municipalities = _municipalities()
     totals: dict[int, Counter] = defaultdict(Counter)
-    new_this_month: Counter = Counter()
-    earlier = [day for day in changes if day < start]
-    for day in sorted(earlier):  # the figures as they stood when ``start`` began
-        for municipality_id, delta in changes[day].items():
-            totals[municipality_id].update(delta)
-        if month_start(day) == month_start(start):
-            new_this_month.update(became_partner[day])
-    day = start
-    while day <= end:
-        if day.day == 1:
-            new_this_month.clear()
+    # Per snapshot column, the new partners or labels per municipality since its period began.
+    new: dict[str, Counter] = {column: Counter() for column in NEW_FIGURES.values()}
+
+    def count_new(day: date, within: dict[str, date]) -> None:
+        for (what, period), column in NEW_FIGURES.items():
+            if day >= within[period]:
+                new[column].update(became[day][what] if day in became else {})
+
+    starts = period_starts(start)
+    for day in sorted(day for day in changes.keys() | became.keys() if day < start):  # the figures as ``start`` began
         for municipality_id, delta in changes.get(day, {}).items():
             totals[municipality_id].update(delta)
-        new_this_month.update(became_partner.get(day, {}))
+        count_new(day, starts)
+    day = start
+    while day <= end:
+        starts = period_starts(day)
+        for (_what, period), column in NEW_FIGURES.items():
+            if day == starts[period]:
+                new[column].clear()
+        for municipality_id, delta in changes.get(day, {}).items():
+            totals[municipality_id].update(delta)
+        count_new(day, starts)
         rows = []
         for municipality_id, joined_on in sorted(municipalities.items()):
-            values = figures(totals[municipality_id], new_this_month[municipality_id])
+            values = figures(totals[municipality_id], {column: new[column][municipality_id] for column in new})
             if shown(joined_on, day, values):
                 rows.append(municipality_row(municipality_id, day, values))
         if rows:

@@ -5,6 +5,7 @@
 For each size it seeds the ``bench`` database with :mod:`tests.perf.bench_scans` (BENCH_DATABASE_URL; the
 ``test`` database is refused), fills the growth snapshots and projections, creates a staff user, a
 municipality viewer for Dordrecht and a partner user, starts ``gunicorn -w 2`` on a free loopback port
+and Redis (BENCH_REDIS_URL, default database 14, emptied) for the figures cache,
 with :mod:`tests.perf.bench_wsgi` (which adds a constant ``/__floor`` route in front of ``wsgi.app``),
 logs in with each user and drives each route for N seconds (wrk when /usr/bin/wrk exists, else a small
 threaded http.client generator). It prints a Markdown table per size, the peak RSS (VmHWM) of each
@@ -53,6 +54,7 @@ ROUTES = (
     ("GET /dashboard (partner)", "/dashboard", "partner", True),
 )
 THREADS = 4
+REDIS_URL = os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/14"
 MAX_REQUESTS = 200_000  # per route, whatever the duration
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
@@ -102,39 +104,44 @@ def scrape_csrf(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
-def count_statements(app, db) -> dict[str, tuple[int, int]]:
-    """(status, SQL statements) of one in-process GET per route, each with the route's user logged in."""
+def count_statements(app, db) -> dict[str, tuple[int, int, int]]:
+    """(status, SQL statements with the figures cache empty, with it filled) of in-process GETs per route,
+    each with the route's user logged in."""
+    from impactnet.extensions import cache
+
     counts = {}
     with app.app_context():
         engine = db.engine
     # No outer app context: each test-client request gets its own (and its own ``g``), as under gunicorn.
-    if True:
-        for label, path, who, _html in ROUTES:
-            if path == "/__floor":
-                continue
-            client = app.test_client()
-            if who:
-                page = client.get("/login")
-                html = page.get_data(as_text=True)
-                if page.status_code != 200:
-                    raise RuntimeError(f"in-process GET /login: HTTP {page.status_code}")
-                response = client.post("/login", data={"email": USERS[who][0], "password": PASSWORD,
-                                                       "csrf_token": scrape_csrf(html)})
-                if response.status_code != 302:
-                    raise RuntimeError(f"in-process login as {who} failed: {response.status_code}")
-            client.get(path)  # warm caches (templates, first-connection queries) like a running server
-            statements = 0
+    for label, path, who, _html in ROUTES:
+        if path == "/__floor":
+            continue
+        client = app.test_client()
+        if who:
+            page = client.get("/login")
+            html = page.get_data(as_text=True)
+            if page.status_code != 200:
+                raise RuntimeError(f"in-process GET /login: HTTP {page.status_code}")
+            response = client.post("/login", data={"email": USERS[who][0], "password": PASSWORD,
+                                                   "csrf_token": scrape_csrf(html)})
+            if response.status_code != 302:
+                raise RuntimeError(f"in-process login as {who} failed: {response.status_code}")
+        client.get(path)  # warm caches (templates, first-connection queries) like a running server
+        with app.app_context():
+            cache.clear()
+        seen = []
 
-            def note(*_args):
-                nonlocal statements
-                statements += 1
+        def note(_conn, _cursor, statement, *_args):
+            seen.append(statement)
 
-            sa.event.listen(engine, "before_cursor_execute", note)
-            try:
-                status = client.get(path).status_code
-            finally:
-                sa.event.remove(engine, "before_cursor_execute", note)
-            counts[label] = (status, statements)
+        sa.event.listen(engine, "before_cursor_execute", note)
+        try:
+            status = client.get(path).status_code  # the figures cache empty: every figure read
+            missed = len(seen)
+            client.get(path)  # and served from the cache
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", note)
+        counts[label] = (status, missed, len(seen) - missed)
     return counts
 
 
@@ -147,8 +154,13 @@ def free_port() -> int:
 
 
 def start_gunicorn(url: str, port: int, instance: str) -> subprocess.Popen:
+    """gunicorn -w 2 as in production: PostgreSQL, and Redis for the figures cache (emptied first, so
+    nothing of an earlier run is served)."""
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET_KEY, IMPACTNET_INSTANCE_PATH=instance,
-               RATELIMIT_ENABLED="0")
+               RATELIMIT_ENABLED="0", REDIS_URL=REDIS_URL)
     env.pop("IMPACTNET_ENV", None)
     process = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
@@ -344,14 +356,14 @@ def bench_size(app, db, url: str, size: int, seconds: float, backfill: bool) -> 
 def table(run: dict) -> list[str]:
     floor = run["results"]["floor"]["rps"]
     lines = [f"### {run['size']:,} organisations (load: {run['generator']})", "",
-             "| route | requests/s | p50 ms | p95 ms | % of floor | non-200 | SQL statements (status) |",
+             "| route | requests/s | p50 ms | p95 ms | % of floor | non-200 | SQL statements: cache empty / filled |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for label, *_ in ROUTES:
         r = run["results"][label]
         sql = run["statements"].get(label)
         lines.append(f"| {label} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p95']:.1f} | "
                      f"{100 * r['rps'] / floor:.0f}% | {r['errors']} | "
-                     f"{f'{sql[1]} ({sql[0]})' if sql else '-'} |")
+                     f"{f'{sql[1]} / {sql[2]}' + ('' if sql[0] == 200 else f' (HTTP {sql[0]})') if sql else '-'} |")
     lines.append("")
     lines.append("Peak RSS (VmHWM) per gunicorn worker: " + ", ".join(
         f"pid {pid}: {mb:.1f} MB" for pid, mb in run["rss"].items() if mb is not None))
@@ -382,7 +394,7 @@ def checks(runs: list[dict]) -> list[str]:
         check(sb <= sa_ * 1.1, f"{label} SQL statements at {large['size']:,} within 10% of {small['size']:,}: "
               f"{sb} vs {sa_}")
     for run in runs:
-        for label, (status, n) in run["statements"].items():
+        for label, (status, n, _filled) in run["statements"].items():
             check(n <= 8 and status == 200, f"{label} ≤ 8 SQL statements at {run['size']:,}: {n} (HTTP {status})")
     for run in runs:
         for pid, mb in run["rss"].items():

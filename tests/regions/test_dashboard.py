@@ -16,7 +16,9 @@ from impactnet.extensions import db
 from impactnet.journey.models import JourneyStep, StepProgress, StepState
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.models import OrganisationStatus as Status
-from impactnet.regions.dashboard import funnel, median_from_counts, period_starts
+from impactnet.regions.dashboard import funnel
+from impactnet.stats.counters import median_from_counts
+from impactnet.stats.figures import period_starts
 from impactnet.stats.models import REGION, GrowthSnapshot
 from impactnet.stats.services import backfill_snapshots, compute_projections, take_snapshots
 from tests import factories
@@ -202,3 +204,29 @@ def test_dashboards_send_the_same_few_statements_for_10_and_100_organisations(ap
     print("statements (overview, dashboard viewer, chart, dashboard staff):", large)
     assert small == large, (small, large)
     assert max(large) <= MAX_STATEMENTS, large
+
+
+def test_the_chart_caption_names_only_the_lines_the_chart_draws(client, login_as, dordrecht, zwijndrecht,
+                                                                dordrecht_network):
+    login_as(Role.STAFF)
+    with_target = client.get("/municipalities/dordrecht").get_data(as_text=True)
+    year = dordrecht_network.year
+    assert f"Lange strepen: doel {year}." in with_target and "geen doellijnen" not in with_target
+    without = client.get("/municipalities/zwijndrecht").get_data(as_text=True)
+    assert "Lange strepen" not in without and "Korte stippen" not in without
+    assert f"Voor {year} is geen doel vastgesteld, dus de grafiek toont geen doellijnen." in without
+    svg = client.get("/municipalities/zwijndrecht/growth.svg").get_data(as_text=True)
+    assert "Doel partners" not in svg and "Doel partners" in client.get(
+        "/municipalities/dordrecht/growth.svg").get_data(as_text=True)
+
+
+def test_the_funnel_and_breakdowns_are_the_last_snapshot_s_not_live(client, login_as, dordrecht, dordrecht_network):
+    login_as(Role.STAFF)
+    factories.OrganisationFactory.create_batch(5, municipality=dordrecht, status=Status.PARTNER, sector="horeca")
+    db.session.commit()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/municipalities/dordrecht").get_data(as_text=True)))
+    assert "Horeca en recreatie &lt; 5 &lt; 5" in text  # the five new partners are not counted yet
+    take_snapshots(local_today())
+    db.session.commit()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/municipalities/dordrecht").get_data(as_text=True)))
+    assert "Horeca en recreatie 7 &lt; 5" in text

@@ -38,9 +38,14 @@ def network(dordrecht, zwijndrecht):
     return {"dordrecht": dordrecht.id, "zwijndrecht": zwijndrecht.id, "waiting": waiting}
 
 
-def figures(scope_key: int, day: date) -> tuple[int, ...] | None:
-    """(partners, labelled, working toward the label, applicants, new this month, labels expired)."""
-    row = db.session.execute(sa.select(*(getattr(GrowthSnapshot, name) for name in FIGURES))
+HEADLINE = ("partners", "labelled", "working_toward_label", "applicants", "new_this_month", "labels_expired")
+NEW = ("new_partners_quarter", "new_partners_year", "new_labels_month", "new_labels_quarter", "new_labels_year")
+
+
+def figures(scope_key: int, day: date, names=HEADLINE) -> tuple[int, ...] | None:
+    """(partners, labelled, working toward the label, applicants, new this month, labels expired),
+    or the columns ``names``."""
+    row = db.session.execute(sa.select(*(getattr(GrowthSnapshot, name) for name in names))
                              .where(GrowthSnapshot.scope_key == scope_key, GrowthSnapshot.day == day)).one_or_none()
     return tuple(row) if row is not None else None
 
@@ -138,6 +143,22 @@ def test_a_backfill_starting_mid_month_counts_the_months_new_partners_before_it(
     db.session.commit()
     assert figures(network["dordrecht"], date(2025, 3, 10))[4] == 1  # the partner of 4 March
     assert figures(network["zwijndrecht"], date(2025, 3, 10))[4] == 1
+
+
+def test_new_partners_and_labels_per_quarter_and_year_today_and_in_the_backfill(network):
+    dordrecht, zwijndrecht = network["dordrecht"], network["zwijndrecht"]
+    take_snapshots(DAY)
+    db.session.commit()
+    # Dordrecht: partners of 8 January and 4 March; the label of 3 March (the one of December is last year's).
+    assert figures(dordrecht, DAY, NEW) == (2, 2, 1, 1, 1)
+    assert figures(zwijndrecht, DAY, NEW) == (1, 1, 0, 0, 0)
+    assert figures(REGION, DAY, NEW) == (3, 3, 1, 1, 1)
+
+    backfill_snapshots(date(2025, 2, 1), date(2025, 4, 1))
+    db.session.commit()
+    assert figures(dordrecht, DAY, NEW) == (2, 2, 1, 1, 1)  # the replay agrees with today's count
+    assert figures(dordrecht, date(2025, 2, 1), NEW) == (1, 1, 0, 0, 0)  # counted from before the backfill's start
+    assert figures(dordrecht, date(2025, 4, 1), (*NEW, "new_this_month")) == (0, 2, 0, 0, 1, 0)  # a new quarter
 
 
 def test_the_series_holds_the_last_snapshot_of_each_month(network):

@@ -1,0 +1,69 @@
+"""A cache of the figures pages: what the region overview, the municipality dashboards, the
+growth charts and ``/api/v1/regions`` show, so that a page view reads no figures from the
+database and renders no tables.
+
+Those figures change only when the snapshot job writes (hourly) or staff change a municipality
+or a target. Every such write marks its transaction (:func:`figures_changed`: the stored
+snapshots' upsert calls it, and any flushed municipality, target or snapshot row counts); once
+that transaction commits, the whole figures cache is emptied, in every process that shares it
+(Redis in production, a folder under ``instance/`` on the embedded default, which the web
+process and the demo's Celery worker share). An entry also expires after
+``FIGURES_CACHE_SECONDS`` and keys carry the day and the language, so nothing outlives a day.
+
+Only aggregates are cached, never anything of one user: the access checks run before the cache
+is read, on every request.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import current_app
+from flask_babel import get_locale
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from impactnet.extensions import cache, db
+from impactnet.regions.models import Municipality, Target
+from impactnet.stats.models import BreakdownSnapshot, FunnelSnapshot, GrowthSnapshot, Projection
+
+FIGURE_MODELS = (Municipality, Target, GrowthSnapshot, Projection, FunnelSnapshot, BreakdownSnapshot)
+CHANGED = "figures_changed"
+
+T = TypeVar("T")
+
+
+def cached(compute: Callable[[], T], *key: object) -> T:
+    """The cached value for ``key`` in the current language, or ``compute()``'s, stored."""
+    name = ":".join(str(part) for part in (get_locale(), *key))
+    value = cache.get(name)
+    if value is None:
+        value = compute()
+        cache.set(name, value, timeout=current_app.config["FIGURES_CACHE_SECONDS"])
+    return value
+
+
+def figures_changed(session: Session | None = None) -> None:
+    """Mark the transaction as changing the figures: the cache is emptied after its commit."""
+    (session or db.session()).info[CHANGED] = True
+
+
+def clear() -> None:
+    cache.clear()
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed_figures(session, _context) -> None:
+    if any(isinstance(obj, FIGURE_MODELS) for obj in (*session.new, *session.dirty, *session.deleted)):
+        figures_changed(session)
+
+
+@event.listens_for(Session, "after_commit")
+def _clear_after_commit(session) -> None:
+    if session.info.pop(CHANGED, False):
+        clear()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session) -> None:
+    session.info.pop(CHANGED, None)

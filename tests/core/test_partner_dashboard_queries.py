@@ -1,0 +1,58 @@
+"""The entrepreneur's dashboard sends the same few statements however long its history is."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from impactnet.accounts.models import Role
+from impactnet.audit.models import AuditAction
+from impactnet.audit.services import record
+from impactnet.database import utcnow
+from impactnet.extensions import db
+from impactnet.journey.models import StepProgress, StepState, StepSubmission
+from impactnet.organisations.models import OrganisationStatus as Status
+from tests import factories
+from tests.helpers import statements
+
+MAX_STATEMENTS = 8
+
+
+def _history(organisation, user, path, rounds: int) -> None:
+    """Every step but the last approved after ``rounds`` rounds of changes; the last one asked to change."""
+    steps = sorted(path.values(), key=lambda step: step.position)
+    for step in steps:
+        progress = StepProgress(organisation_id=organisation.id, step_id=step.id, state=StepState.APPROVED)
+        db.session.add(progress)
+        db.session.flush()
+        for number in range(1, rounds + 1):
+            last = number == rounds
+            state = StepState.CHANGES_REQUESTED if not last or step is steps[-1] else StepState.APPROVED
+            db.session.add(StepSubmission(progress_id=progress.id, number=number, state=state, statement="Ons plan",
+                                          created_by_id=user.id, submitted_at=utcnow() - timedelta(days=rounds - number),
+                                          decided_at=utcnow(), feedback="Graag concreter"))
+            record(None, AuditAction.STEP_STATE_CHANGED, progress, before={"state": "submitted"},
+                   after={"step": step.key, "state": state.value}, organisation_id=organisation.id)
+        if step is steps[-1]:
+            progress.state = StepState.CHANGES_REQUESTED
+    db.session.commit()
+
+
+def _count(app, user) -> int:
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = user.auth_token, True
+    client.get("/dashboard")
+    with statements() as seen:
+        response = client.get("/dashboard")
+    assert response.status_code == 200 and "Graag concreter" in response.get_data(as_text=True)
+    return len(seen)
+
+
+def test_the_partner_dashboard_sends_at_most_8_statements_for_a_short_and_a_long_history(app, dordrecht, path):
+    counts = []
+    for rounds in (1, 12):
+        organisation = factories.OrganisationFactory(municipality=dordrecht, status=Status.WORKING_TOWARD_LABEL)
+        user = factories.PartnerUserFactory(organisation=organisation)
+        assert user.role is Role.PARTNER
+        _history(organisation, user, path, rounds)
+        counts.append(_count(app, user))
+    assert counts[0] == counts[1] and counts[1] <= MAX_STATEMENTS, counts

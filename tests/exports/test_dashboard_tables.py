@@ -1,0 +1,90 @@
+"""GET /municipalities/<slug>/tables/<name>.csv and .xlsx: the municipality dashboard's tables."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from impactnet.accounts.models import Role
+from impactnet.audit.models import AuditAction
+from impactnet.audit.services import record
+from impactnet.database import local_today, utcnow
+from impactnet.extensions import db
+from impactnet.journey.models import StepProgress, StepState
+from impactnet.organisations.models import OrganisationStatus as Status
+from impactnet.stats.services import compute_projections, take_snapshots
+from tests import factories
+from tests.exports.helpers import all_text, csv_rows, xlsx_rows
+
+URL = "/municipalities/dordrecht/tables/"
+
+
+@pytest.fixture
+def network(dordrecht, zwijndrecht, path):
+    """Dordrecht: six construction partners (five past the first step), two labelled in hospitality,
+    one applicant; two of the builders became partner today; a target for this year."""
+    builders = factories.OrganisationFactory.create_batch(6, municipality=dordrecht, status=Status.PARTNER,
+                                                          sector="bouw", size_class="2-9", name="Geheime Bouw B.V.")
+    factories.OrganisationFactory.create_batch(2, municipality=dordrecht, status=Status.LABELLED, sector="horeca")
+    factories.OrganisationFactory(municipality=dordrecht, status=Status.APPLICANT)
+    for organisation in builders[:5]:
+        db.session.add(StepProgress(organisation_id=organisation.id, step_id=path["partnerovereenkomst"].id,
+                                    state=StepState.APPROVED, state_changed_at=utcnow() - timedelta(days=10, hours=1)))
+    for organisation in builders[:2]:
+        record(None, AuditAction.ORGANISATION_STATUS_CHANGED, organisation, before={"status": "applicant"},
+               after={"status": "partner"}, organisation_id=organisation.id)
+    factories.TargetFactory(municipality=dordrecht, year=local_today().year, partners_wanted=155, labelled_wanted=110)
+    factories.PartnerUserFactory(organisation=builders[0], email="persoon@bouw.example.nl", name="Piet Persoonlijk")
+    take_snapshots(local_today())
+    compute_projections(local_today())
+    db.session.commit()
+
+
+def test_the_funnel_as_csv_hides_small_numbers_and_their_medians(client, login_as, network):
+    login_as(Role.MUNICIPALITY)
+    response = client.get(URL + "funnel.csv")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
+    assert response.headers["Content-Disposition"] == (
+        f"attachment; filename=impactnet-dordrecht-funnel-{local_today().isoformat()}.csv")
+    rows = csv_rows(response)
+    assert rows[0] == ["position", "step", "organisations", "median_days_at_step"]
+    assert rows[1] == ["1", "Partnerovereenkomst", "< 5", ""]  # two: too few to show, and no median
+    assert rows[2][:3] == ["2", "Inventarisatie", "5"] and rows[2][3] in ("10.0", "11.0")
+
+
+def test_the_breakdowns_as_xlsx_keep_numbers_as_numbers_and_small_ones_as_text(client, login_as, network):
+    login_as(Role.STAFF)
+    sectors = xlsx_rows(client.get(URL + "sectors.xlsx"))
+    assert sectors[0] == ("sector", "partners", "labelled")
+    assert ("Bouw en installatie", 6, "< 5") in sectors and ("Horeca en recreatie", "< 5", "< 5") in sectors
+    sizes = xlsx_rows(client.get(URL + "sizes.xlsx"))
+    assert ("2 tot 10 medewerkers", 6, "< 5") in sizes
+
+
+def test_new_partners_and_targets(client, login_as, network):
+    login_as(Role.MUNICIPALITY)
+    assert csv_rows(client.get(URL + "new.csv")) == [
+        ["figure", "this_month", "this_quarter", "this_year"],
+        ["new_partners", "2", "2", "2"], ["new_labels", "0", "0", "0"]]
+    targets = xlsx_rows(client.get(URL + "targets.xlsx"))
+    assert targets[0][:4] == ("year", "target_partners", "target_labelled", "on_track")
+    assert targets[1][:4] == (local_today().year, 155, 110, "no")
+
+
+def test_the_tables_hold_no_personal_data(client, login_as, network):
+    login_as(Role.STAFF)
+    for name in ("new", "funnel", "sectors", "sizes", "targets"):
+        for fmt in ("csv", "xlsx"):
+            text = all_text(client.get(f"{URL}{name}.{fmt}"), fmt)
+            assert "Geheime Bouw" not in text and "Piet" not in text and "persoon@" not in text, (name, fmt)
+
+
+def test_access_and_hostile_names(client, app, login_as, network, zwijndrecht):
+    visitor = app.test_client().get(URL + "funnel.csv")
+    assert visitor.status_code == 302 and visitor.headers["Location"].startswith("/login")
+    login_as(Role.MUNICIPALITY, municipality=zwijndrecht)
+    assert client.get(URL + "funnel.csv").status_code == 403
+    assert client.get("/municipalities/zwijndrecht/tables/funnel.csv").status_code == 200
+    for name in ("unknown", "..%2F..%2Fetc%2Fpasswd", "funnel%00", "' OR 1=1 --", "x" * 5000, "trappen✓"):
+        assert client.get(f"/municipalities/zwijndrecht/tables/{name}.csv").status_code in (400, 404), name
+    assert client.get("/municipalities/onbekend/tables/funnel.csv").status_code == 404
