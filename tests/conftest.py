@@ -22,7 +22,8 @@ from flask_migrate import upgrade
 
 from impactnet import create_app
 from impactnet.accounts.models import Role
-from impactnet.extensions import cache, db
+from impactnet.extensions import db
+from impactnet.stats import cache as figures_cache
 from tests import factories
 
 
@@ -143,7 +144,7 @@ def _isolated(request, app):
     with app.app_context():
         yield
         _empty_tables()
-        cache.clear()
+        figures_cache.clear()
 
 
 @pytest.fixture

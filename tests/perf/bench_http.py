@@ -107,7 +107,7 @@ def scrape_csrf(html: str) -> str:
 def count_statements(app, db) -> dict[str, tuple[int, int, int]]:
     """(status, SQL statements with the figures cache empty, with it filled) of in-process GETs per route,
     each with the route's user logged in."""
-    from impactnet.extensions import cache
+    from impactnet.stats import cache
 
     counts = {}
     with app.app_context():

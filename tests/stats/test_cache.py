@@ -90,3 +90,24 @@ def test_access_is_checked_before_the_cache_is_read(client, app, login_as, dordr
     login_as(Role.MUNICIPALITY, municipality=dordrecht)
     assert client.get("/municipalities/zwijndrecht").status_code == 403
     assert client.get("/municipalities/zwijndrecht/growth.svg").status_code == 403
+
+
+def test_each_process_keeps_its_own_copy_for_a_few_seconds(app, client, dordrecht):
+    import time
+
+    from impactnet.extensions import cache
+
+    _network(dordrecht, 3)
+    original, app.config["FIGURES_LOCAL_CACHE_SECONDS"] = app.config["FIGURES_LOCAL_CACHE_SECONDS"], 1
+    try:
+        assert _api_partners(client) == 3
+        cache.clear()  # as another process's commit does: it reaches the shared cache, not this process's copy
+        with statements() as seen:
+            assert _api_partners(client) == 3
+        assert len(seen) == 0
+        time.sleep(1.1)
+        with statements() as seen:
+            assert _api_partners(client) == 3
+        assert len(seen) > 0  # the copy expired: read again
+    finally:
+        app.config["FIGURES_LOCAL_CACHE_SECONDS"] = original
