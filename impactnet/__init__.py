@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.api.token_views import bp as api_tokens_bp
     from impactnet.api.views import bp as api_bp
     from impactnet.core.views import bp as core_bp
+    from impactnet.directory.views import bp as directory_bp
     from impactnet.exports.views import bp as exports_bp
     from impactnet.journey.admin_views import bp as path_bp
     from impactnet.journey.views import bp as journey_bp
@@ -124,6 +125,6 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.review.views import bp as review_bp
 
     for blueprint in (core_bp, accounts_bp, admin_bp, organisations_bp, regions_bp, journey_bp, review_bp, path_bp,
-                      notifications_bp, api_bp, api_tokens_bp, overview_bp):
+                      notifications_bp, api_bp, api_tokens_bp, overview_bp, directory_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(exports_bp)

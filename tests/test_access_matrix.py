@@ -12,9 +12,11 @@ from werkzeug.datastructures import FileStorage
 
 from impactnet.accounts.models import Role
 from impactnet.api.services import create_token
+from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.journey import services as journey
 from impactnet.notifications.models import MailStatus, OutboxMail
+from impactnet.organisations.models import OrganisationStatus
 from tests import factories
 from tests.journey.helpers import PDF
 
@@ -90,6 +92,14 @@ ACCESS = {
     "exports.regions": EVERYONE,
     "exports.series": {VIEWER} | STAFF_ONLY,
     "exports.dashboard_table": {VIEWER} | STAFF_ONLY,
+    # The public face: the directory and its open data, label verification and the badge.
+    "directory.index": EVERYONE,
+    "directory.as_json": EVERYONE,
+    "directory.as_csv": EVERYONE,
+    "directory.verify_form": EVERYONE,
+    "directory.verify": EVERYONE,
+    "directory.badge": EVERYONE,
+    "api.verify": EVERYONE,
 }
 
 
@@ -131,8 +141,10 @@ def world(dordrecht, zwijndrecht, path):
                         body_text="Tekst", body_html="", status=MailStatus.FAILED, attempts=6, last_error="refused")
     db.session.add(failed)
     api_token, _ = create_token(users[VIEWER], "dashboard")
+    labelled = factories.OrganisationFactory(municipality=dordrecht, status=OrganisationStatus.LABELLED,
+                                             label_awarded_on=local_today(), public_listing=True)
     db.session.commit()
-    values = {"token_id": api_token.id, "organisation_id": own.id, "slug": dordrecht.slug, "user_id": target_user.id, "token": "not-a-token",
+    values = {"kvk": labelled.kvk_number, "token_id": api_token.id, "organisation_id": own.id, "slug": dordrecht.slug, "user_id": target_user.id, "token": "not-a-token",
               "step_key": "partnerovereenkomst", "evidence_id": evidence.id, "submission_id": submission.id,
               "number": 1, "mail_id": failed.id, "name": "funnel"}
     return users, values

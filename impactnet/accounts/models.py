@@ -51,6 +51,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The user's choice: reminder mails about stalled steps and expiring labels.
     reminders_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # The language the user chose for pages and mails ("nl" or "en"); None: the browser's.
+    locale: Mapped[str | None] = mapped_column(sa.String(5))
     # Identifies the login session; rotated on password change so that every
     # other session and "remember me" cookie stops working.
     auth_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_auth_token)

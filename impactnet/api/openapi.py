@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from impactnet.api.params import MAX_YEARS
+from impactnet.directory.services import PublicStatus
 
 _INT = {"type": "integer", "minimum": 0}
 _DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
@@ -50,6 +51,19 @@ SCHEMAS = {
         "to": {"type": "string", "format": "date"},
         "months": {"type": "array", "items": {"$ref": "#/components/schemas/Month"}},
     }),
+    "Verification": _object({
+        "kvk": {"type": "string", "pattern": "^[0-9]{8}$"},
+        "name": {"type": "string"},
+        "municipality": {"type": "string", "description": "The municipality's slug."},
+        "status": {"type": "string", "enum": list(PublicStatus)},
+        "label_awarded_on": _DATE_OR_NULL,
+        "label_valid_until": _DATE_OR_NULL,
+        "checked_at": {"type": "string", "format": "date-time"},
+    }),
+    "Unknown": _object({
+        "kvk": {"type": "string"},
+        "status": {"type": "string", "const": "unknown"},
+    }),
     "Error": {
         "type": "object", "required": ["error", "status"],
         "properties": {
@@ -80,6 +94,23 @@ def openapi_document() -> dict:
                 "responses": {
                     "200": {"description": "The figures.",
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Regions"}}}},
+                },
+            }},
+            "/verify/{kvk}": {"get": {
+                "operationId": "verifyLabel",
+                "summary": "An organisation's label status, for procurement and land-allocation officers.",
+                "description": "Answers for organisations that ever had a label and for partners listed in the "
+                               "public directory; any other KvK number is 'unknown' (404), so the answer does not "
+                               "reveal who registered. An expired or revoked label reads as such.",
+                "security": [],
+                "parameters": [{"name": "kvk", "in": "path", "required": True,
+                                "schema": {"type": "string", "pattern": "^[0-9]{8}$"}}],
+                "responses": {
+                    "200": {"description": "The label status.", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Verification"}}}},
+                    "400": _error("Not a KvK number (8 digits); 'parameter' is 'kvk'."),
+                    "404": {"description": "Nothing to verify for this number.", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Unknown"}}}},
                 },
             }},
             "/regions/{slug}/series": {"get": {

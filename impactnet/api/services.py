@@ -139,3 +139,16 @@ def series_payload(municipality: Municipality, start: date, end: date, now: date
             for s in series(municipality.id, start, end)
         ],
     }
+
+
+def verification_payload(organisation, status, now: datetime) -> dict:
+    """What ``GET /api/v1/verify/<kvk>`` answers for an organisation that may be verified."""
+    return {
+        "kvk": organisation.kvk_number,
+        "name": organisation.name,
+        "municipality": organisation.municipality.slug,
+        "status": status.value,
+        "label_awarded_on": _iso(organisation.label_awarded_on),
+        "label_valid_until": _iso(organisation.label_valid_until),
+        "checked_at": now.isoformat(),
+    }

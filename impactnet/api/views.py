@@ -1,7 +1,8 @@
 """The JSON API, /api/v1.
 
 Who may read what:
-- ``/regions`` and ``/openapi.json`` are public (aggregate figures only).
+- ``/regions`` and ``/openapi.json`` are public (aggregate figures only), and so is
+  ``/verify/<kvk>`` (an organisation's label status, see impactnet.directory).
 - ``/regions/<slug>/series`` needs a user: an ``Authorization: Bearer <token>``
   header (a municipality viewer's personal token) or, for browsers, the portal's
   session cookie. Staff read every municipality, a municipality viewer only their
@@ -13,7 +14,7 @@ Every endpoint is GET only, so the blueprint is exempt from CSRF.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,7 +22,9 @@ from impactnet.api import services
 from impactnet.api.openapi import openapi_document
 from impactnet.api.params import ParameterError, date_range
 from impactnet.database import local_today, utcnow
+from impactnet.directory.services import organisation_by_kvk, verifiable
 from impactnet.extensions import csrf, db
+from impactnet.organisations.identifiers import normalise_kvk
 from impactnet.regions.services import municipality_by_slug
 from impactnet.stats.cache import cached
 
@@ -44,8 +47,25 @@ def openapi():
 
 @bp.get("/regions")
 def regions():
-    # ``generated_at`` is when the cached figures were read.
-    return jsonify(cached(lambda: services.regions_payload(utcnow()), "api-regions"))
+    # Cached as JSON text, so a cache hit serialises nothing; ``generated_at`` is when the figures were read.
+    body = cached(lambda: current_app.json.dumps(services.regions_payload(utcnow())), "api-regions")
+    return current_app.response_class(body, mimetype="application/json")
+
+
+@bp.get("/verify/<kvk>")
+def verify(kvk: str):
+    """An organisation's label status by KvK number; "unknown" (404) for one that never had a
+    label and is not a listed partner, so the answer does not reveal who registered."""
+    if normalise_kvk(kvk) != kvk:
+        return jsonify(error="Een KvK-nummer bestaat uit 8 cijfers.", error_en="A KvK number has 8 digits.",
+                       parameter="kvk", status=400), 400
+    organisation = organisation_by_kvk(kvk)
+    status = verifiable(organisation, local_today())
+    if status is None:
+        return jsonify(kvk=kvk, status="unknown"), 404
+    response = jsonify(services.verification_payload(organisation, status, utcnow()))
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.get("/regions/<slug>/series")

@@ -7,6 +7,7 @@ import unicodedata
 from datetime import datetime, timedelta
 
 from impactnet.accounts.models import Role, User
+from impactnet.demo.texts import IMPACT_STATEMENTS
 from impactnet.organisations.choices import SIZE_CLASSES
 from impactnet.organisations.models import Organisation
 from impactnet.regions.models import Municipality
@@ -89,6 +90,8 @@ def organisation(rng: random.Random, slug: str, municipality: Municipality, *, l
         website=f"https://{company_slug}.example.nl" if rng.random() < 0.6 else None,
         public_listing=listed and rng.random() < 0.6, created_at=created, updated_at=created,
     )
+    if result.public_listing:  # picked by KvK number, so the random stream (and the rest of the demo) stays the same
+        result.impact_statement = IMPACT_STATEMENTS[int(result.kvk_number) % len(IMPACT_STATEMENTS)] or None
     return result, f"{company_slug}.example.nl"
 
 

@@ -102,6 +102,15 @@ PLAN_STATEMENTS = (
     "Na de inspiratiesessie hebben we met het team gekozen waar we het verschil kunnen maken.",
     "",
 )
+# What listed partners say about their impact in the public directory (some say nothing).
+IMPACT_STATEMENTS = (
+    "Wij leiden elk jaar jongeren uit de Drechtsteden op via BBL-plekken, met een baan als ze slagen.",
+    "We kopen bewust in bij sociale ondernemingen uit de regio en helpen mensen met afstand tot werk aan een baan.",
+    "Onze medewerkers zetten zich als vrijwilliger in voor de wijk; via de Beursvloer koppelen we kennis aan "
+    "maatschappelijke organisaties.",
+    "Techniek promoten bij kinderen: we ontvangen schoolklassen in onze werkplaats.",
+    "",
+)
 SESSION_PLACES = ("bij het bedrijf", "op het kantoor van St MBO", "online", "tijdens een bedrijfsbezoek")
 SESSION_TOPICS = ("BBL-plaatsen en stages", "inkoop bij sociale ondernemingen", "de Beursvloer",
                   "werkervaringsplaatsen", "techniekpromotie bij jongeren", "participatiebanen met jobcoach")

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from impactnet.core.forms import select_choices, strip
@@ -39,6 +39,9 @@ def _validate_website(form, field):
         raise ValidationError(_l("Vul een volledig webadres in, beginnend met https://."))
 
 
+IMPACT_STATEMENT_MAX = 600
+
+
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Naam van de organisatie"), filters=[strip],
                        validators=[DataRequired(_l("Vul de naam van de organisatie in.")), Length(max=200)])
@@ -59,6 +62,13 @@ class OrganisationForm(FlaskForm):
     website = StringField(_l("Website (niet verplicht)"), filters=[strip],
                           validators=[Optional(), Length(max=300), _validate_website])
     public_listing = BooleanField(_l("Toon onze organisatie in de openbare partnerlijst"))
+    impact_statement = TextAreaField(
+        _l("Onze impact in een paar zinnen (niet verplicht)"), filters=[strip],
+        description=_l("Staat bij uw organisatie in de openbare partnerlijst, als u daarvoor kiest. Hoogstens %(n)d tekens.",
+                       n=IMPACT_STATEMENT_MAX),
+        validators=[Optional(), Length(max=IMPACT_STATEMENT_MAX,
+                                       message=_l("Houd het kort: hoogstens %(n)d tekens.", n=IMPACT_STATEMENT_MAX))],
+        render_kw={"rows": 4, "maxlength": IMPACT_STATEMENT_MAX})
     submit = SubmitField(_l("Opslaan"))
 
     def __init__(self, *args, **kwargs):
@@ -78,4 +88,5 @@ class OrganisationForm(FlaskForm):
             city=self.city.data,
             website=self.website.data or None,
             public_listing=bool(self.public_listing.data),
+            impact_statement=self.impact_statement.data or None,
         )

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from impactnet.database import TimestampMixin
+from impactnet.database import TimestampMixin, UTCDateTime
 from impactnet.extensions import db
 from impactnet.regions.models import Municipality
 
@@ -37,6 +37,8 @@ def _enum_values(enum_cls):
 
 class Organisation(TimestampMixin, db.Model):
     __tablename__ = "organisations"
+    # The public directory lists opted-in organisations by name, a page at a time.
+    __table_args__ = (sa.Index("ix_organisations_directory", "public_listing", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
@@ -49,6 +51,11 @@ class Organisation(TimestampMixin, db.Model):
     city: Mapped[str] = mapped_column(sa.String(100))
     website: Mapped[str | None] = mapped_column(sa.String(300))
     public_listing: Mapped[bool] = mapped_column(default=False)
+    # What the organisation says about its impact in the public directory (its own words).
+    impact_statement: Mapped[str | None] = mapped_column(sa.Text)
+    # Set when staff erased the organisation's personal data on request (AVG/GDPR); the row stays,
+    # anonymised, so that the counts of the past stay right.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[OrganisationStatus] = mapped_column(
         sa.Enum(OrganisationStatus, native_enum=False, length=32, values_callable=_enum_values),
         default=OrganisationStatus.APPLICANT,

@@ -40,6 +40,7 @@ class OrganisationDetails:
     city: str
     website: str | None
     public_listing: bool
+    impact_statement: str | None = None  # shown in the public directory when listed
 
 
 EDITABLE_FIELDS = tuple(OrganisationDetails.__dataclass_fields__)

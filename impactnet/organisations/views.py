@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from impactnet.accounts.access import staff_required
 from impactnet.core.rendering import filter_arg, page_number, render_form
 from impactnet.database import local_today
+from impactnet.directory.services import verifiable
 from impactnet.extensions import db
 from impactnet.journey.overview import journey_overview
 from impactnet.organisations import services
@@ -41,10 +42,10 @@ def _visible_or_404(organisation_id: int):
 
 def organisation_page(organisation, status: int = 200):
     """The organisation's page: details, journey, label, history (and staff actions)."""
-    journey = journey_overview(organisation)
+    journey, today = journey_overview(organisation), local_today()
     return render_template(
         "organisations/show.html", organisation=organisation, history=services.history(organisation),
-        journey=journey, today=local_today(), step_titles=journey.step_titles,
+        journey=journey, today=today, step_titles=journey.step_titles, public_status=verifiable(organisation, today),
         reason_form=ReasonForm(), record_form=RecordStepForm(),
     ), status
 

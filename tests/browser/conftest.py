@@ -12,10 +12,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from impactnet import create_app
+from impactnet.accounts.models import Role
 from impactnet.extensions import db
+from tests import factories
 from tests.conftest import test_config
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,6 +33,8 @@ CHROMIUM_ARGS = [
 ]
 # Roughly a phone: the portal must work without horizontal scrolling there.
 PHONE_VIEWPORT = {"width": 390, "height": 844}
+DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
+STAFF_EMAIL = "sanne@stmbo.example.nl"
 
 
 @pytest.fixture(scope="session")
@@ -77,3 +82,18 @@ def page(browser, live_server):
     yield page
     context.close()
 
+
+@pytest.fixture
+def staff_page(browser, live_server):
+    """Sanne de Vries of St MBO, signed in through the login form on a desktop."""
+    factories.UserFactory(role=Role.STAFF, email=STAFF_EMAIL, name="Sanne de Vries")
+    context = browser.new_context(base_url=live_server, viewport=DESKTOP_VIEWPORT, locale="nl-NL")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("E-mailadres").fill(STAFF_EMAIL)
+    page.get_by_label("Wachtwoord", exact=True).fill(factories.PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page).to_have_url("/dashboard")
+    yield page
+    context.close()

@@ -12,10 +12,8 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from playwright.sync_api import expect
 
-from impactnet.accounts.models import Role
 from impactnet.database import local_today
 from impactnet.journey.questionnaire import QUESTIONS
-from tests import factories
 from tests.browser.test_registration_flow import (
     ORGANISATION,
     assert_no_horizontal_overflow,
@@ -27,25 +25,7 @@ from tests.journey.helpers import PDF
 
 pytestmark = pytest.mark.browser
 
-DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
-STAFF_EMAIL = "sanne@stmbo.example.nl"
 FEEDBACK = "Noem ook hoeveel stageplaatsen u per jaar biedt."
-
-
-@pytest.fixture
-def staff_page(browser, live_server):
-    """Sanne de Vries of St MBO, signed in through the login form on a desktop."""
-    factories.UserFactory(role=Role.STAFF, email=STAFF_EMAIL, name="Sanne de Vries")
-    context = browser.new_context(base_url=live_server, viewport=DESKTOP_VIEWPORT, locale="nl-NL")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(STAFF_EMAIL)
-    page.get_by_label("Wachtwoord", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    expect(page).to_have_url("/dashboard")
-    yield page
-    context.close()
 
 
 def open_current_step(page, number: int, title: str) -> None:

@@ -70,3 +70,25 @@ def test_staff_sees_users_of_an_organisation_but_partners_only_their_own_page(cl
     login_as(Role.STAFF)
     page = client.get(f"/organisations/{partner.organisation_id}").get_data(as_text=True)
     assert "contact@zaak.example.nl" in page
+
+
+def test_partner_writes_an_impact_statement_for_the_directory(client, login_as, dordrecht):
+    user = login_as(Role.PARTNER)
+    organisation = user.organisation
+    organisation.status = OrganisationStatus.PARTNER
+    db.session.commit()
+    statement = "Wij bieden elk jaar twee BBL-plekken.\nEn we kopen in bij sociale ondernemers."
+    data = registration_data(dordrecht, kvk_number=organisation.kvk_number, public_listing="y",
+                             impact_statement="  " + statement + "\x07  ")
+    assert client.post(f"/organisations/{organisation.id}/edit", data=data).status_code == 302
+    db.session.refresh(organisation)
+    assert organisation.impact_statement == statement and organisation.public_listing
+    assert statement.split("\n")[0] in client.get("/directory").get_data(as_text=True)
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == AuditAction.ORGANISATION_UPDATED))
+    assert event.after["impact_statement"] == statement
+
+    too_long = client.post(f"/organisations/{organisation.id}/edit",
+                           data={**data, "impact_statement": "x" * 601})
+    assert too_long.status_code == 422 and "hoogstens 600 tekens" in too_long.get_data(as_text=True)
+    db.session.refresh(organisation)
+    assert organisation.impact_statement == statement  # nothing lost, nothing half-saved

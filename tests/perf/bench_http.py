@@ -52,6 +52,13 @@ ROUTES = (
     ("GET /regions", "/regions", "staff", True),
     ("GET /municipalities/dordrecht", "/municipalities/dordrecht", "viewer", True),
     ("GET /dashboard (partner)", "/dashboard", "partner", True),
+    # The public face ({kvk}: a labelled organisation's number).
+    ("GET /directory", "/directory", None, True),
+    ("GET /directory (search)", "/directory?q=Bench+12&status=labelled", None, True),
+    ("GET /directory.json", "/directory.json?municipality=dordrecht", None, False),
+    ("GET /verify/<kvk>", "/verify/{kvk}", None, True),
+    ("GET /api/v1/verify/<kvk>", "/api/v1/verify/{kvk}", None, False),
+    ("GET /badge/<kvk>.svg", "/badge/{kvk}.svg", None, False),
 )
 THREADS = 4
 REDIS_URL = os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/14"
@@ -94,7 +101,8 @@ def prepare(app, db, size: int, backfill: bool) -> dict:
         db.session.commit()
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(sa.text("ANALYZE"))
-        return {"seconds": time.perf_counter() - started, "organisation": organisation.id}
+        return {"seconds": time.perf_counter() - started, "organisation": organisation.id,
+                "kvk": organisation.kvk_number}
 
 
 def scrape_csrf(html: str) -> str:
@@ -104,7 +112,7 @@ def scrape_csrf(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
-def count_statements(app, db) -> dict[str, tuple[int, int, int]]:
+def count_statements(app, db, kvk: str) -> dict[str, tuple[int, int, int]]:
     """(status, SQL statements with the figures cache empty, with it filled) of in-process GETs per route,
     each with the route's user logged in."""
     from impactnet.stats import cache
@@ -116,6 +124,7 @@ def count_statements(app, db) -> dict[str, tuple[int, int, int]]:
     for label, path, who, _html in ROUTES:
         if path == "/__floor":
             continue
+        path = path.format(kvk=kvk)
         client = app.test_client()
         if who:
             page = client.get("/login")
@@ -331,7 +340,7 @@ def drive_wrk(port: int, path: str, cookie: str | None, seconds: float) -> dict:
 def bench_size(app, db, url: str, size: int, seconds: float, backfill: bool) -> dict:
     prepared = prepare(app, db, size, backfill)
     print(f"[{size:,}] seeded and prepared in {prepared['seconds']:.1f} s", file=sys.stderr, flush=True)
-    statements = count_statements(app, db)
+    statements = count_statements(app, db, prepared["kvk"])
     app_url = sa.engine.make_url(url).render_as_string(hide_password=False)
     instance = tempfile.mkdtemp(prefix="impactnet-bench-http-")
     process = None
@@ -342,6 +351,7 @@ def bench_size(app, db, url: str, size: int, seconds: float, backfill: bool) -> 
         drive = drive_wrk if os.path.exists("/usr/bin/wrk") else drive_python
         results = {}
         for label, path, who, _html in ROUTES:
+            path = path.format(kvk=prepared["kvk"])
             drive(port, path, sessions.get(who), min(1.0, seconds))  # warm-up, not reported
             results[label] = drive(port, path, sessions.get(who), seconds)
             print(f"[{size:,}] {label}: {results[label]['rps']:.0f} req/s", file=sys.stderr, flush=True)

@@ -1,0 +1,1 @@
+"""The public face: directory, open data, label verification and the badge."""

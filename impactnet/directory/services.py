@@ -1,0 +1,185 @@
+"""The public face of an organisation: its label status as the outside world sees it, the
+directory of partners that opted in, and label verification.
+
+What is public: an organisation that opted in to the directory (``public_listing``) and is a
+partner (or was labelled) shows its name, municipality, sector, status, label dates, chosen
+Drechtse Doelen and impact statement. Verification also answers for any organisation that ever
+had a label, listed or not, because a label is a public claim that officers must be able to
+check. Nothing else is revealed: every other KvK number answers "unknown", so verification does
+not tell who registered. Erased organisations are never shown.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from impactnet.extensions import db
+from impactnet.journey.models import DrechtsDoel, ImpactAction, StepProgress, StepState, StepSubmission
+from impactnet.organisations.models import Organisation
+from impactnet.organisations.models import OrganisationStatus as Status
+from impactnet.regions.models import Municipality
+
+PAGE_SIZE = 20
+
+
+class PublicStatus(enum.StrEnum):
+    LABELLED = "labelled"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    WORKING_TOWARD_LABEL = "working_toward_label"
+    PARTNER = "partner"
+
+
+# The organisations the directory may list.
+LISTED_STATUSES = (Status.PARTNER, Status.WORKING_TOWARD_LABEL, Status.LABELLED, Status.LABEL_EXPIRED,
+                   Status.LABEL_REVOKED)
+
+
+def public_status(organisation: Organisation, today: date) -> PublicStatus | None:
+    """The status the outside world sees on ``today``; None for an organisation that is not (or no
+    longer) a partner and never had a label. A label past its end date reads expired at once,
+    before the nightly job has stored that; a withdrawn organisation's label reads expired (or
+    revoked, if it was)."""
+    status = organisation.shown_status(today)
+    direct = {Status.LABELLED: PublicStatus.LABELLED, Status.LABEL_EXPIRED: PublicStatus.EXPIRED,
+              Status.LABEL_REVOKED: PublicStatus.REVOKED, Status.WORKING_TOWARD_LABEL: PublicStatus.WORKING_TOWARD_LABEL,
+              Status.PARTNER: PublicStatus.PARTNER}
+    if status in direct:
+        return direct[status]
+    if organisation.label_revoked_on is not None:
+        return PublicStatus.REVOKED
+    if organisation.label_awarded_on is not None:
+        return PublicStatus.EXPIRED
+    return None
+
+
+def _status_condition(status: PublicStatus, today: date):
+    """SQL for "the organisation's public status is ``status`` on ``today``" (listed organisations)."""
+    org = Organisation
+    still_valid = sa.or_(org.label_valid_until.is_(None), org.label_valid_until >= today)
+    return {
+        PublicStatus.LABELLED: sa.and_(org.status == Status.LABELLED, still_valid),
+        PublicStatus.EXPIRED: sa.or_(org.status == Status.LABEL_EXPIRED,
+                                     sa.and_(org.status == Status.LABELLED, ~still_valid)),
+        PublicStatus.REVOKED: org.status == Status.LABEL_REVOKED,
+        PublicStatus.WORKING_TOWARD_LABEL: org.status == Status.WORKING_TOWARD_LABEL,
+        PublicStatus.PARTNER: org.status == Status.PARTNER,
+    }[status]
+
+
+def organisation_by_kvk(kvk: str) -> Organisation | None:
+    return db.session.scalar(sa.select(Organisation).where(Organisation.kvk_number == kvk))
+
+
+def verifiable(organisation: Organisation | None, today: date) -> PublicStatus | None:
+    """The public status of ``organisation`` if verification may show it: it ever had a label, or it
+    is a listed partner; never an erased one. None: answer "unknown"."""
+    if organisation is None or organisation.erased_at is not None:
+        return None
+    status = public_status(organisation, today)
+    if status is None:
+        return None
+    if organisation.label_awarded_on is not None or (organisation.public_listing
+                                                     and organisation.status in LISTED_STATUSES):
+        return status
+    return None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The directory's query: all optional, combined with AND."""
+
+    q: str = ""
+    municipality: str | None = None  # slug
+    sector: str | None = None
+    goal: int | None = None  # Drechtse Doel number
+    status: PublicStatus | None = None
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    kvk: str
+    name: str
+    municipality_slug: str
+    municipality_name: str
+    sector: str
+    status: PublicStatus
+    label_awarded_on: date | None
+    label_valid_until: date | None
+    website: str | None
+    impact_statement: str | None
+    goals: tuple[int, ...]  # Drechtse Doel numbers, from the approved impact plan
+
+
+def _approved_goals(organisation_ids):
+    """(organisation id, goal number) of the goals in each organisation's approved impact plans."""
+    return (sa.select(StepProgress.organisation_id, DrechtsDoel.number)
+            .join(StepSubmission, StepSubmission.progress_id == StepProgress.id)
+            .join(ImpactAction, ImpactAction.submission_id == StepSubmission.id)
+            .join(DrechtsDoel, DrechtsDoel.id == ImpactAction.goal_id)
+            .where(StepSubmission.state == StepState.APPROVED, StepProgress.organisation_id.in_(organisation_ids))
+            .distinct())
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _conditions(filters: Filters, today: date) -> list:
+    org = Organisation
+    conditions = [org.public_listing.is_(True), org.erased_at.is_(None), org.status.in_(LISTED_STATUSES)]
+    if filters.q:
+        conditions.append(sa.or_(org.name.ilike(f"%{_escape_like(filters.q)}%", escape="\\"),
+                                 org.kvk_number == filters.q))
+    if filters.municipality:
+        conditions.append(Municipality.slug == filters.municipality)
+    if filters.sector:
+        conditions.append(org.sector == filters.sector)
+    if filters.status:
+        conditions.append(_status_condition(filters.status, today))
+    if filters.goal is not None:
+        approved_plan = (sa.select(StepProgress.id)
+                         .join(StepSubmission, StepSubmission.progress_id == StepProgress.id)
+                         .join(ImpactAction, ImpactAction.submission_id == StepSubmission.id)
+                         .join(DrechtsDoel, DrechtsDoel.id == ImpactAction.goal_id)
+                         .where(StepProgress.organisation_id == org.id, StepSubmission.state == StepState.APPROVED,
+                                DrechtsDoel.number == filters.goal))
+        conditions.append(sa.exists(approved_plan))
+    return conditions
+
+
+def search(filters: Filters, today: date, page_size: int = PAGE_SIZE) -> tuple[list[Entry], int]:
+    """One page of listed organisations matching ``filters``, by name, and how many match in all.
+    Three queries (count, page, the page's goals), whatever the size of the network."""
+    conditions = _conditions(filters, today)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)
+                              .join(Municipality, Municipality.id == Organisation.municipality_id).where(*conditions))
+    rows = db.session.execute(
+        sa.select(Organisation, Municipality.slug, Municipality.name)
+        .join(Municipality, Municipality.id == Organisation.municipality_id).where(*conditions)
+        .order_by(Organisation.name, Organisation.id)
+        .limit(page_size).offset((filters.page - 1) * page_size)).all()
+    goals: dict[int, list[int]] = {}
+    if rows:
+        for organisation_id, number in db.session.execute(_approved_goals([row[0].id for row in rows])):
+            goals.setdefault(organisation_id, []).append(number)
+    entries = [Entry(kvk=o.kvk_number, name=o.name, municipality_slug=slug, municipality_name=name, sector=o.sector,
+                     status=public_status(o, today), label_awarded_on=o.label_awarded_on,
+                     label_valid_until=o.label_valid_until, website=o.website, impact_statement=o.impact_statement,
+                     goals=tuple(sorted(goals.get(o.id, ()))))
+               for o, slug, name in rows]
+    return entries, total
+
+
+def goals_of(organisation: Organisation) -> list[DrechtsDoel]:
+    """The Drechtse Doelen of the organisation's approved impact plans (one query)."""
+    return list(db.session.scalars(
+        sa.select(DrechtsDoel).join(ImpactAction, ImpactAction.goal_id == DrechtsDoel.id)
+        .join(StepSubmission, StepSubmission.id == ImpactAction.submission_id)
+        .join(StepProgress, StepProgress.id == StepSubmission.progress_id)
+        .where(StepProgress.organisation_id == organisation.id, StepSubmission.state == StepState.APPROVED)
+        .distinct().order_by(DrechtsDoel.number)))

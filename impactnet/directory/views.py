@@ -1,0 +1,145 @@
+"""The public directory, its open data (CSV and JSON), label verification and the badge.
+
+All public and read-only (GET), so no CSRF token is involved; no route shows anything of an
+organisation that did not opt in, except the label status of one that had a label.
+"""
+from __future__ import annotations
+
+import functools
+import io
+
+import segno
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import lazy_gettext as _l
+
+from impactnet.api.params import ParameterError
+from impactnet.database import local_today, utcnow
+from impactnet.directory import export
+from impactnet.directory.params import directory_filters
+from impactnet.directory.services import PAGE_SIZE, PublicStatus, goals_of, organisation_by_kvk, search, verifiable
+from impactnet.exports.formats import CSV_MIMETYPE, to_csv
+from impactnet.journey.services import active_goals
+from impactnet.organisations.choices import SECTORS
+from impactnet.organisations.identifiers import normalise_kvk
+from impactnet.regions.services import list_municipalities
+
+bp = Blueprint("directory", __name__)
+
+OPEN_DATA_PAGE_SIZE = 100
+# A revoked or expired label must show on partners' sites within the hour.
+BADGE_CACHE = "public, max-age=600"
+
+PUBLIC_STATUS_LABELS = {
+    PublicStatus.LABELLED: _l("Label geldig"),
+    PublicStatus.EXPIRED: _l("Label verlopen"),
+    PublicStatus.REVOKED: _l("Label ingetrokken"),
+    PublicStatus.WORKING_TOWARD_LABEL: _l("Werkt aan het label"),
+    PublicStatus.PARTNER: _l("Partner"),
+}
+
+
+@bp.app_template_filter("public_status_label")
+def public_status_label(status) -> str:
+    return str(PUBLIC_STATUS_LABELS.get(status, status))
+
+
+def _filters(municipalities):
+    return directory_filters(request.args, {m.slug for m in municipalities})
+
+
+@bp.get("/directory")
+def index():
+    municipalities = list_municipalities(active_only=True)
+    goals = active_goals()
+    context = {"municipalities": municipalities, "goals": goals, "sectors": SECTORS,
+               "statuses": PUBLIC_STATUS_LABELS, "args": request.args}
+    try:
+        filters = _filters(municipalities)
+    except ParameterError as error:
+        return render_template("directory/index.html", error=error, entries=[], total=0, filters=None,
+                               **context), 400
+    entries, total = search(filters, local_today())
+    return render_template("directory/index.html", error=None, entries=entries, total=total, filters=filters,
+                           pages=max(1, -(-total // PAGE_SIZE)), **context)
+
+
+def _open_data():
+    """The filtered page for the CSV and JSON, or a 400 JSON error naming the parameter."""
+    try:
+        filters = _filters(list_municipalities(active_only=True))
+    except ParameterError as error:
+        return None, None, (jsonify(error.as_json()), 400)
+    entries, total = search(filters, local_today(), page_size=OPEN_DATA_PAGE_SIZE)
+    return filters, (entries, total), None
+
+
+@bp.get("/directory.json")
+def as_json():
+    filters, found, error = _open_data()
+    if error:
+        return error
+    entries, total = found
+    return jsonify({"generated_at": utcnow().isoformat(), "page": filters.page, "page_size": OPEN_DATA_PAGE_SIZE,
+                    "total": total, "items": [export.item(entry) for entry in entries]})
+
+
+@bp.get("/directory.csv")
+def as_csv():
+    filters, found, error = _open_data()
+    if error:
+        return error
+    table = export.table(found[0])
+    return send_file(io.BytesIO(to_csv(table)), mimetype=CSV_MIMETYPE, as_attachment=True,
+                     download_name=f"impactnet-partners-{local_today().isoformat()}-p{filters.page}.csv")
+
+
+@bp.get("/verify")
+def verify_form():
+    """The search box of the verification page: a KvK number leads to its page."""
+    raw = request.args.get("kvk")
+    if raw is None:
+        return render_template("directory/verify_form.html", error=None)
+    kvk = normalise_kvk(raw[:40])
+    if kvk is None:
+        return render_template("directory/verify_form.html", error=True), 400
+    return redirect(url_for("directory.verify", kvk=kvk))
+
+
+def _verified(kvk: str):
+    """(organisation, public status) when ``kvk`` may be verified, else (None, None)."""
+    organisation = organisation_by_kvk(kvk)
+    status = verifiable(organisation, local_today())
+    return (organisation, status) if status is not None else (None, None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _qr_code(url: str) -> str:
+    """The QR code of ``url`` as an SVG data URI (drawing one takes milliseconds; a URL's never changes)."""
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+
+
+@bp.get("/verify/<kvk>")
+def verify(kvk: str):
+    if normalise_kvk(kvk) != kvk:
+        return render_template("directory/verify_form.html", error=True), 400
+    organisation, status = _verified(kvk)
+    if organisation is None:
+        response = current_app.make_response((render_template("directory/unknown.html", kvk=kvk), 404))
+    else:
+        url = current_app.config["PUBLIC_URL"] + url_for("directory.verify", kvk=kvk)
+        response = current_app.make_response(render_template(
+            "directory/verify.html", organisation=organisation, status=status, goals=goals_of(organisation),
+            checked_at=utcnow(), url=url, qr_code=_qr_code(url)))
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/badge/<kvk>.svg")
+def badge(kvk: str):
+    well_formed = normalise_kvk(kvk) == kvk
+    organisation, status = _verified(kvk) if well_formed else (None, None)
+    svg = render_template("directory/badge.svg", status=status, label=public_status_label(status) if status
+                          else str(_l("Onbekend")))
+    response = Response(svg, status=200 if status else 404 if well_formed else 400, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = BADGE_CACHE
+    return response
