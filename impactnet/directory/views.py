@@ -63,33 +63,29 @@ def index():
                            pages=max(1, -(-total // PAGE_SIZE)), **context)
 
 
-def _open_data():
-    """The filtered page for the CSV and JSON, or a 400 JSON error naming the parameter."""
-    try:
-        filters = _filters(list_municipalities(active_only=True))
-    except ParameterError as error:
-        return None, None, (jsonify(error.as_json()), 400)
-    entries, total = search(filters, local_today(), page_size=OPEN_DATA_PAGE_SIZE)
-    return filters, (entries, total), None
+@bp.errorhandler(ParameterError)
+def _bad_parameter(error: ParameterError):
+    """The open data's answer to a bad parameter (the page shows it in its form instead)."""
+    return jsonify(error.as_json()), 400
+
+
+def _open_data_page():
+    """The filters and the matching page of the CSV and JSON (raises ParameterError)."""
+    filters = _filters(list_municipalities(active_only=True))
+    return filters, *search(filters, local_today(), page_size=OPEN_DATA_PAGE_SIZE)
 
 
 @bp.get("/directory.json")
 def as_json():
-    filters, found, error = _open_data()
-    if error:
-        return error
-    entries, total = found
+    filters, entries, total = _open_data_page()
     return jsonify({"generated_at": utcnow().isoformat(), "page": filters.page, "page_size": OPEN_DATA_PAGE_SIZE,
                     "total": total, "items": [export.item(entry) for entry in entries]})
 
 
 @bp.get("/directory.csv")
 def as_csv():
-    filters, found, error = _open_data()
-    if error:
-        return error
-    table = export.table(found[0])
-    return send_file(io.BytesIO(to_csv(table)), mimetype=CSV_MIMETYPE, as_attachment=True,
+    filters, entries, _total = _open_data_page()
+    return send_file(io.BytesIO(to_csv(export.table(entries))), mimetype=CSV_MIMETYPE, as_attachment=True,
                      download_name=f"impactnet-partners-{local_today().isoformat()}-p{filters.page}.csv")
 
 
