@@ -23,6 +23,7 @@ from impactnet.organisations.models import OrganisationStatus as Status
 from impactnet.regions.models import Municipality
 
 PAGE_SIZE = 20
+COUNT_CAP = 1000  # the directory counts matches up to this many ("more than 1,000")
 
 
 class PublicStatus(enum.StrEnum):
@@ -152,17 +153,28 @@ def _conditions(filters: Filters, today: date) -> list:
     return conditions
 
 
-def search(filters: Filters, today: date, page_size: int = PAGE_SIZE) -> tuple[list[Entry], int]:
-    """One page of listed organisations matching ``filters``, by name, and how many match in all.
+@dataclass(frozen=True)
+class Page:
+    entries: list[Entry]
+    total: int  # how many organisations match, counted up to COUNT_CAP
+    more_than_total: bool  # True: at least ``total`` match, maybe many more (not counted)
+    has_next: bool
+
+
+def search(filters: Filters, today: date, page_size: int = PAGE_SIZE) -> Page:
+    """One page of listed organisations matching ``filters``, by name, and how many match (up to
+    COUNT_CAP: counting every listed organisation on every view would grow with the network).
     Three queries (count, page, the page's goals), whatever the size of the network."""
     conditions = _conditions(filters, today)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)
-                              .join(Municipality, Municipality.id == Organisation.municipality_id).where(*conditions))
+    matching = (sa.select(Organisation.id).join(Municipality, Municipality.id == Organisation.municipality_id)
+                .where(*conditions))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(matching.limit(COUNT_CAP + 1).subquery()))
     rows = db.session.execute(
         sa.select(Organisation, Municipality.slug, Municipality.name)
         .join(Municipality, Municipality.id == Organisation.municipality_id).where(*conditions)
         .order_by(Organisation.name, Organisation.id)
-        .limit(page_size).offset((filters.page - 1) * page_size)).all()
+        .limit(page_size + 1).offset((filters.page - 1) * page_size)).all()
+    has_next, rows = len(rows) > page_size, rows[:page_size]
     goals: dict[int, list[int]] = {}
     if rows:
         for organisation_id, number in db.session.execute(_approved_goals([row[0].id for row in rows])):
@@ -172,7 +184,7 @@ def search(filters: Filters, today: date, page_size: int = PAGE_SIZE) -> tuple[l
                      label_valid_until=o.label_valid_until, website=o.website, impact_statement=o.impact_statement,
                      goals=tuple(sorted(goals.get(o.id, ()))))
                for o, slug, name in rows]
-    return entries, total
+    return Page(entries, min(total, COUNT_CAP), total > COUNT_CAP, has_next)
 
 
 def goals_of(organisation: Organisation) -> list[DrechtsDoel]:

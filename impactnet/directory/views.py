@@ -56,11 +56,10 @@ def index():
     try:
         filters = _filters(municipalities)
     except ParameterError as error:
-        return render_template("directory/index.html", error=error, entries=[], total=0, filters=None,
-                               **context), 400
-    entries, total = search(filters, local_today())
-    return render_template("directory/index.html", error=None, entries=entries, total=total, filters=filters,
-                           pages=max(1, -(-total // PAGE_SIZE)), **context)
+        return render_template("directory/index.html", error=error, page=None, filters=None, **context), 400
+    page = search(filters, local_today())
+    return render_template("directory/index.html", error=None, page=page, filters=filters,
+                           pages=None if page.more_than_total else max(1, -(-page.total // PAGE_SIZE)), **context)
 
 
 @bp.errorhandler(ParameterError)
@@ -72,20 +71,21 @@ def _bad_parameter(error: ParameterError):
 def _open_data_page():
     """The filters and the matching page of the CSV and JSON (raises ParameterError)."""
     filters = _filters(list_municipalities(active_only=True))
-    return filters, *search(filters, local_today(), page_size=OPEN_DATA_PAGE_SIZE)
+    return filters, search(filters, local_today(), page_size=OPEN_DATA_PAGE_SIZE)
 
 
 @bp.get("/directory.json")
 def as_json():
-    filters, entries, total = _open_data_page()
+    filters, page = _open_data_page()
     return jsonify({"generated_at": utcnow().isoformat(), "page": filters.page, "page_size": OPEN_DATA_PAGE_SIZE,
-                    "total": total, "items": [export.item(entry) for entry in entries]})
+                    "total": None if page.more_than_total else page.total, "has_next": page.has_next,
+                    "items": [export.item(entry) for entry in page.entries]})
 
 
 @bp.get("/directory.csv")
 def as_csv():
-    filters, entries, _total = _open_data_page()
-    return send_file(io.BytesIO(to_csv(export.table(entries))), mimetype=CSV_MIMETYPE, as_attachment=True,
+    filters, page = _open_data_page()
+    return send_file(io.BytesIO(to_csv(export.table(page.entries))), mimetype=CSV_MIMETYPE, as_attachment=True,
                      download_name=f"impactnet-partners-{local_today().isoformat()}-p{filters.page}.csv")
 
 

@@ -1,5 +1,6 @@
 """Public face: the impact statement and the erasure mark of an organisation, a user's language,
-and an index for the public directory.
+and indexes for the public directory (on PostgreSQL also a trigram index, so that searching
+names with ILIKE '%...%' does not scan every organisation).
 
 Revision ID: 0006_public_face
 Revises: 0005_dashboard_counters
@@ -26,9 +27,16 @@ def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('locale', sa.String(length=5), nullable=True))
 
+    if op.get_bind().dialect.name == 'postgresql':
+        # pg_trgm is a trusted extension (PostgreSQL 13+): the database owner may create it.
+        op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
+        op.execute('CREATE INDEX ix_organisations_name_trgm ON organisations USING gin (name gin_trgm_ops)')
 
 
 def downgrade():
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute('DROP INDEX IF EXISTS ix_organisations_name_trgm')
+
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('locale')
 

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from impactnet.database import local_today
+from impactnet.directory import services as directory_services
 from impactnet.extensions import db
 from impactnet.journey.models import DrechtsDoel, ImpactAction, StepProgress, StepState, StepSubmission
 from impactnet.organisations.models import OrganisationStatus as Status
@@ -174,3 +175,17 @@ def test_the_directory_sends_the_same_few_statements_for_10_and_60_partners(app,
             counts.append(len(seen))
     small, large = counts[:4], counts[4:]
     assert small == large and max(large) <= MAX_STATEMENTS, counts
+
+
+def test_the_count_stops_at_the_cap_and_pages_still_go_on(client, dordrecht, monkeypatch):
+    monkeypatch.setattr(directory_services, "COUNT_CAP", 30)
+    for n in range(45):
+        listed(dordrecht, f"Bedrijf {n:02d}", Status.PARTNER)
+    db.session.commit()
+    page = client.get("/directory?page=2").get_data(as_text=True)
+    assert "Meer dan 30 organisaties gevonden." in page and "Pagina 2<" in page
+    assert 'href="/directory?page=3"' in page and "Bedrijf 20" in page
+    last = client.get("/directory?page=3").get_data(as_text=True)
+    assert "Bedrijf 44" in last and "page=4" not in last
+    data = json.loads(client.get("/directory.json").get_data())
+    assert data["total"] is None and data["has_next"] is False and len(data["items"]) == 45
