@@ -72,12 +72,14 @@ def _check_config(app: Flask, config_class) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from impactnet.accounts.services import load_user_by_auth_token
+    from impactnet.core.locale import DEFAULT_LOCALE, init_locale, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    # Dutch only for now; the English catalogue and a language choice follow.
-    babel.init_app(app, default_locale="nl", locale_selector=lambda: "nl")
+    # Dutch source strings; English from impactnet/translations, compiled into the instance folder.
+    init_locale(app)
+    babel.init_app(app, default_locale=DEFAULT_LOCALE, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -120,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.journey.views import bp as journey_bp
     from impactnet.notifications.views import bp as notifications_bp
     from impactnet.organisations.views import bp as organisations_bp
+    from impactnet.privacy.views import bp as privacy_bp
     from impactnet.regions.overview_views import bp as overview_bp
     from impactnet.regions.views import bp as regions_bp
     from impactnet.review.views import bp as review_bp
@@ -128,3 +131,4 @@ def _register_blueprints(app: Flask) -> None:
                       notifications_bp, api_bp, api_tokens_bp, overview_bp, directory_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(privacy_bp)

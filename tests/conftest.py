@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import socket
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -23,6 +24,7 @@ from flask_migrate import upgrade
 from impactnet import create_app
 from impactnet.accounts.models import Role
 from impactnet.extensions import db
+from impactnet.journey.evidence import upload_dir
 from impactnet.stats import cache as figures_cache
 from tests import factories
 
@@ -145,6 +147,7 @@ def _isolated(request, app):
         yield
         _empty_tables()
         figures_cache.clear()
+        shutil.rmtree(upload_dir(), ignore_errors=True)  # the files of the rows just emptied
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ OWN_PARTNER_AND_STAFF = {PARTNER} | STAFF_ONLY
 ACCESS = {
     "core.home": EVERYONE,
     "core.healthz": EVERYONE,
+    "core.set_language": EVERYONE,  # the footer's language switch (no language given: 400)
     "core.dashboard": SIGNED_IN,
     "accounts.register": EVERYONE,
     "accounts.login": EVERYONE,
@@ -100,6 +101,10 @@ ACCESS = {
     "directory.verify": EVERYONE,
     "directory.badge": EVERYONE,
     "api.verify": EVERYONE,
+    # Privacy (AVG): everyone signed in downloads their own data (a partner also their organisation's);
+    # only St MBO erases an organisation (without a valid form: 422, counted as allowed).
+    "privacy.export": SIGNED_IN,
+    "privacy.erase": STAFF_ONLY,
 }
 
 

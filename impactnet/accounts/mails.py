@@ -6,11 +6,12 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app, url_for
-from flask_babel import format_timedelta
-from flask_babel import gettext as _
+from flask_babel import force_locale, format_timedelta
+from flask_babel import lazy_gettext as _l
 
 from impactnet.accounts.models import User
 from impactnet.accounts.tokens import TokenPurpose, make_token, max_age
+from impactnet.core.locale import recipient_locale
 from impactnet.notifications.mail import build_message
 from impactnet.notifications.outbox import enqueue
 
@@ -19,25 +20,27 @@ def public_url(endpoint: str, **values) -> str:
     return current_app.config["PUBLIC_URL"] + url_for(endpoint, **values)
 
 
-def _link_mail(user: User, purpose: TokenPurpose, endpoint: str, subject: str, template: str) -> EmailMessage:
+def _link_mail(user: User, purpose: TokenPurpose, endpoint: str, subject, template: str) -> EmailMessage:
+    """A mail with a signed link, in the user's language (``subject`` is a lazy string)."""
     link = public_url(endpoint, token=make_token(purpose, user))
-    valid_for = format_timedelta(timedelta(seconds=max_age(purpose)), threshold=1)
-    return build_message(user.email, subject, template, user=user, link=link, valid_for=valid_for)
+    with force_locale(recipient_locale(user)):
+        valid_for = format_timedelta(timedelta(seconds=max_age(purpose)), threshold=1)
+        return build_message(user.email, str(subject), template, user=user, link=link, valid_for=valid_for)
 
 
 def verification_mail(user: User) -> EmailMessage:
     return _link_mail(user, TokenPurpose.VERIFY_EMAIL, "accounts.verify_email",
-                      _("Bevestig uw e-mailadres voor impactnet"), "verify_email")
+                      _l("Bevestig uw e-mailadres voor impactnet"), "verify_email")
 
 
 def password_reset_mail(user: User) -> EmailMessage:
     return _link_mail(user, TokenPurpose.RESET_PASSWORD, "accounts.reset_password",
-                      _("Nieuw wachtwoord instellen voor impactnet"), "reset_password")
+                      _l("Nieuw wachtwoord instellen voor impactnet"), "reset_password")
 
 
 def invitation_mail(user: User) -> EmailMessage:
     return _link_mail(user, TokenPurpose.INVITATION, "accounts.accept_invitation",
-                      _("Uitnodiging voor impactnet"), "invitation")
+                      _l("Uitnodiging voor impactnet"), "invitation")
 
 
 def queue(message: EmailMessage, kind: str, user: User) -> None:

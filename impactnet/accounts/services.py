@@ -16,6 +16,7 @@ from impactnet.accounts.models import Role, User, new_auth_token
 from impactnet.accounts.tokens import TokenError, TokenPurpose, matches_user, read_token
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import apply_changes, record
+from impactnet.core.locale import LANGUAGES
 from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.regions.models import Municipality
@@ -188,6 +189,15 @@ def set_reminders(user: User, enabled: bool) -> bool:
     """The user's choice about reminder mails; recorded when it changes.
     Returns whether it changed."""
     return apply_changes(user, user, {"reminders_enabled": bool(enabled)}, AuditAction.USER_PREFERENCES_CHANGED,
+                         organisation_id=user.organisation_id)
+
+
+def set_locale(user: User, locale: str) -> bool:
+    """The user's language for pages and mails ("nl" or "en"); recorded when it
+    changes. Returns whether it changed."""
+    if locale not in LANGUAGES:
+        raise ValueError(f"unknown language {locale!r}")  # the form allows only these
+    return apply_changes(user, user, {"locale": locale}, AuditAction.USER_PREFERENCES_CHANGED,
                          organisation_id=user.organisation_id)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
@@ -40,7 +41,8 @@ def register():
         return redirect(url_for("core.dashboard"))
     form = RegistrationForm()
     if form.validate_on_submit():
-        contact = Contact(name=form.contact_name.data, email=form.email.data, password=form.password.data)
+        contact = Contact(name=form.contact_name.data, email=form.email.data, password=form.password.data,
+                          locale=str(get_locale()))
         try:
             user = register_organisation(form.details(), contact)
         except RegistrationError as error:

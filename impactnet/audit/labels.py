@@ -7,6 +7,7 @@ AUDIT_LABELS = {
     AuditAction.ORGANISATION_REGISTERED: _l("Organisatie aangemeld"),
     AuditAction.ORGANISATION_UPDATED: _l("Gegevens gewijzigd"),
     AuditAction.ORGANISATION_STATUS_CHANGED: _l("Status gewijzigd"),
+    AuditAction.ORGANISATION_ERASED: _l("Persoonsgegevens gewist (AVG-verzoek)"),
     AuditAction.USER_CREATED: _l("Account aangemaakt"),
     AuditAction.USER_INVITED: _l("Uitgenodigd"),
     AuditAction.USER_EMAIL_VERIFIED: _l("E-mailadres bevestigd"),

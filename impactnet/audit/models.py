@@ -16,6 +16,8 @@ class AuditAction(enum.StrEnum):
     ORGANISATION_REGISTERED = "organisation.registered"
     ORGANISATION_UPDATED = "organisation.updated"
     ORGANISATION_STATUS_CHANGED = "organisation.status_changed"
+    # Personal data erased on request (AVG/GDPR); stored as text (native_enum=False, no CHECK): no migration.
+    ORGANISATION_ERASED = "organisation.erased"
     USER_CREATED = "user.created"
     USER_INVITED = "user.invited"
     USER_EMAIL_VERIFIED = "user.email_verified"

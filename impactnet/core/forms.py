@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 
-from wtforms import SelectChoice
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectChoice, SelectField
+from wtforms.validators import InputRequired
 
 # C0 control characters other than tab and newline: never meant, and
 # PostgreSQL refuses NUL in text.
@@ -18,3 +20,11 @@ def strip(value):
 def select_choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class LanguageForm(FlaskForm):
+    """The language switch in every page's footer: one submit button per language."""
+
+    # The languages' own names (endonyms), the same in every language.
+    locale = SelectField(choices=select_choices([("nl", "Nederlands"), ("en", "English")]), validators=[InputRequired()])
+    next = HiddenField()

@@ -13,8 +13,11 @@ def render_form(template: str, form, **context):
 
 
 def safe_next(target: str | None) -> str | None:
-    """``target`` when it is a path on this site, else None (no open redirects)."""
+    """``target`` when it is a path on this site, else None (no open redirects;
+    no control characters, which cannot go in a Location header)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(character) < 32 or ord(character) == 127 for character in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:

@@ -1,15 +1,20 @@
-"""Home page, each role's dashboard and the health check."""
+"""Home page, each role's dashboard, the language switch and the health check."""
 from __future__ import annotations
 
 import logging
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, jsonify, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from impactnet.accounts.forms import ResendVerificationForm
 from impactnet.accounts.models import Role
+from impactnet.accounts.services import set_locale
 from impactnet.audit.labels import AUDIT_LABELS
+from impactnet.core.forms import LanguageForm
+from impactnet.core.locale import SESSION_KEY
+from impactnet.core.rendering import safe_next
 from impactnet.database import local_today
 from impactnet.extensions import db, limiter
 from impactnet.journey.overview import journey_overview
@@ -46,6 +51,21 @@ def dashboard():
     snapshots = latest_snapshots()
     return render_template("core/dashboard_staff.html", region=snapshots.get(REGION),
                            municipalities=list_municipalities(), counts=snapshots)
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """The footer's language switch: remembered in the session, and for a
+    signed-in user on the account (pages and mails follow it)."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        message = _("Deze taal kennen we niet. Kies Nederlands of English.")
+        return render_template("errors/error.html", code=400, message=message), 400
+    session[SESSION_KEY] = form.locale.data
+    if current_user.is_authenticated:
+        set_locale(current_user, form.locale.data)
+        db.session.commit()
+    return redirect(safe_next(form.next.data) or url_for("core.home"))
 
 
 @bp.route("/healthz")

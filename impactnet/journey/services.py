@@ -39,6 +39,13 @@ class JourneyError(ValueError):
     """A rule of the journey was broken; the message is shown to the user."""
 
 
+def check_not_erased(organisation: Organisation) -> None:
+    """An erased organisation (AVG) is kept only for the counts: nothing about it changes any more,
+    so no personal data can come back."""
+    if organisation.erased_at is not None:
+        raise JourneyError(_l("De gegevens van deze organisatie zijn gewist; er kan niets meer aan veranderen."))
+
+
 @dataclass(frozen=True)
 class PlannedAction:
     goal_id: int
@@ -153,6 +160,7 @@ def working_draft(actor: User, progress: StepProgress) -> StepSubmission:
 
 def _check_may_edit(actor: User, progress: StepProgress) -> None:
     organisation = progress.organisation
+    check_not_erased(organisation)
     if organisation.status not in statemachine.ACTIVE_ORGANISATION_STATES:
         raise JourneyError(_l("Uw organisatie is afgemeld; stappen kunnen niet meer worden gewijzigd."))
     if progress.step.kind is StepKind.STAFF_RECORDED:

@@ -81,3 +81,9 @@ class Organisation(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.kvk_number} {self.name!r}>"
+
+
+def in_network():
+    """SQL: the organisation is still in the network (not withdrawn, not erased), so it gets
+    reminders and its submissions wait for review."""
+    return sa.and_(Organisation.status != OrganisationStatus.WITHDRAWN, Organisation.erased_at.is_(None))

@@ -51,6 +51,7 @@ class Contact:
     name: str
     email: str
     password: str
+    locale: str | None = None  # the language the contact registered in: their mails follow it
 
 
 def kvk_taken(kvk_number: str, *, except_id: int | None = None) -> bool:
@@ -85,7 +86,7 @@ def register_organisation(details: OrganisationDetails, contact: Contact) -> Use
             db.session.flush()
             user = new_user(
                 contact.email, Role.PARTNER, name=contact.name, password=contact.password,
-                organisation_id=organisation.id,
+                organisation_id=organisation.id, locale=contact.locale,
             )
     except (IntegrityError, AccountError):
         raise RegistrationError("kvk_number", _l("Deze organisatie of dit e-mailadres is zojuist al geregistreerd.")) from None
@@ -103,6 +104,8 @@ def register_organisation(details: OrganisationDetails, contact: Contact) -> Use
 
 def update_organisation(actor: User, organisation: Organisation, details: OrganisationDetails) -> bool:
     """Save changed details; returns whether anything changed."""
+    if organisation.erased_at is not None:  # kept for the counts only: no personal data may come back
+        raise RegistrationError("name", _l("De gegevens van deze organisatie zijn gewist; ze kunnen niet meer worden gewijzigd."))
     _check_municipality(details.municipality_id)
     if kvk_taken(details.kvk_number, except_id=organisation.id):
         raise RegistrationError("kvk_number", _l("Dit KvK-nummer hoort al bij een andere organisatie."))

@@ -15,6 +15,7 @@ from impactnet.organisations import services
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS, label_for
 from impactnet.organisations.forms import OrganisationForm
 from impactnet.organisations.models import OrganisationStatus
+from impactnet.privacy.forms import ErasureForm
 from impactnet.regions.services import list_municipalities, municipality_by_slug
 from impactnet.review.forms import ReasonForm, RecordStepForm
 
@@ -40,13 +41,14 @@ def _visible_or_404(organisation_id: int):
     return services.visible_organisation(current_user, organisation_id) or abort(404)
 
 
-def organisation_page(organisation, status: int = 200):
+def organisation_page(organisation, status: int = 200, erase_form=None):
     """The organisation's page: details, journey, label, history (and staff actions)."""
     journey, today = journey_overview(organisation), local_today()
     return render_template(
         "organisations/show.html", organisation=organisation, history=services.history(organisation),
         journey=journey, today=today, step_titles=journey.step_titles, public_status=verifiable(organisation, today),
         reason_form=ReasonForm(), record_form=RecordStepForm(),
+        erase_form=erase_form or ErasureForm(formdata=None, kvk_number=organisation.kvk_number),
     ), status
 
 

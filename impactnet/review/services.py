@@ -23,8 +23,15 @@ from impactnet.extensions import db
 from impactnet.journey import statemachine
 from impactnet.journey.models import JourneyStep, StepKind, StepProgress, StepState, StepSubmission
 from impactnet.journey.organisation_status import set_status
-from impactnet.journey.services import JourneyError, change_state, check_predecessor_approved, progress_for, steps
-from impactnet.organisations.models import Organisation
+from impactnet.journey.services import (
+    JourneyError,
+    change_state,
+    check_not_erased,
+    check_predecessor_approved,
+    progress_for,
+    steps,
+)
+from impactnet.organisations.models import Organisation, in_network
 from impactnet.organisations.models import OrganisationStatus as Org
 
 LABEL_FIELDS = ("label_awarded_on", "label_valid_until", "label_revoked_on", "label_revoked_reason")
@@ -53,7 +60,7 @@ def review_queue(now: datetime, municipality_id: int | None = None, step_id: int
         .join(StepProgress, StepSubmission.progress_id == StepProgress.id)
         .join(Organisation, StepProgress.organisation_id == Organisation.id)
         .join(JourneyStep, StepProgress.step_id == JourneyStep.id)
-        .where(StepSubmission.state == StepState.SUBMITTED, Organisation.status != Org.WITHDRAWN)
+        .where(StepSubmission.state == StepState.SUBMITTED, in_network())
         .options(joinedload(Organisation.municipality))
         .order_by(StepSubmission.submitted_at, StepSubmission.id)
     )
@@ -67,6 +74,7 @@ def review_queue(now: datetime, municipality_id: int | None = None, step_id: int
 def _decide(actor: User, submission: StepSubmission, outcome: StepState, feedback: str | None) -> None:
     if submission.decided_at is not None:
         raise DecisionConflict.already_decided()
+    check_not_erased(submission.progress.organisation)
     if submission.progress.organisation.status is Org.WITHDRAWN:
         raise JourneyError(_l("Deze organisatie is afgemeld; er valt niets meer te beoordelen."))
     statemachine.check_step_move(submission.state, outcome, by_staff=True, kind=submission.progress.step.kind)
@@ -103,6 +111,7 @@ def approve(actor: User, submission: StepSubmission, note: str = "", today: date
 
 def record_staff_step(actor: User, organisation: Organisation, step_key: str, note: str) -> None:
     """Record a step St MBO carries out itself (e.g. the inspiration session held)."""
+    check_not_erased(organisation)
     progress = progress_for(organisation, step_key)
     if progress is None:
         raise LookupError(step_key)
@@ -143,6 +152,7 @@ def award_or_renew_label(actor: User, organisation: Organisation, today: date | 
 
 
 def revoke_label(actor: User, organisation: Organisation, reason: str, today: date | None = None) -> None:
+    check_not_erased(organisation)
     if organisation.status not in (Org.LABELLED, Org.LABEL_EXPIRED):
         raise JourneyError(_l("Deze organisatie heeft geen label om in te trekken."))
     if not reason.strip():
@@ -158,6 +168,7 @@ def revoke_label(actor: User, organisation: Organisation, reason: str, today: da
 
 def withdraw(actor: User, organisation: Organisation, reason: str) -> None:
     """The organisation leaves the network (on its own request)."""
+    check_not_erased(organisation)
     if organisation.status is Org.WITHDRAWN:
         raise JourneyError(_l("Deze organisatie is al afgemeld."))
     if not reason.strip():

@@ -13,8 +13,7 @@ from impactnet.accounts.mails import verification_mail
 from impactnet.accounts.models import User
 from impactnet.extensions import db
 from impactnet.notifications.reminders.common import Due, window
-from impactnet.organisations.models import Organisation
-from impactnet.organisations.models import OrganisationStatus as Org
+from impactnet.organisations.models import Organisation, in_network
 
 
 def due_mails(now: datetime) -> list[Due]:
@@ -26,9 +25,9 @@ def due_mails(now: datetime) -> list[Due]:
         sa.select(User).outerjoin(Organisation, Organisation.id == User.organisation_id)
         .where(User.email_verified_at.is_(None), User.password_hash.is_not(None), User.active.is_(True),
                User.reminders_enabled.is_(True), window(User.created_at, after, now),
-               sa.or_(Organisation.id.is_(None), Organisation.status != Org.WITHDRAWN)))
-    return [Due(f"unverified:{user.id}", "reminder_verify_email", user.organisation_id, partial(_reminder, user))
-            for user in users]
+               sa.or_(Organisation.id.is_(None), in_network())))
+    return [Due(f"unverified:{user.id}", "reminder_verify_email", user.organisation_id, partial(_reminder, user),
+                user.locale) for user in users]
 
 
 def _reminder(user: User):

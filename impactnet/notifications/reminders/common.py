@@ -10,10 +10,12 @@ from email.message import EmailMessage
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context
+from flask_babel import force_locale
 
 from impactnet.accounts.access import STAFF_ROLES
 from impactnet.accounts.mails import public_url
 from impactnet.accounts.models import User
+from impactnet.core.locale import recipient_locale
 from impactnet.database import LOCAL_TIMEZONE
 from impactnet.extensions import db
 from impactnet.journey.models import JourneyStep
@@ -33,25 +35,28 @@ class Recipient:
     name: str
     email: str
     reminders_enabled: bool = True
+    locale: str | None = None  # the language of their mails (None: Dutch)
 
 
 @dataclass(frozen=True)
 class Due:
-    """A mail that is due; ``build`` renders it only when its key is new."""
+    """A mail that is due; ``build`` renders it, in ``locale`` (the recipient's
+    language), only when its key is new."""
 
     key: str
     kind: str
     organisation_id: int | None
     build: Callable[[], EmailMessage]
+    locale: str | None = None
 
 
-def recipient(user_id: int | None, name: str | None, email: str | None) -> Recipient | None:
+def recipient(user_id: int | None, name: str | None, email: str | None, locale: str | None = None) -> Recipient | None:
     """A recipient from the user columns of an outer join (None when no user matched)."""
-    return Recipient(user_id, name or "", email) if user_id is not None else None
+    return Recipient(user_id, name or "", email, locale=locale) if user_id is not None else None
 
 
 def user_columns():
-    return User.id, User.name, User.email
+    return User.id, User.name, User.email, User.locale
 
 
 def reminded_users_of_organisation(organisation_id_column):
@@ -62,8 +67,8 @@ def reminded_users_of_organisation(organisation_id_column):
 
 def staff_members() -> list[Recipient]:
     """Every active St MBO staff member and admin (with their reminder choice)."""
-    return [Recipient(u.id, u.name, u.email, u.reminders_enabled) for u in db.session.execute(
-        sa.select(User.id, User.name, User.email, User.reminders_enabled)
+    return [Recipient(u.id, u.name, u.email, u.reminders_enabled, u.locale) for u in db.session.execute(
+        sa.select(User.id, User.name, User.email, User.reminders_enabled, User.locale)
         .where(User.role.in_(STAFF_ROLES), User.active.is_(True)).order_by(User.id))]
 
 
@@ -107,5 +112,10 @@ def queue(due: Iterable[Due]) -> int:
     (per thousand), one INSERT writes the rest. Returns how many were queued."""
     due = list({item.key: item for item in due}.values())
     known = queued_keys(item.key for item in due)
-    return enqueue_many(QueuedMail(item.build(), item.key, item.kind, item.organisation_id)
+    return enqueue_many(QueuedMail(_render(item), item.key, item.kind, item.organisation_id)
                         for item in due if item.key not in known)
+
+
+def _render(item: Due) -> EmailMessage:
+    with force_locale(recipient_locale(item)):
+        return item.build()

@@ -50,14 +50,16 @@ def expiring_mails(now: datetime, steps: list[JourneyStep]) -> list[Due]:
     rows = db.session.execute(
         sa.select(Organisation.id, Organisation.name, Organisation.label_valid_until, *user_columns())
         .join(User, reminded_users_of_organisation(Organisation.id))
-        .where(Organisation.status == Org.LABELLED, Organisation.label_valid_until >= today, sa.or_(*ends)))
+        .where(Organisation.status == Org.LABELLED, Organisation.erased_at.is_(None), Organisation.label_valid_until >= today,
+               sa.or_(*ends)))
     due = []
     for organisation_id, name, valid_until, *user in rows:
         person, remaining = recipient(*user), (valid_until - today).days
         lead = min(lead for lead in leads if lead - CATCH_UP.days < remaining <= lead)
         due.append(Due(f"label-expiring:{organisation_id}:{valid_until.isoformat()}:{lead}:{person.id}",
                        "label_expiring", organisation_id,
-                       partial(_expiring, person, name, valid_until, remaining, _renewal_link(organisation_id, steps))))
+                       partial(_expiring, person, name, valid_until, remaining, _renewal_link(organisation_id, steps)),
+                       person.locale))
     return due
 
 
@@ -91,7 +93,7 @@ def expired_mails(organisation_ids: list[int], steps: list[JourneyStep], staff: 
             if (person := recipient(*user)) is not None:
                 due.append(Due(f"label-expired:{organisation_id}:{valid_until}:{person.id}", "label_expired",
                                organisation_id, partial(_expired, person, name, valid_until,
-                                                        _renewal_link(organisation_id, steps))))
+                                                        _renewal_link(organisation_id, steps)), person.locale))
     if not found:
         return due
     listed = [{"organisation_name": name, "valid_until": valid_until,
@@ -100,7 +102,7 @@ def expired_mails(organisation_ids: list[int], steps: list[JourneyStep], staff: 
     # The same set of expired labels gives the same key, so a second call sends nothing.
     batch = hashlib.sha256(",".join(f"{i}:{v}" for i, (_n, v) in sorted(found.items())).encode()).hexdigest()[:16]
     return due + [Due(f"label-expired-staff:{member.id}:{batch}", "label_expired_staff", None,
-                      partial(_expired_staff, member, listed)) for member in staff]
+                      partial(_expired_staff, member, listed), member.locale) for member in staff]
 
 
 def _expired(user: Recipient, organisation_name: str, valid_until: date, link: str):

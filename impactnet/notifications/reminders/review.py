@@ -29,7 +29,7 @@ def due_mails(now: datetime, staff: list[Recipient]) -> list[Due]:
                "link": public_url("review.submission", submission_id=item.submission.id)}
               for item in waiting[:MAX_LISTED]]
     return [Due(f"review-digest:{member.id}:{year}-W{week:02d}", "review_digest", None,
-                partial(_digest, member, listed, len(waiting), days)) for member in staff]
+                partial(_digest, member, listed, len(waiting), days), member.locale) for member in staff]
 
 
 def _digest(member: Recipient, listed: list[dict], total: int, days: int):

@@ -35,8 +35,7 @@ from impactnet.notifications.reminders.common import (
     user_columns,
     window,
 )
-from impactnet.organisations.models import Organisation
-from impactnet.organisations.models import OrganisationStatus as Org
+from impactnet.organisations.models import Organisation, in_network
 
 STAGES = {1: "first", 2: "second", 3: "staff"}
 
@@ -89,7 +88,7 @@ def _in_progress(now: datetime, remindable: list[JourneyStep]):
                   StepProgress.state_changed_at)
         .join(Organisation, Organisation.id == StepProgress.organisation_id)
         .where(StepProgress.state.in_((StepState.DRAFT, StepState.CHANGES_REQUESTED)),
-               Organisation.status != Org.WITHDRAWN, sa.or_(*due)))
+               in_network(), sa.or_(*due)))
 
 
 def _next_not_started(now: datetime, steps: list[JourneyStep], remindable: list[JourneyStep]):
@@ -108,7 +107,7 @@ def _next_not_started(now: datetime, steps: list[JourneyStep], remindable: list[
         .join(Organisation, Organisation.id == previous.organisation_id)
         .outerjoin(current, sa.and_(current.organisation_id == previous.organisation_id,
                                     current.step_id == next_step_id))
-        .where(previous.state == StepState.APPROVED, Organisation.status != Org.WITHDRAWN,
+        .where(previous.state == StepState.APPROVED, in_network(),
                sa.or_(current.id.is_(None), current.state == StepState.NOT_STARTED), sa.or_(*due)))
 
 
@@ -121,7 +120,7 @@ def _first_not_started(now: datetime, steps: list[JourneyStep], remindable: list
         sa.select(Organisation.id, Organisation.name, sa.literal(first.id), sa.literal(StepState.NOT_STARTED.value),
                   Organisation.created_at)
         .outerjoin(current, sa.and_(current.organisation_id == Organisation.id, current.step_id == first.id))
-        .where(Organisation.status != Org.WITHDRAWN,
+        .where(in_network(),
                sa.or_(current.id.is_(None), current.state == StepState.NOT_STARTED),
                _stalled_window(Organisation.created_at, first, now)))
 
@@ -134,9 +133,9 @@ def _mails(item: Stalled, now: datetime, staff: list[Recipient]) -> list[Due]:
     link = public_url("journey.step", organisation_id=item.organisation_id, step_key=item.step.key)
     if stage < 3:
         return [Due(f"{period}:{user.id}", "reminder_stalled_step", item.organisation_id,
-                    partial(_reminder, user, item, stage, link)) for user in item.users]
+                    partial(_reminder, user, item, stage, link), user.locale) for user in item.users]
     return [Due(f"{period}:{member.id}", "reminder_escalation", item.organisation_id,
-                partial(_escalation, member, item, now, link)) for member in staff]
+                partial(_escalation, member, item, now, link), member.locale) for member in staff]
 
 
 def _situation(item: Stalled) -> str:
