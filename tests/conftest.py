@@ -249,11 +249,13 @@ def path():
     """St MBO's five steps and the three Drechtse Doelen, as the migration seeds them."""
     from impactnet.journey.models import DrechtsDoel, JourneyStep, StepKind
 
-    seed = _seeded_migration("0002_journey")
+    seed, english = _seeded_migration("0002_journey"), _seeded_migration("0007_english_texts")
     steps = [JourneyStep(position=position, key=key, kind=StepKind(kind), title=title, explanation=explanation,
-                         requirements=requirements, evidence_required=evidence, reminder_days=days)
+                         requirements=requirements, evidence_required=evidence, reminder_days=days,
+                         **dict(zip(("title_en", "explanation_en", "requirements_en"), english.STEPS_EN[key])))
              for position, key, kind, title, explanation, requirements, evidence, days in seed.STEPS]
-    goals = [DrechtsDoel(number=number, title=title, description=description, active=True)
+    goals = [DrechtsDoel(number=number, title=title, description=description, active=True,
+                         **dict(zip(("title_en", "description_en"), english.GOALS_EN[number])))
              for number, title, description in seed.GOALS]
     db.session.add_all(steps + goals)
     db.session.commit()

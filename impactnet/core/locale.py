@@ -18,6 +18,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, g, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 LANGUAGES = ("nl", "en")
@@ -60,6 +61,7 @@ def init_locale(app: Flask) -> None:
     compile_catalogues(CATALOGUES, target)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(target)
     app.after_request(_vary_on_accept_language)
+    app.add_template_filter(localized)
 
 
 def _vary_on_accept_language(response):
@@ -93,3 +95,11 @@ def select_locale() -> str:
 def recipient_locale(recipient) -> str:
     """The language of mails to ``recipient`` (a User or anything with ``locale``)."""
     return valid_locale(getattr(recipient, "locale", None)) or DEFAULT_LOCALE
+
+
+def localized(obj, field: str) -> str:
+    """``obj.<field>`` in the current language: texts staff keep in the database (steps, Drechtse
+    Doelen) have an English twin ``<field>_en``; without one, English pages show the Dutch."""
+    if str(get_locale()) == "en" and (english := getattr(obj, f"{field}_en", None)):
+        return english
+    return getattr(obj, field)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from impactnet.accounts.access import staff_required
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import apply_changes
+from impactnet.core.locale import localized
 from impactnet.core.rendering import render_form
 from impactnet.extensions import db
 from impactnet.journey import services
@@ -17,8 +18,9 @@ from impactnet.journey.models import DrechtsDoel
 
 bp = Blueprint("path", __name__, url_prefix="/path")
 
-STEP_FIELDS = ("title", "explanation", "requirements", "evidence_required", "reminder_days")
-GOAL_FIELDS = ("title", "description", "active")
+STEP_FIELDS = ("title", "explanation", "requirements", "title_en", "explanation_en", "requirements_en",
+               "evidence_required", "reminder_days")
+GOAL_FIELDS = ("title", "description", "title_en", "description_en", "active")
 
 
 @bp.route("/")
@@ -28,17 +30,22 @@ def index():
     return render_template("path/index.html", steps=services.steps(), goals=list(goals))
 
 
+def _texts(form, names) -> dict:
+    """The form's values; an empty English text is stored as None (English pages then show the Dutch)."""
+    return {name: (form[name].data or None) if name.endswith("_en") else form[name].data for name in names}
+
+
 @bp.route("/steps/<step_key>", methods=["GET", "POST"])
 @staff_required
 def edit_step(step_key: str):
     step = services.step_by_key(step_key) or abort(404)
     form = StepTextForm(obj=step)
     if form.validate_on_submit():
-        apply_changes(current_user, step, {name: form[name].data for name in STEP_FIELDS}, AuditAction.STEP_UPDATED)
+        apply_changes(current_user, step, _texts(form, STEP_FIELDS), AuditAction.STEP_UPDATED)
         db.session.commit()
-        flash(_("Stap ‘%(title)s’ is opgeslagen.", title=step.title), "success")
+        flash(_("Stap ‘%(title)s’ is opgeslagen.", title=localized(step, "title")), "success")
         return redirect(url_for("path.index"))
-    return render_form("path/edit.html", form, heading=step.title)
+    return render_form("path/edit.html", form, heading=localized(step, "title"))
 
 
 @bp.route("/goals/<int:number>", methods=["GET", "POST"])
@@ -47,7 +54,7 @@ def edit_goal(number: int):
     goal = db.session.scalar(sa.select(DrechtsDoel).where(DrechtsDoel.number == number)) or abort(404)
     form = GoalForm(obj=goal)
     if form.validate_on_submit():
-        apply_changes(current_user, goal, {name: form[name].data for name in GOAL_FIELDS}, AuditAction.GOAL_UPDATED)
+        apply_changes(current_user, goal, _texts(form, GOAL_FIELDS), AuditAction.GOAL_UPDATED)
         db.session.commit()
         flash(_("Drechts Doel %(number)d is opgeslagen.", number=goal.number), "success")
         return redirect(url_for("path.index"))

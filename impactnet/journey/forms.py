@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from impactnet.core.forms import select_choices, strip
+from impactnet.core.locale import localized
 from impactnet.journey.models import JourneyStep, StepKind, StepSubmission
 from impactnet.journey.questionnaire import MAX_ANSWER_LENGTH, THEMES
 from impactnet.journey.services import PlannedAction, StepInput, active_goals
@@ -76,7 +77,7 @@ class StepForm(FlaskForm):
                 **{f"answer_{key}": value for key, value in (submission.answers or {}).items()},
             }
         super().__init__(*args, **kwargs)
-        goals = select_choices((g.id, f"DDD {g.number}: {g.title}") for g in active_goals())
+        goals = select_choices((g.id, f"DDD {g.number}: {localized(g, 'title')}") for g in active_goals())
         if step.kind is StepKind.IMPACT_PLAN:
             while len(self.actions.entries) < min(MAX_ACTIONS, self._filled_actions() + EMPTY_ACTION_ROWS):
                 self.actions.append_entry()
@@ -129,6 +130,11 @@ class StepTextForm(FlaskForm):
     explanation = TextAreaField(_l("Uitleg voor de ondernemer"), filters=[strip],
                                 validators=[DataRequired(_l("Vul een uitleg in.")), Length(max=5000)])
     requirements = TextAreaField(_l("Wat moet worden ingeleverd"), filters=[strip], validators=[Length(max=2000)])
+    title_en = StringField(_l("Titel in het Engels"), filters=[strip], validators=[Length(max=100)],
+                           description=_l("Leeg: Engelstalige pagina's tonen de Nederlandse tekst."))
+    explanation_en = TextAreaField(_l("Uitleg in het Engels"), filters=[strip], validators=[Length(max=5000)])
+    requirements_en = TextAreaField(_l("Wat moet worden ingeleverd, in het Engels"), filters=[strip],
+                                    validators=[Length(max=2000)])
     evidence_required = BooleanField(_l("Minstens één bestand als bewijs verplicht"))
     reminder_days = IntegerField(_l("Herinnering na zoveel dagen stilstand"), validators=[
         DataRequired(_l("Vul een aantal dagen in.")), NumberRange(1, 365, _l("Kies 1 tot 365 dagen."))])
@@ -138,5 +144,8 @@ class StepTextForm(FlaskForm):
 class GoalForm(FlaskForm):
     title = StringField(_l("Naam"), filters=[strip], validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)])
     description = TextAreaField(_l("Omschrijving"), filters=[strip], validators=[Length(max=2000)])
+    title_en = StringField(_l("Naam in het Engels"), filters=[strip], validators=[Length(max=200)],
+                           description=_l("Leeg: Engelstalige pagina's tonen de Nederlandse tekst."))
+    description_en = TextAreaField(_l("Omschrijving in het Engels"), filters=[strip], validators=[Length(max=2000)])
     active = BooleanField(_l("Actief (kan in impactplannen worden gekozen)"))
     submit = SubmitField(_l("Opslaan"))

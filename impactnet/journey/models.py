@@ -48,6 +48,10 @@ class JourneyStep(TimestampMixin, db.Model):
     explanation: Mapped[str] = mapped_column(sa.Text)
     # What must be submitted, in the entrepreneur's words ("Upload de getekende overeenkomst").
     requirements: Mapped[str] = mapped_column(sa.Text, default="")
+    # The same texts in English (None: English pages show the Dutch); see impactnet.core.locale.localized.
+    title_en: Mapped[str | None] = mapped_column(sa.String(100))
+    explanation_en: Mapped[str | None] = mapped_column(sa.Text)
+    requirements_en: Mapped[str | None] = mapped_column(sa.Text)
     evidence_required: Mapped[bool] = mapped_column(default=False)
     reminder_days: Mapped[int] = mapped_column(default=30)
 
@@ -64,6 +68,8 @@ class DrechtsDoel(TimestampMixin, db.Model):
     number: Mapped[int] = mapped_column(unique=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    title_en: Mapped[str | None] = mapped_column(sa.String(200))
+    description_en: Mapped[str | None] = mapped_column(sa.Text)
     active: Mapped[bool] = mapped_column(default=True)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from impactnet.core.locale import localized
 from impactnet.journey.models import StepProgress, StepState
 from impactnet.journey.services import missing_items, progress_list
 from impactnet.organisations.models import Organisation
@@ -25,7 +26,7 @@ class Overview:
     @property
     def step_titles(self) -> dict[str, str]:
         """Every step's title by key (for the timeline), without another query."""
-        return {p.step.key: p.step.title for p in self.progress}
+        return {p.step.key: localized(p.step, "title") for p in self.progress}
 
 
 def open_feedback(progress: StepProgress) -> str | None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import record
+from impactnet.core.locale import localized
 from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.journey import evidence as files
@@ -107,7 +108,7 @@ def blocking_step(progress: StepProgress) -> JourneyStep | None:
 
 def check_predecessor_approved(progress: StepProgress) -> None:
     if (blocking := blocking_step(progress)) is not None:
-        raise JourneyError(_l("Rond eerst de stap ‘%(title)s’ af.", title=blocking.title))
+        raise JourneyError(_l("Rond eerst de stap ‘%(title)s’ af.", title=localized(blocking, "title")))
 
 
 def change_state(actor: User | None, progress: StepProgress, submission: StepSubmission | None,

@@ -14,6 +14,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from impactnet.core.locale import localized
 from impactnet.extensions import db
 from impactnet.journey.models import JourneyStep
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES
@@ -101,10 +102,10 @@ def funnel(municipality_id: int, day: date | None) -> list[FunnelStep]:
     stored = sa.and_(FunnelSnapshot.step_id == JourneyStep.id, FunnelSnapshot.municipality_id == municipality_id,
                      FunnelSnapshot.day == day)
     rows = db.session.execute(
-        sa.select(JourneyStep.position, JourneyStep.title, FunnelSnapshot.organisations, FunnelSnapshot.median_days)
-        .select_from(JourneyStep).outerjoin(FunnelSnapshot, stored).order_by(JourneyStep.position))
-    return [FunnelStep(position, title, organisations or 0, median_days)
-            for position, title, organisations, median_days in rows]
+        sa.select(JourneyStep, FunnelSnapshot.organisations, FunnelSnapshot.median_days)
+        .outerjoin(FunnelSnapshot, stored).order_by(JourneyStep.position))
+    return [FunnelStep(step.position, localized(step, "title"), organisations or 0, median_days)
+            for step, organisations, median_days in rows]
 
 
 @dataclass(frozen=True)

@@ -35,3 +35,28 @@ def test_step_form_rejects_bad_values(client, login_as, path):
         assert client.post("/path/steps/inventarisatie", data=data).status_code == 422
     assert client.get("/path/steps/bestaat-niet").status_code == 404
     assert client.get("/path/goals/9").status_code == 404
+
+
+def test_staff_keep_english_texts_and_english_pages_show_them(client, login_as, path):
+    partner = login_as(Role.PARTNER)
+    organisation = partner.organisation
+    english = {"Accept-Language": "en"}
+    page = client.get(f"/organisations/{organisation.id}/steps/partnerovereenkomst", headers=english)
+    html = page.get_data(as_text=True)
+    assert "Step 1: Partner agreement" in html and "signed copy here" in html
+    assert "Stap 1: Partnerovereenkomst" in client.get(
+        f"/organisations/{organisation.id}/steps/partnerovereenkomst").get_data(as_text=True)
+
+    login_as(Role.STAFF)
+    assert client.post("/path/steps/inventarisatie", data={
+        "title": "Inventarisatie", "explanation": "Uitleg.", "requirements": "", "title_en": "  ",
+        "explanation_en": "", "requirements_en": "", "reminder_days": "30"}).status_code == 302
+    step = db.session.scalar(sa.select(JourneyStep).where(JourneyStep.key == "inventarisatie"))
+    assert step.title_en is None and step.explanation_en is None  # empty: English pages show the Dutch
+    client.post("/path/goals/2", data={"title": "Gezonde stad", "title_en": "Healthy city", "description": "",
+                                       "description_en": "", "active": "y"})
+    assert "DDD 2: Healthy city" in client.get("/path/", headers=english).get_data(as_text=True)
+    assert "DDD 2: Gezonde stad" in client.get("/path/").get_data(as_text=True)
+    login_as(Role.PARTNER, organisation=organisation)
+    overview = client.get("/dashboard", headers=english).get_data(as_text=True)
+    assert "Partner agreement" in overview and ">Inventarisatie<" in overview  # no English title: the Dutch one

@@ -105,6 +105,14 @@ def test_a_stalled_draft_is_reminded_twice_then_staff_hear_of_it(mailbox, dordre
     assert len(mailbox) == 4
 
 
+def test_an_english_reader_gets_the_english_step_title(mailbox, dordrecht, path, now):
+    organisation = _organisation(dordrecht, path)
+    factories.PartnerUserFactory(organisation=organisation, locale="en")
+    _progress(organisation, path["inventarisatie"], StepState.DRAFT, now - timedelta(days=31))
+    assert _scan(now) == 1
+    assert mailbox[0]["Subject"] == "Reminder: continue with the step ‘Inventory’"
+
+
 def test_moving_the_step_starts_a_new_cycle(mailbox, dordrecht, path, now):
     organisation = _organisation(dordrecht)
     partner = factories.PartnerUserFactory(organisation=organisation)

@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import ngettext
 
 from impactnet.accounts.mails import public_url
+from impactnet.core.locale import localized
 from impactnet.notifications.reminders.common import Due, Recipient, local_day, reminder_message
 from impactnet.review.services import review_queue
 
@@ -23,7 +24,7 @@ def due_mails(now: datetime, staff: list[Recipient]) -> list[Due]:
     if not waiting:
         return []
     year, week, _weekday = local_day(now).isocalendar()
-    listed = [{"organisation_name": item.organisation.name, "step_title": item.step.title,
+    listed = [{"organisation_name": item.organisation.name, "step_title": localized(item.step, "title"),
                "number": item.submission.number, "submitted_on": local_day(item.submission.submitted_at),
                "days": item.waiting.days,
                "link": public_url("review.submission", submission_id=item.submission.id)}

@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 
 from impactnet.accounts.mails import public_url
 from impactnet.accounts.models import User
+from impactnet.core.locale import localized
 from impactnet.extensions import db
 from impactnet.journey.models import JourneyStep, StepKind, StepProgress, StepState
 from impactnet.notifications.reminders.common import (
@@ -139,7 +140,7 @@ def _mails(item: Stalled, now: datetime, staff: list[Recipient]) -> list[Due]:
 
 
 def _situation(item: Stalled) -> str:
-    since, step, organisation = format_date(local_day(item.since), "long"), item.step.title, item.organisation_name
+    since, step, organisation = format_date(local_day(item.since), "long"), localized(item.step, "title"), item.organisation_name
     if item.state is StepState.DRAFT:
         return _("U bent op %(since)s begonnen aan de stap ‘%(step)s’ voor %(organisation)s, maar hebt die nog "
                  "niet ingediend.", since=since, step=step, organisation=organisation)
@@ -153,9 +154,9 @@ def _situation(item: Stalled) -> str:
 def _reminder(user: Recipient, item: Stalled, stage: int, link: str):
     paragraphs = [_situation(item)]
     if stage == 1:
-        subject = _("Herinnering: ga verder met de stap ‘%(step)s’", step=item.step.title)
+        subject = _("Herinnering: ga verder met de stap ‘%(step)s’", step=localized(item.step, "title"))
     else:
-        subject = _("Tweede herinnering: de stap ‘%(step)s’ wacht op u", step=item.step.title)
+        subject = _("Tweede herinnering: de stap ‘%(step)s’ wacht op u", step=localized(item.step, "title"))
         paragraphs.append(_("Dit is de tweede herinnering. Lukt het niet of heeft u vragen? Neem gerust contact "
                             "op met St MBO; we denken graag mee."))
     return reminder_message(user, subject, "reminder", paragraphs=paragraphs, button=_("Ga verder met de stap"),
@@ -164,11 +165,11 @@ def _reminder(user: Recipient, item: Stalled, stage: int, link: str):
 
 def _escalation(member: Recipient, item: Stalled, now: datetime, link: str):
     subject = _("%(organisation)s staat stil bij de stap ‘%(step)s’", organisation=item.organisation_name,
-                step=item.step.title)
+                step=localized(item.step, "title"))
     paragraphs = [
         _("%(organisation)s staat sinds %(since)s stil bij de stap ‘%(step)s’: %(days)d dagen, drie keer de "
           "herinneringstermijn van %(interval)d dagen.", organisation=item.organisation_name,
-          since=format_date(local_day(item.since), "long"), step=item.step.title, days=(now - item.since).days,
+          since=format_date(local_day(item.since), "long"), step=localized(item.step, "title"), days=(now - item.since).days,
           interval=item.step.reminder_days),
         _("De contactpersonen van de organisatie krijgen herinneringen per e-mail; misschien helpt nu een "
           "telefoontje.") if item.users else
