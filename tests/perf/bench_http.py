@@ -45,21 +45,23 @@ USERS = {  # key: (email, role value)
     "viewer": ("http-viewer@bench.impactnet.example", "municipality"),
     "partner": ("http-partner@bench.impactnet.example", "partner"),
 }
-# (label, path, session to use or None, is an HTML page)
+# (label, path, session to use or None, an HTML page under the dashboards issue's 15 % target)
 ROUTES = (
     ("floor", "/__floor", None, False),
     ("GET /api/v1/regions", "/api/v1/regions", None, False),
     ("GET /regions", "/regions", "staff", True),
     ("GET /municipalities/dordrecht", "/municipalities/dordrecht", "viewer", True),
     ("GET /dashboard (partner)", "/dashboard", "partner", True),
-    # The public face ({kvk}: a labelled organisation's number).
-    ("GET /directory", "/directory", None, True),
-    ("GET /directory (search)", "/directory?q=Bench+12&status=labelled", None, True),
+    # The public face ({kvk}: a labelled organisation's number): reported, and checked for at most
+    # 8 statements, but not against the dashboards' throughput and size targets.
+    ("GET /directory", "/directory", None, False),
+    ("GET /directory (search)", "/directory?q=Bench+12&status=labelled", None, False),
     ("GET /directory.json", "/directory.json?municipality=dordrecht", None, False),
-    ("GET /verify/<kvk>", "/verify/{kvk}", None, True),
+    ("GET /verify/<kvk>", "/verify/{kvk}", None, False),
     ("GET /api/v1/verify/<kvk>", "/api/v1/verify/{kvk}", None, False),
     ("GET /badge/<kvk>.svg", "/badge/{kvk}.svg", None, False),
 )
+DASHBOARD_ROUTES = ROUTES[1:5]  # the routes the dashboards issue sets its size targets for
 THREADS = 4
 REDIS_URL = os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/14"
 MAX_REQUESTS = 200_000  # per route, whatever the duration
@@ -394,7 +396,7 @@ def checks(runs: list[dict]) -> list[str]:
         if html:
             rps = large["results"][label]["rps"]
             check(rps >= 0.15 * floor, f"{label} ≥ 15% of floor at {large['size']:,}: {100 * rps / floor:.0f}%")
-    for label, *_ in ROUTES[1:]:
+    for label, *_ in DASHBOARD_ROUTES:
         a, b = small["results"][label], large["results"][label]
         check(b["rps"] >= 0.9 * a["rps"], f"{label} req/s at {large['size']:,} within 10% of {small['size']:,}: "
               f"{b['rps']:,.0f} vs {a['rps']:,.0f} ({100 * (b['rps'] / a['rps'] - 1):+.0f}%)")
