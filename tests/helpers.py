@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 
 from impactnet.extensions import db
+from impactnet.organisations.models import Organisation
+from impactnet.stats.figures import figures
 
 
 def count(model, *where) -> int:
@@ -60,3 +63,12 @@ def statements():
         yield seen
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", note)
+
+
+def live_counts(municipality_id: int | None = None) -> SimpleNamespace:
+    """Partners, labelled, working toward the label and applicants counted from the organisations'
+    statuses now (the pages read snapshots; tests compare against this), as a snapshot's figures."""
+    query = sa.select(Organisation.status, sa.func.count()).group_by(Organisation.status)
+    if municipality_id is not None:
+        query = query.where(Organisation.municipality_id == municipality_id)
+    return SimpleNamespace(**figures(dict(db.session.execute(query).all()), {}))

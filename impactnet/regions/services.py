@@ -1,7 +1,6 @@
 """Municipalities, their targets and the aggregate counts they may see."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -11,7 +10,7 @@ from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import apply_changes, record, snapshot
 from impactnet.extensions import db
-from impactnet.organisations.models import Organisation, OrganisationStatus
+from impactnet.organisations.models import OrganisationStatus
 from impactnet.regions.models import Municipality, Target
 
 MUNICIPALITY_FIELDS = ("name", "slug", "joined_on", "active")
@@ -82,26 +81,3 @@ def save_target(actor: User, municipality: Municipality, year: int, partners_wan
     apply_changes(actor, target, {"partners_wanted": partners_wanted, "labelled_wanted": labelled_wanted},
                   AuditAction.TARGET_UPDATED)
     return target
-
-
-@dataclass(frozen=True)
-class Counts:
-    partners: int
-    labelled: int
-    working_toward_label: int
-    applicants: int
-
-
-def status_counts(municipality_id: int | None = None) -> Counts:
-    """Aggregate counts for one municipality or (None) the whole region, in one query."""
-    query = sa.select(Organisation.status, sa.func.count()).group_by(Organisation.status)
-    if municipality_id is not None:
-        query = query.where(Organisation.municipality_id == municipality_id)
-    by_status = {status: n for status, n in db.session.execute(query)}
-    return Counts(
-        partners=sum(n for status, n in by_status.items() if status in PARTNER_STATUSES),
-        labelled=by_status.get(OrganisationStatus.LABELLED, 0),
-        working_toward_label=by_status.get(OrganisationStatus.PARTNER, 0)
-        + by_status.get(OrganisationStatus.WORKING_TOWARD_LABEL, 0),
-        applicants=by_status.get(OrganisationStatus.APPLICANT, 0),
-    )

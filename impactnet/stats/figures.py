@@ -28,9 +28,10 @@ UPSERT_CHUNK = 2000  # rows per statement: keeps a long backfill's memory and st
 
 
 def figures(by_status: Mapping[Status, int], new: Mapping[str, int]) -> dict[str, int]:
-    """A snapshot's figures from a count per status, with the definitions of
-    :func:`impactnet.regions.services.status_counts`, and ``new``: the new partners and labels
-    per period by column name (see NEW_FIGURES; a missing column is 0)."""
+    """A snapshot's figures from a count per status: partners are the PARTNER_STATUSES, working
+    toward the label are partners and those working on it, applicants have not signed yet; and
+    ``new``: the new partners and labels per period by column name (see NEW_FIGURES; a missing
+    column is 0)."""
     return {
         "partners": sum(n for status, n in by_status.items() if status in PARTNER_STATUSES),
         "labelled": by_status.get(Status.LABELLED, 0),

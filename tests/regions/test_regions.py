@@ -4,10 +4,12 @@ import sqlalchemy as sa
 
 from impactnet.accounts.models import Role
 from impactnet.audit.models import AuditAction, AuditEvent
+from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.organisations.models import OrganisationStatus
 from impactnet.regions.models import Municipality, Target
-from impactnet.regions.services import status_counts
+from impactnet.stats.models import REGION
+from impactnet.stats.services import latest_snapshots, take_snapshots
 from tests import factories
 from tests.helpers import count, registration_data
 
@@ -56,9 +58,11 @@ def test_counts_follow_the_statuses(dordrecht, zwijndrecht):
         factories.OrganisationFactory.create_batch(n, municipality=dordrecht, status=status)
     factories.OrganisationFactory(municipality=zwijndrecht, status=OrganisationStatus.LABELLED)
 
-    counts = status_counts(dordrecht.id)
+    take_snapshots(local_today())
+    snapshots = latest_snapshots()
+    counts = snapshots[dordrecht.id]
     assert (counts.partners, counts.labelled, counts.working_toward_label, counts.applicants) == (13, 5, 7, 2)
-    assert status_counts(None).labelled == 6
+    assert snapshots[REGION].labelled == 6
 
 
 def test_municipality_viewer_sees_own_aggregates_but_no_names(client, login_as, dordrecht, zwijndrecht):
