@@ -27,6 +27,7 @@ from impactnet.extensions import db
 from impactnet.journey.evidence import upload_dir
 from impactnet.stats import cache as figures_cache
 from tests import factories
+from tests.helpers import login_client
 
 
 class _Collector:
@@ -208,9 +209,7 @@ def login(client):
     """Sign ``client`` in as ``user`` without going through the login form."""
 
     def _login(user):
-        with client.session_transaction() as session:
-            session["_user_id"] = user.auth_token
-            session["_fresh"] = True
+        login_client(client, user)
         return user
 
     return _login

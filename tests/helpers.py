@@ -72,3 +72,10 @@ def live_counts(municipality_id: int | None = None) -> SimpleNamespace:
     if municipality_id is not None:
         query = query.where(Organisation.municipality_id == municipality_id)
     return SimpleNamespace(**figures(dict(db.session.execute(query).all()), {}))
+
+
+def login_client(client, user) -> None:
+    """Sign ``client`` in as ``user`` without the login form (the session Flask-Login reads)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.auth_token
+        session["_fresh"] = True

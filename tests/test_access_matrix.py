@@ -18,6 +18,7 @@ from impactnet.journey import services as journey
 from impactnet.notifications.models import MailStatus, OutboxMail
 from impactnet.organisations.models import OrganisationStatus
 from tests import factories
+from tests.helpers import login_client
 from tests.journey.helpers import PDF
 
 VISITOR, PARTNER, PARTNER_OTHER, VIEWER, VIEWER_OTHER, STAFF, ADMIN = (
@@ -179,9 +180,3 @@ def test_access_matrix(app, world, role):
         if _outcome(response) != expected:
             failures.append(f"{method} {url}: expected {expected}, got {response.status_code}")
     assert not failures, f"{role}:\n" + "\n".join(failures)
-
-
-def login_client(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = user.auth_token
-        session["_fresh"] = True

@@ -9,7 +9,7 @@ import config as config_module
 from impactnet import create_app
 from impactnet.accounts.models import Role
 from tests import factories
-from tests.test_access_matrix import login_client
+from tests.helpers import login_client
 
 
 @pytest.fixture

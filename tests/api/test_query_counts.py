@@ -13,7 +13,7 @@ from impactnet.stats.services import (
 )
 from tests import factories
 from tests.api.helpers import bearer
-from tests.helpers import statements
+from tests.helpers import login_client, statements
 from tests.stats.network import bulk_network
 
 MAX_STATEMENTS = 8
@@ -51,8 +51,7 @@ def requests(app, municipalities) -> list[int]:
     counts.append(len(seen))
     client = app.test_client()
     staff = factories.UserFactory(role=Role.STAFF)
-    with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = staff.auth_token, True
+    login_client(client, staff)
     with statements() as seen:
         assert client.get(url).status_code == 200
     counts.append(len(seen))

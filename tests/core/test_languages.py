@@ -27,7 +27,7 @@ from impactnet.notifications.reminders import expire_labels_and_notify
 from impactnet.notifications.reminders.common import local_day
 from impactnet.organisations.models import OrganisationStatus
 from tests import factories
-from tests.helpers import count, registration_data, statements
+from tests.helpers import count, login_client, registration_data, statements
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGLISH = CATALOGUES / "en" / "LC_MESSAGES" / "messages.po"
@@ -186,8 +186,7 @@ def test_the_switch_saves_a_signed_in_users_choice_on_the_account(client, login)
     assert count(AuditEvent, AuditEvent.action == AuditAction.USER_PREFERENCES_CHANGED) == 1
     assert "Your steps" in _page(client, "/dashboard")
     other_device = client.application.test_client()
-    with other_device.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = user.auth_token, True
+    login_client(other_device, user)
     assert "Your steps" in _page(other_device, "/dashboard")  # the account remembers, not only this session
 
 

@@ -11,7 +11,7 @@ from impactnet.extensions import db
 from impactnet.journey.models import StepProgress, StepState, StepSubmission
 from impactnet.organisations.models import OrganisationStatus as Status
 from tests import factories
-from tests.helpers import statements
+from tests.helpers import login_client, statements
 
 MAX_STATEMENTS = 8
 
@@ -38,8 +38,7 @@ def _history(organisation, user, path, rounds: int) -> None:
 
 def _count(app, user) -> int:
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = user.auth_token, True
+    login_client(client, user)
     client.get("/dashboard")
     with statements() as seen:
         response = client.get("/dashboard")

@@ -10,8 +10,7 @@ from impactnet.regions.services import municipality_by_slug
 from impactnet.stats.models import REGION, GrowthSnapshot
 from tests import factories
 from tests.exports.helpers import csv_rows, snapshot
-from tests.helpers import statements
-from tests.test_access_matrix import login_client
+from tests.helpers import login_client, statements
 
 MAX_STATEMENTS = 8
 URLS = ("/regions.csv", "/regions.xlsx", "/municipalities/gemeente-e0/series.csv?from=2025-01&to=2025-12",

@@ -17,15 +17,14 @@ from impactnet.journey.models import DrechtsDoel, StepState
 from impactnet.organisations.models import OrganisationStatus
 from impactnet.review import services as review
 from tests import factories
-from tests.helpers import count
+from tests.helpers import count, login_client
 from tests.journey.helpers import PDF, answers, latest_submission, plan, step_url, upload
 
 
 def _staff_client(app):
     staff = factories.UserFactory(role=Role.STAFF, name="Sanne de Vries")
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = staff.auth_token
+    login_client(client, staff)
     return client
 
 

@@ -21,7 +21,7 @@ from impactnet.journey.questionnaire import QUESTIONS
 from impactnet.organisations.models import OrganisationStatus
 from impactnet.review.services import award_or_renew_label, request_changes
 from tests import factories
-from tests.helpers import count
+from tests.helpers import count, login_client
 from tests.journey.helpers import PDF, answers, latest_submission, plan, step_url, upload
 
 SCRIPT = "<script>alert('xss')</script>"
@@ -312,8 +312,7 @@ def test_script_tags_are_stored_as_text_and_escaped_everywhere(app, client, logi
     assert client.post(step_url(organisation, "partnerovereenkomst"), data={"statement": SCRIPT, "submit": "y"}).status_code == 302
     submission = latest_submission(organisation, "partnerovereenkomst")
     staff = app.test_client()
-    with staff.session_transaction() as session:
-        session["_user_id"] = factories.UserFactory(role=Role.STAFF).auth_token
+    login_client(staff, factories.UserFactory(role=Role.STAFF))
     review = _page(staff.get(f"/review/submissions/{submission.id}"))
     assert SCRIPT not in review and ESCAPED_SCRIPT in review
     assert staff.post(f"/review/submissions/{submission.id}/request-changes", data={"feedback": SCRIPT}).status_code == 302

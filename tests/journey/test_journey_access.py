@@ -23,7 +23,7 @@ from impactnet.journey import evidence as files
 from impactnet.journey import services as journey
 from impactnet.journey.models import Evidence, StepProgress, StepState, StepSubmission
 from tests import factories
-from tests.helpers import count
+from tests.helpers import count, login_client
 from tests.journey.helpers import PDF, latest_submission, step_url, upload
 
 # A 1x1 transparent PNG.
@@ -61,12 +61,6 @@ def _snapshot():
     }
 
 
-def _login(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = user.auth_token
-        session["_fresh"] = True
-
-
 # --- partner of another organisation -------------------------------------------------------------
 
 
@@ -78,7 +72,7 @@ def test_partner_of_another_organisation_can_neither_read_nor_change_steps_or_fi
     stored = files.stored_path(target.id, item.stored_name)
     assert stored.read_bytes() == PDF
     before = _snapshot()
-    _login(client, intruder)
+    login_client(client, intruder)
     base = f"/organisations/{target.id}"
 
     for key in ("partnerovereenkomst", "inventarisatie", "inspiratiesessie", "impactplan", "beoordeling"):
@@ -112,7 +106,7 @@ def test_partner_of_another_organisation_cannot_touch_a_submitted_step(client, p
     db.session.commit()
     intruder = factories.PartnerUserFactory(organisation__municipality=dordrecht)
     before = _snapshot()
-    _login(client, intruder)
+    login_client(client, intruder)
 
     assert client.get(f"/review/submissions/{submission.id}").status_code == 403
     assert client.post(f"/review/submissions/{submission.id}/approve").status_code == 403
@@ -132,7 +126,7 @@ def test_municipality_viewer_sees_no_submissions_or_files(client, path, dordrech
     db.session.commit()
     viewer = factories.MunicipalityUserFactory(municipality=dordrecht)  # the organisation's own municipality
     before = _snapshot()
-    _login(client, viewer)
+    login_client(client, viewer)
 
     assert client.get(step_url(organisation, "partnerovereenkomst")).status_code == 404
     assert client.post(step_url(organisation, "partnerovereenkomst"), data={"statement": "x", "save": "y"}).status_code == 404
@@ -167,7 +161,7 @@ def test_staff_read_and_download_but_never_edit_for_the_organisation(client, pat
     owner, item = _with_evidence(dordrecht, "Dordtse Bakker B.V.")
     organisation = owner.organisation
     before = _snapshot()
-    _login(client, factories.UserFactory(role=Role.STAFF))
+    login_client(client, factories.UserFactory(role=Role.STAFF))
 
     page = client.get(step_url(organisation, "partnerovereenkomst"))
     assert page.status_code == 200
@@ -195,7 +189,7 @@ def test_staff_download_from_the_review_page(client, path, dordrecht, uploads):
     owner, item = _with_evidence(dordrecht, "Dordtse Bakker B.V.")
     submission = journey.submit(owner, owner.organisation, "partnerovereenkomst", journey.StepInput(statement="Getekend"))
     db.session.commit()
-    _login(client, factories.UserFactory(role=Role.ADMIN))
+    login_client(client, factories.UserFactory(role=Role.ADMIN))
     review = client.get(f"/review/submissions/{submission.id}").get_data(as_text=True)
     link = f"/organisations/{owner.organisation_id}/evidence/{item.id}"
     assert link in review

@@ -15,8 +15,7 @@ from impactnet.notifications.models import OutboxMail
 from impactnet.notifications.reminders import scan_reminders
 from impactnet.organisations.models import Organisation, OrganisationStatus
 from tests import factories
-from tests.helpers import count
-from tests.test_access_matrix import login_client
+from tests.helpers import count, login_client
 
 KVK = "24681357"
 

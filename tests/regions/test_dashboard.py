@@ -22,7 +22,7 @@ from impactnet.stats.figures import period_starts
 from impactnet.stats.models import REGION, GrowthSnapshot
 from impactnet.stats.services import backfill_snapshots, compute_projections, take_snapshots
 from tests import factories
-from tests.helpers import statements
+from tests.helpers import login_client, statements
 from tests.stats.network import bulk_network
 
 MAX_STATEMENTS = 8
@@ -182,8 +182,7 @@ def _statement_counts(app, viewer, staff) -> list[int]:
                       (viewer, "/municipalities/dordrecht/growth.svg"), (staff, "/municipalities/dordrecht")):
         client = app.test_client()
         if user is not None:
-            with client.session_transaction() as session:
-                session["_user_id"], session["_fresh"] = user.auth_token, True
+            login_client(client, user)
         with statements() as seen:
             assert client.get(url).status_code == 200
         counts.append(len(seen))

@@ -22,7 +22,7 @@ from impactnet.journey.models import StepState, StepSubmission
 from impactnet.organisations.models import OrganisationStatus
 from impactnet.review import services as review
 from tests import factories
-from tests.helpers import count
+from tests.helpers import count, login_client
 from tests.journey.helpers import PDF
 
 pytestmark = pytest.mark.postgres
@@ -41,9 +41,7 @@ def _postgresql_only(app):
 def _staff_client(app, name: str):
     user = factories.UserFactory(role=Role.STAFF, name=name)
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.auth_token
-        session["_fresh"] = True
+    login_client(client, user)
     return user.id, client
 
 

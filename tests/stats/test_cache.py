@@ -10,7 +10,7 @@ from impactnet.extensions import db
 from impactnet.organisations.models import OrganisationStatus as Status
 from impactnet.stats.services import take_snapshots
 from tests import factories
-from tests.helpers import statements
+from tests.helpers import login_client, statements
 
 FIGURES_PAGES = ("/regions", "/api/v1/regions", "/municipalities/dordrecht", "/municipalities/dordrecht/growth.svg")
 
@@ -29,8 +29,7 @@ def test_a_cached_page_sends_no_figures_queries_and_is_the_same(app, login, dord
     _network(dordrecht, 3)
     staff = login(factories.UserFactory(role=Role.STAFF))
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = staff.auth_token, True
+    login_client(client, staff)
     for url in FIGURES_PAGES:
         with statements() as first:
             one = client.get(url)
@@ -82,8 +81,7 @@ def test_a_rolled_back_change_leaves_the_cache_alone(client, dordrecht):
 def test_access_is_checked_before_the_cache_is_read(client, app, login_as, dordrecht, zwijndrecht):
     _network(zwijndrecht, 2)
     staff = app.test_client()
-    with staff.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = factories.UserFactory(role=Role.STAFF).auth_token, True
+    login_client(staff, factories.UserFactory(role=Role.STAFF))
     for url in ("/municipalities/zwijndrecht", "/municipalities/zwijndrecht/growth.svg"):
         assert staff.get(url).status_code == 200  # now cached
         assert app.test_client().get(url).status_code == 302  # a visitor: to the login page
