@@ -116,14 +116,14 @@ class Entry:
     goals: tuple[int, ...]  # Drechtse Doel numbers, from the approved impact plan
 
 
-def _approved_goals(organisation_ids):
-    """(organisation id, goal number) of the goals in each organisation's approved impact plans."""
-    return (sa.select(StepProgress.organisation_id, DrechtsDoel.number)
+def _approved_goals(*columns):
+    """``columns`` over the goals of approved impact plans: each row an organisation's
+    (StepProgress.organisation_id) goal (DrechtsDoel) of an approved version."""
+    return (sa.select(*columns).select_from(StepProgress)
             .join(StepSubmission, StepSubmission.progress_id == StepProgress.id)
             .join(ImpactAction, ImpactAction.submission_id == StepSubmission.id)
             .join(DrechtsDoel, DrechtsDoel.id == ImpactAction.goal_id)
-            .where(StepSubmission.state == StepState.APPROVED, StepProgress.organisation_id.in_(organisation_ids))
-            .distinct())
+            .where(StepSubmission.state == StepState.APPROVED))
 
 
 def _escape_like(text: str) -> str:
@@ -143,13 +143,8 @@ def _conditions(filters: Filters, today: date) -> list:
     if filters.status:
         conditions.append(_status_condition(filters.status, today))
     if filters.goal is not None:
-        approved_plan = (sa.select(StepProgress.id)
-                         .join(StepSubmission, StepSubmission.progress_id == StepProgress.id)
-                         .join(ImpactAction, ImpactAction.submission_id == StepSubmission.id)
-                         .join(DrechtsDoel, DrechtsDoel.id == ImpactAction.goal_id)
-                         .where(StepProgress.organisation_id == org.id, StepSubmission.state == StepState.APPROVED,
-                                DrechtsDoel.number == filters.goal))
-        conditions.append(sa.exists(approved_plan))
+        conditions.append(sa.exists(_approved_goals(StepProgress.id).where(
+            StepProgress.organisation_id == org.id, DrechtsDoel.number == filters.goal)))
     return conditions
 
 
@@ -177,7 +172,9 @@ def search(filters: Filters, today: date, page_size: int = PAGE_SIZE) -> Page:
     has_next, rows = len(rows) > page_size, rows[:page_size]
     goals: dict[int, list[int]] = {}
     if rows:
-        for organisation_id, number in db.session.execute(_approved_goals([row[0].id for row in rows])):
+        for organisation_id, number in db.session.execute(
+                _approved_goals(StepProgress.organisation_id, DrechtsDoel.number)
+                .where(StepProgress.organisation_id.in_([row[0].id for row in rows])).distinct()):
             goals.setdefault(organisation_id, []).append(number)
     entries = [Entry(kvk=o.kvk_number, name=o.name, municipality_slug=slug, municipality_name=name, sector=o.sector,
                      status=public_status(o, today), label_awarded_on=o.label_awarded_on,
@@ -190,8 +187,5 @@ def search(filters: Filters, today: date, page_size: int = PAGE_SIZE) -> Page:
 def goals_of(organisation: Organisation) -> list[DrechtsDoel]:
     """The Drechtse Doelen of the organisation's approved impact plans (one query)."""
     return list(db.session.scalars(
-        sa.select(DrechtsDoel).join(ImpactAction, ImpactAction.goal_id == DrechtsDoel.id)
-        .join(StepSubmission, StepSubmission.id == ImpactAction.submission_id)
-        .join(StepProgress, StepProgress.id == StepSubmission.progress_id)
-        .where(StepProgress.organisation_id == organisation.id, StepSubmission.state == StepState.APPROVED)
+        _approved_goals(DrechtsDoel).where(StepProgress.organisation_id == organisation.id)
         .distinct().order_by(DrechtsDoel.number)))
