@@ -22,7 +22,7 @@ from impactnet.api import services
 from impactnet.api.openapi import openapi_document
 from impactnet.api.params import ParameterError, date_range
 from impactnet.database import local_today, utcnow
-from impactnet.directory.services import organisation_by_kvk, verifiable
+from impactnet.directory.services import verified
 from impactnet.extensions import csrf, db
 from impactnet.organisations.identifiers import normalise_kvk
 from impactnet.regions.services import municipality_by_slug
@@ -57,10 +57,9 @@ def verify(kvk: str):
     """An organisation's label status by KvK number; "unknown" (404) for one that never had a
     label and is not a listed partner, so the answer does not reveal who registered."""
     if normalise_kvk(kvk) != kvk:
-        return jsonify(error="Een KvK-nummer bestaat uit 8 cijfers.", error_en="A KvK number has 8 digits.",
-                       parameter="kvk", status=400), 400
-    organisation = organisation_by_kvk(kvk)
-    status = verifiable(organisation, local_today())
+        error = ParameterError("kvk", "Een KvK-nummer bestaat uit 8 cijfers.", "A KvK number has 8 digits.")
+        return jsonify(error.as_json()), 400
+    organisation, status = verified(kvk, local_today())
     if status is None:
         return jsonify(kvk=kvk, status="unknown"), 404
     response = jsonify(services.verification_payload(organisation, status, utcnow()))

@@ -75,6 +75,14 @@ def organisation_by_kvk(kvk: str) -> Organisation | None:
     return db.session.scalar(sa.select(Organisation).where(Organisation.kvk_number == kvk))
 
 
+def verified(kvk: str, today: date) -> tuple[Organisation | None, PublicStatus | None]:
+    """(organisation, public status) when the KvK number may be verified, else (None, None):
+    the page, the badge and the API answer the same."""
+    organisation = organisation_by_kvk(kvk)
+    status = verifiable(organisation, today)
+    return (organisation, status) if status is not None else (None, None)
+
+
 def verifiable(organisation: Organisation | None, today: date) -> PublicStatus | None:
     """The public status of ``organisation`` if verification may show it: it ever had a label, or it
     is a listed partner; never an erased one. None: answer "unknown"."""

@@ -16,7 +16,7 @@ from impactnet.api.params import ParameterError
 from impactnet.database import local_today, utcnow
 from impactnet.directory import export
 from impactnet.directory.params import directory_filters
-from impactnet.directory.services import PAGE_SIZE, PublicStatus, goals_of, organisation_by_kvk, search, verifiable
+from impactnet.directory.services import PAGE_SIZE, PublicStatus, goals_of, search, verified
 from impactnet.exports.formats import CSV_MIMETYPE, to_csv
 from impactnet.journey.services import active_goals
 from impactnet.organisations.choices import SECTORS
@@ -101,13 +101,6 @@ def verify_form():
     return redirect(url_for("directory.verify", kvk=kvk))
 
 
-def _verified(kvk: str):
-    """(organisation, public status) when ``kvk`` may be verified, else (None, None)."""
-    organisation = organisation_by_kvk(kvk)
-    status = verifiable(organisation, local_today())
-    return (organisation, status) if status is not None else (None, None)
-
-
 @functools.lru_cache(maxsize=4096)
 def _qr_code(url: str) -> str:
     """The QR code of ``url`` as an SVG data URI (drawing one takes milliseconds; a URL's never changes)."""
@@ -118,7 +111,7 @@ def _qr_code(url: str) -> str:
 def verify(kvk: str):
     if normalise_kvk(kvk) != kvk:
         return render_template("directory/verify_form.html", error=True), 400
-    organisation, status = _verified(kvk)
+    organisation, status = verified(kvk, local_today())
     if organisation is None:
         response = current_app.make_response((render_template("directory/unknown.html", kvk=kvk), 404))
     else:
@@ -133,7 +126,7 @@ def verify(kvk: str):
 @bp.get("/badge/<kvk>.svg")
 def badge(kvk: str):
     well_formed = normalise_kvk(kvk) == kvk
-    organisation, status = _verified(kvk) if well_formed else (None, None)
+    organisation, status = verified(kvk, local_today()) if well_formed else (None, None)
     svg = render_template("directory/badge.svg", status=status, label=public_status_label(status) if status
                           else str(_l("Onbekend")))
     response = Response(svg, status=200 if status else 404 if well_formed else 400, mimetype="image/svg+xml")
