@@ -3,10 +3,11 @@ every request, and a committed change to the figures shows at once."""
 from __future__ import annotations
 
 import json
+import time
 
 from impactnet.accounts.models import Role
 from impactnet.database import local_today
-from impactnet.extensions import db
+from impactnet.extensions import cache, db
 from impactnet.organisations.models import OrganisationStatus as Status
 from impactnet.stats.services import take_snapshots
 from tests import factories
@@ -91,10 +92,6 @@ def test_access_is_checked_before_the_cache_is_read(client, app, login_as, dordr
 
 
 def test_each_process_keeps_its_own_copy_for_a_few_seconds(app, client, dordrecht):
-    import time
-
-    from impactnet.extensions import cache
-
     _network(dordrecht, 3)
     original, app.config["FIGURES_LOCAL_CACHE_SECONDS"] = app.config["FIGURES_LOCAL_CACHE_SECONDS"], 1
     try:
