@@ -15,10 +15,12 @@ In front of the shared cache each process keeps what it read for ``FIGURES_LOCAL
 empties its own copy at once; other processes show a change within those seconds.
 
 Only aggregates are cached, never anything of one user: the access checks run before the cache
-is read, on every request.
+is read, on every request. When the shared cache cannot be reached (Redis away) the figures are
+read from the database and the failure is logged; a page never fails for it.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -38,6 +40,7 @@ CHANGED = "figures_changed"
 LOCAL_ENTRIES = 512  # per process: a few pages per municipality, language and day
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 _local_lock = threading.Lock()
 _local: TTLCache | None = None
@@ -60,14 +63,25 @@ def cached(compute: Callable[[], T], *key: object) -> T:
         local = _local_cache()
         value = local.get(name) if local is not None else None
     if value is None:
-        value = cache.get(name)
+        try:
+            value = cache.get(name)
+        except Exception:  # Redis away: the database still answers
+            log.warning("figures cache unreadable; reading the figures from the database", exc_info=True)
+            return compute()
         if value is None:
             value = compute()
-            cache.set(name, value, timeout=current_app.config["FIGURES_CACHE_SECONDS"])
+            _store(name, value)
         if local is not None:
             with _local_lock:
                 local[name] = value
     return value
+
+
+def _store(name: str, value: object) -> None:
+    try:
+        cache.set(name, value, timeout=current_app.config["FIGURES_CACHE_SECONDS"])
+    except Exception:
+        log.warning("figures cache not written", exc_info=True)
 
 
 def figures_changed(session: Session | None = None) -> None:
@@ -91,7 +105,10 @@ def _note_flushed_figures(session, _context) -> None:
 @event.listens_for(Session, "after_commit")
 def _clear_after_commit(session) -> None:
     if session.info.pop(CHANGED, False):
-        clear()
+        try:
+            clear()
+        except Exception:  # the commit stands; entries elsewhere expire after FIGURES_CACHE_SECONDS
+            log.error("figures cache not emptied after a change", exc_info=True)
 
 
 @event.listens_for(Session, "after_rollback")
