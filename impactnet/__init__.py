@@ -71,7 +71,7 @@ def _check_config(app: Flask, config_class) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from impactnet.accounts.services import load_user_by_auth_token
+    from impactnet.accounts.signed_in import load_user
     from impactnet.core.locale import DEFAULT_LOCALE, init_locale, select_locale
 
     db.init_app(app)
@@ -85,7 +85,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
     login_manager.session_protection = "basic"
-    login_manager.user_loader(load_user_by_auth_token)
+    login_manager.user_loader(load_user)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     limiter.init_app(app)
     if app.config.get("REDIS_URL"):

@@ -124,6 +124,7 @@ def make_app(app, tmp_path_factory, smtp_server):
     def _make_app(**overrides):
         overrides.setdefault("SQLALCHEMY_DATABASE_URI", app.config["SQLALCHEMY_DATABASE_URI"])
         other = create_app(test_config(tmp_path_factory, smtp_server, **overrides))
+        other.test_client_class = FreshGlobalsClient
         made.append(other)
         return other
 
@@ -131,6 +132,13 @@ def make_app(app, tmp_path_factory, smtp_server):
     for other in made:
         with other.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture
+def other_process(app, make_app):
+    """Another app on the same database and the same shared cache, with its own per-process copies:
+    what a second gunicorn worker or the Celery worker is to the web process."""
+    return make_app(**{key: value for key, value in app.config.items() if key.startswith("CACHE_")})
 
 
 def _empty_tables() -> None:

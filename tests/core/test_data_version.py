@@ -1,0 +1,77 @@
+"""The data version: renewed by every commit that wrote, in every process that shares the cache."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from impactnet.core import data_version
+from impactnet.extensions import db
+from impactnet.regions.models import Municipality
+from tests import factories
+
+
+def test_a_commit_that_wrote_renews_the_version_and_a_read_does_not(app, dordrecht):
+    before = data_version.current()
+    assert before is not None
+    db.session.scalars(sa.select(Municipality)).all()
+    db.session.commit()
+    assert data_version.current() == before
+
+    dordrecht.name = "Gemeente Dordrecht"
+    db.session.commit()
+    assert data_version.current() not in (None, before)
+
+
+def test_bulk_statements_renew_the_version(app, dordrecht):
+    for statement in (sa.update(Municipality).values(active=False),
+                      sa.insert(Municipality).values(name="Papendrecht", slug="papendrecht", joined_on=dordrecht.joined_on),
+                      sa.delete(Municipality).where(Municipality.slug == "papendrecht")):
+        before = data_version.current()
+        db.session.execute(statement)
+        db.session.commit()
+        assert data_version.current() != before, statement
+
+
+def test_a_write_that_is_rolled_back_keeps_the_version(app, dordrecht):
+    before = data_version.current()
+    factories.OrganisationFactory.build(municipality=dordrecht)
+    db.session.add(factories.OrganisationFactory.build(municipality=dordrecht))
+    db.session.flush()
+    db.session.rollback()
+    db.session.commit()
+    assert data_version.current() == before
+
+
+def test_a_kept_value_is_computed_again_after_a_write_in_another_process(app, other_process, dordrecht):
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return db.session.scalar(sa.select(Municipality.name).where(Municipality.slug == "dordrecht"))
+
+    assert data_version.cached(compute, "name") == "Dordrecht"
+    assert data_version.cached(compute, "name") == "Dordrecht"
+    assert len(computed) == 1
+
+    with other_process.app_context():
+        db.session.execute(sa.update(Municipality).where(Municipality.slug == "dordrecht").values(name="Dordt"))
+        db.session.commit()
+
+    db.session.expire_all()
+    assert data_version.cached(compute, "name") == "Dordt"
+    assert len(computed) == 2
+
+
+def test_nothing_is_kept_when_the_shared_cache_is_away(make_app, dordrecht):
+    # A real Redis client against a port nothing listens on: every read fails.
+    away = make_app(CACHE_TYPE="RedisCache", CACHE_REDIS_URL="redis://127.0.0.1:9/0")
+    computed = []
+    with away.app_context():
+        assert data_version.current() is None
+        for _ in range(2):
+            assert data_version.cached(lambda: computed.append(1) or "fresh", "key") == "fresh"
+        dordrecht_again = db.session.scalar(sa.select(Municipality).where(Municipality.slug == "dordrecht"))
+        dordrecht_again.name = "Dordt"
+        db.session.commit()  # renewing fails, is logged, and the commit stands
+    assert len(computed) == 2
+    db.session.expire_all()
+    assert dordrecht.name == "Dordt"
