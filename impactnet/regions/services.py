@@ -1,6 +1,7 @@
 """Municipalities, their targets and the aggregate counts they may see."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -30,6 +31,22 @@ class RegionError(ValueError):
 
 def municipality_by_slug(slug: str) -> Municipality | None:
     return db.session.scalar(sa.select(Municipality).where(Municipality.slug == slug))
+
+
+@dataclass(frozen=True)
+class MunicipalityFacts:
+    """What a dashboard shows of its municipality: plain values, so the figures cache can keep them."""
+    id: int
+    slug: str
+    name: str
+    joined_on: date
+
+
+def municipality_facts(slug: str) -> MunicipalityFacts | None:
+    municipality = municipality_by_slug(slug)
+    if municipality is None:
+        return None
+    return MunicipalityFacts(municipality.id, municipality.slug, municipality.name, municipality.joined_on)
 
 
 def list_municipalities(active_only: bool = False) -> list[Municipality]:

@@ -39,9 +39,10 @@ def index():
                            region=snapshots.get(REGION))
 
 
-def _viewable_municipality_or_404(slug: str):
-    """Staff see every municipality's dashboard, a municipality viewer only their own."""
-    municipality = _municipality_or_404(slug)
+def _viewable_municipality_or_404(slug: str) -> services.MunicipalityFacts:
+    """Staff see every municipality's dashboard, a municipality viewer only their own. The lookup is
+    kept with the figures (a change to a municipality empties that cache), so a page view reads none."""
+    municipality = cached(lambda: services.municipality_facts(slug), "municipality", slug) or abort(404)
     if current_user.role is Role.MUNICIPALITY and current_user.municipality_id != municipality.id:
         abort(403)
     return municipality
