@@ -2,22 +2,26 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from impactnet.accounts.forms import ResendVerificationForm
 from impactnet.accounts.models import Role
 from impactnet.accounts.services import set_locale
 from impactnet.audit.labels import AUDIT_LABELS
+from impactnet.core import data_version
 from impactnet.core.forms import LanguageForm
 from impactnet.core.locale import SESSION_KEY
 from impactnet.core.rendering import safe_next
 from impactnet.database import local_today
 from impactnet.extensions import db, limiter
 from impactnet.journey.overview import journey_overview
+from impactnet.organisations.models import Organisation
 from impactnet.organisations.services import history
 from impactnet.regions.services import list_municipalities
 from impactnet.stats.models import REGION
@@ -41,16 +45,27 @@ def home():
 @login_required
 def dashboard():
     if current_user.role is Role.PARTNER:
-        organisation = current_user.organisation
-        journey = journey_overview(organisation)
-        return render_template("core/dashboard_partner.html", organisation=organisation, today=local_today(),
-                               journey=journey, resend_form=ResendVerificationForm(),
-                               history=history(organisation, limit=5), step_titles=journey.step_titles)
+        name, content = _partner_dashboard(current_user.organisation_id, local_today())
+        return render_template("core/dashboard_partner.html", name=name, content=Markup(content),
+                               resend_form=ResendVerificationForm())
     if current_user.role is Role.MUNICIPALITY:
         return redirect(url_for("regions.show", slug=current_user.municipality.slug))
     snapshots = latest_snapshots()
     return render_template("core/dashboard_staff.html", region=snapshots.get(REGION),
                            municipalities=list_municipalities(), counts=snapshots)
+
+
+def _partner_dashboard(organisation_id: int, today: date) -> tuple[str, str]:
+    """The organisation's name and its part of the dashboard (journey, label, latest events), kept
+    under the data version: read again only after a write, rendered once for all its users."""
+    def render() -> tuple[str, str]:
+        organisation = db.session.get(Organisation, organisation_id)
+        journey = journey_overview(organisation)
+        return organisation.name, render_template(
+            "core/_dashboard_partner.html", organisation=organisation, today=today, journey=journey,
+            history=history(organisation, limit=5), step_titles=journey.step_titles)
+
+    return data_version.cached(render, "partner-dashboard", organisation_id, today)
 
 
 @bp.route("/language", methods=["POST"])
