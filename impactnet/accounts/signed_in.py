@@ -12,8 +12,6 @@ Any write renews the data version, so a deactivated account, a changed role or a
 """
 from __future__ import annotations
 
-import threading
-
 from sqlalchemy import inspect
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -21,8 +19,6 @@ from impactnet.accounts.models import User
 from impactnet.accounts.services import load_user_by_auth_token
 from impactnet.core import data_version
 from impactnet.extensions import db
-
-_lock = threading.Lock()
 
 
 def load_user(token: str) -> User | None:
@@ -32,14 +28,12 @@ def load_user(token: str) -> User | None:
     version = data_version.current()  # before the database: a later write renews it
     copies = data_version.local_copies("signed-in users")
     if version is not None:
-        with _lock:
-            entry = copies.get(token)
+        entry = copies.get(token)
         if entry is not None and entry[0] == version:
             return db.session.merge(entry[1], load=False)
     user = load_user_by_auth_token(token)
     if user is not None and version is not None:
-        with _lock:
-            copies[token] = (version, _detached_copy(user))
+        copies.put(token, (version, _detached_copy(user)))
     return user
 
 

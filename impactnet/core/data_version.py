@@ -56,11 +56,30 @@ def current() -> str | None:
         return None
 
 
-def local_copies(name: str) -> TTLCache:
-    """This process's copies for one purpose (kept on the app, each at most MAX_AGE_SECONDS)."""
+class LocalCopies:
+    """This process's copies for one purpose, each kept at most MAX_AGE_SECONDS (safe across threads)."""
+
+    def __init__(self) -> None:
+        self._copies = TTLCache(LOCAL_ENTRIES, MAX_AGE_SECONDS)
+
+    def get(self, key: str):
+        with _lock:
+            return self._copies.get(key)
+
+    def put(self, key: str, value) -> None:
+        with _lock:
+            self._copies[key] = value
+
+    def clear(self) -> None:
+        with _lock:
+            self._copies.clear()
+
+
+def local_copies(name: str) -> LocalCopies:
+    """The app's copies for ``name`` (each app its own: in tests, several apps share a process)."""
     copies = current_app.extensions.setdefault("impactnet.data_version", {})
     with _lock:
-        return copies.setdefault(name, TTLCache(LOCAL_ENTRIES, MAX_AGE_SECONDS))
+        return copies.setdefault(name, LocalCopies())
 
 
 def cached(compute: Callable[[], T], *key: object) -> T:
@@ -71,15 +90,20 @@ def cached(compute: Callable[[], T], *key: object) -> T:
         return compute()
     name = ":".join(str(part) for part in ("data", version, get_locale(), *key))
     copies = local_copies("values")
-    with _lock:
-        value = copies.get(name)
+    value = copies.get(name)
     if value is None:
-        value = cache.get(name)
+        try:
+            value = cache.get(name)
+        except Exception:
+            log.warning("shared cache unreadable; computing %s", name, exc_info=True)
+            return compute()
         if value is None:
             value = compute()
-            cache.set(name, value, timeout=MAX_AGE_SECONDS * 10)
-        with _lock:
-            copies[name] = value
+            try:
+                cache.set(name, value, timeout=MAX_AGE_SECONDS * 10)
+            except Exception:
+                log.warning("shared cache not written: %s", name, exc_info=True)
+        copies.put(name, value)
     return value
 
 
@@ -87,9 +111,8 @@ def renew() -> None:
     """Something was written: no process uses what it holds under the old stamp from now on."""
     if not has_app_context():
         return
-    with _lock:
-        for copies in current_app.extensions.get("impactnet.data_version", {}).values():
-            copies.clear()
+    for copies in list(current_app.extensions.get("impactnet.data_version", {}).values()):
+        copies.clear()
     try:
         cache.set(KEY, secrets.token_hex(8), timeout=0)
     except Exception:
