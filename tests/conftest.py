@@ -134,11 +134,17 @@ def make_app(app, tmp_path_factory, smtp_server):
             db.engine.dispose()
 
 
+def shared_cache(app) -> dict:
+    """Settings that give another app the same shared cache as ``app`` (the figures cache, the data
+    version), as every process of one installation has."""
+    return {key: value for key, value in app.config.items() if key.startswith("CACHE_")}
+
+
 @pytest.fixture
 def other_process(app, make_app):
     """Another app on the same database and the same shared cache, with its own per-process copies:
     what a second gunicorn worker or the Celery worker is to the web process."""
-    return make_app(**{key: value for key, value in app.config.items() if key.startswith("CACHE_")})
+    return make_app(**shared_cache(app))
 
 
 def _empty_tables() -> None:

@@ -1,7 +1,7 @@
 """Fixtures for the browser tests: the portal served over real HTTP, and chromium.
 
-The live server is a second app on the same database as the ``app`` fixture,
-with CSRF protection on as in production. Rows that factories commit are
+The live server is a second app on the same database and the same shared cache
+as the ``app`` fixture, with CSRF protection on as in production. Rows that factories commit are
 visible to it, and ``_isolated`` (tests/conftest.py) empties the tables
 after each test as usual.
 """
@@ -19,7 +19,7 @@ from impactnet import create_app
 from impactnet.accounts.models import Role
 from impactnet.extensions import db
 from tests import factories
-from tests.conftest import test_config
+from tests.conftest import shared_cache, test_config
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,6 +44,7 @@ def live_server(app, tmp_path_factory, smtp_server):
         tmp_path_factory, smtp_server,
         SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
         WTF_CSRF_ENABLED=True,
+        **shared_cache(app),  # so that what the tests write renews what the server keeps
     ))
     server = make_server("127.0.0.1", 0, browser_app, threaded=True)
     base_url = f"http://127.0.0.1:{server.port}"
