@@ -113,11 +113,16 @@ class Config:
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 60 * 60)
     INVITATION_MAX_AGE = _env_int("INVITATION_MAX_AGE", 60 * 60 * 24 * 7)
 
-    # Throttling of failed logins (Flask-Limiter syntax).
+    # Throttling (Flask-Limiter syntax): failed logins, and the requests that create an account or
+    # send a mail to an address someone typed (registrations, password-reset requests).
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "30 per 15 minutes")
+    # Generous per address: at an inspiration session many entrepreneurs register over one wifi.
+    REGISTRATION_LIMIT_PER_IP = os.environ.get("REGISTRATION_LIMIT_PER_IP", "30 per hour")
+    PASSWORD_RESET_LIMIT_PER_ACCOUNT = os.environ.get("PASSWORD_RESET_LIMIT_PER_ACCOUNT", "3 per hour")
+    PASSWORD_RESET_LIMIT_PER_IP = os.environ.get("PASSWORD_RESET_LIMIT_PER_IP", "20 per hour")
 
     @classmethod
     def problems(cls) -> list[str]:

@@ -31,11 +31,27 @@ def _login_failed(response) -> bool:
     return response.status_code == 401
 
 
+def _form_email() -> str:
+    return services.normalise_email(request.form.get("email", ""))[:254]
+
+
 def _login_email() -> str:
-    return "login:" + services.normalise_email(request.form.get("email", ""))[:254]
+    return "login:" + _form_email()
+
+
+def _reset_email() -> str:
+    return "reset:" + _form_email()
+
+
+def _limit(setting: str, **options):
+    """Flask-Limiter's limit on POSTs, as many as the config ``setting`` allows (by client address
+    unless ``key_func`` says otherwise)."""
+    options.setdefault("key_func", get_remote_address)
+    return limiter.limit(lambda: current_app.config[setting], methods=["POST"], **options)
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@_limit("REGISTRATION_LIMIT_PER_IP")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("core.dashboard"))
@@ -58,10 +74,8 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], key_func=get_remote_address,
-               methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_email,
-               methods=["POST"], deduct_when=_login_failed)
+@_limit("LOGIN_LIMIT_PER_IP", deduct_when=_login_failed)
+@_limit("LOGIN_LIMIT_PER_ACCOUNT", key_func=_login_email, deduct_when=_login_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.dashboard"))
@@ -110,6 +124,8 @@ def resend_verification():
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
+@_limit("PASSWORD_RESET_LIMIT_PER_IP")
+@_limit("PASSWORD_RESET_LIMIT_PER_ACCOUNT", key_func=_reset_email)
 def request_password_reset():
     form = EmailForm()
     if form.validate_on_submit():
