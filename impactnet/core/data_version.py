@@ -23,12 +23,12 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-from cachetools import TTLCache
 from flask import current_app, has_app_context
 from flask_babel import get_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from impactnet.core.caching import LocalCopies, read_through
 from impactnet.extensions import cache
 
 log = logging.getLogger(__name__)
@@ -56,30 +56,11 @@ def current() -> str | None:
         return None
 
 
-class LocalCopies:
-    """This process's copies for one purpose, each kept at most MAX_AGE_SECONDS (safe across threads)."""
-
-    def __init__(self) -> None:
-        self._copies = TTLCache(LOCAL_ENTRIES, MAX_AGE_SECONDS)
-
-    def get(self, key: str):
-        with _lock:
-            return self._copies.get(key)
-
-    def put(self, key: str, value) -> None:
-        with _lock:
-            self._copies[key] = value
-
-    def clear(self) -> None:
-        with _lock:
-            self._copies.clear()
-
-
 def local_copies(name: str) -> LocalCopies:
     """The app's copies for ``name`` (each app its own: in tests, several apps share a process)."""
     copies = current_app.extensions.setdefault("impactnet.data_version", {})
     with _lock:
-        return copies.setdefault(name, LocalCopies())
+        return copies.setdefault(name, LocalCopies(LOCAL_ENTRIES, MAX_AGE_SECONDS))
 
 
 def cached(compute: Callable[[], T], *key: object) -> T:
@@ -89,22 +70,7 @@ def cached(compute: Callable[[], T], *key: object) -> T:
     if version is None:
         return compute()
     name = ":".join(str(part) for part in ("data", version, get_locale(), *key))
-    copies = local_copies("values")
-    value = copies.get(name)
-    if value is None:
-        try:
-            value = cache.get(name)
-        except Exception:
-            log.warning("shared cache unreadable; computing %s", name, exc_info=True)
-            return compute()
-        if value is None:
-            value = compute()
-            try:
-                cache.set(name, value, timeout=MAX_AGE_SECONDS * 10)
-            except Exception:
-                log.warning("shared cache not written: %s", name, exc_info=True)
-        copies.put(name, value)
-    return value
+    return read_through(name, compute, local=local_copies("values"), timeout=MAX_AGE_SECONDS * 10)
 
 
 def renew() -> None:

@@ -25,12 +25,12 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-from cachetools import TTLCache
 from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from impactnet.core.caching import LocalCopies, read_through
 from impactnet.extensions import cache, db
 from impactnet.regions.models import Municipality, Target
 from impactnet.stats.models import BreakdownSnapshot, FunnelSnapshot, GrowthSnapshot, Projection
@@ -43,45 +43,25 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 _local_lock = threading.Lock()
-_local: TTLCache | None = None
+_local: LocalCopies | None = None
 
 
-def _local_cache() -> TTLCache | None:
+def _local_copies() -> LocalCopies | None:
     global _local
     seconds = current_app.config["FIGURES_LOCAL_CACHE_SECONDS"]
     if seconds <= 0:
         return None
-    if _local is None or _local.ttl != seconds:
-        _local = TTLCache(maxsize=LOCAL_ENTRIES, ttl=seconds)
-    return _local
+    with _local_lock:
+        if _local is None or _local.seconds != seconds:
+            _local = LocalCopies(LOCAL_ENTRIES, seconds)
+        return _local
 
 
 def cached(compute: Callable[[], T], *key: object) -> T:
     """The cached value for ``key`` in the current language, or ``compute()``'s, stored."""
     name = ":".join(str(part) for part in (get_locale(), *key))
-    with _local_lock:
-        local = _local_cache()
-        value = local.get(name) if local is not None else None
-    if value is None:
-        try:
-            value = cache.get(name)
-        except Exception:  # Redis away: the database still answers
-            log.warning("figures cache unreadable; reading the figures from the database", exc_info=True)
-            return compute()
-        if value is None:
-            value = compute()
-            _store(name, value)
-        if local is not None:
-            with _local_lock:
-                local[name] = value
-    return value
-
-
-def _store(name: str, value: object) -> None:
-    try:
-        cache.set(name, value, timeout=current_app.config["FIGURES_CACHE_SECONDS"])
-    except Exception:
-        log.warning("figures cache not written", exc_info=True)
+    return read_through(name, compute, local=_local_copies(),
+                        timeout=current_app.config["FIGURES_CACHE_SECONDS"])
 
 
 def figures_changed(session: Session | None = None) -> None:
@@ -90,9 +70,8 @@ def figures_changed(session: Session | None = None) -> None:
 
 
 def clear() -> None:
-    with _local_lock:
-        if _local is not None:
-            _local.clear()
+    if _local is not None:
+        _local.clear()
     cache.clear()
 
 

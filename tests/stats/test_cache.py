@@ -121,3 +121,12 @@ def test_the_figures_pages_answer_from_the_database_when_the_shared_cache_is_awa
         assert _api_partners(client) == 3
         factories.TargetFactory(municipality=db.session.merge(dordrecht), year=local_today().year)
         db.session.commit()  # emptying the cache fails after the commit, which stands
+
+
+def test_an_unknown_municipality_is_a_404_and_leaves_nothing_in_the_cache(client, login_as, dordrecht):
+    login_as(Role.STAFF)
+    for slug in ("onbekend", "x" * 300, "a:b%3Ac", "dordrecht'--"):
+        assert client.get(f"/municipalities/{slug}").status_code == 404, slug
+        assert not cache.has(f"nl:municipality:{slug}"), slug
+    assert client.get("/municipalities/dordrecht").status_code == 200
+    assert cache.has("nl:municipality:dordrecht")
