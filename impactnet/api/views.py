@@ -24,7 +24,7 @@ from impactnet.api.params import ParameterError, date_range
 from impactnet.database import local_today, utcnow
 from impactnet.directory.services import verified
 from impactnet.extensions import csrf, db
-from impactnet.organisations.identifiers import normalise_kvk
+from impactnet.organisations.identifiers import is_kvk
 from impactnet.regions.services import municipality_by_slug
 from impactnet.stats.cache import cached
 
@@ -56,7 +56,7 @@ def regions():
 def verify(kvk: str):
     """An organisation's label status by KvK number; "unknown" (404) for one that never had a
     label and is not a listed partner, so the answer does not reveal who registered."""
-    if normalise_kvk(kvk) != kvk:
+    if not is_kvk(kvk):
         error = ParameterError("kvk", "Een KvK-nummer bestaat uit 8 cijfers.", "A KvK number has 8 digits.")
         return jsonify(error.as_json()), 400
     organisation, status = verified(kvk, local_today())

@@ -20,7 +20,7 @@ from impactnet.directory.services import PAGE_SIZE, PublicStatus, goals_of, sear
 from impactnet.exports.formats import CSV_MIMETYPE, to_csv
 from impactnet.journey.services import active_goals
 from impactnet.organisations.choices import SECTORS
-from impactnet.organisations.identifiers import normalise_kvk
+from impactnet.organisations.identifiers import is_kvk, normalise_kvk
 from impactnet.regions.services import list_municipalities
 
 bp = Blueprint("directory", __name__)
@@ -109,7 +109,7 @@ def _qr_code(url: str) -> str:
 
 @bp.get("/verify/<kvk>")
 def verify(kvk: str):
-    if normalise_kvk(kvk) != kvk:
+    if not is_kvk(kvk):
         return render_template("directory/verify_form.html", error=True), 400
     organisation, status = verified(kvk, local_today())
     if organisation is None:
@@ -125,7 +125,7 @@ def verify(kvk: str):
 
 @bp.get("/badge/<kvk>.svg")
 def badge(kvk: str):
-    well_formed = normalise_kvk(kvk) == kvk
+    well_formed = is_kvk(kvk)
     organisation, status = verified(kvk, local_today()) if well_formed else (None, None)
     svg = render_template("directory/badge.svg", status=status, label=public_status_label(status) if status
                           else str(_l("Onbekend")))

@@ -22,6 +22,12 @@ def normalise_kvk(raw: str) -> str | None:
     return None
 
 
+def is_kvk(value: str) -> bool:
+    """Whether ``value`` is a KvK number as impactnet writes it (8 digits, nothing else): what a
+    URL holding one must say."""
+    return normalise_kvk(value) == value
+
+
 def normalise_postcode(raw: str) -> str | None:
     """A Dutch postcode as "1234 AB", or None when it is not valid."""
     try:
