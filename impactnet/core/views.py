@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from impactnet.accounts.forms import ResendVerificationForm
 from impactnet.accounts.models import Role
@@ -80,7 +83,20 @@ def set_language():
     if current_user.is_authenticated:
         set_locale(current_user, form.locale.data)
         db.session.commit()
-    return redirect(safe_next(form.next.data) or url_for("core.home"))
+    target = safe_next(form.next.data)
+    return redirect(target if target and _answers_get(target) else url_for("core.home"))
+
+
+def _answers_get(path: str) -> bool:
+    """Whether a GET of ``path`` reaches a page: the switch on a page that answered a POST (a
+    refused form at a POST-only address) must not lead to a 405."""
+    try:
+        current_app.url_map.bind("localhost").match(urlsplit(path).path, method="GET")
+    except RequestRedirect:
+        return True
+    except HTTPException:
+        return False
+    return True
 
 
 @bp.route("/healthz")

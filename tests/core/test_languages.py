@@ -226,6 +226,20 @@ def test_the_switch_only_returns_to_this_site(client, target):
     assert "\r" not in location and "\n" not in location and "\\" not in location
 
 
+@pytest.mark.parametrize("target, kept", [
+    ("/regions?page=2", True),
+    ("/register", True),
+    ("/municipalities", True),  # redirects to its slash form, which answers GET
+    ("/organisations/1/erase", False),  # answers POST only: the home page, not a 405
+    ("/language", False),
+    ("/bestaat-niet", False),
+])
+def test_the_switch_returns_to_the_page_only_when_it_answers_a_get(client, target, kept):
+    response = client.post("/language", data={"locale": "en", "next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == (target if kept else "/")
+
+
 def test_the_footer_switch_is_a_labelled_form_with_the_current_language_marked(client):
     page = _page(client, "/regions?page=1", **{"Accept-Language": "en"})
     footer = page.split('<footer class="site-footer">')[1]
