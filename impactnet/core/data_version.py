@@ -12,8 +12,8 @@ process. There is no list of tables to keep up to date: any write renews the sta
 
 The stamp is read before the data: a write that commits in between renews it, and the copy read
 under the old stamp is not used again. When the shared cache cannot be read (Redis away) nothing
-is served from a copy. When a new stamp cannot be written, the copies held elsewhere last at most
-``MAX_AGE_SECONDS``.
+is served from a copy. When a new stamp cannot be written, the copies held elsewhere (in other
+processes and in the shared cache) last at most ``MAX_AGE_SECONDS``.
 """
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def cached(compute: Callable[[], T], *key: object) -> T:
     if version is None:
         return compute()
     name = ":".join(str(part) for part in ("data", version, get_locale(), *key))
-    return read_through(name, compute, local=local_copies("values"), timeout=MAX_AGE_SECONDS * 10)
+    return read_through(name, compute, local=local_copies("values"), timeout=MAX_AGE_SECONDS)
 
 
 def renew() -> None:
