@@ -9,7 +9,8 @@ from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.extensions import db
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A column value as JSON: enums by value, dates and times in ISO 8601."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (datetime, date)):
@@ -19,7 +20,7 @@ def _jsonable(value: Any) -> Any:
 
 def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     """The named attributes of ``obj`` as a JSON-ready dict (for before/after)."""
-    return {name: _jsonable(getattr(obj, name)) for name in fields}
+    return {name: jsonable(getattr(obj, name)) for name in fields}
 
 
 def record(

@@ -19,8 +19,6 @@ is not data about them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
-from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,6 +28,7 @@ from impactnet.accounts.models import Role, User
 from impactnet.api.models import ApiToken
 from impactnet.audit.labels import AUDIT_LABELS
 from impactnet.audit.models import AuditEvent
+from impactnet.audit.services import jsonable
 from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.journey.models import Evidence, ImpactAction, JourneyStep, StepProgress, StepSubmission
@@ -42,18 +41,9 @@ EXPORT_VERSION = 1
 SECRET_USER_FIELDS = frozenset({"password_hash", "auth_token"})
 
 
-def _plain(value: Any) -> Any:
-    """A column value as JSON: enums by value, dates and times in ISO 8601 (UTC for times)."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    return value
-
-
 def _columns(obj: Any, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Every column of a row (new columns are exported without a change here)."""
-    return {attr.key: _plain(getattr(obj, attr.key)) for attr in sa.inspect(obj).mapper.column_attrs
+    return {attr.key: jsonable(getattr(obj, attr.key)) for attr in sa.inspect(obj).mapper.column_attrs
             if attr.key not in skip}
 
 
@@ -62,7 +52,7 @@ def account_data(user: User, evidence_url: Callable[[Evidence], str]) -> dict[st
     download link of an evidence file. Reads only."""
     data: dict[str, Any] = {
         "export_version": EXPORT_VERSION,
-        "exported_at": _plain(utcnow()),
+        "exported_at": jsonable(utcnow()),
         "user": _user(user),
         "account_history": _events(AuditEvent.object_type == User.__tablename__, AuditEvent.object_id == user.id),
         "api_tokens": [_columns(token, frozenset({"token_hash", "user_id"})) for token in db.session.scalars(
@@ -103,8 +93,8 @@ def _journey(organisation: Organisation, evidence_url) -> list[dict[str, Any]]:
     return [{
         "step": progress.step.key,
         "title": progress.step.title,
-        "state": _plain(progress.state),
-        "state_changed_at": _plain(progress.state_changed_at),
+        "state": jsonable(progress.state),
+        "state_changed_at": jsonable(progress.state_changed_at),
         "versions": [_submission(submission, evidence_url) for submission in progress.submissions],
     } for progress in progress_rows]
 
@@ -112,19 +102,19 @@ def _journey(organisation: Organisation, evidence_url) -> list[dict[str, Any]]:
 def _submission(submission: StepSubmission, evidence_url) -> dict[str, Any]:
     return {
         "number": submission.number,
-        "state": _plain(submission.state),
+        "state": jsonable(submission.state),
         "statement": submission.statement,
         "answers": submission.answers or {},
         "feedback": submission.feedback,
-        "created_at": _plain(submission.created_at),
-        "submitted_at": _plain(submission.submitted_at),
-        "decided_at": _plain(submission.decided_at),
+        "created_at": jsonable(submission.created_at),
+        "submitted_at": jsonable(submission.submitted_at),
+        "decided_at": jsonable(submission.decided_at),
         "evidence": [{"id": item.id, "name": item.original_name, "content_type": item.content_type,
-                      "size": item.size, "uploaded_at": _plain(item.uploaded_at), "download_url": evidence_url(item)}
+                      "size": item.size, "uploaded_at": jsonable(item.uploaded_at), "download_url": evidence_url(item)}
                      for item in submission.evidence],
         "impact_actions": [{"goal_number": action.goal.number, "goal": action.goal.title,
                             "description": action.description, "commitment": action.commitment,
-                            "target_date": _plain(action.target_date)} for action in submission.actions],
+                            "target_date": jsonable(action.target_date)} for action in submission.actions],
     }
 
 
@@ -133,8 +123,8 @@ def _events(*where) -> list[dict[str, Any]]:
     events = db.session.scalars(sa.select(AuditEvent).where(*where).options(joinedload(AuditEvent.actor))
                                 .order_by(AuditEvent.occurred_at, AuditEvent.id))
     return [{
-        "occurred_at": _plain(event.occurred_at),
-        "action": _plain(event.action),
+        "occurred_at": jsonable(event.occurred_at),
+        "action": jsonable(event.action),
         "label": str(AUDIT_LABELS.get(event.action, event.action)),
         "by": (event.actor.name or event.actor.email) if event.actor is not None else None,
         "object": event.object_type,
@@ -148,6 +138,6 @@ def _mails(address: str) -> list[dict[str, Any]]:
     """The mails in the outbox for ``address`` (addresses are stored lower-cased), oldest first."""
     mails = db.session.scalars(sa.select(OutboxMail).where(sa.func.lower(OutboxMail.to_address) == address.lower())
                                .order_by(OutboxMail.created_at, OutboxMail.id))
-    return [{"kind": mail.kind, "subject": mail.subject, "status": _plain(mail.status),
-             "created_at": _plain(mail.created_at), "sent_at": _plain(mail.sent_at), "body_text": mail.body_text}
+    return [{"kind": mail.kind, "subject": mail.subject, "status": jsonable(mail.status),
+             "created_at": jsonable(mail.created_at), "sent_at": jsonable(mail.sent_at), "body_text": mail.body_text}
             for mail in mails]
