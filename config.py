@@ -61,12 +61,20 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * _env_int("REMEMBER_DAYS", 30)
+    # A sign-in without "remember me" ends on the server this long after it began (impactnet.accounts.sessions).
+    SESSION_HOURS = _env_int("SESSION_HOURS", 12)
     FORCE_HTTPS = _env_bool("FORCE_HTTPS", False)
     # Number of reverse proxies in front (their X-Forwarded-* headers are trusted).
     PROXY_FIX = _env_int("PROXY_FIX", 0)
 
-    # Whole request body; Werkzeug also caps non-file form fields at 500 KB.
+    # Whole request body (uploads are the only large bodies).
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 50 * 1024 * 1024)
+    # Every body that is not a file upload (a urlencoded form, JSON), and each text part of an upload
+    # form, at most this many bytes; a form at most this many fields. Checked before anything parses the
+    # body (impactnet.core.guards.limit_form_bodies): parsing 50 MB of "a=1&" fields took a worker to 2 GB.
+    # The largest real form (the Inventarisatie's answers) is about 150 KB urlencoded.
+    MAX_FORM_MEMORY_SIZE = _env_int("MAX_FORM_BYTES", 512 * 1024)
+    MAX_FORM_PARTS = _env_int("MAX_FORM_FIELDS", 1000)
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
@@ -117,12 +125,20 @@ class Config:
     # send a mail to an address someone typed (registrations, password-reset requests).
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = False
+    # Redis away: count in this process's memory instead (Flask-Limiter logs the switch and goes back to
+    # Redis when it answers again), and never fail a request because the counters cannot be reached.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "30 per 15 minutes")
     # Generous per address: at an inspiration session many entrepreneurs register over one wifi.
     REGISTRATION_LIMIT_PER_IP = os.environ.get("REGISTRATION_LIMIT_PER_IP", "30 per hour")
     PASSWORD_RESET_LIMIT_PER_ACCOUNT = os.environ.get("PASSWORD_RESET_LIMIT_PER_ACCOUNT", "3 per hour")
     PASSWORD_RESET_LIMIT_PER_IP = os.environ.get("PASSWORD_RESET_LIMIT_PER_IP", "20 per hour")
+    # "Send the confirmation mail again": anyone can register someone else's address, so per address too.
+    VERIFY_RESEND_LIMIT_PER_ACCOUNT = os.environ.get("VERIFY_RESEND_LIMIT_PER_ACCOUNT", "3 per hour")
+    VERIFY_RESEND_LIMIT_PER_IP = os.environ.get("VERIFY_RESEND_LIMIT_PER_IP", "20 per hour")
 
     @classmethod
     def problems(cls) -> list[str]:

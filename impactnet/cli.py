@@ -107,8 +107,11 @@ def _start_worker() -> subprocess.Popen:
 @click.command("send-mails")
 def send_mails_command():
     """Deliver the due mails in the outbox now (the worker does this every minute)."""
+    from impactnet.accounts.requests import handle_account_requests
     from impactnet.notifications.outbox import deliver_due
 
+    handle_account_requests()
+    db.session.commit()
     sent, failed = deliver_due()
     click.echo(f"{sent} sent, {failed} failed attempts")
 

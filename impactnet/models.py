@@ -1,5 +1,5 @@
 """Every model, imported in one place for Alembic and the mapper registry."""
-from impactnet.accounts.models import Role, User
+from impactnet.accounts.models import AccountRequest, Role, User, UserSession
 from impactnet.api.models import ApiToken
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.journey.models import (
@@ -18,8 +18,8 @@ from impactnet.regions.models import Municipality, Target
 from impactnet.stats.models import BreakdownSnapshot, FunnelSnapshot, GrowthSnapshot, Projection
 
 __all__ = [
-    "ApiToken", "AuditAction", "AuditEvent", "BreakdownSnapshot", "DrechtsDoel", "Evidence", "FunnelSnapshot",
+    "AccountRequest", "ApiToken", "AuditAction", "AuditEvent", "BreakdownSnapshot", "DrechtsDoel", "Evidence", "FunnelSnapshot",
     "GrowthSnapshot", "ImpactAction", "JourneyStep",
     "MailStatus", "Municipality", "Organisation", "OrganisationStatus", "OutboxMail", "Projection", "Role",
-    "StepKind", "StepProgress", "StepState", "StepSubmission", "Target", "User",
+    "StepKind", "StepProgress", "StepState", "StepSubmission", "Target", "User", "UserSession",
 ]

@@ -179,10 +179,10 @@ class Mailbox:
         self._app, self._messages = app, messages
 
     def _delivered(self) -> list[EmailMessage]:
-        from impactnet.notifications.outbox import deliver_due
+        from workers.tasks import send_outbox
 
         with self._app.app_context():
-            deliver_due()
+            send_outbox.run()  # what the worker runs
         return self._messages
 
     def __len__(self):

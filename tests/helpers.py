@@ -50,6 +50,16 @@ def registration_data(municipality, **overrides) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
+def register_and_sign_in(client, mailbox, data: dict) -> None:
+    """What a new entrepreneur does: register through the form, open the confirmation link from the
+    mail and sign in with the password just chosen."""
+    assert client.post("/register", data=data).status_code == 302
+    address = data["email"].strip().lower()
+    message = next(m for m in reversed(list(mailbox)) if m["To"] == address)
+    assert client.get(link_in(message, "/verify-email/")).status_code == 302
+    assert client.post("/login", data={"email": data["email"], "password": data["password"]}).status_code == 302
+
+
 @contextmanager
 def statements():
     """The SQL statements sent to the database inside the block."""
@@ -74,8 +84,14 @@ def live_counts(municipality_id: int | None = None) -> SimpleNamespace:
     return SimpleNamespace(**figures(dict(db.session.execute(query).all()), {}))
 
 
-def login_client(client, user) -> None:
-    """Sign ``client`` in as ``user`` without the login form (the session Flask-Login reads)."""
+def login_client(client, user) -> str:
+    """Sign ``client`` in as ``user`` without the login form: a sign-in as the login form makes one
+    (committed, so a live server sees it), in the session Flask-Login reads. Returns its token."""
+    from impactnet.accounts.sessions import start_session
+
+    token = start_session(user)
+    db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = user.auth_token
+        session["_user_id"] = token
         session["_fresh"] = True
+    return token

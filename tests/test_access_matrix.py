@@ -41,6 +41,8 @@ ACCESS = {
     "accounts.register": EVERYONE,
     "accounts.login": EVERYONE,
     "accounts.logout": EVERYONE,
+    "accounts.logout_everywhere": SIGNED_IN,
+    "accounts.registered": EVERYONE,  # "check your mail", after registering
     "accounts.verify_email": EVERYONE,
     "accounts.resend_verification": SIGNED_IN,
     "accounts.request_password_reset": EVERYONE,

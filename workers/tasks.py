@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from celery import shared_task
 
+from impactnet.accounts.requests import handle_account_requests
 from impactnet.database import local_today, utcnow
 from impactnet.extensions import db
 from impactnet.notifications.outbox import deliver_due
@@ -18,6 +19,9 @@ from impactnet.stats.services import take_snapshots as snapshot
 
 @shared_task(name="workers.tasks.send_outbox")
 def send_outbox() -> tuple[int, int]:
+    """Look up the waiting account requests (their mails join the outbox), then deliver the due mails."""
+    handle_account_requests()
+    db.session.commit()
     return deliver_due()
 
 

@@ -7,9 +7,11 @@ from email.message import EmailMessage
 
 from flask import current_app, url_for
 from flask_babel import force_locale, format_timedelta
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from impactnet.accounts.models import User
+from impactnet.accounts.services import normalise_email
 from impactnet.accounts.tokens import TokenPurpose, make_token, max_age
 from impactnet.core.locale import recipient_locale
 from impactnet.notifications.mail import build_message
@@ -43,7 +45,27 @@ def invitation_mail(user: User) -> EmailMessage:
                       _l("Uitnodiging voor impactnet"), "invitation")
 
 
-def queue(message: EmailMessage, kind: str, user: User) -> None:
+def queue(message: EmailMessage, kind: str, user: User | None, organisation_id: int | None = None) -> None:
     """Put an account mail in the outbox, in the caller's transaction."""
-    enqueue(message, dedupe_key=f"{kind}:{user.id}:{uuid.uuid4().hex}", kind=kind,
-            organisation_id=user.organisation_id)
+    enqueue(message, dedupe_key=f"{kind}:{user.id if user else '-'}:{uuid.uuid4().hex}", kind=kind,
+            organisation_id=user.organisation_id if user else organisation_id)
+
+
+def registration_mail(registration, contact, kvk_number: str) -> None:
+    """Queue the one mail a registration sends (the page says the same in every case):
+    the confirmation link to a new account; to an address that has an account already, a note
+    with the ways in; to a new address whose organisation is registered already, how to get in."""
+    if registration.user is not None:
+        queue(verification_mail(registration.user), "verify_email", registration.user)
+    elif registration.existing_user is not None:
+        user = registration.existing_user
+        with force_locale(recipient_locale(user)):
+            message = build_message(user.email, _("Aanmelding bij impactnet met uw e-mailadres"), "account_exists",
+                                    user=user, login_link=public_url("accounts.login"),
+                                    reset_link=public_url("accounts.request_password_reset"))
+        queue(message, "account_exists", user)
+    else:
+        with force_locale(recipient_locale(contact)):
+            message = build_message(normalise_email(contact.email), _("Uw organisatie is al aangemeld bij impactnet"), "organisation_known",
+                                    kvk_number=kvk_number, login_link=public_url("accounts.login"))
+        queue(message, "organisation_known", None, organisation_id=registration.known_organisation.id)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from impactnet.database import TimestampMixin, UTCDateTime
+from impactnet.database import TimestampMixin, UTCDateTime, utcnow
 from impactnet.extensions import db
 from impactnet.organisations.models import Organisation
 from impactnet.regions.models import Municipality
@@ -53,16 +53,27 @@ class User(UserMixin, TimestampMixin, db.Model):
     reminders_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     # The language the user chose for pages and mails ("nl" or "en"); None: the browser's.
     locale: Mapped[str | None] = mapped_column(sa.String(5))
-    # Identifies the login session; rotated on password change so that every
-    # other session and "remember me" cookie stops working.
+    # Part of the fingerprint that makes a mailed password link work once (impactnet.accounts.tokens);
+    # rotated when the password is set and when the account is (de)activated.
     auth_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_auth_token)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
     municipality: Mapped[Municipality | None] = relationship()
 
-    # Flask-Login
+    # The sign-in this object was loaded or created for (impactnet.accounts.sessions); not a column.
+    session_token = None
+
+    # Equal only to itself, as SQLAlchemy expects of mapped objects (UserMixin compares get_id()).
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
+    # Flask-Login keeps this in the session cookie and the remember cookie: the sign-in's token,
+    # so that signing out ends exactly that sign-in, on the server.
     def get_id(self) -> str:
-        return self.auth_token
+        if self.session_token is None:
+            raise RuntimeError("a user is signed in through impactnet.accounts.sessions.start_session")
+        return self.session_token
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -79,3 +90,37 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class UserSession(db.Model):
+    """One sign-in. The cookies carry a random token; only its SHA-256 is stored, so a copy of the
+    database opens no session. It ends when the user signs out (here or everywhere), when the
+    password is set or the account deactivated, and at ``expires_at`` whatever a cookie says."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class AccountRequest(db.Model):
+    """A request about an address that must not reveal whether it has an account (a password reset).
+
+    The page stores it and answers at once, the same for every address; the worker looks the
+    address up and queues the mail, if any (impactnet.accounts.requests). The row, and the address
+    in it, goes as soon as it is handled.
+    """
+
+    __tablename__ = "account_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

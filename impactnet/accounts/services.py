@@ -13,9 +13,11 @@ from flask_babel import lazy_gettext as _l
 
 from impactnet.accounts import passwords
 from impactnet.accounts.models import Role, User, new_auth_token
+from impactnet.accounts.sessions import end_all_sessions
 from impactnet.accounts.tokens import TokenError, TokenPurpose, matches_user, read_token
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import apply_changes, record
+from impactnet.core.forms import strip
 from impactnet.core.locale import LANGUAGES
 from impactnet.database import utcnow
 from impactnet.extensions import db
@@ -27,7 +29,10 @@ class AccountError(ValueError):
 
 
 def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
+    """An address as impactnet stores and compares it: what the forms keep of it (no control
+    characters, no surrounding space), lower-cased. The throttles key on this too, so that a
+    character the form drops cannot open a new count."""
+    return strip(email or "").lower()
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -53,12 +58,6 @@ def authenticate(email: str, password: str) -> User | None:
     user.last_login_at = utcnow()
     db.session.flush()
     return user
-
-
-def load_user_by_auth_token(token: str) -> User | None:
-    if not token:
-        return None
-    return db.session.scalar(sa.select(User).where(User.auth_token == token, User.active.is_(True)))
 
 
 def new_user(email: str, role: Role, *, name: str = "", password: str | None = None, **links) -> User:
@@ -104,10 +103,12 @@ def user_for_password_token(purpose: TokenPurpose, token: str) -> User:
     return user
 
 
-def set_password(actor: User | None, user: User, new_password: str, action: AuditAction) -> None:
-    """Set a new password and end every other session of this user."""
+def set_password(actor: User | None, user: User, new_password: str, action: AuditAction,
+                 keep_session: str | None = None) -> None:
+    """Set a new password and end every sign-in of this user but ``keep_session`` (the one in use)."""
     user.password_hash = passwords.hash_password(new_password)
     user.auth_token = new_auth_token()
+    end_all_sessions(user, keep=keep_session)
     record(actor, action, user, organisation_id=user.organisation_id)
     db.session.flush()
 
@@ -122,9 +123,10 @@ def reset_password(purpose: TokenPurpose, token: str, new_password: str) -> User
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
+    """The user's own password change: every other device is signed out, this one stays."""
     if not passwords.verify_password(user.password_hash, current_password):
         raise AccountError(_l("Uw huidige wachtwoord klopt niet."))
-    set_password(user, user, new_password, AuditAction.USER_PASSWORD_CHANGED)
+    set_password(user, user, new_password, AuditAction.USER_PASSWORD_CHANGED, keep_session=user.session_token)
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,7 @@ def set_active(actor: User, user: User, active: bool) -> None:
         return
     user.active = active
     user.auth_token = new_auth_token()
+    end_all_sessions(user)
     record(
         actor,
         AuditAction.USER_REACTIVATED if active else AuditAction.USER_DEACTIVATED,

@@ -7,8 +7,10 @@ values, detached from any session) under the data version (:mod:`impactnet.core.
 and hands the request a copy without a query (``Session.merge(load=False)``); relationships (the
 organisation, the municipality) still load from the database when a page reads them.
 
-Any write renews the data version, so a deactivated account, a changed role or a rotated token
-(password change, sign out everywhere) counts from the next request on, in every process.
+The token is a sign-in's (:mod:`impactnet.accounts.sessions`). Any write renews the data version,
+so a sign-out, a deactivated account, a changed role or a password change (which ends the other
+sign-ins) counts from the next request on, in every process; a sign-in's own expiry is checked on
+every request, copy or not.
 """
 from __future__ import annotations
 
@@ -16,24 +18,31 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import make_transient_to_detached
 
 from impactnet.accounts.models import User
-from impactnet.accounts.services import load_user_by_auth_token
+from impactnet.accounts.sessions import signed_in_user
 from impactnet.core import data_version
+from impactnet.database import utcnow
 from impactnet.extensions import db
 
 
 def load_user(token: str) -> User | None:
-    """Flask-Login's user loader: the active user whose auth token this is, or None."""
+    """Flask-Login's user loader: the active user of the live sign-in ``token``, or None."""
     if not token:
         return None
+    now = utcnow()
     version = data_version.current()  # before the database: a later write renews it
     copies = data_version.local_copies("signed-in users")
     if version is not None:
         entry = copies.get(token)
-        if entry is not None and entry[0] == version:
-            return db.session.merge(entry[1], load=False)
-    user = load_user_by_auth_token(token)
-    if user is not None and version is not None:
-        copies.put(token, (version, _detached_copy(user)))
+        if entry is not None and entry[0] == version and entry[2] > now:
+            user = db.session.merge(entry[1], load=False)
+            user.session_token = token
+            return user
+    found = signed_in_user(token, now)
+    if found is None:
+        return None
+    user, expires_at = found
+    if version is not None:
+        copies.put(token, (version, _detached_copy(user), expires_at))
     return user
 
 

@@ -1,13 +1,14 @@
 """Registration, sign-in and the links that arrive by mail."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from impactnet.accounts import services
+from impactnet.accounts import requests as account_requests
+from impactnet.accounts import services, sessions
 from impactnet.accounts.forms import (
     ChangePasswordForm,
     EmailForm,
@@ -18,13 +19,20 @@ from impactnet.accounts.forms import (
     RemindersForm,
     ResendVerificationForm,
 )
-from impactnet.accounts.mails import password_reset_mail, queue, verification_mail
+from impactnet.accounts.mails import queue, registration_mail, verification_mail
 from impactnet.accounts.tokens import TokenError, TokenPurpose
 from impactnet.core.rendering import render_form, safe_next
 from impactnet.extensions import db, limiter
 from impactnet.organisations.services import Contact, RegistrationError, register_organisation
 
 bp = Blueprint("accounts", __name__)
+
+
+def _sign_in(user, remember: bool = False) -> None:
+    """Start a sign-in kept on the server, commit, and give the browser its cookies."""
+    sessions.start_session(user, remember=remember)
+    db.session.commit()
+    login_user(user, remember=remember)
 
 
 def _login_failed(response) -> bool:
@@ -43,11 +51,20 @@ def _reset_email() -> str:
     return "reset:" + _form_email()
 
 
+def _own_email() -> str:
+    """The signed-in user's address (anonymous requests are sent to the login page by the view)."""
+    return "resend:" + (current_user.email if current_user.is_authenticated else get_remote_address())
+
+
 def _limit(setting: str, **options):
     """Flask-Limiter's limit on POSTs, as many as the config ``setting`` allows (by client address
     unless ``key_func`` says otherwise)."""
     options.setdefault("key_func", get_remote_address)
     return limiter.limit(lambda: current_app.config[setting], methods=["POST"], **options)
+
+
+REGISTERED_EMAIL = "registered_email"
+LOGIN_EMAIL = "login_email"  # the address a confirmation link just confirmed: the login form has it filled in
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -60,17 +77,22 @@ def register():
         contact = Contact(name=form.contact_name.data, email=form.email.data, password=form.password.data,
                           locale=str(get_locale()))
         try:
-            user = register_organisation(form.details(), contact)
+            registration = register_organisation(form.details(), contact)
         except RegistrationError as error:
             db.session.rollback()
             getattr(form, error.field).errors.append(error.message)
         else:
-            queue(verification_mail(user), "verify_email", user)
+            registration_mail(registration, contact, form.kvk_number.data)
             db.session.commit()
-            login_user(user)
-            flash(_("Welkom! Uw organisatie is aangemeld. We hebben u een e-mail gestuurd om uw e-mailadres te bevestigen."), "success")
-            return redirect(url_for("core.dashboard"))
+            # The same answer whatever the mail says: a new account, an address with one, a known organisation.
+            session[REGISTERED_EMAIL] = services.normalise_email(contact.email)
+            return redirect(url_for("accounts.registered"))
     return render_form("accounts/register.html", form)
+
+
+@bp.route("/register/sent")
+def registered():
+    return render_template("accounts/registered.html", email=session.get(REGISTERED_EMAIL))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -79,12 +101,11 @@ def register():
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.dashboard"))
-    form = LoginForm()
+    form = LoginForm(email=session.pop(LOGIN_EMAIL, None))
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
+            _sign_in(user, remember=bool(form.remember.data))
             return redirect(safe_next(request.args.get("next")) or url_for("core.dashboard"))
         flash(_("Deze combinatie van e-mailadres en wachtwoord is onbekend."), "error")
         return render_template("accounts/login.html", form=form), 401
@@ -95,25 +116,51 @@ def login():
 def logout():
     form = LogoutForm()
     if request.method == "POST" and form.validate_on_submit():
+        if current_user.is_authenticated:
+            sessions.end_session(current_user.session_token)
+            db.session.commit()
         logout_user()
         flash(_("U bent uitgelogd."), "success")
         return redirect(url_for("core.home"))
-    return render_form("accounts/logout.html", form)
+    return render_form("accounts/logout.html", form, devices=_devices())
+
+
+def _devices() -> int:
+    return sessions.live_sessions(current_user) if current_user.is_authenticated else 0
+
+
+@bp.route("/logout/everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    """Sign out on every device: every sign-in of this user ends, this one included."""
+    if not LogoutForm().validate_on_submit():
+        abort(400)
+    sessions.end_all_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("U bent op alle apparaten uitgelogd."), "success")
+    return redirect(url_for("core.home"))
 
 
 @bp.route("/verify-email/<token>")
 def verify_email(token: str):
     try:
-        services.verify_email(token)
+        user = services.verify_email(token)
     except TokenError as error:
         message = _("Deze bevestigingslink is verlopen.") if error.expired else _("Deze bevestigingslink is ongeldig.")
         return render_template("accounts/link_invalid.html", message=message), 400
     db.session.commit()
-    flash(_("Uw e-mailadres is bevestigd."), "success")
-    return redirect(url_for("core.dashboard") if current_user.is_authenticated else url_for("accounts.login"))
+    if current_user.is_authenticated:
+        flash(_("Uw e-mailadres is bevestigd."), "success")
+        return redirect(url_for("core.dashboard"))
+    session[LOGIN_EMAIL] = user.email
+    flash(_("Uw e-mailadres is bevestigd. Log in met uw wachtwoord om verder te gaan."), "success")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/verify-email/resend", methods=["POST"])
+@_limit("VERIFY_RESEND_LIMIT_PER_IP")
+@_limit("VERIFY_RESEND_LIMIT_PER_ACCOUNT", key_func=_own_email)
 @login_required
 def resend_verification():
     if ResendVerificationForm().validate_on_submit() and not current_user.email_verified:
@@ -129,11 +176,9 @@ def resend_verification():
 def request_password_reset():
     form = EmailForm()
     if form.validate_on_submit():
-        user = services.find_user_by_email(form.email.data)
-        if user is not None and user.active:
-            queue(password_reset_mail(user), "reset_password", user)
-            db.session.commit()
-        # The same answer whether or not the address has an account.
+        # The same work and answer whether or not the address has an account: the worker looks it up.
+        account_requests.request_password_reset(form.email.data)
+        db.session.commit()
         flash(_("Als er een account bij dit e-mailadres hoort, ontvangt u binnen enkele minuten een link om een nieuw wachtwoord in te stellen."), "info")
         return redirect(url_for("accounts.login"))
     return render_form("accounts/reset_request.html", form)
@@ -148,8 +193,7 @@ def _password_link_page(purpose: TokenPurpose, token: str, heading: str, done_me
     form = NewPasswordForm()
     if form.validate_on_submit():
         user = services.reset_password(purpose, token, form.password.data)
-        db.session.commit()
-        login_user(user)
+        _sign_in(user)
         flash(done_message, "success")
         return redirect(url_for("core.dashboard"))
     return render_form("accounts/set_password.html", form, heading=heading)
@@ -178,10 +222,9 @@ def change_password():
             form.current_password.errors.append(error.args[0])
         else:
             db.session.commit()
-            login_user(current_user._get_current_object())  # the login token rotated; keep this session
             flash(_("Uw wachtwoord is gewijzigd. Andere apparaten zijn uitgelogd."), "success")
             return redirect(url_for("core.dashboard"))
-    return render_form("accounts/change_password.html", form)
+    return render_form("accounts/change_password.html", form, devices=_devices())
 
 
 @bp.route("/account/reminders", methods=["GET", "POST"])

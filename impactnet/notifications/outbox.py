@@ -65,7 +65,7 @@ def enqueue_many(mails: Iterable[QueuedMail]) -> int:
     statement = insert.on_conflict_do_nothing(index_elements=[table.c.dedupe_key]).returning(table.c.dedupe_key)
     queued = db.session.execute(statement, list(rows.values())).scalars().all()
     if queued:
-        _mark_queued()
+        deliver_soon()
     return len(queued)
 
 
@@ -196,7 +196,7 @@ def retry(mail: OutboxMail) -> bool:
         return False
     mail.status, mail.attempts, mail.next_attempt_at, mail.last_error = MailStatus.PENDING, 0, utcnow(), None
     db.session.flush()
-    _mark_queued()
+    deliver_soon()
     return True
 
 
@@ -205,7 +205,8 @@ def retry(mail: OutboxMail) -> bool:
 # its next periodic run. Best effort: when the broker is down the portal goes
 # on and the periodic run delivers the backlog.
 
-def _mark_queued() -> None:
+def deliver_soon() -> None:
+    """Wake the worker after this transaction commits: it has something to send (or to look up)."""
     db.session().info["outbox_queued"] = True
 
 

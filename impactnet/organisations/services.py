@@ -8,8 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from impactnet.accounts import passwords
 from impactnet.accounts.models import Role, User
-from impactnet.accounts.services import AccountError, email_taken, new_user
+from impactnet.accounts.services import AccountError, find_user_by_email, new_user
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.audit.services import apply_changes, record, snapshot
 from impactnet.extensions import db
@@ -67,18 +68,30 @@ def _check_municipality(municipality_id: int) -> None:
         raise RegistrationError("municipality_id", _l("Kies een gemeente uit de lijst."))
 
 
-def register_organisation(details: OrganisationDetails, contact: Contact) -> User:
-    """Create an organisation (status applicant) and its first partner user.
+@dataclass(frozen=True)
+class Registration:
+    """What a registration led to; exactly one is set. The page answers the same in every case, so
+    that it reveals neither which addresses have an account nor who registered an organisation: only
+    the mailbox of the address typed learns which it was (:func:`impactnet.accounts.mails.registration_mail`)."""
 
-    Both are created or neither: a duplicate KvK number or email, also one
-    that a parallel registration inserted a moment earlier, raises
-    RegistrationError and leaves nothing behind.
+    user: User | None = None  # the first user of the new organisation
+    existing_user: User | None = None  # the address already has an account: nothing was created
+    known_organisation: Organisation | None = None  # the KvK number is registered already: nothing was created
+
+
+def register_organisation(details: OrganisationDetails, contact: Contact, *, retry: bool = True) -> Registration:
+    """Create an organisation (status applicant) and its first partner user, unless the address
+    already has an account or the KvK number is registered (then nothing is created).
+
+    Both are created or neither; a parallel registration that took the address or the number a
+    moment earlier is answered as if it had come first.
     """
     _check_municipality(details.municipality_id)
-    if kvk_taken(details.kvk_number):
-        raise RegistrationError("kvk_number", _l("Deze organisatie (KvK-nummer) is al geregistreerd. Vraag een collega om u toegang te geven, of neem contact op met St MBO."))
-    if email_taken(contact.email):
-        raise RegistrationError("email", _l("Er bestaat al een account met dit e-mailadres. Log in of vraag een nieuw wachtwoord aan."))
+    existing = find_user_by_email(contact.email)
+    known = None if existing is not None else organisation_by_kvk(details.kvk_number)
+    if existing is not None or known is not None:
+        passwords.hash_password(contact.password)  # as much work as a new account: the answer takes as long
+        return Registration(existing_user=existing, known_organisation=known)
     try:
         with db.session.begin_nested():
             organisation = Organisation(**asdict(details), status=OrganisationStatus.APPLICANT)
@@ -89,6 +102,8 @@ def register_organisation(details: OrganisationDetails, contact: Contact) -> Use
                 organisation_id=organisation.id, locale=contact.locale,
             )
     except (IntegrityError, AccountError):
+        if retry:  # the other registration has committed: look again, once
+            return register_organisation(details, contact, retry=False)
         raise RegistrationError("kvk_number", _l("Deze organisatie of dit e-mailadres is zojuist al geregistreerd.")) from None
     record(
         user,
@@ -99,7 +114,11 @@ def register_organisation(details: OrganisationDetails, contact: Contact) -> Use
     )
     record(user, AuditAction.USER_CREATED, user, after={"email": user.email, "role": user.role.value},
            organisation_id=organisation.id)
-    return user
+    return Registration(user=user)
+
+
+def organisation_by_kvk(kvk_number: str) -> Organisation | None:
+    return db.session.scalar(sa.select(Organisation).where(Organisation.kvk_number == kvk_number))
 
 
 def update_organisation(actor: User, organisation: Organisation, details: OrganisationDetails) -> bool:

@@ -10,8 +10,8 @@ The right of access (AVG art. 15). What is in it, and why:
   and stay out), the whole journey (every version of every step with its statement, answers,
   St MBO's feedback, the impact actions and the evidence's metadata with a download link; the
   files themselves come from the existing download route) and the organisation's audit history;
-- the audit events about the user's own account, their API tokens (metadata only: the token
-  itself is never stored) and the mails the outbox holds for their address.
+- the audit events about the user's own account, their sign-ins and API tokens (metadata only: the
+  tokens themselves are never stored) and the mails the outbox holds for their address.
 
 Staff and municipality users get their own account data only: what they see of organisations
 is not data about them.
@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from impactnet.accounts.models import Role, User
+from impactnet.accounts.models import Role, User, UserSession
 from impactnet.api.models import ApiToken
 from impactnet.audit.labels import AUDIT_LABELS
 from impactnet.audit.models import AuditEvent
@@ -57,6 +57,8 @@ def account_data(user: User, evidence_url: Callable[[Evidence], str]) -> dict[st
         "account_history": _events(AuditEvent.object_type == User.__tablename__, AuditEvent.object_id == user.id),
         "api_tokens": [_columns(token, frozenset({"token_hash", "user_id"})) for token in db.session.scalars(
             sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id))],
+        "sessions": [_columns(row, frozenset({"token_hash", "user_id"})) for row in db.session.scalars(
+            sa.select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.id))],
         "mails": _mails(user.email),
         "organisation": None,
     }

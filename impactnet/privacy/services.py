@@ -1,6 +1,6 @@
 """Erasing an organisation's personal data on request (AVG/GDPR art. 17).
 
-What goes: the contact people (the organisation's user accounts, their API tokens and the mails
+What goes: the contact people (the organisation's user accounts, their sign-ins, API tokens and the mails
 to them or about the organisation), the uploaded files, the texts of every step version (statement,
 answers, feedback, impact action texts), the organisation's name, KvK number, address, website
 and impact statement, and every personal value in its audit trail (the before/after of its
@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 from sqlalchemy.orm import selectinload
 
-from impactnet.accounts.models import User
+from impactnet.accounts.models import User, UserSession
 from impactnet.api.models import ApiToken
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.audit.services import record
@@ -204,6 +204,7 @@ def _delete_users(user_ids: list[int]) -> None:
     db.session.execute(sa.update(Evidence).where(Evidence.uploaded_by_id.in_(user_ids)).values(uploaded_by_id=None)
                        .execution_options(**fetch))
     db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id.in_(user_ids)).execution_options(**fetch))
+    db.session.execute(sa.delete(UserSession).where(UserSession.user_id.in_(user_ids)).execution_options(**fetch))
     db.session.execute(sa.delete(User).where(User.id.in_(user_ids)).execution_options(**fetch))
 
 

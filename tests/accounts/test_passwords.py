@@ -1,12 +1,12 @@
 import sqlalchemy as sa
 
 from impactnet.accounts import passwords
-from impactnet.accounts.models import Role, User
+from impactnet.accounts.models import AccountRequest, Role, User
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.extensions import db
 from tests import factories
 from tests.factories import PASSWORD
-from tests.helpers import count, link_in
+from tests.helpers import count, link_in, statements
 
 NEW = "Een-Heel-Nieuw-Wachtwoord-7"
 
@@ -29,6 +29,22 @@ def test_reset_request_answers_the_same_for_known_and_unknown_emails(client, mai
     message = "Als er een account bij dit e-mailadres hoort"
     assert message in known.get_data(as_text=True) and message in unknown.get_data(as_text=True)
     assert [m["To"] for m in mailbox] == ["bekend@example.nl"]
+
+
+def test_a_reset_request_does_the_same_work_for_a_known_and_an_unknown_address(client, mailbox):
+    """A probe timed 21 ms for a known address against 12 ms for an unknown one. The page now only
+    notes the request (the worker looks the address up), so both send the very same statements."""
+    factories.UserFactory(email="bekend@example.nl")
+    seen = {}
+    for address in ("bekend@example.nl", "onbekend@example.nl"):
+        with statements() as sent:
+            assert client.post("/reset-password", data={"email": address}).status_code == 302
+        seen[address] = sent
+    assert seen["bekend@example.nl"] == seen["onbekend@example.nl"]
+    assert not any("FROM users" in statement for statement in seen["bekend@example.nl"])
+    assert count(AccountRequest) == 2
+    assert [m["To"] for m in mailbox] == ["bekend@example.nl"]  # the worker's part
+    assert count(AccountRequest) == 0  # handled: the addresses are gone
 
 
 def test_reset_link_sets_a_new_password_once_and_ends_other_sessions(app, client, mailbox):

@@ -12,7 +12,10 @@ def test_registration_creates_organisation_and_first_user_and_mails_a_verificati
     response = client.post("/register", data=registration_data(dordrecht))
 
     assert response.status_code == 302
-    assert response.headers["Location"] == "/dashboard"
+    assert response.headers["Location"] == "/register/sent"
+    page = client.get("/register/sent").get_data(as_text=True)
+    assert "We hebben een e-mail gestuurd naar fatima@bakkerij.example.nl." in page
+    assert "Open die e-mail en klik op de link erin." in page
     organisation = db.session.scalar(sa.select(Organisation))
     assert organisation.kvk_number == "12345678"
     assert organisation.postcode == "3311 AB"
@@ -35,6 +38,8 @@ def test_registration_creates_organisation_and_first_user_and_mails_a_verificati
 
 def test_unverified_user_sees_notice_until_the_link_is_opened(client, dordrecht, mailbox):
     client.post("/register", data=registration_data(dordrecht))
+    assert client.post("/login", data={"email": "fatima@bakkerij.example.nl",
+                                       "password": "Lange-Wachtzin-2026"}).status_code == 302
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert "Bevestig uw e-mailadres" in dashboard
 
@@ -65,33 +70,63 @@ def test_verification_link_is_refused_when_tampered_or_expired(client, app, dord
     assert db.session.scalar(sa.select(User)).email_verified_at is None
 
 
+def test_the_link_opened_in_another_browser_leads_to_the_login_form_with_the_address_filled_in(
+        app, client, dordrecht, mailbox):
+    client.post("/register", data=registration_data(dordrecht))
+    phone = app.test_client()
+    response = phone.get(link_in(mailbox[0], "/verify-email/"))
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    page = phone.get("/login").get_data(as_text=True)
+    assert "Uw e-mailadres is bevestigd. Log in met uw wachtwoord om verder te gaan." in page
+    assert 'value="fatima@bakkerij.example.nl"' in page
+    response = phone.post("/login", data={"email": "fatima@bakkerij.example.nl", "password": "Lange-Wachtzin-2026"})
+    assert response.headers["Location"] == "/dashboard"
+
+
 def test_resend_verification_mail(client, dordrecht, mailbox):
     client.post("/register", data=registration_data(dordrecht))
+    client.post("/login", data={"email": "fatima@bakkerij.example.nl", "password": "Lange-Wachtzin-2026"})
     response = client.post("/verify-email/resend")
     assert response.status_code == 302
     assert len(mailbox) == 2
 
 
-def test_duplicate_kvk_is_refused_in_dutch_and_nothing_is_saved(client, dordrecht, mailbox):
-    factories.OrganisationFactory(kvk_number="12345678", municipality=dordrecht)
+def _answer(response) -> tuple:
+    return response.status_code, response.headers.get("Location")
 
+
+def test_a_known_kvk_number_gets_the_same_answer_and_only_the_mailbox_learns_of_it(client, app, dordrecht, mailbox):
+    """The page must not confirm that an organisation registered (nor who): the answer is the one a
+    new registration gets, and the mail tells the address how to get in."""
+    factories.OrganisationFactory(kvk_number="12345678", municipality=dordrecht)
+    new = app.test_client().post("/register", data=registration_data(dordrecht, kvk_number="87654321",
+                                                                      email="ander@example.nl"))
     response = client.post("/register", data=registration_data(dordrecht))
 
-    assert response.status_code == 422
-    assert "is al geregistreerd" in response.get_data(as_text=True)
-    assert count(Organisation) == 1
-    assert count(User) == 0
-    assert mailbox == []
+    assert _answer(response) == _answer(new) == (302, "/register/sent")
+    assert count(Organisation) == 2
+    assert count(User) == 1  # only the other, new registration's
+    (mail,) = [message for message in mailbox if message["To"] == "fatima@bakkerij.example.nl"]
+    assert mail["Subject"] == "Uw organisatie is al aangemeld bij impactnet"
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "KvK-nummer 12345678" in text and "om u uit te nodigen" in text
+    assert "Bedrijf" not in text  # nothing of who registered it
 
 
-def test_duplicate_email_in_other_case_is_refused(client, dordrecht):
-    factories.UserFactory(email="fatima@bakkerij.example.nl")
-
+def test_a_known_address_gets_the_same_answer_and_its_owner_a_mail(client, app, dordrecht, mailbox):
+    factories.UserFactory(email="fatima@bakkerij.example.nl", name="Fatima")
+    new = app.test_client().post("/register", data=registration_data(dordrecht, kvk_number="87654321",
+                                                                      email="ander@example.nl"))
     response = client.post("/register", data=registration_data(dordrecht, email="FATIMA@bakkerij.example.NL"))
 
-    assert response.status_code == 422
-    assert "Er bestaat al een account met dit e-mailadres" in response.get_data(as_text=True)
-    assert count(Organisation) == 0
+    assert _answer(response) == _answer(new) == (302, "/register/sent")
+    assert "Er bestaat al een account" not in client.get("/register/sent").get_data(as_text=True)
+    assert count(Organisation) == 1  # only the other registration's
+    (mail,) = [message for message in mailbox if message["To"] == "fatima@bakkerij.example.nl"]
+    assert mail["Subject"] == "Aanmelding bij impactnet met uw e-mailadres"
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "U heeft al een account bij impactnet" in text
+    assert {"http://portal.test/login", "http://portal.test/reset-password"} <= set(text.split())
 
 
 def test_inactive_municipality_cannot_be_chosen(client):
@@ -106,7 +141,7 @@ def test_smtp_down_does_not_lose_the_registration_or_its_mail(client, app, dordr
 
     monkeypatch.setitem(app.config, "MAIL_PORT", 1)  # nothing listens there
     response = client.post("/register", data=registration_data(dordrecht), follow_redirects=True)
-    assert response.status_code == 200
+    assert response.status_code == 200 and "Bevestig uw e-mailadres" in response.get_data(as_text=True)
     assert count(Organisation) == 1
     assert mailbox == []  # delivery tried and failed: the mail waits in the outbox
     mail = db.session.scalar(sa.select(OutboxMail))

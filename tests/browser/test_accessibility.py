@@ -38,7 +38,7 @@ PARTNER_EMAIL = "inge@bakkerijdemerwede.nl"
 VIEWER_EMAIL = "joost@dordrecht.example.nl"
 LABELLED_KVK = "12121212"
 
-PUBLIC_PAGES = ["/", "/regions", "/directory", "/verify", f"/verify/{LABELLED_KVK}", "/login", "/register",
+PUBLIC_PAGES = ["/", "/regions", "/directory", "/verify", f"/verify/{LABELLED_KVK}", "/login", "/register", "/register/sent",
                 "/reset-password"]
 # (who signs in, page); {own} is the partner's organisation, {waiting} one with a submission in the queue.
 SIGNED_IN_PAGES = [

@@ -16,6 +16,7 @@ from impactnet.database import local_today
 from impactnet.journey.questionnaire import QUESTIONS
 from tests.browser.test_registration_flow import (
     ORGANISATION,
+    PASSWORD,
     assert_no_horizontal_overflow,
     fill_registration,
     wait_for_mail,
@@ -70,14 +71,16 @@ def test_organisation_walks_from_registration_to_the_label(page, staff_page, mai
     agreement = tmp_path / "partnerovereenkomst.pdf"
     agreement.write_bytes(PDF)
 
-    # Registration and the confirmation link from the mail; the partner stays signed in.
+    # Registration, the confirmation link from the mail, and signing in with the password just chosen.
     page.goto("/register")
     fill_registration(page, kvk_number="1234 5678")
     page.get_by_role("button", name="Organisatie aanmelden").click()
-    expect(page).to_have_url("/dashboard")
+    expect(page).to_have_url("/register/sent")
     page.goto(link_in(wait_for_mail(mailbox), "/verify-email/"))
-    expect(page).to_have_url("/dashboard")
     expect(page.get_by_text("Uw e-mailadres is bevestigd.")).to_be_visible()
+    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page).to_have_url("/dashboard")
     expect(page.get_by_text("0 van 5 stappen afgerond")).to_be_visible()
     assert_no_horizontal_overflow(page)
 
