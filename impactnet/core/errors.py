@@ -27,10 +27,11 @@ def _messages():
 def _forget_transaction() -> None:
     """Roll back whatever the request left unfinished before the page is rendered.
 
-    After a failed statement the session refuses every query until it is rolled back, and the
-    page reads the signed-in user and the menu: without this the error page itself fails and the
-    server's bare page (without the security headers) goes out instead. Nothing a failed request
-    wrote may be committed anyway.
+    After a failed statement the session refuses every query until it is rolled back, and even
+    the message needs the signed-in user (for the language), as does the page's menu: without
+    this the error page itself fails and the server's bare page (without the security headers)
+    goes out instead. Nothing a failed request wrote may be committed anyway. Each handler calls
+    it first.
     """
     try:
         db.session.rollback()
@@ -39,7 +40,6 @@ def _forget_transaction() -> None:
 
 
 def _render(code: int, message: str):
-    _forget_transaction()
     if request.path.startswith(("/api/", "/healthz")):
         return jsonify(error=message, status=code), code
     return render_template("errors/error.html", code=code, message=message), code
@@ -48,10 +48,12 @@ def _render(code: int, message: str):
 def register_error_handlers(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        _forget_transaction()
         return _render(400, _("Het formulier is verlopen of niet geldig. Laad de pagina opnieuw en probeer het nog eens."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        _forget_transaction()
         code = error.code or 500
         return _render(code, _messages().get(code, error.name))
 
@@ -60,10 +62,12 @@ def register_error_handlers(app) -> None:
         # A safety net: services answer races on unique rows themselves (a message, or carrying
         # on with the row a parallel request made). One that still gets here was another request
         # a moment quicker, so "conflict", not "our fault"; logged so that it can be handled.
+        _forget_transaction()
         app.logger.error("integrity error reached the error handler on %s", request.path, exc_info=error)
         return _render(409, _messages()[409])
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
+        _forget_transaction()
         app.logger.exception("unhandled error on %s", request.path)
         return _render(500, _messages()[500])
