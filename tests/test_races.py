@@ -12,18 +12,16 @@ import sqlalchemy as sa
 
 from impactnet.accounts.models import Role, User
 from impactnet.audit.models import AuditAction, AuditEvent
-from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.journey import services as journey
 from impactnet.journey.models import JourneyStep, StepProgress, StepState, StepSubmission
 from impactnet.notifications.models import OutboxMail
-from impactnet.organisations.models import OrganisationStatus
 from impactnet.regions.models import Municipality, Target
 from tests import factories
 from tests.conftest import shared_cache
 from tests.helpers import count
 from tests.journey.helpers import answers, step_url
-from tests.races import WRITE, expect, rival_client, rival_commits_first
+from tests.races import WRITE, approved_before, expect, rival_client, rival_commits_first
 
 IN_USE = "Deze waarde is al in gebruik bij een andere gemeente."
 
@@ -123,18 +121,6 @@ def test_two_admins_inviting_the_same_address(client, login_as, rival, dordrecht
 
 # --- the journey ------------------------------------------------------------------------------------
 
-def _approved_before(organisation, step_key: str) -> None:
-    """Every step before ``step_key`` approved earlier (and so every progress row exists)."""
-    for progress in journey.progress_list(organisation):
-        if progress.step.key == step_key:
-            break
-        progress.submissions.append(StepSubmission(number=1, state=StepState.APPROVED, statement="Eerder",
-                                                   submitted_at=utcnow(), decided_at=utcnow()))
-        progress.state = StepState.APPROVED
-    organisation.status = OrganisationStatus.PARTNER
-    db.session.commit()
-
-
 def _versions(organisation, step_key: str) -> list[StepSubmission]:
     db.session.expire_all()
     return list(db.session.scalars(
@@ -151,7 +137,7 @@ def _draft_events(organisation) -> int:
 def test_two_first_saves_of_a_step_keep_the_later_text(client, login_as, rival, path):
     partner = login_as(Role.PARTNER)
     organisation = partner.organisation
-    _approved_before(organisation, "inventarisatie")
+    approved_before(organisation, "inventarisatie")
     colleague = rival_client(rival, factories.PartnerUserFactory(organisation=organisation))
     url = step_url(organisation, "inventarisatie")
 
@@ -171,7 +157,7 @@ def test_two_first_saves_of_a_step_keep_the_later_text(client, login_as, rival, 
 def test_a_save_just_after_a_colleague_handed_the_step_in_is_refused_as_a_later_save_is(client, login_as, rival, path):
     partner = login_as(Role.PARTNER)
     organisation = partner.organisation
-    _approved_before(organisation, "inventarisatie")
+    approved_before(organisation, "inventarisatie")
     colleague = rival_client(rival, factories.PartnerUserFactory(organisation=organisation))
     url = step_url(organisation, "inventarisatie")
 
@@ -226,7 +212,7 @@ def test_a_first_page_view_while_a_colleague_saves(client, login_as, rival, path
 def test_two_staff_recording_the_same_staff_step(client, login_as, rival, path):
     login_as(Role.STAFF)
     organisation = factories.OrganisationFactory()
-    _approved_before(organisation, "inspiratiesessie")
+    approved_before(organisation, "inspiratiesessie")
     colleague = rival_client(rival, factories.UserFactory(role=Role.STAFF))
     url = f"/review/organisations/{organisation.id}/steps/inspiratiesessie/record"
 
