@@ -20,14 +20,14 @@ from impactnet.regions.models import Municipality, Target
 from tests import factories
 from tests.conftest import shared_cache
 from tests.helpers import count
-from tests.journey.helpers import answers, step_url
+from tests.journey.helpers import answers, step_url, upload
 from tests.races import WRITE, approved_before, expect, rival_client, rival_commits_first
 
 IN_USE = "Deze waarde is al in gebruik bij een andere gemeente."
 
 
 @pytest.fixture
-def rival(app, make_app):
+def rival_app(app, make_app):
     """Another worker of the same installation. On PostgreSQL its waits for a lock end after 10 s,
     so that a test whose rival waits on a row this request holds fails instead of hanging."""
     options = {}
@@ -44,14 +44,16 @@ def _events(action: AuditAction) -> int:
 # --- municipalities and targets -------------------------------------------------------------------
 
 @pytest.mark.parametrize("clash", ["name and slug", "slug"])
-def test_two_staff_creating_the_same_municipality(client, login_as, rival, clash):
+def test_two_staff_creating_the_same_municipality(client, login_as, rival_app, clash):
     login_as(Role.STAFF)
-    colleague = rival_client(rival, factories.UserFactory(role=Role.STAFF))
+    colleague = rival_client(rival_app, factories.UserFactory(role=Role.STAFF))
     theirs = {"name": "Hendrik-Ido-Ambacht", "slug": "hendrik-ido-ambacht", "joined_on": "2025-07-01", "active": "y"}
     ours = {**theirs, "name": "H.I. Ambacht"} if clash == "slug" else theirs
 
-    with rival_commits_first(WRITE,
-                             lambda: expect(colleague.post("/municipalities/new", data=theirs), 302)) as fired:
+    def colleague_first():
+        expect(colleague.post("/municipalities/new", data=theirs), 302)
+
+    with rival_commits_first(WRITE, colleague_first) as fired:
         response = client.post("/municipalities/new", data=ours)
 
     assert fired[0].startswith("INSERT INTO municipalities")
@@ -62,13 +64,15 @@ def test_two_staff_creating_the_same_municipality(client, login_as, rival, clash
     assert _events(AuditAction.MUNICIPALITY_CREATED) == 1
 
 
-def test_renaming_a_municipality_to_a_name_a_colleague_just_took(client, login_as, rival, dordrecht, zwijndrecht):
+def test_renaming_a_municipality_to_a_name_a_colleague_just_took(client, login_as, rival_app, dordrecht, zwijndrecht):
     login_as(Role.STAFF)
-    colleague = rival_client(rival, factories.UserFactory(role=Role.STAFF))
+    colleague = rival_client(rival_app, factories.UserFactory(role=Role.STAFF))
     new = {"name": "Sliedrecht", "slug": "sliedrecht", "joined_on": "2025-01-01", "active": "y"}
 
-    with rival_commits_first(WRITE,
-                             lambda: expect(colleague.post("/municipalities/new", data=new), 302)) as fired:
+    def colleague_first():
+        expect(colleague.post("/municipalities/new", data=new), 302)
+
+    with rival_commits_first(WRITE, colleague_first) as fired:
         response = client.post("/municipalities/zwijndrecht/edit", data=new)
 
     assert fired[0].startswith(("INSERT INTO audit_events", "UPDATE municipalities"))
@@ -80,13 +84,15 @@ def test_renaming_a_municipality_to_a_name_a_colleague_just_took(client, login_a
     assert _events(AuditAction.MUNICIPALITY_UPDATED) == 0
 
 
-def test_two_staff_saving_the_same_years_target(client, login_as, rival, dordrecht):
+def test_two_staff_saving_the_same_years_target(client, login_as, rival_app, dordrecht):
     login_as(Role.STAFF)
-    colleague = rival_client(rival, factories.UserFactory(role=Role.STAFF))
+    colleague = rival_client(rival_app, factories.UserFactory(role=Role.STAFF))
     theirs = {"year": "2026", "partners_wanted": "200", "labelled_wanted": "140"}
 
-    with rival_commits_first(WRITE,
-                             lambda: expect(colleague.post("/municipalities/dordrecht/targets", data=theirs), 302)) as fired:
+    def colleague_first():
+        expect(colleague.post("/municipalities/dordrecht/targets", data=theirs), 302)
+
+    with rival_commits_first(WRITE, colleague_first) as fired:
         response = client.post("/municipalities/dordrecht/targets",
                                data={"year": "2026", "partners_wanted": "210", "labelled_wanted": "150"})
 
@@ -101,14 +107,16 @@ def test_two_staff_saving_the_same_years_target(client, login_as, rival, dordrec
 
 # --- accounts --------------------------------------------------------------------------------------
 
-def test_two_admins_inviting_the_same_address(client, login_as, rival, dordrecht):
+def test_two_admins_inviting_the_same_address(client, login_as, rival_app, dordrecht):
     login_as(Role.ADMIN)
-    colleague = rival_client(rival, factories.UserFactory(role=Role.ADMIN))
+    colleague = rival_client(rival_app, factories.UserFactory(role=Role.ADMIN))
     invitation = {"name": "Petra de Vries", "email": "p.devries@dordrecht.example.nl", "role": "municipality",
                   "municipality": "dordrecht"}
 
-    with rival_commits_first(WRITE,
-                             lambda: expect(colleague.post("/admin/users/new", data=invitation), 302)) as fired:
+    def colleague_first():
+        expect(colleague.post("/admin/users/new", data=invitation), 302)
+
+    with rival_commits_first(WRITE, colleague_first) as fired:
         response = client.post("/admin/users/new", data={**invitation, "email": "P.deVries@dordrecht.example.nl"})
 
     assert fired[0].startswith("INSERT INTO users")
@@ -134,15 +142,17 @@ def _draft_events(organisation) -> int:
     return sum(1 for e in events if (e.after or {}).get("state") == "draft")
 
 
-def test_two_first_saves_of_a_step_keep_the_later_text(client, login_as, rival, path):
+def test_two_first_saves_of_a_step_keep_the_later_text(client, login_as, rival_app, path):
     partner = login_as(Role.PARTNER)
     organisation = partner.organisation
     approved_before(organisation, "inventarisatie")
-    colleague = rival_client(rival, factories.PartnerUserFactory(organisation=organisation))
+    colleague = rival_client(rival_app, factories.PartnerUserFactory(organisation=organisation))
     url = step_url(organisation, "inventarisatie")
 
-    with rival_commits_first(WRITE,
-                             lambda: expect(colleague.post(url, data={**answers("Eerst. "), "save": "y"}), 302)) as fired:
+    def colleague_first():
+        expect(colleague.post(url, data={**answers("Eerst. "), "save": "y"}), 302)
+
+    with rival_commits_first(WRITE, colleague_first) as fired:
         response = client.post(url, data={**answers("Later. "), "save": "y"})
 
     assert fired[0].startswith("INSERT INTO step_submissions")
@@ -154,15 +164,17 @@ def test_two_first_saves_of_a_step_keep_the_later_text(client, login_as, rival, 
     assert "Concept opgeslagen." in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
-def test_a_save_just_after_a_colleague_handed_the_step_in_is_refused_as_a_later_save_is(client, login_as, rival, path):
+def test_a_save_just_after_a_colleague_handed_the_step_in_is_refused_as_a_later_save_is(client, login_as, rival_app, path):
     partner = login_as(Role.PARTNER)
     organisation = partner.organisation
     approved_before(organisation, "inventarisatie")
-    colleague = rival_client(rival, factories.PartnerUserFactory(organisation=organisation))
+    colleague = rival_client(rival_app, factories.PartnerUserFactory(organisation=organisation))
     url = step_url(organisation, "inventarisatie")
 
-    with rival_commits_first(WRITE,
-                             lambda: expect(colleague.post(url, data={**answers(), "submit": "y"}), 302)) as fired:
+    def colleague_first():
+        expect(colleague.post(url, data={**answers(), "submit": "y"}), 302)
+
+    with rival_commits_first(WRITE, colleague_first) as fired:
         response = client.post(url, data={**answers("Mijn tekst. "), "save": "y"})
 
     assert fired[0].startswith("INSERT INTO step_submissions")
@@ -175,14 +187,37 @@ def test_a_save_just_after_a_colleague_handed_the_step_in_is_refused_as_a_later_
     assert not any(value.startswith("Mijn tekst.") for value in handed_in.answers.values())
 
 
-def test_first_saves_of_a_new_organisation_race_on_its_progress_rows(client, login_as, rival, path):
+def test_an_upload_while_a_colleague_makes_the_first_draft_joins_that_draft(client, login_as, rival_app, path):
     partner = login_as(Role.PARTNER)
     organisation = partner.organisation
-    colleague = rival_client(rival, factories.PartnerUserFactory(organisation=organisation))
+    journey.progress_list(organisation)
+    db.session.commit()  # the rows exist (another step was used before)
+    colleague = rival_client(rival_app, factories.PartnerUserFactory(organisation=organisation))
     url = step_url(organisation, "partnerovereenkomst")
 
-    with rival_commits_first(WRITE,
-                             lambda: expect(colleague.post(url, data={"statement": "Eerst", "save": "y"}), 302)) as fired:
+    def colleague_first():
+        expect(colleague.post(url, data={"statement": "Getekend", "save": "y"}), 302)
+
+    with rival_commits_first(WRITE, colleague_first) as fired:
+        response = upload(client, organisation, "partnerovereenkomst")
+
+    assert fired[0].startswith("INSERT INTO step_submissions")
+    assert response.status_code == 302
+    [draft] = _versions(organisation, "partnerovereenkomst")
+    assert draft.statement == "Getekend"  # the colleague's text stays
+    assert [item.original_name for item in draft.evidence] == ["overeenkomst.pdf"]  # and the file is in it
+
+
+def test_first_saves_of_a_new_organisation_race_on_its_progress_rows(client, login_as, rival_app, path):
+    partner = login_as(Role.PARTNER)
+    organisation = partner.organisation
+    colleague = rival_client(rival_app, factories.PartnerUserFactory(organisation=organisation))
+    url = step_url(organisation, "partnerovereenkomst")
+
+    def colleague_first():
+        expect(colleague.post(url, data={"statement": "Eerst", "save": "y"}), 302)
+
+    with rival_commits_first(WRITE, colleague_first) as fired:
         response = client.post(url, data={"statement": "Getekend door P. Pietersen", "save": "y"})
 
     assert fired[0].startswith("INSERT INTO step_progress")
@@ -193,14 +228,16 @@ def test_first_saves_of_a_new_organisation_race_on_its_progress_rows(client, log
     assert _draft_events(organisation) == 1
 
 
-def test_a_first_page_view_while_a_colleague_saves(client, login_as, rival, path):
+def test_a_first_page_view_while_a_colleague_saves(client, login_as, rival_app, path):
     partner = login_as(Role.PARTNER)
     organisation = partner.organisation
-    colleague = rival_client(rival, factories.PartnerUserFactory(organisation=organisation))
+    colleague = rival_client(rival_app, factories.PartnerUserFactory(organisation=organisation))
     url = step_url(organisation, "partnerovereenkomst")
 
-    with rival_commits_first(WRITE,
-                             lambda: expect(colleague.post(url, data={"statement": "Getekend door J. Jansen", "save": "y"}), 302)) as fired:
+    def colleague_first():
+        expect(colleague.post(url, data={"statement": "Getekend door J. Jansen", "save": "y"}), 302)
+
+    with rival_commits_first(WRITE, colleague_first) as fired:
         response = client.get(url)
 
     assert fired[0].startswith("INSERT INTO step_progress")
@@ -209,15 +246,17 @@ def test_a_first_page_view_while_a_colleague_saves(client, login_as, rival, path
     assert count(StepProgress, StepProgress.organisation_id == organisation.id) == len(path)
 
 
-def test_two_staff_recording_the_same_staff_step(client, login_as, rival, path):
+def test_two_staff_recording_the_same_staff_step(client, login_as, rival_app, path):
     login_as(Role.STAFF)
     organisation = factories.OrganisationFactory()
     approved_before(organisation, "inspiratiesessie")
-    colleague = rival_client(rival, factories.UserFactory(role=Role.STAFF))
+    colleague = rival_client(rival_app, factories.UserFactory(role=Role.STAFF))
     url = f"/review/organisations/{organisation.id}/steps/inspiratiesessie/record"
 
-    with rival_commits_first(WRITE,
-                             lambda: expect(colleague.post(url, data={"note": "Sessie op 3 maart"}), 302)) as fired:
+    def colleague_first():
+        expect(colleague.post(url, data={"note": "Sessie op 3 maart"}), 302)
+
+    with rival_commits_first(WRITE, colleague_first) as fired:
         response = client.post(url, data={"note": "Sessie gehouden op 3 maart"})
 
     assert fired[0].startswith("INSERT INTO step_submissions")
