@@ -64,3 +64,19 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_transaction(connection, name) -> None:
+    """Make a savepoint on SQLite part of the session's transaction.
+
+    Python's sqlite3 opens a transaction only before the first INSERT, UPDATE or DELETE. A SAVEPOINT
+    sent before that (after reads only) starts a transaction of its own, which its RELEASE then
+    commits: the rows written in the savepoint would be saved even if the request later rolls
+    back. Opening the transaction first keeps one commit point, as on PostgreSQL.
+    """
+    import sqlite3
+
+    dbapi_connection = connection.connection.dbapi_connection
+    if isinstance(dbapi_connection, sqlite3.Connection) and not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")

@@ -17,6 +17,7 @@ from impactnet.accounts.sessions import end_all_sessions
 from impactnet.accounts.tokens import TokenError, TokenPurpose, matches_user, read_token
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import apply_changes, record
+from impactnet.core.duplicates import insert_unless_duplicate
 from impactnet.core.forms import strip
 from impactnet.core.locale import LANGUAGES
 from impactnet.database import utcnow
@@ -69,15 +70,14 @@ def new_user(email: str, role: Role, *, name: str = "", password: str | None = N
         raise AccountError(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@bedrijf.nl.")) from None
     if email_taken(email):
         raise AccountError(_l("Er bestaat al een account met dit e-mailadres."))
-    user = User(
-        email=email,
-        name=name.strip(),
-        role=role,
-        password_hash=passwords.hash_password(password) if password else None,
-        **links,
-    )
-    db.session.add(user)
-    db.session.flush()
+    password_hash = passwords.hash_password(password) if password else None
+    user = insert_unless_duplicate(lambda: User(email=email, name=name.strip(), role=role,
+                                                password_hash=password_hash, **links))
+    if user is None:
+        # The address was free a moment ago: a parallel request (two admins inviting the same
+        # person, a double click) took it since. (The only other unique column is the random
+        # auth token.)
+        raise AccountError(_l("Er bestaat al een account met dit e-mailadres."))
     return user
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import record
+from impactnet.core.duplicates import insert_missing_rows, insert_unless_duplicate
 from impactnet.core.locale import localized
 from impactnet.database import utcnow
 from impactnet.extensions import db
@@ -76,22 +77,28 @@ def active_goals() -> list[DrechtsDoel]:
     return list(db.session.scalars(sa.select(DrechtsDoel).where(DrechtsDoel.active.is_(True)).order_by(DrechtsDoel.number)))
 
 
-def progress_list(organisation: Organisation) -> list[StepProgress]:
-    """The organisation's progress on every step, in order (rows made on first use)."""
-    existing = {
+def _existing_progress(organisation: Organisation) -> dict[int, StepProgress]:
+    return {
         p.step_id: p for p in db.session.scalars(
             sa.select(StepProgress).where(StepProgress.organisation_id == organisation.id)
             .options(joinedload(StepProgress.step), selectinload(StepProgress.submissions)))
     }
-    result = []
-    for step in steps():
-        progress = existing.get(step.id)
-        if progress is None:
-            progress = StepProgress(organisation=organisation, step=step, state=StepState.NOT_STARTED)
-            db.session.add(progress)
-        result.append(progress)
-    db.session.flush()
-    return result
+
+
+def progress_list(organisation: Organisation) -> list[StepProgress]:
+    """The organisation's progress on every step, in order (rows made on first use)."""
+    existing = _existing_progress(organisation)
+    all_steps = steps()
+    missing = [step for step in all_steps if step.id not in existing]
+    if missing:
+        # Two first page views or saves of one organisation may make these rows at the same
+        # moment: the insert skips rows that exist by then, and all are read again.
+        db.session.flush()
+        insert_missing_rows(StepProgress.__table__, [
+            {"organisation_id": organisation.id, "step_id": step.id, "state": StepState.NOT_STARTED}
+            for step in missing], keys=("organisation_id", "step_id"))
+        existing = _existing_progress(organisation)
+    return [existing[step.id] for step in all_steps]
 
 
 def progress_for(organisation: Organisation, step_key: str) -> StepProgress | None:
@@ -127,6 +134,12 @@ def change_state(actor: User | None, progress: StepProgress, submission: StepSub
     db.session.flush()
 
 
+def reread_progress(progress: StepProgress) -> None:
+    """Forget what was loaded of ``progress`` (its state, its versions), so the next read sees
+    what a parallel request committed meanwhile."""
+    db.session.expire(progress)
+
+
 def _copy_evidence(source: Evidence, into: StepSubmission) -> Evidence:
     copy = Evidence(organisation_id=source.organisation_id, original_name=source.original_name,
                     stored_name=files.new_stored_name(), content_type=source.content_type, size=source.size,
@@ -146,9 +159,15 @@ def working_draft(actor: User, progress: StepProgress) -> StepSubmission:
     if current is not None and current.state is StepState.DRAFT:
         return current
     statemachine.check_step_move(progress.state, StepState.DRAFT, by_staff=False, kind=progress.step.kind)
-    draft = StepSubmission(progress=progress, number=(current.number + 1) if current else 1, state=StepState.DRAFT,
-                           created_by_id=actor.id)
-    db.session.add(draft)
+    draft = insert_unless_duplicate(lambda: StepSubmission(
+        progress=progress, number=(current.number + 1) if current else 1, state=StepState.DRAFT, created_by_id=actor.id))
+    if draft is None:
+        # A parallel request of this organisation (a colleague, a second tab, a double click)
+        # made this version a moment ago: carry on as the one that came second would, with the
+        # draft it made (or the refusal, if that one was handed in).
+        reread_progress(progress)
+        _check_may_edit(actor, progress)
+        return working_draft(actor, progress)
     if current is not None:
         draft.statement, draft.answers = current.statement, dict(current.answers or {})
         draft.actions = [ImpactAction(goal_id=a.goal_id, description=a.description, commitment=a.commitment,

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import apply_changes, record, snapshot
+from impactnet.core.duplicates import insert_unless_duplicate, write_unless_duplicate
 from impactnet.extensions import db
 from impactnet.organisations.models import OrganisationStatus
 from impactnet.regions.models import Municipality, Target
@@ -61,23 +62,39 @@ def _check_unique(municipality: Municipality | None, name: str, slug: str) -> No
     for field, column, value in (("name", Municipality.name, name), ("slug", Municipality.slug, slug)):
         clash = db.session.scalar(sa.select(Municipality.id).where(column == value, Municipality.id != except_id))
         if clash is not None:
-            raise RegionError(field, _l("Deze waarde is al in gebruik bij een andere gemeente."))
+            raise _in_use(field)
+
+
+def _in_use(field: str = "name") -> RegionError:
+    return RegionError(field, _l("Deze waarde is al in gebruik bij een andere gemeente."))
 
 
 def create_municipality(actor: User, name: str, slug: str, joined_on: date, active: bool = True) -> Municipality:
+    """Add a municipality; RegionError when its name or slug is taken (also by a colleague who
+    saved the same one a moment ago)."""
     _check_unique(None, name, slug)
-    municipality = Municipality(name=name, slug=slug, joined_on=joined_on, active=active)
-    db.session.add(municipality)
-    db.session.flush()
+    municipality = insert_unless_duplicate(lambda: Municipality(name=name, slug=slug, joined_on=joined_on,
+                                                                active=active))
+    if municipality is None:
+        _check_unique(None, name, slug)  # names the field the parallel save took
+        raise _in_use()
     record(actor, AuditAction.MUNICIPALITY_CREATED, municipality, after=snapshot(municipality, MUNICIPALITY_FIELDS))
     return municipality
 
 
 def update_municipality(actor: User, municipality: Municipality, name: str, slug: str,
                         joined_on: date, active: bool) -> None:
+    """Change a municipality; RegionError when the new name or slug is taken (also a moment ago)."""
     _check_unique(municipality, name, slug)
-    apply_changes(actor, municipality, {"name": name, "slug": slug, "joined_on": joined_on, "active": active},
-                  AuditAction.MUNICIPALITY_UPDATED)
+    values = {"name": name, "slug": slug, "joined_on": joined_on, "active": active}
+    if not write_unless_duplicate(lambda: apply_changes(actor, municipality, values, AuditAction.MUNICIPALITY_UPDATED)):
+        db.session.refresh(municipality)  # the values as stored, not the refused ones
+        _check_unique(municipality, name, slug)
+        raise _in_use()
+
+
+def _target(municipality: Municipality, year: int) -> Target | None:
+    return db.session.scalar(sa.select(Target).where(Target.municipality_id == municipality.id, Target.year == year))
 
 
 def save_target(actor: User, municipality: Municipality, year: int, partners_wanted: int,
@@ -85,16 +102,18 @@ def save_target(actor: User, municipality: Municipality, year: int, partners_wan
     """Create or change the municipality's target for ``year``."""
     if labelled_wanted > partners_wanted:
         raise RegionError("labelled_wanted", _l("Het aantal gelabelde organisaties kan niet hoger zijn dan het aantal partners."))
-    target = db.session.scalar(
-        sa.select(Target).where(Target.municipality_id == municipality.id, Target.year == year)
-    )
+    target = _target(municipality, year)
     if target is None:
-        target = Target(municipality=municipality, year=year, partners_wanted=partners_wanted,
-                        labelled_wanted=labelled_wanted)
-        db.session.add(target)
-        db.session.flush()
-        record(actor, AuditAction.TARGET_CREATED, target, after=snapshot(target, TARGET_FIELDS))
-        return target
+        target = insert_unless_duplicate(lambda: Target(municipality=municipality, year=year,
+                                                        partners_wanted=partners_wanted,
+                                                        labelled_wanted=labelled_wanted))
+        if target is not None:
+            record(actor, AuditAction.TARGET_CREATED, target, after=snapshot(target, TARGET_FIELDS))
+            return target
+        # A colleague saved this year's target a moment ago: this save changes it, as a save
+        # that came second does.
+        db.session.expire(municipality, ["targets"])
+        target = _target(municipality, year)
     apply_changes(actor, target, {"partners_wanted": partners_wanted, "labelled_wanted": labelled_wanted},
                   AuditAction.TARGET_UPDATED)
     return target

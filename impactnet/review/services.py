@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import record
+from impactnet.core.duplicates import insert_unless_duplicate
 from impactnet.database import local_today, utcnow
 from impactnet.extensions import db
 from impactnet.journey import statemachine
@@ -29,6 +30,7 @@ from impactnet.journey.services import (
     check_not_erased,
     check_predecessor_approved,
     progress_for,
+    reread_progress,
     steps,
 )
 from impactnet.organisations.models import Organisation, in_network
@@ -118,10 +120,14 @@ def record_staff_step(actor: User, organisation: Organisation, step_key: str, no
     statemachine.check_step_move(progress.state, StepState.APPROVED, by_staff=True, kind=progress.step.kind)
     check_predecessor_approved(progress)
     now = utcnow()
-    submission = StepSubmission(progress=progress, number=len(progress.submissions) + 1, state=StepState.APPROVED,
-                                statement=note.strip(), created_by_id=actor.id, submitted_at=now, decided_at=now,
-                                decided_by_id=actor.id)
-    db.session.add(submission)
+    submission = insert_unless_duplicate(lambda: StepSubmission(
+        progress=progress, number=len(progress.submissions) + 1, state=StepState.APPROVED, statement=note.strip(),
+        created_by_id=actor.id, submitted_at=now, decided_at=now, decided_by_id=actor.id))
+    if submission is None:
+        # A colleague recorded it a moment ago: answer as when it had been recorded before
+        # (the state machine refuses recording it twice).
+        reread_progress(progress)
+        return record_staff_step(actor, organisation, step_key, note)
     change_state(actor, progress, submission, StepState.APPROVED, note=note.strip() or None)
     set_status(actor, organisation, statemachine.status_after_step_submitted(organisation.status))
 
