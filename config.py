@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 
@@ -23,6 +24,11 @@ def _env_bool(name: str, default: bool) -> bool:
 def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+def _env_list(name: str) -> tuple[str, ...]:
+    """A comma-separated setting as a tuple of its non-empty parts, lower case."""
+    return tuple(part.strip().lower() for part in os.environ.get(name, "").split(",") if part.strip())
 
 
 def database_url(raw: str | None, instance_path: Path) -> str:
@@ -52,6 +58,11 @@ class Config:
     # never come from the request's Host header, which a client controls.
     PUBLIC_URL = (os.environ.get("PUBLIC_URL") or "http://localhost:5000").rstrip("/")
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    # Host names the portal answers to (after ProxyFix); any other gets a 400 before anything can
+    # redirect or build a link from it (impactnet.core.guards). Empty: every host (development, the
+    # demo on 127.0.0.1 and localhost). Not Flask's own TRUSTED_HOSTS: that check cannot spare
+    # /healthz, which a load balancer calls by an internal address.
+    ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS")
 
     # Cookies: HttpOnly and SameSite=Lax always; Secure in production.
     SESSION_COOKIE_HTTPONLY = True
@@ -164,6 +175,8 @@ class ProductionConfig(Config):
     FORCE_HTTPS = _env_bool("FORCE_HTTPS", True)
     PREFERRED_URL_SCHEME = "https"
     MAIL_BACKEND = "smtp"
+    # By default only the host of PUBLIC_URL (problems() refuses a PUBLIC_URL without one).
+    ALLOWED_HOSTS = Config.ALLOWED_HOSTS or tuple(filter(None, [urlsplit(Config.PUBLIC_URL).hostname]))
 
     @classmethod
     def problems(cls) -> list[str]:
@@ -176,7 +189,8 @@ class ProductionConfig(Config):
             missing.append("REDIS_URL (redis://host:6379/0), for login throttling and the Celery broker")
         if not os.environ.get("MAIL_SERVER"):
             missing.append("MAIL_SERVER (SMTP host for outgoing mail)")
-        if not os.environ.get("PUBLIC_URL", "").startswith("https://"):
+        public_url = os.environ.get("PUBLIC_URL", "")
+        if not public_url.startswith("https://") or not urlsplit(public_url).hostname:
             missing.append("PUBLIC_URL (https://… address of the portal, used in links in mails)")
         return missing
 

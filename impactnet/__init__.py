@@ -6,9 +6,11 @@ from pathlib import Path
 
 from flask import Flask
 from flask_babel import get_locale
+from flask_talisman import Talisman
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
-from impactnet.extensions import babel, cache, csrf, db, limiter, login_manager, migrate, talisman
+from impactnet.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +40,10 @@ def create_app(config: dict | type | None = None) -> Flask:
     if isinstance(config, dict):
         app.config.update(config)
     _check_config(app, config_class)
+    if proxies := app.config["PROXY_FIX"]:
+        # Behind reverse proxies (nginx) in production: trust their X-Forwarded-*. Here rather than in
+        # wsgi.py so that tests see the host and scheme exactly as production does.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     _init_extensions(app)
     from impactnet.core.errors import register_error_handlers
@@ -96,7 +102,10 @@ def _init_extensions(app: Flask) -> None:
         app.config.setdefault("CACHE_DIR", str(Path(app.instance_path) / "cache"))
     app.config.setdefault("CACHE_KEY_PREFIX", "impactnet:figures:")
     cache.init_app(app)
-    talisman.init_app(
+    # Talisman keeps its settings on the instance, not per app: each app gets its own, so that an app
+    # built with other settings (tests build production ones) does not change another's. The shared
+    # ``talisman`` of impactnet.extensions only gives views their per-view options.
+    app.extensions["talisman"] = Talisman(
         app,
         force_https=app.config["FORCE_HTTPS"],
         session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],

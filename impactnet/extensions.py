@@ -30,6 +30,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Only for per-view options (``@talisman(force_https=False)``): create_app gives each app its own Talisman.
 talisman = Talisman()
 limiter = Limiter(key_func=get_remote_address)
 # The figures pages' cache (impactnet.stats.cache): Redis when REDIS_URL is set, else a folder

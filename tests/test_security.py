@@ -96,8 +96,9 @@ def test_production_starts_with_secure_cookies_when_configured(monkeypatch, rest
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://x@localhost/x"
     assert app.config["MAIL_BACKEND"] == "smtp"
-    response = app.test_client().get("/healthz", base_url="http://impactnet.example.nl")
-    assert response.status_code == 302 and response.headers["Location"].startswith("https://")
+    response = app.test_client().get("/login", base_url="http://impactnet.example.nl")
+    assert response.status_code == 302 and response.headers["Location"] == "https://impactnet.example.nl/login"
+    assert app.config["ALLOWED_HOSTS"] == ("impactnet.example.nl",)
 
 
 def test_unknown_environment_name_is_refused(monkeypatch, restore_config):

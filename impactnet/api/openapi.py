@@ -1,7 +1,7 @@
 """The API's OpenAPI 3.1 description, written by hand as data."""
 from __future__ import annotations
 
-from impactnet.api.params import MAX_YEARS
+from impactnet.api.params import DATE_PATTERN, FIRST_YEAR, LAST_YEAR, MAX_YEARS, MONTH_PATTERN
 from impactnet.directory.services import PublicStatus
 
 _INT = {"type": "integer", "minimum": 0}
@@ -10,15 +10,31 @@ _FIGURES = {"partners": _INT, "labelled": _INT, "working_toward_label": _INT}
 
 
 def _object(properties: dict, **extra) -> dict:
-    return {"type": "object", "required": list(properties), "properties": properties, **extra}
+    # additionalProperties: false, so that a key the code adds without the document fails the tests.
+    return {"type": "object", "required": list(properties), "properties": properties,
+            "additionalProperties": False, **extra}
 
 
-def _error(description: str) -> dict:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+def _json(schema: str) -> dict:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
 
 
-_DATE_PARAMETER = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$"}
+def _error(description: str, **headers: dict) -> dict:
+    response = {"description": description, "content": _json("Error")}
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+def _header(description: str, **schema) -> dict:
+    return {"description": description, "required": True, "schema": {"type": "string", **schema}}
+
+
+# Any endpoint: a NUL character in the URL, or a host name the portal does not answer to (ALLOWED_HOSTS).
+_BAD_REQUEST = "The request is not valid: a NUL character in the URL, or a host the portal does not answer to."
+_DATE_PARAMETER = {"type": "string", "pattern": DATE_PATTERN}
+_DATE_RULES = (f"A month YYYY-MM or an existing day YYYY-MM-DD, in the years {FIRST_YEAR} to {LAST_YEAR}; "
+               "an empty value is refused (400), leave the parameter out for the default.")
 
 SCHEMAS = {
     "Figures": _object(_FIGURES),
@@ -40,7 +56,7 @@ SCHEMAS = {
         "municipalities": {"type": "array", "items": {"$ref": "#/components/schemas/Municipality"}},
     }),
     "Month": _object({
-        "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+        "month": {"type": "string", "pattern": MONTH_PATTERN},
         "day": {"type": "string", "format": "date", "description": "The day of the month's latest snapshot."},
         **_FIGURES, "applicants": _INT, "new_this_month": _INT, "labels_expired": _INT,
     }),
@@ -65,7 +81,7 @@ SCHEMAS = {
         "status": {"type": "string", "const": "unknown"},
     }),
     "Error": {
-        "type": "object", "required": ["error", "status"],
+        "type": "object", "required": ["error", "status"], "additionalProperties": False,
         "properties": {
             "error": {"type": "string", "description": "In Dutch."},
             "error_en": {"type": "string", "description": "In English (parameter and authentication errors)."},
@@ -76,7 +92,9 @@ SCHEMAS = {
 }
 
 
-def openapi_document() -> dict:
+def openapi_document(session_cookie: str) -> dict:
+    """The document; ``session_cookie`` is the name of the portal's session cookie (SESSION_COOKIE_NAME),
+    which the series endpoint accepts as well as a token."""
     return {
         "openapi": "3.1.0",
         "info": {
@@ -92,8 +110,8 @@ def openapi_document() -> dict:
                 "summary": "Latest figures and targets of the region and every active municipality.",
                 "security": [],
                 "responses": {
-                    "200": {"description": "The figures.",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Regions"}}}},
+                    "200": {"description": "The figures.", "content": _json("Regions")},
+                    "400": _error(_BAD_REQUEST),
                 },
             }},
             "/verify/{kvk}": {"get": {
@@ -106,41 +124,52 @@ def openapi_document() -> dict:
                 "parameters": [{"name": "kvk", "in": "path", "required": True,
                                 "schema": {"type": "string", "pattern": "^[0-9]{8}$"}}],
                 "responses": {
-                    "200": {"description": "The label status.", "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/Verification"}}}},
-                    "400": _error("Not a KvK number (8 digits); 'parameter' is 'kvk'."),
-                    "404": {"description": "Nothing to verify for this number.", "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/Unknown"}}}},
+                    "200": {"description": "The label status.", "content": _json("Verification"), "headers": {
+                        "Cache-Control": _header("A status may change at any moment: ask again each time.",
+                                                 const="no-cache")}},
+                    "400": _error("Not a KvK number (8 digits): 'parameter' is 'kvk'. " + _BAD_REQUEST),
+                    "404": {"description": "Nothing to verify for this number.", "content": _json("Unknown")},
                 },
             }},
             "/regions/{slug}/series": {"get": {
                 "operationId": "getSeries",
                 "summary": "A municipality's figures per month (the month's latest snapshot).",
-                "description": "A municipality viewer's token reads only that municipality; staff read any.",
-                "security": [{"bearerToken": []}],
+                "description": "A municipality viewer reads only that municipality, staff read any, with a token "
+                               "or with the portal's session cookie. An Authorization header without a valid "
+                               "token is 401 even when a session cookie is sent.",
+                "security": [{"bearerToken": []}, {"sessionCookie": []}],
                 "parameters": [
-                    {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}},
                     {"name": "from", "in": "query", "required": False, "schema": _DATE_PARAMETER,
-                     "description": "YYYY-MM (its first day) or YYYY-MM-DD; by default 11 months before 'to'."},
+                     "description": f"{_DATE_RULES} A month means its first day. By default 11 months before 'to'. "
+                                    f"Not after 'to', and less than {MAX_YEARS} years before it."},
                     {"name": "to", "in": "query", "required": False, "schema": _DATE_PARAMETER,
-                     "description": f"YYYY-MM (its last day) or YYYY-MM-DD; by default today. "
-                                    f"At most {MAX_YEARS} years after 'from'."},
+                     "description": f"{_DATE_RULES} A month means its last day. By default today."},
                 ],
                 "responses": {
-                    "200": {"description": "The series.",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Series"}}}},
-                    "400": _error("A parameter is not valid; 'parameter' names it."),
-                    "401": _error("No valid token (or session)."),
-                    "403": _error("The token's user may not read this municipality."),
+                    "200": {"description": "The series.", "content": _json("Series")},
+                    "400": _error("A parameter is not valid ('parameter' names it), or 'from' is after 'to' or "
+                                  f"{MAX_YEARS} years or more before it. " + _BAD_REQUEST),
+                    "401": _error("No valid token, and no session (or an Authorization header without a valid "
+                                  "token).", **{"WWW-Authenticate": _header("The scheme to use.",
+                                                                            pattern="^Bearer ")}),
+                    "403": _error("The user may not read this municipality."),
                     "404": _error("No municipality with this slug."),
                 },
             }},
         },
         "components": {
-            "securitySchemes": {"bearerToken": {
-                "type": "http", "scheme": "bearer",
-                "description": "A personal API token, created by a municipality viewer under /account/tokens.",
-            }},
+            "securitySchemes": {
+                "bearerToken": {
+                    "type": "http", "scheme": "bearer",
+                    "description": "A personal API token, created by a municipality viewer under /account/tokens.",
+                },
+                "sessionCookie": {
+                    "type": "apiKey", "in": "cookie", "name": session_cookie,
+                    "description": "The portal's session cookie of a signed-in staff member or municipality "
+                                   "viewer (for pages of the portal itself).",
+                },
+            },
             "schemas": SCHEMAS,
         },
     }

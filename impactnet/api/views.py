@@ -42,7 +42,7 @@ def _unauthorised():
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(current_app.config["SESSION_COOKIE_NAME"]))
 
 
 @bp.get("/regions")

@@ -55,7 +55,11 @@ def register_error_handlers(app) -> None:
     def http_error(error: HTTPException):
         _forget_transaction()
         code = error.code or 500
-        return _render(code, _messages().get(code, error.name))
+        body, status = _render(code, _messages().get(code, error.name))
+        # Keep what the exception says beyond its own body: Allow on a 405, WWW-Authenticate, Retry-After.
+        headers = [(name, value) for name, value in error.get_headers()
+                   if name.lower() not in ("content-type", "content-length")]
+        return body, status, headers
 
     @app.errorhandler(IntegrityError)
     def integrity_error(error: IntegrityError):

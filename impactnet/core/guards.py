@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, abort, current_app, request
 from werkzeug.routing import IntegerConverter
+from werkzeug.sansio.utils import host_is_trusted
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -14,6 +15,25 @@ class DatabaseIdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
+
+
+def answers_any_host(view):
+    """Mark a view that answers whatever host a request names (the health check: a load balancer
+    calls it by an internal address). It must build no link and redirect nowhere."""
+    view.answers_any_host = True
+    return view
+
+
+def reject_untrusted_hosts():
+    """A host (after ProxyFix) outside ALLOWED_HOSTS is a 400 before any other hook runs: Talisman's
+    HTTPS redirect and every absolute URL are built from the request's host, which the client
+    (or its X-Forwarded-Host) chose."""
+    allowed = current_app.config["ALLOWED_HOSTS"]
+    if not allowed or host_is_trusted(request.host.lower(), allowed):  # host names ignore case
+        return
+    if getattr(current_app.view_functions.get(request.endpoint), "answers_any_host", False):
+        return
+    abort(400)
 
 
 def _has_nul(values) -> bool:
@@ -52,6 +72,7 @@ def register_guards(app: Flask) -> None:
     """Call after the extensions (their hooks are in place) and before the blueprints are registered
     (the converter applies to their rules)."""
     app.url_map.converters["int"] = DatabaseIdConverter
-    # First of all hooks: the throttle's key functions and CSRF protection read the form.
-    app.before_request_funcs.setdefault(None, []).insert(0, limit_form_bodies)
+    # First of all hooks: the host check (before anything can redirect or read a body), then the body
+    # limit (the throttle's key functions and CSRF protection read the form).
+    app.before_request_funcs.setdefault(None, [])[:0] = [reject_untrusted_hosts, limit_form_bodies]
     app.before_request(reject_nul_characters)

@@ -19,10 +19,11 @@ from impactnet.accounts.services import set_locale
 from impactnet.audit.labels import AUDIT_LABELS
 from impactnet.core import data_version
 from impactnet.core.forms import LanguageForm
+from impactnet.core.guards import answers_any_host
 from impactnet.core.locale import SESSION_KEY
 from impactnet.core.rendering import safe_next
 from impactnet.database import local_today
-from impactnet.extensions import db, limiter
+from impactnet.extensions import db, limiter, talisman
 from impactnet.journey.overview import journey_overview
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.services import history
@@ -100,8 +101,12 @@ def _answers_get(path: str) -> bool:
 
 
 @bp.route("/healthz")
+@talisman(force_https=False)  # outermost, with the next: both are read off the registered view
+@answers_any_host
 @limiter.exempt
 def healthz():
+    """For load balancers, which call it over plain HTTP by an internal address: answered directly,
+    whatever the host and scheme (no redirect to HTTPS, no host check)."""
     try:
         db.session.execute(sa.text("SELECT 1"))
     except Exception:  # any failure to reach the database is "unavailable"

@@ -22,8 +22,24 @@ def test_openapi_document_is_valid_and_covers_every_endpoint(client):
     series = document["paths"]["/regions/{slug}/series"]["get"]
     assert {p["name"] for p in series["parameters"]} == {"slug", "from", "to"}
     assert set(series["responses"]) == {"200", "400", "401", "403", "404"}
-    assert series["security"] == [{"bearerToken": []}]
-    assert document["components"]["securitySchemes"]["bearerToken"]["scheme"] == "bearer"
+    assert series["security"] == [{"bearerToken": []}, {"sessionCookie": []}]
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["bearerToken"]["scheme"] == "bearer"
+
+
+def test_the_session_cookie_is_declared_under_its_configured_name(make_app):
+    document = make_app(SESSION_COOKIE_NAME="impactnet_session").test_client().get("/api/v1/openapi.json").get_json()
+    scheme = document["components"]["securitySchemes"]["sessionCookie"]
+    assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "cookie", "impactnet_session")
+
+
+def test_every_response_names_its_schema_and_the_headers_the_code_sends(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path, item in paths.items():
+        for status, response in item["get"]["responses"].items():
+            assert "$ref" in response["content"]["application/json"]["schema"], (path, status)
+    assert "WWW-Authenticate" in paths["/regions/{slug}/series"]["get"]["responses"]["401"]["headers"]
+    assert "Cache-Control" in paths["/verify/{kvk}"]["get"]["responses"]["200"]["headers"]
 
 
 def test_regions_payload_has_the_documented_keys(client, dordrecht):

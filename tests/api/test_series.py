@@ -132,6 +132,11 @@ def test_the_token_records_when_it_was_last_used(client, history, viewer):
     assert token.last_used_at is not None
 
 
+def test_an_empty_parameter_is_refused_not_read_as_the_default(client, history, viewer):
+    body = client.get(URL + "?from=2025-01&to=", headers=bearer(viewer)).get_json()
+    assert body["parameter"] == "to" and "leeg" in body["error"] and "empty" in body["error_en"]
+
+
 @pytest.mark.parametrize(("query", "parameter"), [
     ("from=abc", "from"),
     ("from=2025-13", "from"),
@@ -141,7 +146,7 @@ def test_the_token_records_when_it_was_last_used(client, history, viewer):
     ("from=0000-01", "from"),
     ("from=2025-06&to=2025-05-31", "from"),
     ("from=1900-01&to=2025-01", "from"),
-    ("from=0001-01&to=9999-12", "from"),
+    ("from=0001-01&to=9999-12", "to"),  # both out of range: "to" is read first
     ("from=2025-01%27%20OR%201=1--", "from"),
     ("to=2025-01;DROP%20TABLE%20users", "to"),
     ("from=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%95-01", "from"),  # full-width digits
@@ -150,6 +155,19 @@ def test_the_token_records_when_it_was_last_used(client, history, viewer):
     ("from=+2025-01", "from"),
     ("from=2025-01-01T00:00", "from"),
     ("to=99999-01", "to"),
+    ("from=", "from"),
+    ("to=", "to"),
+    ("from=2025-01&to=", "to"),
+    ("from", "from"),
+    ("to=0001-01", "to"),
+    ("to=9999-12-31", "to"),
+    ("from=1999-12", "from"),
+    ("to=2100-01", "to"),
+    ("to=2025-04-31", "to"),
+    ("to=2025-02-29", "to"),
+    ("to=2100-02-29", "to"),
+    ("from=2025-06-00", "from"),
+    ("from=2025-06-32", "from"),
 ])
 def test_bad_parameters_are_400_naming_the_parameter(client, history, viewer, query, parameter):
     response = client.get(f"{URL}?{query}", headers=bearer(viewer))
@@ -159,7 +177,8 @@ def test_bad_parameters_are_400_naming_the_parameter(client, history, viewer, qu
     assert parameter in body["error"] and parameter in body["error_en"]
 
 
-@pytest.mark.parametrize("query", ["", "from=2005-01&to=2024-12", "to=0001-01", "to=9999-12-31", "from=2025-01-01",
-                                   "unknown=1&from=2025-01"])
+@pytest.mark.parametrize("query", ["", "from=2005-01&to=2024-12", "from=2025-01-01", "unknown=1&from=2025-01",
+                                   "from=2000-01&to=2000-12", "to=2099-12-31&from=2099-01", "from=2024-02-29",
+                                   "from=2000-02-29&to=2000-03", "from=2025-01-31&to=2025-12-31"])
 def test_edge_parameters_are_accepted(client, history, viewer, query):
     assert client.get(f"{URL}?{query}", headers=bearer(viewer)).status_code == 200
