@@ -121,7 +121,7 @@ def openapi_document(session_cookie: str) -> dict:
                                "public directory; any other KvK number is 'unknown' (404), so the answer does not "
                                "reveal who registered. An expired or revoked label reads as such.",
                 "security": [],
-                "parameters": [{"name": "kvk", "in": "path", "required": True,
+                "parameters": [{"name": "kvk", "in": "path", "required": True, "example": "12345678",
                                 "schema": {"type": "string", "pattern": "^[0-9]{8}$"}}],
                 "responses": {
                     "200": {"description": "The label status.", "content": _json("Verification"), "headers": {
@@ -139,11 +139,12 @@ def openapi_document(session_cookie: str) -> dict:
                                "token is 401 even when a session cookie is sent.",
                 "security": [{"bearerToken": []}, {"sessionCookie": []}],
                 "parameters": [
-                    {"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}},
-                    {"name": "from", "in": "query", "required": False, "schema": _DATE_PARAMETER,
+                    {"name": "slug", "in": "path", "required": True, "example": "dordrecht",
+                     "schema": {"type": "string", "minLength": 1}},
+                    {"name": "from", "in": "query", "required": False, "schema": _DATE_PARAMETER, "example": "2025-01",
                      "description": f"{_DATE_RULES} A month means its first day. By default 11 months before 'to'. "
                                     f"Not after 'to', and less than {MAX_YEARS} years before it."},
-                    {"name": "to", "in": "query", "required": False, "schema": _DATE_PARAMETER,
+                    {"name": "to", "in": "query", "required": False, "schema": _DATE_PARAMETER, "example": "2025-06-30",
                      "description": f"{_DATE_RULES} A month means its last day. By default today."},
                 ],
                 "responses": {
