@@ -8,6 +8,7 @@ health check answers any host, and over plain HTTP, for load balancers.
 from __future__ import annotations
 
 import importlib
+import os
 
 import pytest
 
@@ -19,8 +20,13 @@ from impactnet.extensions import db
 PUBLIC = "impactnet.example.nl"
 EVIL = "evil.example"
 PRODUCTION_ENV = {
-    "IMPACTNET_ENV": "production", "SECRET_KEY": "k" * 64, "REDIS_URL": "redis://127.0.0.1:6379/13",
-    "MAIL_SERVER": "smtp.example.nl", "PUBLIC_URL": f"https://{PUBLIC}", "PROXY_FIX": "1",
+    "IMPACTNET_ENV": "production", "SECRET_KEY": "k" * 64, "MAIL_SERVER": "smtp.example.nl",
+    "PUBLIC_URL": f"https://{PUBLIC}", "PROXY_FIX": "1",
+    # The requests here use no cache; should one, an address where nothing listens fails fast.
+    "REDIS_URL": os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:1/0",
+    # Flask-Limiter keeps its settings on its one instance, shared by every app in the process: on,
+    # it would throttle the other tests' app too.
+    "RATELIMIT_ENABLED": "0",
 }
 PATHS = ("/", "/login", "/dashboard", "/register", "/directory", "/api/v1/regions", "/api/v1/openapi.json",
          "/no-such-page")
