@@ -97,7 +97,9 @@ def test_an_unknown_municipality_is_404(client, history, login_as, fmt):
     ("from=2025-02-30", "from", "is geen bestaande datum"),
     ("to=gisteren", "to", "moet een datum zijn"),
     ("from=2025-06&to=2025-01", "from", "ligt na"),
-    ("from=1990-01&to=2025-01", "from", "jaar of meer"),
+    ("from=2000-01&to=2025-01", "from", "jaar of meer"),
+    ("from=1990-01&to=2025-01", "from", "in de jaren 2000 tot en met 2099"),
+    ("to=", "to", "is leeg"),
 ])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_a_bad_date_is_400_with_a_dutch_message_naming_the_parameter(client, history, login_as, fmt, query,
