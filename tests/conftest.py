@@ -23,7 +23,7 @@ from flask_migrate import upgrade
 
 from impactnet import create_app
 from impactnet.accounts.models import Role
-from impactnet.extensions import db
+from impactnet.extensions import db, limiter
 from impactnet.journey.evidence import upload_dir
 from impactnet.stats import cache as figures_cache
 from tests import factories
@@ -155,14 +155,24 @@ def _empty_tables() -> None:
     db.session.remove()
 
 
+def _limiter_back_to(app) -> None:
+    """Flask-Limiter keeps one state for every app of the process: the last app built switches it on
+    or off for all of them, and a storage found unreachable leaves it counting in memory. After each
+    test it is the session app's again (throttling off), whatever apps the test built."""
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
+    limiter._storage_dead = False
+
+
 @pytest.fixture(autouse=True)
 def _isolated(request, app):
-    """Each test runs inside an app context and leaves empty tables and an empty figures cache behind."""
+    """Each test runs inside an app context and leaves empty tables, an empty figures cache and the
+    session app's throttle behind."""
     with app.app_context():
         yield
         _empty_tables()
         figures_cache.clear()
         shutil.rmtree(upload_dir(), ignore_errors=True)  # the files of the rows just emptied
+    _limiter_back_to(app)
 
 
 @pytest.fixture

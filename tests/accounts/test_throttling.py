@@ -31,9 +31,6 @@ def throttled(make_app):
     for app in made:
         with app.app_context():
             limiter.reset()
-    # One Limiter serves every app of the test session; a test that found its storage unreachable left it
-    # counting in memory until the storage answers again. The next app starts on its own storage.
-    limiter._storage_dead = False
 
 
 def test_password_reset_requests_are_throttled_per_email_address_and_per_client(throttled, mailbox):

@@ -38,17 +38,14 @@ def test_with_redis_down_the_portal_signs_in_registers_and_takes_resets_and_the_
     redis_server.stop()
     assert port_is_closed(redis_server.port)
 
-    try:
-        started = time.monotonic()
-        with caplog.at_level(logging.WARNING):
-            response = portal.test_client().post("/register", data=registration_data(dordrecht))
-            reset = portal.test_client().post("/reset-password", data={"email": "medewerker@example.nl"})
-            staff = portal.test_client()
-            signed_in = staff.post("/login", data={"email": "medewerker@example.nl", "password": PASSWORD})
-            pages = {page: staff.get(page).status_code for page in ("/dashboard", "/regions", "/review/")}
-        took = time.monotonic() - started
-    finally:
-        limiter._storage_dead = False  # the one Limiter of the test session starts the next app on its storage
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING):
+        response = portal.test_client().post("/register", data=registration_data(dordrecht))
+        reset = portal.test_client().post("/reset-password", data={"email": "medewerker@example.nl"})
+        staff = portal.test_client()
+        signed_in = staff.post("/login", data={"email": "medewerker@example.nl", "password": PASSWORD})
+        pages = {page: staff.get(page).status_code for page in ("/dashboard", "/regions", "/review/")}
+    took = time.monotonic() - started
 
     assert response.status_code == 302 and response.headers["Location"] == "/register/sent"
     assert reset.status_code == 302 and signed_in.headers["Location"] == "/dashboard"
