@@ -65,7 +65,9 @@ def show(organisation_id: int):
 @login_required
 def edit(organisation_id: int):
     organisation = _visible_or_404(organisation_id)
-    form = OrganisationForm(obj=organisation, **identity.form_identity(current_user, organisation))
+    form = OrganisationForm(obj=organisation)
+    if not form.is_submitted():
+        _show_wanted_identity(form, organisation)
     if form.validate_on_submit():
         try:
             saved = identity.save_details(current_user, organisation, form.details())
@@ -75,13 +77,19 @@ def edit(organisation_id: int):
         except identity.IdentityError as error:  # a colleague asked or St MBO decided a moment earlier
             db.session.rollback()
             flash(str(error), "error")
-            form = OrganisationForm(formdata=None, obj=organisation, **identity.form_identity(current_user, organisation))
+            form = OrganisationForm(formdata=None, obj=organisation)
+            _show_wanted_identity(form, organisation)
             return _edit_page(organisation, form, 409)
         else:
             db.session.commit()
             _flash_saved(saved)
             return redirect(url_for("organisations.show", organisation_id=organisation.id))
     return _edit_page(organisation, form, 422 if form.errors else 200)
+
+
+def _show_wanted_identity(form: OrganisationForm, organisation) -> None:
+    wanted = identity.form_identity(current_user, organisation)
+    form.kvk_number.data, form.name.data = wanted["kvk_number"], wanted["name"]
 
 
 def _edit_page(organisation, form, status: int):
