@@ -106,7 +106,7 @@ def test_partner_asks_staff_approve_and_both_numbers_answer(client, people, mail
     assert status == 200 and (old["kvk"], old["name"], old["asked_kvk"], old["asked_kvk_until"]) == (
         NEW_KVK, NEW_NAME, "11111111", today)
     old_page = client.get("/verify/11111111").get_data(as_text=True)
-    assert "KvK-nummer 11111111 hoorde tot" in old_page and f"Het huidige KvK-nummer is {NEW_KVK}" in old_page
+    assert "KvK-nummer 11111111 hoorde tot" in old_page and f"die nu {NEW_NAME} heet en KvK-nummer {NEW_KVK} heeft" in old_page
     assert "Eerder bekend als" in old_page and "Aannemer Groen (KvK 11111111), tot" in old_page
     assert client.get("/badge/11111111.svg").status_code == 200
 
