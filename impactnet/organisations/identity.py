@@ -177,7 +177,8 @@ def _request(actor: User, organisation: Organisation, kvk_number: str, name: str
                 db.session.add(change)
                 db.session.flush()
         except IntegrityError:  # a colleague's request for the same organisation, a moment earlier
-            raise IdentityConflict(_l("Een collega heeft zojuist al een wijziging aangevraagd. Bekijk de actuele stand.")) from None
+            raise IdentityConflict(_l("Een collega heeft zojuist al een wijziging aangevraagd. "
+                                      "Bekijk de actuele stand.")) from None
     else:
         updated = db.session.execute(
             sa.update(IdentityChange).where(IdentityChange.id == pending.id, IdentityChange.state == State.PENDING)
@@ -234,8 +235,8 @@ def _decide(actor: User, change: IdentityChange, outcome: State, note: str | Non
     record(actor, {State.APPROVED: AuditAction.IDENTITY_CHANGE_APPROVED,
                    State.REJECTED: AuditAction.IDENTITY_CHANGE_REJECTED,
                    State.WITHDRAWN: AuditAction.IDENTITY_CHANGE_WITHDRAWN}[outcome], change,
-           before={"state": State.PENDING.value}, after={"state": outcome.value}, organisation_id=change.organisation_id,
-           note=note)
+           before={"state": State.PENDING.value}, after={"state": outcome.value},
+           organisation_id=change.organisation_id, note=note)
 
 
 def _check_staff(actor: User, change: IdentityChange) -> Organisation:

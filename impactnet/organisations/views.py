@@ -50,8 +50,8 @@ def organisation_page(organisation, status: int = 200, erase_form=None):
         journey=journey, today=today, step_titles=journey.step_titles, public_status=verifiable(organisation, today),
         reason_form=ReasonForm(), record_form=RecordStepForm(),
         erase_form=erase_form or ErasureForm(formdata=None, kvk_number=organisation.kvk_number),
-        pending_identity=identity.pending_change(organisation), former_identities=identity.identity_history(organisation),
-        withdraw_form=WithdrawIdentityForm(),
+        pending_identity=identity.pending_change(organisation),
+        former_identities=identity.identity_history(organisation), withdraw_form=WithdrawIdentityForm(),
     ), status
 
 
@@ -99,8 +99,9 @@ def _edit_page(organisation, form, status: int):
 
 
 IDENTITY_MESSAGES = {
-    identity.IdentityOutcome.REQUESTED: _l("De nieuwe naam of het nieuwe KvK-nummer is naar St MBO gestuurd. Tot St MBO "
-                                           "de wijziging goedkeurt, gelden de huidige naam en het huidige KvK-nummer."),
+    identity.IdentityOutcome.REQUESTED: _l("De nieuwe naam of het nieuwe KvK-nummer is naar St MBO gestuurd. "
+                                           "Tot St MBO de wijziging goedkeurt, gelden de huidige naam en het "
+                                           "huidige KvK-nummer."),
     identity.IdentityOutcome.STILL_PENDING: _l("Uw wijziging van naam of KvK-nummer wacht nog op St MBO."),
     identity.IdentityOutcome.WITHDRAWN: _l("Uw verzoek om naam of KvK-nummer te wijzigen is ingetrokken."),
     identity.IdentityOutcome.APPLIED: _l("De naam en het KvK-nummer zijn gewijzigd en vastgelegd in de geschiedenis."),

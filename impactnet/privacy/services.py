@@ -88,7 +88,8 @@ def erase_organisation(actor: User, organisation: Organisation, reason: str) -> 
         raise ErasureError(_l("Geef de reden van het verzoek."))
     users = list(db.session.scalars(sa.select(User).where(User.organisation_id == organisation.id)))
     user_ids = [user.id for user in users]
-    changes = list(db.session.scalars(sa.select(IdentityChange).where(IdentityChange.organisation_id == organisation.id)))
+    changes = list(db.session.scalars(
+        sa.select(IdentityChange).where(IdentityChange.organisation_id == organisation.id)))
     replacements = _replacements(organisation, users, changes)
 
     events = _scrub_audit_trail(organisation.id, user_ids)

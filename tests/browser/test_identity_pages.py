@@ -34,7 +34,8 @@ PARTNER_EMAIL = "fatima@aannemergroen.example.nl"
 def changes(dordrecht):
     """A labelled organisation whose partner waits for a change; another that changed its number
     (approved); staff."""
-    waiting = labelled(dordrecht, name="Aannemer Groen Dordrecht en Omstreken B.V.", kvk="11111111", public_listing=True)
+    waiting = labelled(dordrecht, name="Aannemer Groen Dordrecht en Omstreken B.V.", kvk="11111111",
+                       public_listing=True)
     partner = factories.PartnerUserFactory(organisation=waiting, email=PARTNER_EMAIL, name="Fatima el Amrani")
     staff = factories.UserFactory(role=Role.STAFF, email=STAFF_EMAIL, name="Sanne de Vries")
     identity.save_details(partner, waiting, _details(waiting, name="Groen Bouw- en Aannemingsbedrijf Drechtsteden B.V.",

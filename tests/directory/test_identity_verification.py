@@ -74,7 +74,8 @@ def test_a_name_change_keeps_the_number_and_shows_the_former_name(client, dordre
     _change(organisation, approved=True, name="Groen Bouw B.V.")
 
     status, body = _api(client, "11111111")
-    assert status == 200 and (body["kvk"], body["name"], body["asked_kvk_until"]) == ("11111111", "Groen Bouw B.V.", None)
+    assert status == 200
+    assert (body["kvk"], body["name"], body["asked_kvk_until"]) == ("11111111", "Groen Bouw B.V.", None)
     assert body["former_identities"] == [{"kvk": "11111111", "name": "Aannemer Groen",
                                           "until": local_today().isoformat()}]
     page = client.get("/verify/11111111").get_data(as_text=True)

@@ -35,7 +35,8 @@ def _postgresql_only(app):
 
 def _request(app, organisation, kvk: str) -> int:
     partner = signed_in(app, factories.PartnerUserFactory(organisation=organisation))
-    assert partner.post(f"/organisations/{organisation.id}/edit", data=edit_data(organisation, kvk_number=kvk)).status_code == 302
+    response = partner.post(f"/organisations/{organisation.id}/edit", data=edit_data(organisation, kvk_number=kvk))
+    assert response.status_code == 302
     return db.session.scalar(sa.select(IdentityChange.id).where(IdentityChange.organisation_id == organisation.id,
                                                                 IdentityChange.state == State.PENDING))
 
@@ -77,7 +78,7 @@ def test_two_staff_deciding_at_once_exactly_one_wins(app, dordrecht):
         if round_number % 2:
             decisions.reverse()  # neither side favoured by start order
 
-        results = _together([(client, u, d) for client, (u, d) in zip(staff, decisions)])
+        results = _together([(client, u, d) for client, (u, d) in zip(staff, decisions, strict=True)])
 
         assert sorted(status for status, _ in results) == [302, 409], f"round {round_number}"
         loser = next(body for status, body in results if status == 409)
@@ -98,12 +99,12 @@ def test_two_organisations_approved_to_the_same_number_at_once_one_gets_it(app, 
     staff = [signed_in(app, factories.UserFactory(role=Role.STAFF)) for _ in range(2)]
     for round_number in range(ROUNDS):
         wanted = f"3333333{round_number}"
-        organisations = [labelled(dordrecht, name=f"Kandidaat {round_number}{side}", kvk=f"4444{side}{round_number:03d}")
-                         for side in range(2)]
+        organisations = [labelled(dordrecht, name=f"Kandidaat {round_number}{side}",
+                                  kvk=f"4444{side}{round_number:03d}") for side in range(2)]
         changes = [_request(app, organisation, wanted) for organisation in organisations]
 
         results = _together([(client, f"/review/identity-changes/{change_id}/approve", {"note": ""})
-                             for client, change_id in zip(staff, changes)])
+                             for client, change_id in zip(staff, changes, strict=True)])
 
         assert sorted(status for status, _ in results) == [302, 409], f"round {round_number}"
         assert "Dit KvK-nummer hoort al bij een andere organisatie." in next(b for s, b in results if s == 409)

@@ -2,8 +2,8 @@
 hostile input on the new forms, and who may do what."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 import pytest
+import sqlalchemy as sa
 
 from impactnet.accounts.models import Role
 from impactnet.audit.models import AuditAction, AuditEvent
