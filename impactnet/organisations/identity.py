@@ -116,7 +116,8 @@ def identity_history(organisation: Organisation) -> list[FormerIdentity]:
     changes = db.session.scalars(sa.select(IdentityChange).where(
         IdentityChange.organisation_id == organisation.id, IdentityChange.state == State.APPROVED)
         .order_by(IdentityChange.decided_at, IdentityChange.id))
-    return [FormerIdentity(change.old_kvk_number, change.old_name, _local_day(change.decided_at)) for change in changes]
+    return [FormerIdentity(change.old_kvk_number, change.old_name, _local_day(change.decided_at)) for change in changes
+            if change.changes_kvk or change.changes_name]  # approved when staff had made it so already: no change
 
 
 def former_holder(kvk: str) -> tuple[int, date] | None:
@@ -261,8 +262,10 @@ def approve(actor: User, change: IdentityChange, note: str = "") -> None:
     _set_identity(organisation, change.new_kvk_number, change.new_name)
     # The identity it had until now (staff may have changed it directly since the request).
     change.old_kvk_number, change.old_name = before["kvk_number"], before["name"]
-    record(actor, AuditAction.ORGANISATION_IDENTITY_CHANGED, organisation, before=before,
-           after=_identity(organisation.kvk_number, organisation.name), organisation_id=organisation.id, note=note)
+    after = _identity(organisation.kvk_number, organisation.name)
+    if after != before:
+        record(actor, AuditAction.ORGANISATION_IDENTITY_CHANGED, organisation, before=before, after=after,
+               organisation_id=organisation.id, note=note)
     db.session.flush()
     queue_decision_mails(change)
 

@@ -21,8 +21,7 @@ from tests.browser.test_accessibility import (  # noqa: F401 - fixtures
     sideways_scrolling,
     sign_in,
 )
-from tests.directory.test_identity_verification import _details
-from tests.organisations.helpers import labelled
+from tests.organisations.helpers import details_of, labelled
 
 pytestmark = pytest.mark.browser
 
@@ -38,12 +37,12 @@ def changes(dordrecht):
                        public_listing=True)
     partner = factories.PartnerUserFactory(organisation=waiting, email=PARTNER_EMAIL, name="Fatima el Amrani")
     staff = factories.UserFactory(role=Role.STAFF, email=STAFF_EMAIL, name="Sanne de Vries")
-    identity.save_details(partner, waiting, _details(waiting, name="Groen Bouw- en Aannemingsbedrijf Drechtsteden B.V.",
-                                                     kvk_number="22222222"))
+    new_name = "Groen Bouw- en Aannemingsbedrijf Drechtsteden B.V."
+    identity.save_details(partner, waiting, details_of(waiting, name=new_name, kvk_number="22222222"))
     changed = labelled(dordrecht, name="Drukkerij Van Dijk", kvk="33333333")
     changed_partner = factories.PartnerUserFactory(organisation=changed)
-    identity.save_details(changed_partner, changed, _details(changed, name="Van Dijk Print & Media B.V.",
-                                                             kvk_number="44444444"))
+    identity.save_details(changed_partner, changed, details_of(changed, name="Van Dijk Print & Media B.V.",
+                                                               kvk_number="44444444"))
     identity.approve(staff, identity.pending_change(changed), note="Uittreksel gezien.")
     db.session.commit()
     pending = identity.pending_change(waiting)

@@ -3,8 +3,6 @@ approves; afterwards the new and the old number answer for the organisation, wit
 history; and nothing more is revealed than before for numbers that may not be verified."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from impactnet.accounts.models import Role
@@ -12,24 +10,14 @@ from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.organisations import identity
 from impactnet.organisations.models import OrganisationStatus as Status
-from impactnet.organisations.services import OrganisationDetails
 from tests import factories
-from tests.organisations.helpers import labelled
-
-
-def _details(organisation, **changes) -> OrganisationDetails:
-    details = OrganisationDetails(
-        name=organisation.name, kvk_number=organisation.kvk_number, municipality_id=organisation.municipality_id,
-        sector=organisation.sector, size_class=organisation.size_class, street_address=organisation.street_address,
-        postcode=organisation.postcode, city=organisation.city, website=organisation.website,
-        public_listing=organisation.public_listing, impact_statement=organisation.impact_statement)
-    return replace(details, **changes)
+from tests.organisations.helpers import details_of, labelled
 
 
 def _change(organisation, *, approved: bool, **changes) -> None:
     """The organisation's partner asks for ``changes``; St MBO approves them, or not yet."""
     partner = factories.PartnerUserFactory(organisation=organisation)
-    assert identity.save_details(partner, organisation, _details(organisation, **changes)).identity == "requested"
+    assert identity.save_details(partner, organisation, details_of(organisation, **changes)).identity == "requested"
     if approved:
         identity.approve(factories.UserFactory(role=Role.STAFF), identity.pending_change(organisation))
     db.session.commit()

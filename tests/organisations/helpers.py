@@ -1,11 +1,13 @@
 """Organisations with a label, the details form as a browser posts it, and clients per person."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from impactnet.database import local_today
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.models import OrganisationStatus as Status
+from impactnet.organisations.services import OrganisationDetails
 from tests import factories
 from tests.helpers import login_client
 
@@ -36,3 +38,10 @@ def signed_in(app, user):
     client = app.test_client()
     login_client(client, user)
     return client
+
+
+def details_of(organisation: Organisation, **changes) -> OrganisationDetails:
+    """The organisation's details as the form hands them to the services, with ``changes``."""
+    details = OrganisationDetails(**{field: getattr(organisation, field)
+                                     for field in OrganisationDetails.__dataclass_fields__})
+    return replace(details, **changes)

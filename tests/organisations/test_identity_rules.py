@@ -15,7 +15,7 @@ from impactnet.organisations.models import IdentityChangeState as State
 from impactnet.organisations.models import OrganisationStatus as Status
 from tests import factories
 from tests.helpers import count, registration_data
-from tests.organisations.helpers import edit_data, labelled, signed_in
+from tests.organisations.helpers import details_of, edit_data, labelled, signed_in
 
 LONG = "x" * 5000
 SCRIPT = "<script>alert('xss')</script>"
@@ -226,3 +226,19 @@ def test_the_services_check_the_actor_too(app, dordrecht):
         identity.withdraw(stranger, change)
     db.session.rollback()
     assert change.state is State.PENDING
+
+
+def test_approving_what_staff_already_changed_adds_no_history(app, dordrecht):
+    """Staff changed the number directly while the partner's request for it waited: approving the
+    request changes nothing and adds no former identity equal to the current one."""
+    organisation, change, staff_client = _requested(app, dordrecht)
+    staff = factories.UserFactory(role=Role.STAFF)
+    identity.save_details(staff, organisation, details_of(organisation, kvk_number="22222222"))
+    db.session.commit()
+
+    assert staff_client.post(f"/review/identity-changes/{change.id}/approve", data={"note": ""}).status_code == 302
+
+    db.session.expire_all()
+    assert change.state is State.APPROVED and (change.old_kvk_number, change.new_kvk_number) == ("22222222", "22222222")
+    assert [former.kvk for former in identity.identity_history(organisation)] == ["11111111"]
+    assert count(AuditEvent, AuditEvent.action == AuditAction.ORGANISATION_IDENTITY_CHANGED) == 1  # staff's own
