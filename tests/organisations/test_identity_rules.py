@@ -184,12 +184,11 @@ def test_decisions_need_a_csrf_token(make_app, dordrecht, app):
     protected = make_app(WTF_CSRF_ENABLED=True)
     staff = signed_in(protected, factories.UserFactory(role=Role.STAFF))
     partner = signed_in(protected, organisation.users[0])
-    with protected.app_context():
-        for client, url in ((staff, f"/review/identity-changes/{change.id}/approve"),
-                            (partner, f"/organisations/{organisation.id}/identity-change/withdraw")):
-            response = client.post(url, data={"note": ""})
-            assert response.status_code == 400
-            assert "Het formulier is verlopen of niet geldig" in response.get_data(as_text=True)
+    for client, url in ((staff, f"/review/identity-changes/{change.id}/approve"),
+                        (partner, f"/organisations/{organisation.id}/identity-change/withdraw")):
+        response = client.post(url, data={"note": ""})
+        assert response.status_code == 400
+        assert "Het formulier is verlopen of niet geldig" in response.get_data(as_text=True)
     db.session.expire_all()
     assert change.state is State.PENDING
 
