@@ -130,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.journey.admin_views import bp as path_bp
     from impactnet.journey.views import bp as journey_bp
     from impactnet.notifications.views import bp as notifications_bp
+    from impactnet.organisations.identity_views import bp as identity_bp
     from impactnet.organisations.views import bp as organisations_bp
     from impactnet.privacy.views import bp as privacy_bp
     from impactnet.regions.overview_views import bp as overview_bp
@@ -141,3 +142,4 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(exports_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(identity_bp)

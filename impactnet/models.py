@@ -13,13 +13,13 @@ from impactnet.journey.models import (
     StepSubmission,
 )
 from impactnet.notifications.models import MailStatus, OutboxMail
-from impactnet.organisations.models import Organisation, OrganisationStatus
+from impactnet.organisations.models import IdentityChange, IdentityChangeState, Organisation, OrganisationStatus
 from impactnet.regions.models import Municipality, Target
 from impactnet.stats.models import BreakdownSnapshot, FunnelSnapshot, GrowthSnapshot, Projection
 
 __all__ = [
-    "AccountRequest", "ApiToken", "AuditAction", "AuditEvent", "BreakdownSnapshot", "DrechtsDoel", "Evidence", "FunnelSnapshot",
-    "GrowthSnapshot", "ImpactAction", "JourneyStep",
+    "AccountRequest", "ApiToken", "AuditAction", "AuditEvent", "BreakdownSnapshot", "DrechtsDoel", "Evidence",
+    "FunnelSnapshot", "GrowthSnapshot", "IdentityChange", "IdentityChangeState", "ImpactAction", "JourneyStep",
     "MailStatus", "Municipality", "Organisation", "OrganisationStatus", "OutboxMail", "Projection", "Role",
     "StepKind", "StepProgress", "StepState", "StepSubmission", "Target", "User", "UserSession",
 ]

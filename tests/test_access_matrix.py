@@ -16,7 +16,7 @@ from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.journey import services as journey
 from impactnet.notifications.models import MailStatus, OutboxMail
-from impactnet.organisations.models import OrganisationStatus
+from impactnet.organisations.models import IdentityChange, OrganisationStatus
 from tests import factories
 from tests.helpers import login_client
 from tests.journey.helpers import PDF
@@ -108,6 +108,13 @@ ACCESS = {
     # only St MBO erases an organisation (without a valid form: 422, counted as allowed).
     "privacy.export": SIGNED_IN,
     "privacy.erase": STAFF_ONLY,
+    # Changes of a locked organisation's KvK number or name: St MBO sees and decides (a decision
+    # after a colleague's is a 409, counted as allowed); only the organisation's own partner
+    # withdraws its request (staff 403, everyone else 404 or the login page).
+    "identity.show": STAFF_ONLY,
+    "identity.approve": STAFF_ONLY,
+    "identity.reject": STAFF_ONLY,
+    "identity.withdraw": {PARTNER},
 }
 
 
@@ -149,12 +156,16 @@ def world(dordrecht, zwijndrecht, path):
                         body_text="Tekst", body_html="", status=MailStatus.FAILED, attempts=6, last_error="refused")
     db.session.add(failed)
     api_token, _ = create_token(users[VIEWER], "dashboard")
+    change = IdentityChange(organisation_id=own.id, old_kvk_number=own.kvk_number, old_name=own.name,
+                            new_kvk_number="99999999", new_name="Nieuwe Naam B.V.", requested_by_id=users[PARTNER].id)
+    db.session.add(change)
     labelled = factories.OrganisationFactory(municipality=dordrecht, status=OrganisationStatus.LABELLED,
                                              label_awarded_on=local_today(), public_listing=True)
     db.session.commit()
     values = {"kvk": labelled.kvk_number, "token_id": api_token.id, "organisation_id": own.id, "slug": dordrecht.slug, "user_id": target_user.id, "token": "not-a-token",
               "step_key": "partnerovereenkomst", "evidence_id": evidence.id, "submission_id": submission.id,
-              "number": 1, "mail_id": failed.id, "name": "funnel"}
+              "number": 1, "mail_id": failed.id, "name": "funnel",
+              "change_id": change.id}
     return users, values
 
 

@@ -67,13 +67,27 @@ SCHEMAS = {
         "to": {"type": "string", "format": "date"},
         "months": {"type": "array", "items": {"$ref": "#/components/schemas/Month"}},
     }),
-    "Verification": _object({
+    "FormerIdentity": _object({
         "kvk": {"type": "string", "pattern": "^[0-9]{8}$"},
         "name": {"type": "string"},
+        "until": {"type": "string", "format": "date",
+                  "description": "The last day the organisation had this number and name."},
+    }),
+    "Verification": _object({
+        "kvk": {"type": "string", "pattern": "^[0-9]{8}$", "description": "The organisation's current KvK number."},
+        "name": {"type": "string", "description": "Its current name."},
+        "asked_kvk": {"type": "string", "pattern": "^[0-9]{8}$",
+                      "description": "The number asked for: 'kvk', or a former number of the organisation."},
+        "asked_kvk_until": {**_DATE_OR_NULL,
+                            "description": "Asked by a former number: the last day it was the organisation's "
+                                           "(else null)."},
         "municipality": {"type": "string", "description": "The municipality's slug."},
         "status": {"type": "string", "enum": list(PublicStatus)},
         "label_awarded_on": _DATE_OR_NULL,
         "label_valid_until": _DATE_OR_NULL,
+        "former_identities": {"type": "array", "items": {"$ref": "#/components/schemas/FormerIdentity"},
+                              "description": "Numbers and names the organisation had before, oldest first "
+                                             "(changes approved by St MBO)."},
         "checked_at": {"type": "string", "format": "date-time"},
     }),
     "Unknown": _object({
@@ -118,8 +132,11 @@ def openapi_document(session_cookie: str) -> dict:
                 "operationId": "verifyLabel",
                 "summary": "An organisation's label status, for procurement and land-allocation officers.",
                 "description": "Answers for organisations that ever had a label and for partners listed in the "
-                               "public directory; any other KvK number is 'unknown' (404), so the answer does not "
-                               "reveal who registered. An expired or revoked label reads as such.",
+                               "public directory, by their current KvK number or by a former one (then "
+                               "'asked_kvk_until' says until when it was theirs, and 'kvk' and 'name' are the "
+                               "current ones); any other KvK number is 'unknown' (404), also a number that a "
+                               "change not yet approved by St MBO asks for, so the answer does not reveal who "
+                               "registered. An expired or revoked label reads as such.",
                 "security": [],
                 "parameters": [{"name": "kvk", "in": "path", "required": True, "example": "12345678",
                                 "schema": {"type": "string", "pattern": "^[0-9]{8}$"}}],

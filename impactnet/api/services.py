@@ -141,14 +141,21 @@ def series_payload(municipality: Municipality, start: date, end: date, now: date
     }
 
 
-def verification_payload(organisation, status, now: datetime) -> dict:
-    """What ``GET /api/v1/verify/<kvk>`` answers for an organisation that may be verified."""
+def verification_payload(found, asked_kvk: str, former_identities, now: datetime) -> dict:
+    """What ``GET /api/v1/verify/<kvk>`` answers for an organisation that may be verified
+    (``found``: impactnet.directory.services.Verified), asked by ``asked_kvk``: its current
+    number and name, and the identities it had before."""
+    organisation = found.organisation
     return {
         "kvk": organisation.kvk_number,
         "name": organisation.name,
+        "asked_kvk": asked_kvk,
+        "asked_kvk_until": _iso(found.former_until),
         "municipality": organisation.municipality.slug,
-        "status": status.value,
+        "status": found.status.value,
         "label_awarded_on": _iso(organisation.label_awarded_on),
         "label_valid_until": _iso(organisation.label_valid_until),
+        "former_identities": [{"kvk": former.kvk, "name": former.name, "until": former.until.isoformat()}
+                              for former in former_identities],
         "checked_at": now.isoformat(),
     }

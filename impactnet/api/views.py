@@ -25,6 +25,7 @@ from impactnet.database import local_today, utcnow
 from impactnet.directory.services import verified
 from impactnet.extensions import csrf, db
 from impactnet.organisations.identifiers import is_kvk
+from impactnet.organisations.identity import identity_history
 from impactnet.regions.services import municipality_by_slug
 from impactnet.stats.cache import cached
 
@@ -54,15 +55,16 @@ def regions():
 
 @bp.get("/verify/<kvk>")
 def verify(kvk: str):
-    """An organisation's label status by KvK number; "unknown" (404) for one that never had a
-    label and is not a listed partner, so the answer does not reveal who registered."""
+    """An organisation's label status by KvK number (also by a former number of the organisation);
+    "unknown" (404) for one that never had a label and is not a listed partner, so the answer does
+    not reveal who registered."""
     if not is_kvk(kvk):
         error = ParameterError("kvk", "Een KvK-nummer bestaat uit 8 cijfers.", "A KvK number has 8 digits.")
         return jsonify(error.as_json()), 400
-    organisation, status = verified(kvk, local_today())
-    if status is None:
+    found = verified(kvk, local_today())
+    if found is None:
         return jsonify(kvk=kvk, status="unknown"), 404
-    response = jsonify(services.verification_payload(organisation, status, utcnow()))
+    response = jsonify(services.verification_payload(found, kvk, identity_history(found.organisation), utcnow()))
     response.headers["Cache-Control"] = "no-cache"
     return response
 

@@ -18,6 +18,13 @@ class AuditAction(enum.StrEnum):
     ORGANISATION_STATUS_CHANGED = "organisation.status_changed"
     # Personal data erased on request (AVG/GDPR); stored as text (native_enum=False, no CHECK): no migration.
     ORGANISATION_ERASED = "organisation.erased"
+    # The KvK number and/or name of a locked organisation changed (after St MBO approved, or by staff).
+    ORGANISATION_IDENTITY_CHANGED = "organisation.identity_changed"
+    # A partner's request to change them, and what became of it (object: identity_changes).
+    IDENTITY_CHANGE_REQUESTED = "identity_change.requested"
+    IDENTITY_CHANGE_APPROVED = "identity_change.approved"
+    IDENTITY_CHANGE_REJECTED = "identity_change.rejected"
+    IDENTITY_CHANGE_WITHDRAWN = "identity_change.withdrawn"
     USER_CREATED = "user.created"
     USER_INVITED = "user.invited"
     USER_EMAIL_VERIFIED = "user.email_verified"

@@ -5,8 +5,10 @@ What is public: an organisation that opted in to the directory (``public_listing
 partner (or was labelled) shows its name, municipality, sector, status, label dates, chosen
 Drechtse Doelen and impact statement. Verification also answers for any organisation that ever
 had a label, listed or not, because a label is a public claim that officers must be able to
-check. Nothing else is revealed: every other KvK number answers "unknown", so verification does
-not tell who registered. Erased organisations are never shown.
+check. It answers by a former KvK number too (a change St MBO approved), with the organisation's
+current number and name; a number a change not yet approved asks for is nobody's. Nothing else is
+revealed: every other KvK number answers "unknown", so verification does not tell who registered.
+Erased organisations are never shown.
 """
 from __future__ import annotations
 
@@ -18,8 +20,10 @@ import sqlalchemy as sa
 
 from impactnet.extensions import db
 from impactnet.journey.models import DrechtsDoel, ImpactAction, StepProgress, StepState, StepSubmission
+from impactnet.organisations.identity import former_holder
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.models import OrganisationStatus as Status
+from impactnet.organisations.services import organisation_by_kvk
 from impactnet.regions.models import Municipality
 
 PAGE_SIZE = 20
@@ -71,16 +75,33 @@ def _status_condition(status: PublicStatus, today: date):
     }[status]
 
 
-def organisation_by_kvk(kvk: str) -> Organisation | None:
-    return db.session.scalar(sa.select(Organisation).where(Organisation.kvk_number == kvk))
+@dataclass(frozen=True)
+class Verified:
+    """What verification answers for a KvK number that may be verified."""
+
+    organisation: Organisation
+    status: PublicStatus
+    # Asked by a former number of the organisation: the last day that number was its (else None).
+    former_until: date | None = None
 
 
-def verified(kvk: str, today: date) -> tuple[Organisation | None, PublicStatus | None]:
-    """(organisation, public status) when the KvK number may be verified, else (None, None):
-    the page, the badge and the API answer the same."""
+def verified(kvk: str, today: date) -> Verified | None:
+    """The organisation and its public status when the KvK number may be verified, else None: the
+    page, the badge and the API answer the same. A former number (an approved change of number,
+    see impactnet.organisations.identity) answers for the organisation that had it, unless the
+    number now belongs to another organisation that may be verified; a number a pending request
+    asks for is not the organisation's yet."""
     organisation = organisation_by_kvk(kvk)
     status = verifiable(organisation, today)
-    return (organisation, status) if status is not None else (None, None)
+    if status is not None:
+        return Verified(organisation, status)
+    former = former_holder(kvk)
+    if former is not None:
+        organisation = db.session.get(Organisation, former[0])
+        status = verifiable(organisation, today)
+        if status is not None:
+            return Verified(organisation, status, former_until=former[1])
+    return None
 
 
 def verifiable(organisation: Organisation | None, today: date) -> PublicStatus | None:

@@ -21,6 +21,7 @@ from impactnet.exports.formats import CSV_MIMETYPE, to_csv
 from impactnet.journey.services import active_goals
 from impactnet.organisations.choices import SECTORS
 from impactnet.organisations.identifiers import is_kvk, normalise_kvk
+from impactnet.organisations.identity import identity_history
 from impactnet.regions.services import list_municipalities
 
 bp = Blueprint("directory", __name__)
@@ -111,14 +112,17 @@ def _qr_code(url: str) -> str:
 def verify(kvk: str):
     if not is_kvk(kvk):
         return render_template("directory/verify_form.html", error=True), 400
-    organisation, status = verified(kvk, local_today())
-    if organisation is None:
+    found = verified(kvk, local_today())
+    if found is None:
         response = current_app.make_response((render_template("directory/unknown.html", kvk=kvk), 404))
     else:
-        url = current_app.config["PUBLIC_URL"] + url_for("directory.verify", kvk=kvk)
+        organisation = found.organisation
+        # The QR code leads to the organisation's current number, also when asked by a former one.
+        url = current_app.config["PUBLIC_URL"] + url_for("directory.verify", kvk=organisation.kvk_number)
         response = current_app.make_response(render_template(
-            "directory/verify.html", organisation=organisation, status=status, goals=goals_of(organisation),
-            checked_at=utcnow(), url=url, qr_code=_qr_code(url)))
+            "directory/verify.html", organisation=organisation, status=found.status, asked_kvk=kvk,
+            former_until=found.former_until, former_identities=identity_history(organisation),
+            goals=goals_of(organisation), checked_at=utcnow(), url=url, qr_code=_qr_code(url)))
     response.headers["Cache-Control"] = "no-cache"
     return response
 
@@ -126,7 +130,8 @@ def verify(kvk: str):
 @bp.get("/badge/<kvk>.svg")
 def badge(kvk: str):
     well_formed = is_kvk(kvk)
-    organisation, status = verified(kvk, local_today()) if well_formed else (None, None)
+    found = verified(kvk, local_today()) if well_formed else None
+    status = found.status if found else None
     svg = render_template("directory/badge.svg", status=status, label=public_status_label(status) if status
                           else str(_l("Onbekend")))
     response = Response(svg, status=200 if status else 404 if well_formed else 400, mimetype="image/svg+xml")

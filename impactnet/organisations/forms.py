@@ -90,3 +90,24 @@ class OrganisationForm(FlaskForm):
             public_listing=bool(self.public_listing.data),
             impact_statement=self.impact_statement.data or None,
         )
+
+
+IDENTITY_NOTE_MAX = 2000  # St MBO's note goes into the mail to the organisation
+
+
+class ApproveIdentityForm(FlaskForm):
+    note = TextAreaField(_l("Opmerking voor de organisatie (niet verplicht)"), filters=[strip],
+                         validators=[Length(max=IDENTITY_NOTE_MAX)], render_kw={"rows": 3})
+    approve = SubmitField(_l("Goedkeuren"))
+
+
+class RejectIdentityForm(FlaskForm):
+    reason = TextAreaField(_l("Reden van de afwijzing"), filters=[strip],
+                           description=_l("De organisatie leest deze reden in de e-mail over uw besluit."),
+                           validators=[DataRequired(_l("Geef de reden van de afwijzing.")),
+                                       Length(max=IDENTITY_NOTE_MAX)], render_kw={"rows": 3})
+    reject = SubmitField(_l("Afwijzen"))
+
+
+class WithdrawIdentityForm(FlaskForm):
+    withdraw = SubmitField(_l("Verzoek intrekken"))

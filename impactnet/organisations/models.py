@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from impactnet.database import TimestampMixin, UTCDateTime
+from impactnet.database import TimestampMixin, UTCDateTime, utcnow
 from impactnet.extensions import db
 from impactnet.regions.models import Municipality
 
@@ -29,6 +29,14 @@ class OrganisationStatus(enum.StrEnum):
     LABEL_EXPIRED = "label_expired"
     LABEL_REVOKED = "label_revoked"
     WITHDRAWN = "withdrawn"
+
+
+# Partners: signed the agreement and not withdrawn. An expired or revoked
+# label does not undo the partner agreement.
+PARTNER_STATUSES = frozenset(OrganisationStatus) - {OrganisationStatus.APPLICANT, OrganisationStatus.WITHDRAWN}
+
+# What identifies an organisation to the outside world (verification, the badge, the directory).
+IDENTITY_FIELDS = ("kvk_number", "name")
 
 
 def _enum_values(enum_cls):
@@ -79,8 +87,69 @@ class Organisation(TimestampMixin, db.Model):
             return OrganisationStatus.LABEL_EXPIRED
         return self.status
 
+    @property
+    def identity_locked(self) -> bool:
+        """Whether the KvK number and name change only through St MBO: once the organisation is a
+        partner (or beyond), or ever had a label. Verification answers for such an organisation, so
+        its own users editing the number would move its partnership or label to another company.
+        An applicant still corrects its own details freely."""
+        return self.status in PARTNER_STATUSES or self.label_awarded_on is not None
+
     def __repr__(self) -> str:
         return f"<Organisation {self.kvk_number} {self.name!r}>"
+
+
+class IdentityChangeState(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class IdentityChange(db.Model):
+    """A change of a locked organisation's KvK number and/or name: asked for by its partner user
+    (pending until St MBO decides) or made by staff directly (approved at once). Approved rows are
+    the organisation's identity history, which verification reads to answer for former numbers."""
+
+    __tablename__ = "identity_changes"
+    __table_args__ = (
+        # At most one request waits per organisation: a new edit replaces the waiting one's values.
+        sa.Index("uq_identity_changes_pending", "organisation_id", unique=True,
+                 sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'")),
+        # Verification by a former number.
+        sa.Index("ix_identity_changes_old_kvk", "old_kvk_number", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    old_kvk_number: Mapped[str] = mapped_column(sa.String(8))
+    new_kvk_number: Mapped[str] = mapped_column(sa.String(8))
+    old_name: Mapped[str] = mapped_column(sa.String(200))
+    new_name: Mapped[str] = mapped_column(sa.String(200))
+    state: Mapped[IdentityChangeState] = mapped_column(
+        sa.Enum(IdentityChangeState, native_enum=False, length=10, values_callable=_enum_values),
+        default=IdentityChangeState.PENDING)
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # St MBO's reason (rejection) or remark (approval); the partner reads it in the decision mail.
+    note: Mapped[str | None] = mapped_column(sa.Text)
+
+    organisation: Mapped[Organisation] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def changes_kvk(self) -> bool:
+        return self.old_kvk_number != self.new_kvk_number
+
+    @property
+    def changes_name(self) -> bool:
+        return self.old_name != self.new_name
+
+    def __repr__(self) -> str:
+        return f"<IdentityChange {self.old_kvk_number}->{self.new_kvk_number} {self.state}>"
 
 
 def in_network():

@@ -14,7 +14,7 @@ from impactnet.accounts.services import AccountError, find_user_by_email, new_us
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.audit.services import apply_changes, record, snapshot
 from impactnet.extensions import db
-from impactnet.organisations.models import Organisation, OrganisationStatus
+from impactnet.organisations.models import IDENTITY_FIELDS, Organisation, OrganisationStatus
 from impactnet.regions.models import Municipality
 
 
@@ -45,6 +45,7 @@ class OrganisationDetails:
 
 
 EDITABLE_FIELDS = tuple(OrganisationDetails.__dataclass_fields__)
+KVK_TAKEN = _l("Dit KvK-nummer hoort al bij een andere organisatie.")
 
 
 @dataclass(frozen=True)
@@ -121,14 +122,27 @@ def organisation_by_kvk(kvk_number: str) -> Organisation | None:
     return db.session.scalar(sa.select(Organisation).where(Organisation.kvk_number == kvk_number))
 
 
-def update_organisation(actor: User, organisation: Organisation, details: OrganisationDetails) -> bool:
-    """Save changed details; returns whether anything changed."""
+def check_details_editable(organisation: Organisation, details: OrganisationDetails) -> None:
+    """Raise RegistrationError when ``details`` may not be saved on ``organisation``."""
     if organisation.erased_at is not None:  # kept for the counts only: no personal data may come back
         raise RegistrationError("name", _l("De gegevens van deze organisatie zijn gewist; ze kunnen niet meer worden gewijzigd."))
     _check_municipality(details.municipality_id)
-    if kvk_taken(details.kvk_number, except_id=organisation.id):
-        raise RegistrationError("kvk_number", _l("Dit KvK-nummer hoort al bij een andere organisatie."))
-    return apply_changes(actor, organisation, asdict(details), AuditAction.ORGANISATION_UPDATED,
+
+
+def update_organisation(actor: User, organisation: Organisation, details: OrganisationDetails) -> bool:
+    """Save changed details; returns whether anything changed.
+
+    The KvK number and name of a locked organisation (``Organisation.identity_locked``) are left
+    as they are whatever ``details`` says: they change only through
+    :func:`impactnet.organisations.identity.save_details`, which asks St MBO."""
+    check_details_editable(organisation, details)
+    values = asdict(details)
+    if organisation.identity_locked:
+        for field in IDENTITY_FIELDS:
+            del values[field]
+    elif kvk_taken(details.kvk_number, except_id=organisation.id):
+        raise RegistrationError("kvk_number", KVK_TAKEN)
+    return apply_changes(actor, organisation, values, AuditAction.ORGANISATION_UPDATED,
                          organisation_id=organisation.id)
 
 

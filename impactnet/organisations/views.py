@@ -3,17 +3,18 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from impactnet.accounts.access import staff_required
-from impactnet.core.rendering import filter_arg, page_number, render_form
+from impactnet.core.rendering import filter_arg, page_number
 from impactnet.database import local_today
 from impactnet.directory.services import verifiable
 from impactnet.extensions import db
 from impactnet.journey.overview import journey_overview
-from impactnet.organisations import services
+from impactnet.organisations import identity, services
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS, label_for
-from impactnet.organisations.forms import OrganisationForm
+from impactnet.organisations.forms import OrganisationForm, WithdrawIdentityForm
 from impactnet.organisations.models import OrganisationStatus
 from impactnet.privacy.forms import ErasureForm
 from impactnet.regions.services import list_municipalities, municipality_by_slug
@@ -49,6 +50,8 @@ def organisation_page(organisation, status: int = 200, erase_form=None):
         journey=journey, today=today, step_titles=journey.step_titles, public_status=verifiable(organisation, today),
         reason_form=ReasonForm(), record_form=RecordStepForm(),
         erase_form=erase_form or ErasureForm(formdata=None, kvk_number=organisation.kvk_number),
+        pending_identity=identity.pending_change(organisation),
+        former_identities=identity.identity_history(organisation), withdraw_form=WithdrawIdentityForm(),
     ), status
 
 
@@ -63,17 +66,55 @@ def show(organisation_id: int):
 def edit(organisation_id: int):
     organisation = _visible_or_404(organisation_id)
     form = OrganisationForm(obj=organisation)
+    if not form.is_submitted():
+        _show_wanted_identity(form, organisation)
     if form.validate_on_submit():
         try:
-            changed = services.update_organisation(current_user, organisation, form.details())
+            saved = identity.save_details(current_user, organisation, form.details())
         except services.RegistrationError as error:
             db.session.rollback()
             getattr(form, error.field).errors.append(error.message)
+        except identity.IdentityError as error:  # a colleague asked or St MBO decided a moment earlier
+            db.session.rollback()
+            flash(str(error), "error")
+            form = OrganisationForm(formdata=None, obj=organisation)
+            _show_wanted_identity(form, organisation)
+            return _edit_page(organisation, form, 409)
         else:
             db.session.commit()
-            flash(_("De gegevens zijn opgeslagen.") if changed else _("Er was niets gewijzigd."), "success")
+            _flash_saved(saved)
             return redirect(url_for("organisations.show", organisation_id=organisation.id))
-    return render_form("organisations/edit.html", form, organisation=organisation)
+    return _edit_page(organisation, form, 422 if form.errors else 200)
+
+
+def _show_wanted_identity(form: OrganisationForm, organisation) -> None:
+    wanted = identity.form_identity(current_user, organisation)
+    form.kvk_number.data, form.name.data = wanted["kvk_number"], wanted["name"]
+
+
+def _edit_page(organisation, form, status: int):
+    return render_template("organisations/edit.html", form=form, organisation=organisation,
+                           pending_identity=identity.pending_change(organisation),
+                           withdraw_form=WithdrawIdentityForm(formdata=None)), status
+
+
+IDENTITY_MESSAGES = {
+    identity.IdentityOutcome.REQUESTED: _l("De nieuwe naam of het nieuwe KvK-nummer is naar St MBO gestuurd. "
+                                           "Tot St MBO de wijziging goedkeurt, gelden de huidige naam en het "
+                                           "huidige KvK-nummer."),
+    identity.IdentityOutcome.STILL_PENDING: _l("Uw wijziging van naam of KvK-nummer wacht nog op St MBO."),
+    identity.IdentityOutcome.WITHDRAWN: _l("Uw verzoek om naam of KvK-nummer te wijzigen is ingetrokken."),
+    identity.IdentityOutcome.APPLIED: _l("De naam en het KvK-nummer zijn gewijzigd en vastgelegd in de geschiedenis."),
+}
+
+
+def _flash_saved(saved: identity.Saved) -> None:
+    if saved.changed:
+        flash(_("De gegevens zijn opgeslagen."), "success")
+    if saved.identity in IDENTITY_MESSAGES:
+        flash(str(IDENTITY_MESSAGES[saved.identity]), "success")
+    elif not saved.changed:
+        flash(_("Er was niets gewijzigd."), "success")
 
 
 @bp.route("/")

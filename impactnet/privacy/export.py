@@ -9,7 +9,9 @@ The right of access (AVG art. 15). What is in it, and why:
   and colleagues work with it together; their login dates, preferences and mails are theirs alone
   and stay out), the whole journey (every version of every step with its statement, answers,
   St MBO's feedback, the impact actions and the evidence's metadata with a download link; the
-  files themselves come from the existing download route) and the organisation's audit history;
+  files themselves come from the existing download route), its identity changes (former and
+  requested KvK numbers and names, who asked, who decided and St MBO's note) and the
+  organisation's audit history;
 - the audit events about the user's own account, their sign-ins and API tokens (metadata only: the
   tokens themselves are never stored) and the mails the outbox holds for their address.
 
@@ -33,7 +35,7 @@ from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.journey.models import Evidence, ImpactAction, JourneyStep, StepProgress, StepSubmission
 from impactnet.notifications.models import OutboxMail
-from impactnet.organisations.models import Organisation
+from impactnet.organisations.models import IdentityChange, Organisation
 
 EXPORT_VERSION = 1
 
@@ -79,8 +81,26 @@ def _organisation(organisation: Organisation, user: User, evidence_url) -> dict[
     data["colleagues"] = [{"name": other.name, "email": other.email, "active": other.active}
                           for other in organisation.users if other.id != user.id]
     data["journey"] = _journey(organisation, evidence_url)
+    data["identity_changes"] = _identity_changes(organisation)
     data["history"] = _events(AuditEvent.organisation_id == organisation.id)
     return data
+
+
+def _identity_changes(organisation: Organisation) -> list[dict[str, Any]]:
+    """Every change of the organisation's KvK number or name (asked for, decided, withdrawn), oldest first."""
+    changes = db.session.scalars(
+        sa.select(IdentityChange).where(IdentityChange.organisation_id == organisation.id)
+        .options(joinedload(IdentityChange.requested_by), joinedload(IdentityChange.decided_by))
+        .order_by(IdentityChange.requested_at, IdentityChange.id))
+    return [{
+        **_columns(change, frozenset({"organisation_id", "requested_by_id", "decided_by_id"})),
+        "requested_by": _name(change.requested_by),
+        "decided_by": _name(change.decided_by),
+    } for change in changes]
+
+
+def _name(user: User | None) -> str | None:
+    return (user.name or user.email) if user is not None else None
 
 
 def _journey(organisation: Organisation, evidence_url) -> list[dict[str, Any]]:

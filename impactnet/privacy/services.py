@@ -3,7 +3,8 @@
 What goes: the contact people (the organisation's user accounts, their sign-ins, API tokens and the mails
 to them or about the organisation), the uploaded files, the texts of every step version (statement,
 answers, feedback, impact action texts), the organisation's name, KvK number, address, website
-and impact statement, and every personal value in its audit trail (the before/after of its
+and impact statement, its identity history (the former and requested names and numbers of its
+identity changes), and every personal value in its audit trail (the before/after of its
 events and those of its users keep only the allow-listed keys below; notes are cleared).
 
 What stays, and why: the organisation row (anonymised), its municipality, sector, size class,
@@ -32,7 +33,7 @@ from impactnet.extensions import db
 from impactnet.journey import evidence as files
 from impactnet.journey.models import Evidence, StepProgress, StepSubmission
 from impactnet.notifications.models import OutboxMail
-from impactnet.organisations.models import Organisation
+from impactnet.organisations.models import IdentityChange, Organisation
 
 # The before/after keys of audit events that carry no personal data and that the history needs
 # (statuses, step states, label dates, the aggregates' dimensions). Everything else is dropped:
@@ -87,9 +88,12 @@ def erase_organisation(actor: User, organisation: Organisation, reason: str) -> 
         raise ErasureError(_l("Geef de reden van het verzoek."))
     users = list(db.session.scalars(sa.select(User).where(User.organisation_id == organisation.id)))
     user_ids = [user.id for user in users]
-    replacements = _replacements(organisation, users)
+    changes = list(db.session.scalars(
+        sa.select(IdentityChange).where(IdentityChange.organisation_id == organisation.id)))
+    replacements = _replacements(organisation, users, changes)
 
     events = _scrub_audit_trail(organisation.id, user_ids)
+    _erase_identity_history(changes)
     mails_deleted, mails_redacted = _erase_mails(organisation.id, users, replacements)
     file_count = _erase_journey(organisation.id)
     _delete_users(user_ids)
@@ -103,10 +107,15 @@ def erase_organisation(actor: User, organisation: Organisation, reason: str) -> 
     return summary
 
 
-def _replacements(organisation: Organisation, users: list[User]) -> dict[str, str]:
-    """Each personal value to hunt down in free text, with what replaces it."""
+def _replacements(organisation: Organisation, users: list[User], changes: list[IdentityChange]) -> dict[str, str]:
+    """Each personal value to hunt down in free text, with what replaces it (the names and numbers
+    the organisation had, or asked for, too)."""
     values = {organisation.name: anonymous_name(organisation.id), organisation.kvk_number: REDACTED}
+    for change in changes:
+        values.setdefault(change.old_name, anonymous_name(organisation.id))
+        values.setdefault(change.new_name, anonymous_name(organisation.id))
     for value in (organisation.street_address, organisation.postcode, organisation.website,
+                  *(change.old_kvk_number for change in changes), *(change.new_kvk_number for change in changes),
                   *(user.name for user in users), *(user.email for user in users)):
         values.setdefault(value or "", REDACTED)
     return {value: replacement for value, replacement in values.items()
@@ -135,6 +144,14 @@ def _scrub_audit_trail(organisation_id: int, user_ids: list[int]) -> int:
             event.before, event.after, event.note = before, after, None
             changed += 1
     return changed
+
+
+def _erase_identity_history(changes: list[IdentityChange]) -> None:
+    """Delete the organisation's identity changes: former and requested names and numbers are what
+    identifies it, and nothing counts them (verification never answers for an erased organisation)."""
+    for change in changes:
+        db.session.delete(change)
+    db.session.flush()
 
 
 def _kept(values: dict | None) -> dict | None:

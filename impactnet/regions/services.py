@@ -12,15 +12,14 @@ from impactnet.audit.models import AuditAction
 from impactnet.audit.services import apply_changes, record, snapshot
 from impactnet.core.duplicates import insert_unless_duplicate, write_unless_duplicate
 from impactnet.extensions import db
-from impactnet.organisations.models import OrganisationStatus
+from impactnet.organisations.models import PARTNER_STATUSES  # noqa: F401 - defined there, long imported from here
 from impactnet.regions.models import Municipality, Target
 
 MUNICIPALITY_FIELDS = ("name", "slug", "joined_on", "active")
 TARGET_FIELDS = ("year", "partners_wanted", "labelled_wanted")
 
-# Partners: signed the agreement and not withdrawn. An expired or revoked
-# label does not undo the partner agreement.
-PARTNER_STATUSES = frozenset(OrganisationStatus) - {OrganisationStatus.APPLICANT, OrganisationStatus.WITHDRAWN}
+# PARTNER_STATUSES (partners: signed the agreement and not withdrawn) lives on the organisation model,
+# whose identity rule needs it too.
 
 
 class RegionError(ValueError):

@@ -13,6 +13,7 @@ from impactnet.journey import services as journey
 from impactnet.journey.diff import version_changes
 from impactnet.journey.models import StepSubmission
 from impactnet.journey.statemachine import TransitionError
+from impactnet.organisations.identity import pending_identity_changes
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.views import organisation_page
 from impactnet.regions.services import list_municipalities, municipality_by_slug
@@ -32,7 +33,8 @@ def queue():
     step = filter_arg("step", journey.step_by_key)
     items = services.review_queue(utcnow(), municipality.id if municipality else None, step.id if step else None)
     return render_template("review/queue.html", items=items, municipalities=list_municipalities(),
-                           steps=journey.steps(), municipality=municipality, step=step)
+                           steps=journey.steps(), municipality=municipality, step=step, now=utcnow(),
+                           identity_changes=pending_identity_changes(municipality.id if municipality else None))
 
 
 def _submission_page(submission: StepSubmission, status: int = 200, approve_form=None, changes_form=None):

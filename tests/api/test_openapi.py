@@ -55,5 +55,10 @@ def test_verification_answers_have_the_documented_keys(client, dordrecht):
                                   label_awarded_on=local_today(), label_valid_until=local_today() + timedelta(days=9))
     schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
     assert set(client.get("/api/v1/verify/87654321").get_json()) == set(schemas["Verification"]["required"])
+    # The identity history (tests/directory/test_identity_verification.py asks by a former number too).
+    assert {"asked_kvk", "asked_kvk_until", "former_identities"} <= set(schemas["Verification"]["required"])
+    assert schemas["Verification"]["properties"]["former_identities"]["items"] == {
+        "$ref": "#/components/schemas/FormerIdentity"}
+    assert schemas["FormerIdentity"]["required"] == ["kvk", "name", "until"]
     assert set(client.get("/api/v1/verify/11223344").get_json()) == set(schemas["Unknown"]["required"])
     assert client.get("/api/v1/verify/abc").get_json()["parameter"] == "kvk"

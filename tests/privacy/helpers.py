@@ -17,6 +17,7 @@ from impactnet.journey import services as journey
 from impactnet.journey.models import DrechtsDoel
 from impactnet.journey.questionnaire import QUESTIONS
 from impactnet.notifications.models import OutboxMail
+from impactnet.organisations.identity import pending_change
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.services import OrganisationDetails, update_organisation
 from impactnet.review import services as review
@@ -47,6 +48,13 @@ PERSONAL = {
     "commitment": "2 BBL-plaatsen Zonneveld per jaar",
     "draft": "Aanvraag beoordeling door Marieke Zonneveld",
     "digest_line": "Bakkerij Zonneveld & Dochters wacht op beoordeling",
+    # The identity history: registered under the former name and number, changed (approved by St MBO)
+    # to the ones above, and a further change still waiting.
+    "former_name": "Banketbakkerij Zonneveld V.O.F.",
+    "former_kvk": "76543210",
+    "requested_name": "Zonneveld Brood en Banket B.V.",
+    "requested_kvk": "65432109",
+    "identity_note": "Uittreksel van Marieke Zonneveld-Oosterhout gezien",
 }
 
 # When the organisation registered and changed status (the growth history replays these).
@@ -73,7 +81,7 @@ def build_organisation(client, login, staff: User, municipality) -> Built:
     (with a request for changes, the inventory, the staff-recorded session, an approved impact
     plan) and leave a draft of the review request. Status history: applicant -> partner ->
     working toward the label, moved back to spring 2025."""
-    data = registration_data(municipality, name=PERSONAL["name"], kvk_number=PERSONAL["kvk"],
+    data = registration_data(municipality, name=PERSONAL["former_name"], kvk_number=PERSONAL["former_kvk"],
                              street_address=PERSONAL["street"], postcode=PERSONAL["postcode"],
                              website=PERSONAL["website"], contact_name=PERSONAL["contact_name"],
                              email=PERSONAL["contact_email"])
@@ -101,6 +109,8 @@ def build_organisation(client, login, staff: User, municipality) -> Built:
     second = journey.submit(partner, organisation, "partnerovereenkomst",
                             journey.StepInput(statement=PERSONAL["statement_2"]))  # copies the file
     review.approve(staff, second, note="Akkoord, " + PERSONAL["colleague_name"])
+    db.session.commit()
+    _change_identity(client, login, partner, staff, organisation)  # leaves the partner signed in
     answers = {key: f"{PERSONAL['answer']} {key}" for key in QUESTIONS}
     review.approve(staff, journey.submit(partner, organisation, "inventarisatie", journey.StepInput(answers=answers)))
     review.record_staff_step(staff, organisation, "inspiratiesessie", PERSONAL["session_note"])
@@ -116,6 +126,29 @@ def build_organisation(client, login, staff: User, municipality) -> Built:
               for item in version.evidence]
     assert len(stored) == 2
     return Built(organisation, partner, colleague, stored)
+
+
+def _edit(client, organisation: Organisation, name: str, kvk: str):
+    data = registration_data(organisation.municipality, name=name, kvk_number=kvk, street_address=PERSONAL["street"],
+                             postcode=PERSONAL["postcode"], website=PERSONAL["website"],
+                             impact_statement=PERSONAL["impact"])
+    return client.post(f"/organisations/{organisation.id}/edit", data=data)
+
+
+def _change_identity(client, login, partner: User, staff: User, organisation: Organisation) -> None:
+    """Now a partner: the partner asks to change name and number (through HTTP), St MBO approves with
+    a note (which mails both users), and the partner asks for another change that stays pending."""
+    assert organisation.identity_locked
+    login(partner)
+    assert _edit(client, organisation, PERSONAL["name"], PERSONAL["kvk"]).status_code == 302
+    change = pending_change(organisation)
+    login(staff)
+    assert client.post(f"/review/identity-changes/{change.id}/approve",
+                       data={"note": PERSONAL["identity_note"]}).status_code == 302
+    login(partner)
+    assert _edit(client, organisation, PERSONAL["requested_name"], PERSONAL["requested_kvk"]).status_code == 302
+    db.session.expire_all()
+    assert (organisation.name, organisation.kvk_number) == (PERSONAL["name"], PERSONAL["kvk"])
 
 
 def _mails(organisation: Organisation, staff: User) -> None:

@@ -12,7 +12,7 @@ from impactnet.extensions import db
 from impactnet.journey.evidence import upload_dir
 from impactnet.journey.models import Evidence, ImpactAction, StepProgress, StepState, StepSubmission
 from impactnet.notifications.models import OutboxMail
-from impactnet.organisations.models import Organisation
+from impactnet.organisations.models import IdentityChange, Organisation
 from impactnet.organisations.models import OrganisationStatus as Status
 from impactnet.privacy.services import KEPT_AUDIT_KEYS, placeholder_kvk
 from impactnet.stats.models import BreakdownSnapshot, FunnelSnapshot, GrowthSnapshot
@@ -76,6 +76,9 @@ def test_erasure_keeps_every_count_and_leaves_no_personal_value(app, client, log
     text = _database_text()
     assert all(value.lower() in text for value in (PERSONAL["name"], PERSONAL["contact_email"],
                                                    PERSONAL["evidence_name"], PERSONAL["feedback"]))
+    former = client.get(f"/api/v1/verify/{PERSONAL['former_kvk']}")  # a listed partner: its former number answers
+    assert former.status_code == 200 and former.get_json()["asked_kvk_until"] is not None
+    assert count(IdentityChange, IdentityChange.organisation_id == organisation_id) == 2  # approved and pending
     before = _recompute()
     assert any(row for row in before["funnel_snapshots"] if row[-2])  # the organisation stands in the funnel
     steps_before = db.session.execute(
@@ -121,7 +124,9 @@ def test_erasure_keeps_every_count_and_leaves_no_personal_value(app, client, log
     erased = [e for e in events if e.action is AuditAction.ORGANISATION_ERASED]
     assert len(erased) == 1 and erased[0].actor_id == staff.id
     assert erased[0].note == f"{REASON} van [verwijderd]"
-    assert erased[0].after == {"users_deleted": 2, "files_deleted": len(files_before), "mails_deleted": 3}
+    # The verification mail, the reminder about it, the colleague's mail and the two users' identity decision mails.
+    assert erased[0].after == {"users_deleted": 2, "files_deleted": len(files_before), "mails_deleted": 5}
+    assert count(IdentityChange, IdentityChange.organisation_id == organisation_id) == 0
 
     # The staff digest stays, the organisation's name in it replaced; the other organisation is untouched.
     digest = db.session.scalar(sa.select(OutboxMail).where(OutboxMail.dedupe_key == "digest"))
@@ -140,6 +145,9 @@ def test_erasure_keeps_every_count_and_leaves_no_personal_value(app, client, log
                                                   "password": "Lange-Wachtzin-2026"}).status_code == 401
     assert PERSONAL["name"] not in client.get("/directory").get_data(as_text=True)
     assert PERSONAL["name"] not in client.get(f"/verify/{PERSONAL['kvk']}").get_data(as_text=True)
+    for kvk in (PERSONAL["former_kvk"], PERSONAL["requested_kvk"]):
+        answer = client.get(f"/api/v1/verify/{kvk}")
+        assert answer.status_code == 404 and answer.get_json() == {"kvk": kvk, "status": "unknown"}
     page = client.get(f"/organisations/{organisation_id}").get_data(as_text=True)
     assert "zijn op" in page and "gewist (AVG-verzoek)" in page
     assert "Persoonsgegevens gewist (AVG-verzoek)" in page  # the timeline's label

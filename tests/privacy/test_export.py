@@ -68,7 +68,16 @@ def test_partner_downloads_own_and_organisation_data(app, client, login, path, d
     action = steps["impactplan"]["versions"][0]["impact_actions"][0]
     assert (action["description"], action["commitment"], action["goal_number"], action["target_date"]) == (
         PERSONAL["action"], PERSONAL["commitment"], 1, "2027-09-01")
+    approved, pending = organisation["identity_changes"]
+    assert (approved["old_name"], approved["old_kvk_number"], approved["new_name"], approved["new_kvk_number"]) == (
+        PERSONAL["former_name"], PERSONAL["former_kvk"], PERSONAL["name"], PERSONAL["kvk"])
+    assert (approved["state"], approved["note"], approved["decided_by"]) == (
+        "approved", PERSONAL["identity_note"], "Sterre van St MBO")
+    assert approved["requested_by"] == PERSONAL["contact_name"] and approved["decided_at"]
+    assert (pending["state"], pending["new_name"], pending["new_kvk_number"], pending["decided_at"]) == (
+        "pending", PERSONAL["requested_name"], PERSONAL["requested_kvk"], None)
     actions = [event["action"] for event in organisation["history"]]
+    assert {"identity_change.requested", "identity_change.approved", "organisation.identity_changed"} <= set(actions)
     assert "organisation.registered" in actions and "organisation.status_changed" in actions
     assert "evidence.added" in actions and "label.awarded" not in actions
     assert any(event["by"] == "Sterre van St MBO" for event in organisation["history"])
