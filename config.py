@@ -123,6 +123,8 @@ class Config:
     # The label: how long it is valid, and when reminders go out before expiry.
     LABEL_VALIDITY_MONTHS = _env_int("LABEL_VALIDITY_MONTHS", 24)
     LABEL_REMINDER_DAYS = tuple(int(d) for d in os.environ.get("LABEL_REMINDER_DAYS", "90,30").split(","))
+    # A labelled partner can ask for the renewal review from this many months before the label ends.
+    RENEWAL_OPENS_MONTHS = _env_int("RENEWAL_OPENS_MONTHS", 6)
     # Reminders: staff digest of submissions waiting longer than this; unverified addresses after this.
     REVIEW_REMINDER_DAYS = _env_int("REVIEW_REMINDER_DAYS", 5)
     EMAIL_VERIFY_REMINDER_DAYS = _env_int("EMAIL_VERIFY_REMINDER_DAYS", 3)

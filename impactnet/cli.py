@@ -77,12 +77,17 @@ def demo_command(ctx, host, port, no_worker):
     with beat (reminders, outbox, snapshots) and serve the portal."""
     from flask_migrate import upgrade
 
+    address = demo_address(host, port)
+    if not os.environ.get("PUBLIC_URL"):
+        # Links in mails lead to the address the demo serves on (a browser that opened localhost
+        # instead of 127.0.0.1 would be signed out: another origin).
+        current_app.config["PUBLIC_URL"] = address
     upgrade()
     ctx.invoke(seed_demo_command)
     worker = None if no_worker else _start_worker()
     # Stopping the portal (Ctrl+C or SIGTERM) stops its worker too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    click.echo(f"\nimpactnet runs at http://{host}:{port}/  (mails are written to {mail_dir()})\n")
+    click.echo(f"\nimpactnet runs at {address}/  (open that address; mails are written to {mail_dir()})\n")
     try:
         # Flask's app.run() refuses to run inside a `flask` command; serve directly.
         run_simple(host, port, current_app._get_current_object(), threaded=True)
@@ -92,10 +97,18 @@ def demo_command(ctx, host, port, no_worker):
             worker.wait(timeout=20)
 
 
+def demo_address(host: str, port: int) -> str:
+    """Where a browser reaches the demo: its host, or 127.0.0.1 when it listens on every address."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://{shown}:{port}"
+
+
 def _start_worker() -> subprocess.Popen:
     """A real Celery worker with beat, on Redis when REDIS_URL is set, else on
-    the filesystem transport in the instance folder (see workers/)."""
-    env = {**os.environ, "IMPACTNET_INSTANCE_PATH": current_app.instance_path}
+    the filesystem transport in the instance folder (see workers/); its mails link to the demo's
+    address too."""
+    env = {**os.environ, "IMPACTNET_INSTANCE_PATH": current_app.instance_path,
+           "PUBLIC_URL": current_app.config["PUBLIC_URL"]}
     pidfile = Path(current_app.instance_path) / "celery" / "worker.pid"
     pidfile.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "celery", "-A", "workers", "worker", "--beat", "--pool", "solo",

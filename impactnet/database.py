@@ -80,3 +80,17 @@ def _sqlite_savepoint_inside_transaction(connection, name) -> None:
     dbapi_connection = connection.connection.dbapi_connection
     if isinstance(dbapi_connection, sqlite3.Connection) and not dbapi_connection.in_transaction:
         dbapi_connection.execute("BEGIN")
+
+
+# Session events fire for savepoints too: "after_commit" when one is released, "after_rollback"
+# when one is rolled back. What must happen only when the whole transaction ends (a file deleted,
+# caches told, the worker woken) asks these two.
+
+def whole_transaction_committed(session) -> bool:
+    """In an "after_commit" listener: the outermost transaction committed (not a savepoint released)."""
+    return not session.in_nested_transaction()
+
+
+def whole_transaction_rolled_back(previous_transaction) -> bool:
+    """In an "after_soft_rollback" listener: the outermost transaction was rolled back (not a savepoint)."""
+    return previous_transaction.parent is None

@@ -273,11 +273,12 @@ def path():
     from impactnet.journey.models import DrechtsDoel, JourneyStep, StepKind
 
     seed, english = _seeded_migration("0002_journey"), _seeded_migration("0007_english_texts")
+    unnamed = _seeded_migration("0013_partner_day").PLACEHOLDER_MARK  # those goals are inactive
     steps = [JourneyStep(position=position, key=key, kind=StepKind(kind), title=title, explanation=explanation,
                          requirements=requirements, evidence_required=evidence, reminder_days=days,
                          **dict(zip(("title_en", "explanation_en", "requirements_en"), english.STEPS_EN[key])))
              for position, key, kind, title, explanation, requirements, evidence, days in seed.STEPS]
-    goals = [DrechtsDoel(number=number, title=title, description=description, active=True,
+    goals = [DrechtsDoel(number=number, title=title, description=description, active=unnamed not in title,
                          **dict(zip(("title_en", "description_en"), english.GOALS_EN[number])))
              for number, title, description in seed.GOALS]
     db.session.add_all(steps + goals)

@@ -2,11 +2,15 @@
 default and serves the portal (a real process, a real HTTP request)."""
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
+from email import message_from_bytes, policy
 from pathlib import Path
 
 from tests.conftest import free_port
@@ -39,6 +43,10 @@ def test_demo_command_sets_up_and_serves_the_portal(tmp_path):
             assert time.monotonic() < deadline, "the Celery worker did not start"
             time.sleep(0.3)
         worker_pid = int(pidfile.read_text().strip())
+        link, took = _reset_link_mailed(port, tmp_path / "mail")
+        # The mail's link leads back to the address the demo serves on, and it came within seconds.
+        assert link.startswith(f"http://127.0.0.1:{port}/reset-password/"), link
+        assert took < 15, f"the reset mail took {took:.1f} s"
     finally:
         process.terminate()
         # The demo gives its worker up to 20 s for a warm shutdown (a task that is running finishes
@@ -52,6 +60,26 @@ def test_demo_command_sets_up_and_serves_the_portal(tmp_path):
     while _alive(worker_pid):  # stopping the portal stops its worker
         assert time.monotonic() < deadline, "the worker outlived the portal"
         time.sleep(0.2)
+
+
+def _reset_link_mailed(port: int, mail_dir: Path) -> tuple[str, float]:
+    """Ask for a reset link for the demo's partner as a browser does (the form and its CSRF token);
+    returns the link in the mail the worker writes, and how long that took."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with opener.open(f"http://127.0.0.1:{port}/reset-password", timeout=5) as response:
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.read().decode()).group(1)
+    before = set(mail_dir.glob("*.eml")) if mail_dir.is_dir() else set()
+    body = urllib.parse.urlencode({"csrf_token": token, "email": "partner@demo.impactnet.example"}).encode()
+    started = time.monotonic()
+    with opener.open(f"http://127.0.0.1:{port}/reset-password", data=body, timeout=5) as response:
+        assert response.status == 200  # the login page, after the redirect
+    while not (new := set(mail_dir.glob("*.eml")) - before if mail_dir.is_dir() else set()):
+        assert time.monotonic() - started < 30, "no reset mail was written"
+        time.sleep(0.1)
+    took = time.monotonic() - started
+    (written,) = new
+    text = message_from_bytes(written.read_bytes(), policy=policy.default).get_body(("plain",)).get_content()
+    return re.search(r"(https?://\S+/reset-password/\S+)", text).group(1), took
 
 
 def _alive(pid: int) -> bool:

@@ -4,7 +4,8 @@ Flask's own Celery documentation): every task runs inside an app context.
 Production: ``celery -A workers worker`` and exactly one ``celery -A workers beat``
 with ``REDIS_URL`` as the broker. Embedded default (no ``REDIS_URL``): kombu's
 ``filesystem://`` transport in ``instance/celery/``, so ``flask demo`` runs a
-real worker with beat on a laptop with no server. The same tasks run in both.
+real worker with beat on a laptop with no server (impactnet.notifications.broker).
+The same tasks run in both.
 """
 from __future__ import annotations
 
@@ -14,21 +15,8 @@ from celery import Celery, Task
 from flask import Flask
 
 from impactnet import create_app
+from impactnet.notifications.broker import broker_settings
 from workers.schedule import beat_schedule
-
-
-def broker_settings(app: Flask) -> dict:
-    if app.config.get("REDIS_URL"):
-        return {"broker_url": app.config["REDIS_URL"],
-                "broker_transport_options": {"visibility_timeout": 3600}}
-    folder = Path(app.instance_path) / "celery"
-    queue, processed, control = folder / "queue", folder / "processed", folder / "control"
-    for path in (queue, processed, control):
-        path.mkdir(parents=True, exist_ok=True)
-    return {"broker_url": "filesystem://",
-            "broker_transport_options": {"data_folder_in": str(queue), "data_folder_out": str(queue),
-                                         "processed_folder": str(processed), "store_processed": False,
-                                         "control_folder": str(control)}}
 
 
 def create_celery(app: Flask) -> Celery:
@@ -39,7 +27,7 @@ def create_celery(app: Flask) -> Celery:
 
     celery = Celery(app.name, task_cls=FlaskTask, include=["workers.tasks"])
     celery.conf.update(
-        **broker_settings(app),
+        **broker_settings(app.config, app.instance_path),
         task_ignore_result=True,
         # A task is acknowledged only when done, so a killed worker's task runs again;
         # every task is safe to run twice.

@@ -29,6 +29,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from impactnet.core.caching import LocalCopies, read_through
+from impactnet.database import whole_transaction_committed, whole_transaction_rolled_back
 from impactnet.extensions import cache
 
 log = logging.getLogger(__name__)
@@ -100,10 +101,12 @@ def _note_statement(state) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _renew_after_commit(session) -> None:
-    if session.info.pop(WROTE, False):
+    if whole_transaction_committed(session) and session.info.pop(WROTE, False):
         renew()
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session) -> None:
-    session.info.pop(WROTE, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session, previous_transaction) -> None:
+    # A savepoint rolled back leaves what the transaction wrote before it: still renew at the commit.
+    if whole_transaction_rolled_back(previous_transaction):
+        session.info.pop(WROTE, None)

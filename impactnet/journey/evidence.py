@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from impactnet.database import whole_transaction_committed, whole_transaction_rolled_back
 from impactnet.extensions import db
 
 
@@ -127,28 +128,56 @@ def save_upload(file_storage, organisation_id: int) -> tuple[str, AllowedType, i
 
 
 # Files follow the database transaction: a file written for rows that are
-# rolled back is removed, and a file whose row is deleted goes only once that
-# deletion is committed. Nothing is left half-saved either way.
+# rolled back (the whole transaction, or the savepoint it was written in) is
+# removed, and a file whose row is deleted goes only once the whole transaction
+# commits. Nothing is left half-saved either way.
 
-def _pending(session) -> dict[str, list[Path]]:
-    return session.info.setdefault("evidence_files", {"written": [], "to_delete": []})
+WRITTEN, TO_DELETE = "written", "to_delete"
+
+
+def _note(kind: str, path: Path) -> None:
+    session = db.session()
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault("evidence_files", []).append((transaction, kind, path))
 
 
 def written_in_transaction(path: Path) -> None:
-    _pending(db.session())["written"].append(path)
+    _note(WRITTEN, path)
 
 
 def delete_after_commit(organisation_id: int, stored_name: str) -> None:
-    _pending(db.session())["to_delete"].append(stored_path(organisation_id, stored_name))
+    _note(TO_DELETE, stored_path(organisation_id, stored_name))
+
+
+def _inside(transaction, ended) -> bool:
+    """Whether ``transaction`` (None: before any began) is ``ended`` or one of its savepoints."""
+    if transaction is None:
+        return whole_transaction_rolled_back(ended)
+    while transaction is not None:
+        if transaction is ended:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session) -> None:
-    for path in session.info.pop("evidence_files", {}).get("to_delete", []):
-        path.unlink(missing_ok=True)
+    if not whole_transaction_committed(session):
+        return  # a savepoint released: its files go with the transaction around it
+    for _transaction, kind, path in session.info.pop("evidence_files", []):
+        if kind == TO_DELETE:
+            path.unlink(missing_ok=True)
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session) -> None:
-    for path in session.info.pop("evidence_files", {}).get("written", []):
-        path.unlink(missing_ok=True)
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session, previous_transaction) -> None:
+    noted = session.info.get("evidence_files")
+    if not noted:
+        return
+    kept = []
+    for transaction, kind, path in noted:
+        if not _inside(transaction, previous_transaction):
+            kept.append((transaction, kind, path))
+        elif kind == WRITTEN:
+            path.unlink(missing_ok=True)
+    session.info["evidence_files"] = kept

@@ -25,7 +25,6 @@ from impactnet.journey.questionnaire import MAX_ANSWER_LENGTH, THEMES
 from impactnet.journey.services import PlannedAction, StepInput, active_goals
 
 MAX_ACTIONS = 10
-EMPTY_ACTION_ROWS = 2
 
 
 class ActionForm(Form):
@@ -60,10 +59,13 @@ class ActionForm(Form):
 
 
 class StepForm(FlaskForm):
-    """The page of one step; which fields matter depends on the step's kind."""
+    """The page of one step, as one form: the texts (which fields matter depends on the step's kind),
+    a file to add, and save or hand in (every button saves what was typed)."""
 
     statement = TextAreaField(_l("Toelichting"), filters=[strip], validators=[Length(max=10_000)])
     actions = FieldList(FormField(ActionForm), label=_l("Acties"), min_entries=1, max_entries=MAX_ACTIONS)
+    file = FileField(_l("Bestand toevoegen"), description=_l("PDF, PNG, JPEG, DOCX of XLSX."))
+    upload = SubmitField(_l("Bestand toevoegen en opslaan"))
     save = SubmitField(_l("Opslaan als concept"))
     submit = SubmitField(_l("Indienen ter beoordeling"))
 
@@ -79,10 +81,21 @@ class StepForm(FlaskForm):
         super().__init__(*args, **kwargs)
         goals = select_choices((g.id, f"DDD {g.number}: {localized(g, 'title')}") for g in active_goals())
         if step.kind is StepKind.IMPACT_PLAN:
-            while len(self.actions.entries) < min(MAX_ACTIONS, self._filled_actions() + EMPTY_ACTION_ROWS):
+            # Every row there may be: a small script shows one empty row more at a time.
+            while len(self.actions.entries) < MAX_ACTIONS:
                 self.actions.append_entry()
         for entry in self.actions.entries:
             entry.form.goal_id.choices = select_choices([(0, "—")]) + goals
+
+    def posted(self) -> bool:
+        """Whether the request carried this form's texts (a button inside the form sent it)."""
+        return bool(self.statement.raw_data)
+
+    @property
+    def uploaded(self):
+        """The file sent with the form, or None."""
+        data = self.file.data
+        return data if data is not None and getattr(data, "filename", "") else None
 
     def _filled_actions(self) -> int:
         return sum(1 for entry in self.actions.entries if not entry.form.is_empty())

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from impactnet.core.locale import localized
-from impactnet.journey.models import StepProgress, StepState
-from impactnet.journey.services import missing_items, progress_list
+from impactnet.journey.models import StepKind, StepProgress, StepState
+from impactnet.journey.services import missing_items, progress_list, renewal_waits_until
 from impactnet.organisations.models import Organisation
 
 
@@ -22,6 +23,16 @@ class Overview:
     @property
     def total(self) -> int:
         return len(self.progress)
+
+    @property
+    def label_review(self) -> StepProgress | None:
+        """The step where the label is asked for (again: renewal, or after an expiry or revocation)."""
+        return next((p for p in self.progress if p.step.kind is StepKind.LABEL_REVIEW), None)
+
+    def renewal_opens_on(self, today: date) -> date | None:
+        """For a label that cannot be renewed yet: the day that becomes possible."""
+        review = self.label_review
+        return renewal_waits_until(review, today) if review is not None else None
 
     @property
     def step_titles(self) -> dict[str, str]:

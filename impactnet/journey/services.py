@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -18,7 +20,7 @@ from impactnet.audit.models import AuditAction
 from impactnet.audit.services import record
 from impactnet.core.duplicates import insert_missing_rows, insert_unless_duplicate
 from impactnet.core.locale import localized
-from impactnet.database import utcnow
+from impactnet.database import local_today, utcnow
 from impactnet.extensions import db
 from impactnet.journey import evidence as files
 from impactnet.journey import statemachine
@@ -34,18 +36,21 @@ from impactnet.journey.models import (
 )
 from impactnet.journey.organisation_status import set_status
 from impactnet.journey.questionnaire import QUESTIONS, missing_answers
-from impactnet.organisations.models import Organisation
+from impactnet.organisations.models import Organisation, OrganisationStatus
 
 
 class JourneyError(ValueError):
     """A rule of the journey was broken; the message is shown to the user."""
 
 
+ERASED = _l("De gegevens van deze organisatie zijn gewist; er kan niets meer aan veranderen.")
+
+
 def check_not_erased(organisation: Organisation) -> None:
     """An erased organisation (AVG) is kept only for the counts: nothing about it changes any more,
     so no personal data can come back."""
     if organisation.erased_at is not None:
-        raise JourneyError(_l("De gegevens van deze organisatie zijn gewist; er kan niets meer aan veranderen."))
+        raise JourneyError(ERASED)
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,11 @@ class StepInput:
 
 def steps() -> list[JourneyStep]:
     return list(db.session.scalars(sa.select(JourneyStep).order_by(JourneyStep.position)))
+
+
+def step_after(step: JourneyStep) -> JourneyStep | None:
+    """The step that follows ``step`` on the path (None after the last)."""
+    return next((later for later in steps() if later.position > step.position), None)
 
 
 def step_by_key(key: str) -> JourneyStep | None:
@@ -178,15 +188,38 @@ def working_draft(actor: User, progress: StepProgress) -> StepSubmission:
     return draft
 
 
-def _check_may_edit(actor: User, progress: StepProgress) -> None:
+def edit_refusal(progress: StepProgress, today: date | None = None):
+    """Why the organisation cannot change this step now (a Dutch text), or None when it can. The one
+    answer for the services, the step page and the dashboard."""
     organisation = progress.organisation
-    check_not_erased(organisation)
+    if organisation.erased_at is not None:
+        return ERASED
     if organisation.status not in statemachine.ACTIVE_ORGANISATION_STATES:
-        raise JourneyError(_l("Uw organisatie is afgemeld; stappen kunnen niet meer worden gewijzigd."))
+        return _l("Uw organisatie is afgemeld; stappen kunnen niet meer worden gewijzigd.")
     if progress.step.kind is StepKind.STAFF_RECORDED:
-        raise JourneyError(_l("Deze stap wordt door St MBO vastgelegd."))
+        return _l("Deze stap wordt door St MBO vastgelegd.")
     if progress.state is StepState.SUBMITTED:
-        raise JourneyError(_l("Deze stap wacht op beoordeling door St MBO en kan nu niet worden gewijzigd."))
+        return _l("Deze stap wacht op beoordeling door St MBO en kan nu niet worden gewijzigd.")
+    if (opens := renewal_waits_until(progress, today)) is not None:
+        return _l("Uw label is geldig tot en met %(end)s. Verlengen kunt u aanvragen vanaf %(date)s.",
+                  end=format_date(organisation.label_valid_until, "long"), date=format_date(opens, "long"))
+    return None
+
+
+def renewal_waits_until(progress: StepProgress, today: date | None = None) -> date | None:
+    """For the approved label review of a labelled organisation: the day renewal opens, while that
+    day is still to come (None otherwise). Asking earlier would only stack validity periods."""
+    organisation = progress.organisation
+    if (progress.step.kind is not StepKind.LABEL_REVIEW or progress.state is not StepState.APPROVED
+            or organisation.status is not OrganisationStatus.LABELLED or organisation.label_valid_until is None):
+        return None
+    opens = statemachine.renewal_opens_on(organisation.label_valid_until, current_app.config["RENEWAL_OPENS_MONTHS"])
+    return opens if (today or local_today()) < opens else None
+
+
+def _check_may_edit(actor: User, progress: StepProgress) -> None:
+    if (refusal := edit_refusal(progress)) is not None:
+        raise JourneyError(refusal)
 
 
 def _apply(draft: StepSubmission, data: StepInput) -> None:

@@ -5,6 +5,10 @@ Services ask this module whether a move is allowed and raise
 """
 from __future__ import annotations
 
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
 from impactnet.journey.models import StepKind, StepState
 from impactnet.organisations.models import OrganisationStatus as Org
 
@@ -69,3 +73,9 @@ def status_after_step_submitted(current: Org) -> Org:
     if current in (Org.PARTNER, Org.LABEL_REVOKED):
         return Org.WORKING_TOWARD_LABEL
     return current
+
+
+def renewal_opens_on(valid_until: date, months: int) -> date:
+    """The first day a label valid until ``valid_until`` may be renewed (``months`` before it ends):
+    renewing earlier would only stack periods."""
+    return valid_until - relativedelta(months=months)

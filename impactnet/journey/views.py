@@ -2,20 +2,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from impactnet.accounts.models import Role
 from impactnet.extensions import db
 from impactnet.journey import evidence as files
-from impactnet.journey import services
+from impactnet.journey import editing, services
 from impactnet.journey.diff import version_changes
 from impactnet.journey.forms import DeleteForm, EvidenceForm, StepForm
 from impactnet.journey.labels import STEP_STATE_LABELS
-from impactnet.journey.models import StepKind, StepState
 from impactnet.journey.overview import open_feedback
 from impactnet.journey.questionnaire import QUESTIONS
-from impactnet.journey.statemachine import ACTIVE_ORGANISATION_STATES, TransitionError
+from impactnet.journey.statemachine import TransitionError
 from impactnet.organisations.services import visible_organisation
 
 bp = Blueprint("journey", __name__, url_prefix="/organisations/<int:organisation_id>")
@@ -34,6 +34,16 @@ def _questionnaire():
     return {"questions": QUESTIONS}
 
 
+@bp.app_template_filter("filesize")
+def filesize(size: int) -> str:
+    """A file's size as people read it: "850 bytes", "12 kB", "2,4 MB" (decimal sign of the language)."""
+    if size < 1000:
+        return ngettext("%(num)d byte", "%(num)d bytes", size)
+    if size < 1000 * 1000:
+        return _("%(size)s kB", size=format_decimal(round(size / 1000)))
+    return _("%(size)s MB", size=format_decimal(round(size / (1000 * 1000), 1)))
+
+
 @bp.app_template_filter("step_state_label")
 def step_state_label(state) -> str:
     return str(STEP_STATE_LABELS.get(str(state), state))
@@ -41,17 +51,28 @@ def step_state_label(state) -> str:
 
 def _step_page(organisation, progress, form, status=200):
     submission = progress.current
-    editable = (current_user.role is Role.PARTNER and progress.state is not StepState.SUBMITTED
-                and progress.step.kind is not StepKind.STAFF_RECORDED
-                and organisation.status in ACTIVE_ORGANISATION_STATES)
+    editable = current_user.role is Role.PARTNER and services.edit_refusal(progress) is None
     return render_template(
         "journey/step.html", organisation=organisation, progress=progress, form=form, editable=editable,
         submission=submission, goals=services.active_goals(), feedback=open_feedback(progress),
-        blocked_by=services.blocking_step(progress),
-        evidence_form=EvidenceForm(), delete_form=DeleteForm(),
+        blocked_by=services.blocking_step(progress), refusal=services.edit_refusal(progress),
         missing=services.missing_items(progress, submission),
         changes=version_changes(progress.last_approved, submission),
     ), status
+
+
+def _flash_saved(saved: editing.Saved) -> None:
+    if saved.added is not None:
+        flash(_("%(name)s is toegevoegd.", name=saved.added.original_name), "success")
+    if saved.file_error is not None:
+        flash(_("%(error)s Wat u typte, is als concept bewaard.", error=saved.file_error), "error")
+    elif saved.not_handed_in is not None:
+        flash(_("Nog niet ingediend: %(reason)s Wat u typte, is als concept bewaard.", reason=saved.not_handed_in),
+              "error")
+    elif saved.handed_in:
+        flash(_("Ingediend. St MBO beoordeelt uw inzending; u krijgt een e-mail zodra er een besluit is."), "success")
+    elif saved.added is None:
+        flash(_("Concept opgeslagen."), "success")
 
 
 @bp.route("/steps/<step_key>", methods=["GET", "POST"])
@@ -61,16 +82,17 @@ def step(organisation_id: int, step_key: str):
     progress = services.progress_for(organisation, step_key) or abort(404)
     form = StepForm(progress.step, progress.current)
     if request.method == "POST" and form.validate_on_submit():
-        handing_in = bool(form.submit.data)
         try:
-            action = services.submit if handing_in else services.save_draft
-            action(current_user, organisation, step_key, form.step_input())
-        except (services.JourneyError, TransitionError) as error:
+            saved = editing.save_step(current_user, organisation, step_key, form.step_input(), upload=form.uploaded,
+                                      hand_in=bool(form.submit.data))
+        except (services.JourneyError, TransitionError) as error:  # nothing could be saved: the page keeps the texts
             db.session.rollback()
             flash(str(error) if isinstance(error, services.JourneyError) else _("Deze stap kan nu niet worden gewijzigd."), "error")
             return _step_page(organisation, services.progress_for(organisation, step_key), form, 409 if isinstance(error, TransitionError) else 422)
-        db.session.commit()
-        flash(_("Ingediend. St MBO beoordeelt uw inzending.") if handing_in else _("Concept opgeslagen."), "success")
+        db.session.commit()  # the draft, also when the file or the hand-in was refused
+        _flash_saved(saved)
+        if saved.file_error or saved.not_handed_in:
+            return _step_page(organisation, services.progress_for(organisation, step_key), form, 422)
         return redirect(url_for("journey.step", organisation_id=organisation.id, step_key=step_key))
     return _step_page(organisation, progress, form, 422 if form.errors else 200)
 
@@ -118,7 +140,10 @@ def delete_evidence(organisation_id: int, evidence_id: int):
     progress = item.submission.progress
     if not DeleteForm().validate_on_submit():
         abort(400)
+    form = StepForm(progress.step, progress.current)
     try:
+        if form.posted():  # the button sat inside the step's form: keep what was typed too
+            services.save_draft(current_user, organisation, progress.step.key, form.step_input())
         services.remove_evidence(current_user, item)
     except services.JourneyError as error:
         db.session.rollback()

@@ -13,6 +13,7 @@ import smtplib
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -24,12 +25,22 @@ from impactnet.database import utcnow
 log = logging.getLogger(__name__)
 
 
+# Headers are folded only beyond 998 characters (RFC 5322's hard limit). Folding at 78, Python's
+# email package splits a long subject between encoded words and loses the space there (or leaves a
+# leading one): "‘Partner agreement’" arrived as "‘Partneragreement’".
+POLICY = policy.default.clone(max_line_length=998)
+
+
+def new_message() -> EmailMessage:
+    return EmailMessage(policy=POLICY)
+
+
 class MailError(Exception):
     """The mail could not be handed over (server down, refused, timed out)."""
 
 
 def build_message(to: str, subject: str, template: str, **context) -> EmailMessage:
-    message = EmailMessage()
+    message = new_message()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Subject"] = subject

@@ -21,9 +21,10 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from impactnet.database import utcnow
+from impactnet.database import utcnow, whole_transaction_committed
 from impactnet.extensions import db
-from impactnet.notifications.mail import MailError, connection
+from impactnet.notifications.broker import broker_settings
+from impactnet.notifications.mail import MailError, connection, new_message
 from impactnet.notifications.models import MailStatus, OutboxMail
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ def queued_keys(keys: Iterable[str], chunk: int = 1000) -> set[str]:
 
 
 def as_message(mail: OutboxMail) -> EmailMessage:
-    message = EmailMessage()
+    message = new_message()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = mail.to_address
     message["Subject"] = mail.subject
@@ -202,8 +203,8 @@ def retry(mail: OutboxMail) -> bool:
 
 
 # After a commit that queued mail, ask the worker to deliver now instead of at
-# its next periodic run. Best effort: when the broker is down the portal goes
-# on and the periodic run delivers the backlog.
+# its next periodic run (OUTBOX_INTERVAL_SECONDS, 30 s). Best effort: when the
+# broker is down the portal goes on and the periodic run delivers the backlog.
 
 def deliver_soon() -> None:
     """Wake the worker after this transaction commits: it has something to send (or to look up)."""
@@ -212,16 +213,16 @@ def deliver_soon() -> None:
 
 @event.listens_for(Session, "after_commit")
 def _kick_worker(session) -> None:
-    if session.info.pop("outbox_queued", False):
+    if whole_transaction_committed(session) and session.info.pop("outbox_queued", False):
         kick_worker()
 
 
 def kick_worker() -> None:
-    broker = current_app.config.get("REDIS_URL")
-    if not broker:
-        return
+    """Ask the worker to deliver now, on the broker it listens to (Redis, or the embedded default's
+    folder); best effort: when the broker is away the periodic run delivers later."""
+    settings = broker_settings(current_app.config, current_app.instance_path)
     try:
-        _client(broker).send_task(SEND_TASK, ignore_result=True, retry=False)
+        _client(settings).send_task(SEND_TASK, ignore_result=True, retry=False)
     except Exception as error:  # any broker trouble: the periodic run delivers later
         log.warning("could not reach the worker queue (%s); mail waits in the outbox", error)
 
@@ -229,12 +230,14 @@ def kick_worker() -> None:
 _clients: dict[str, Celery] = {}
 
 
-def _client(broker: str) -> Celery:
-    if broker not in _clients:
-        _clients[broker] = Celery("impactnet-web", broker=broker, set_as_current=False)
+def _client(settings: dict) -> Celery:
+    key = repr(sorted(settings.items()))
+    if key not in _clients:
+        client = Celery("impactnet-web", set_as_current=False)
         # max_retries=0: kombu would otherwise sleep and retry the connection
         # (2 s per request that queues mail while Redis is down).
-        _clients[broker].conf.update(broker_connection_timeout=1, broker_connection_retry=False,
-                                     broker_connection_max_retries=0, task_ignore_result=True,
-                                     broker_transport_options={"max_retries": 0})
-    return _clients[broker]
+        client.conf.update(settings, broker_connection_timeout=1, broker_connection_retry=False,
+                           broker_connection_max_retries=0, task_ignore_result=True)
+        client.conf.broker_transport_options = {**settings["broker_transport_options"], "max_retries": 0}
+        _clients[key] = client
+    return _clients[key]

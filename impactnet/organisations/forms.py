@@ -28,15 +28,29 @@ def _validate_postcode(form, field):
     field.data = normalised
 
 
+def with_scheme(value):
+    """Filter: "www.bedrijf.nl" as people type it becomes "https://www.bedrijf.nl"."""
+    if isinstance(value, str) and value and "://" not in value:
+        return "https://" + value
+    return value
+
+
 def _validate_website(form, field):
-    # Only http(s): a "javascript:" address would run in every visitor's browser.
+    # Only http(s): a "javascript:" address would run in every visitor's browser; and no user name or
+    # password in the address.
     try:
         parts = urlsplit(field.data or "")
         host = parts.hostname or ""
+        credentials = parts.username is not None
     except ValueError:
-        parts, host = None, ""
-    if parts is None or parts.scheme not in ("http", "https") or "." not in host:
-        raise ValidationError(_l("Vul een volledig webadres in, beginnend met https://."))
+        parts, host, credentials = None, "", False
+    if parts is None or parts.scheme not in ("http", "https") or "." not in host or credentials:
+        raise ValidationError(_l("Vul een volledig webadres in, bijvoorbeeld www.uwbedrijf.nl."))
+
+
+def _number_or_none(value):
+    """Coerce a select's value: the "Kies ..." placeholder ("") is None, so DataRequired says what to do."""
+    return int(value) if value not in ("", None) else None
 
 
 IMPACT_STATEMENT_MAX = 600
@@ -48,10 +62,13 @@ class OrganisationForm(FlaskForm):
     kvk_number = StringField(_l("KvK-nummer"), filters=[strip],
                              description=_l("8 cijfers, te vinden op uw uittreksel van de Kamer van Koophandel."),
                              validators=[DataRequired(_l("Vul het KvK-nummer in.")), Length(max=20), _validate_kvk])
-    municipality_id = SelectField(_l("Gemeente van vestiging"), coerce=int,
+    # Nothing is chosen beforehand: a default nobody looked at would skew the municipal figures.
+    municipality_id = SelectField(_l("Gemeente van vestiging"), coerce=_number_or_none,
                                   validators=[DataRequired(_l("Kies een gemeente."))])
-    sector = SelectField(_l("Sector"), choices=select_choices(SECTORS), validators=[DataRequired(_l("Kies een sector."))])
-    size_class = SelectField(_l("Aantal medewerkers"), choices=select_choices(SIZE_CLASSES),
+    sector = SelectField(_l("Sector"), choices=select_choices([("", _l("Kies een sector"))] + SECTORS),
+                         validators=[DataRequired(_l("Kies een sector."))])
+    size_class = SelectField(_l("Aantal medewerkers"),
+                             choices=select_choices([("", _l("Kies het aantal medewerkers"))] + SIZE_CLASSES),
                              validators=[DataRequired(_l("Kies het aantal medewerkers."))])
     street_address = StringField(_l("Straat en huisnummer"), filters=[strip],
                                  validators=[DataRequired(_l("Vul straat en huisnummer in.")), Length(max=200)])
@@ -59,7 +76,8 @@ class OrganisationForm(FlaskForm):
                            validators=[DataRequired(_l("Vul de postcode in.")), Length(max=10), _validate_postcode])
     city = StringField(_l("Plaats"), filters=[strip],
                        validators=[DataRequired(_l("Vul de plaats in.")), Length(max=100)])
-    website = StringField(_l("Website (niet verplicht)"), filters=[strip],
+    website = StringField(_l("Website (niet verplicht)"), filters=[strip, with_scheme],
+                          description=_l("Bijvoorbeeld www.uwbedrijf.nl."),
                           validators=[Optional(), Length(max=300), _validate_website])
     public_listing = BooleanField(_l("Toon onze organisatie in de openbare partnerlijst"))
     impact_statement = TextAreaField(
@@ -74,7 +92,7 @@ class OrganisationForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality_id.choices = select_choices(
-            (m.id, m.name) for m in list_municipalities(active_only=True))
+            [("", _l("Kies een gemeente"))] + [(m.id, m.name) for m in list_municipalities(active_only=True)])
 
     def details(self) -> OrganisationDetails:
         return OrganisationDetails(

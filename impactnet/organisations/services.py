@@ -63,10 +63,16 @@ def kvk_taken(kvk_number: str, *, except_id: int | None = None) -> bool:
     return db.session.scalar(query) is not None
 
 
-def _check_municipality(municipality_id: int) -> None:
-    municipality = db.session.get(Municipality, municipality_id)
+def _check_place(details: OrganisationDetails) -> None:
+    """The municipality exists and takes registrations, and the postcode lies in it (when staff keep
+    its postcode areas): a slip in either would count the organisation in the wrong municipality."""
+    municipality = db.session.get(Municipality, details.municipality_id) if details.municipality_id else None
     if municipality is None or not municipality.active:
         raise RegistrationError("municipality_id", _l("Kies een gemeente uit de lijst."))
+    if not municipality.covers_postcode(details.postcode):
+        raise RegistrationError("postcode", _l(
+            "Postcode %(postcode)s ligt niet in de gemeente %(municipality)s. Controleer de postcode, of kies de "
+            "gemeente waar uw organisatie is gevestigd.", postcode=details.postcode, municipality=municipality.name))
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,7 @@ def register_organisation(details: OrganisationDetails, contact: Contact, *, ret
     Both are created or neither; a parallel registration that took the address or the number a
     moment earlier is answered as if it had come first.
     """
-    _check_municipality(details.municipality_id)
+    _check_place(details)
     existing = find_user_by_email(contact.email)
     known = None if existing is not None else organisation_by_kvk(details.kvk_number)
     if existing is not None or known is not None:
@@ -126,7 +132,7 @@ def check_details_editable(organisation: Organisation, details: OrganisationDeta
     """Raise RegistrationError when ``details`` may not be saved on ``organisation``."""
     if organisation.erased_at is not None:  # kept for the counts only: no personal data may come back
         raise RegistrationError("name", _l("De gegevens van deze organisatie zijn gewist; ze kunnen niet meer worden gewijzigd."))
-    _check_municipality(details.municipality_id)
+    _check_place(details)
 
 
 def update_organisation(actor: User, organisation: Organisation, details: OrganisationDetails) -> bool:

@@ -3,9 +3,19 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 
 from impactnet.core.forms import strip
+from impactnet.regions.models import parse_postcode_ranges
+
+
+def _tidy_ranges(value):
+    return ", ".join(value.replace(",", " ").replace(";", " ").split()) if isinstance(value, str) else value
+
+
+def _valid_ranges(form, field):
+    if field.data and parse_postcode_ranges(field.data) is None:
+        raise ValidationError(_l("Schrijf de postcodegebieden als vier cijfers of een reeks, bijvoorbeeld 3311-3329, 3341."))
 
 
 class MunicipalityForm(FlaskForm):
@@ -17,6 +27,11 @@ class MunicipalityForm(FlaskForm):
     joined_on = DateField(_l("Lid van het netwerk sinds"),
                           validators=[DataRequired(_l("Vul een geldige datum in."))])
     active = BooleanField(_l("Actief (organisaties kunnen deze gemeente kiezen)"), default=True)
+    postcode_ranges = StringField(
+        _l("Postcodegebieden"), filters=[strip, _tidy_ranges],
+        description=_l("De vier cijfers van de postcodes in de gemeente, bijvoorbeeld 3311-3329, 3341. Een aanmelding "
+                       "met een postcode daarbuiten wordt gemeld. Leeg: niet controleren."),
+        validators=[Length(max=200), _valid_ranges])
     submit = SubmitField(_l("Opslaan"))
 
 

@@ -17,13 +17,37 @@ class Municipality(TimestampMixin, db.Model):
     slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
     joined_on: Mapped[date] = mapped_column(sa.Date)
     active: Mapped[bool] = mapped_column(default=True)
+    # Its postcode areas (the four digits), as staff keep them: "3311-3329, 3341" (empty: not checked).
+    postcode_ranges: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
 
     targets: Mapped[list[Target]] = relationship(
         back_populates="municipality", order_by="Target.year", cascade="all, delete-orphan"
     )
 
+    def covers_postcode(self, postcode: str) -> bool:
+        """Whether a postcode ("3311 AB") lies in one of the municipality's areas (any does when it
+        has none on record)."""
+        areas = parse_postcode_ranges(self.postcode_ranges or "")
+        if not areas:
+            return True
+        digits = postcode[:4]
+        return digits.isdigit() and any(low <= int(digits) <= high for low, high in areas)
+
     def __repr__(self) -> str:
         return f"<Municipality {self.slug}>"
+
+
+def parse_postcode_ranges(text: str) -> list[tuple[int, int]] | None:
+    """"3311-3329, 3341" as [(3311, 3329), (3341, 3341)]; None when it is not written that way
+    (four-digit numbers from 1000, single or as a range low-high, separated by commas or spaces)."""
+    areas = []
+    for part in text.replace(",", " ").replace(";", " ").split():
+        low, _, high = part.partition("-")
+        high = high or low
+        if not (len(low) == len(high) == 4 and low.isdigit() and high.isdigit() and "1000" <= low <= high):
+            return None
+        areas.append((int(low), int(high)))
+    return areas
 
 
 class Target(TimestampMixin, db.Model):

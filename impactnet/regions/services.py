@@ -15,7 +15,7 @@ from impactnet.extensions import db
 from impactnet.organisations.models import PARTNER_STATUSES  # noqa: F401 - defined there, long imported from here
 from impactnet.regions.models import Municipality, Target
 
-MUNICIPALITY_FIELDS = ("name", "slug", "joined_on", "active")
+MUNICIPALITY_FIELDS = ("name", "slug", "joined_on", "active", "postcode_ranges")
 TARGET_FIELDS = ("year", "partners_wanted", "labelled_wanted")
 
 # PARTNER_STATUSES (partners: signed the agreement and not withdrawn) lives on the organisation model,
@@ -68,12 +68,13 @@ def _in_use(field: str = "name") -> RegionError:
     return RegionError(field, _l("Deze waarde is al in gebruik bij een andere gemeente."))
 
 
-def create_municipality(actor: User, name: str, slug: str, joined_on: date, active: bool = True) -> Municipality:
+def create_municipality(actor: User, name: str, slug: str, joined_on: date, active: bool = True,
+                        postcode_ranges: str = "") -> Municipality:
     """Add a municipality; RegionError when its name or slug is taken (also by a colleague who
     saved the same one a moment ago)."""
     _check_unique(None, name, slug)
     municipality = insert_unless_duplicate(lambda: Municipality(name=name, slug=slug, joined_on=joined_on,
-                                                                active=active))
+                                                                active=active, postcode_ranges=postcode_ranges))
     if municipality is None:
         _check_unique(None, name, slug)  # names the field the parallel save took
         raise _in_use()
@@ -82,10 +83,12 @@ def create_municipality(actor: User, name: str, slug: str, joined_on: date, acti
 
 
 def update_municipality(actor: User, municipality: Municipality, name: str, slug: str,
-                        joined_on: date, active: bool) -> None:
+                        joined_on: date, active: bool, postcode_ranges: str | None = None) -> None:
     """Change a municipality; RegionError when the new name or slug is taken (also a moment ago)."""
     _check_unique(municipality, name, slug)
     values = {"name": name, "slug": slug, "joined_on": joined_on, "active": active}
+    if postcode_ranges is not None:
+        values["postcode_ranges"] = postcode_ranges
     if not write_unless_duplicate(lambda: apply_changes(actor, municipality, values, AuditAction.MUNICIPALITY_UPDATED)):
         db.session.refresh(municipality)  # the values as stored, not the refused ones
         _check_unique(municipality, name, slug)

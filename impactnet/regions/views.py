@@ -94,10 +94,11 @@ def _save_municipality(form, municipality=None):
     try:
         if municipality is None:
             municipality = services.create_municipality(
-                current_user, form.name.data, form.slug.data, form.joined_on.data, bool(form.active.data))
+                current_user, form.name.data, form.slug.data, form.joined_on.data, bool(form.active.data),
+                form.postcode_ranges.data or "")
         else:
             services.update_municipality(current_user, municipality, form.name.data, form.slug.data,
-                                         form.joined_on.data, bool(form.active.data))
+                                         form.joined_on.data, bool(form.active.data), form.postcode_ranges.data or "")
     except services.RegionError as error:
         db.session.rollback()
         getattr(form, error.field).errors.append(error.message)

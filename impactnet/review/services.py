@@ -31,9 +31,11 @@ from impactnet.journey.services import (
     check_predecessor_approved,
     progress_for,
     reread_progress,
+    step_after,
     steps,
 )
 from impactnet.organisations.models import Organisation, in_network
+from impactnet.review import mails
 from impactnet.organisations.models import OrganisationStatus as Org
 
 LABEL_FIELDS = ("label_awarded_on", "label_valid_until", "label_revoked_on", "label_revoked_reason")
@@ -97,6 +99,7 @@ def request_changes(actor: User, submission: StepSubmission, feedback: str) -> N
     if not feedback.strip():
         raise JourneyError(_l("Schrijf wat er moet veranderen."))
     _decide(actor, submission, StepState.CHANGES_REQUESTED, feedback.strip())
+    mails.step_decided(submission, next_step=None)
 
 
 def approve(actor: User, submission: StepSubmission, note: str = "", today: date | None = None) -> None:
@@ -108,7 +111,9 @@ def approve(actor: User, submission: StepSubmission, note: str = "", today: date
     if progress.step.position == steps()[0].position:
         set_status(actor, organisation, Org.PARTNER, note=_l("Partnerovereenkomst goedgekeurd."))
     if progress.step.kind is StepKind.LABEL_REVIEW:
-        award_or_renew_label(actor, organisation, today)
+        award_or_renew_label(actor, organisation, today)  # its mail tells of this approval too
+    else:
+        mails.step_decided(submission, next_step=step_after(progress.step))
 
 
 def record_staff_step(actor: User, organisation: Organisation, step_key: str, note: str) -> None:
@@ -130,6 +135,7 @@ def record_staff_step(actor: User, organisation: Organisation, step_key: str, no
         return record_staff_step(actor, organisation, step_key, note)
     change_state(actor, progress, submission, StepState.APPROVED, note=note.strip() or None)
     set_status(actor, organisation, statemachine.status_after_step_submitted(organisation.status))
+    mails.staff_step_recorded(submission, next_step=step_after(progress.step))
 
 
 def _label_snapshot(organisation: Organisation) -> dict:
@@ -152,9 +158,10 @@ def award_or_renew_label(actor: User, organisation: Organisation, today: date | 
         organisation.label_awarded_on = today
         organisation.label_valid_until = today + validity
     organisation.label_revoked_on = organisation.label_revoked_reason = None
-    record(actor, AuditAction.LABEL_RENEWED if renewing else AuditAction.LABEL_AWARDED, organisation,
-           before=before, after=_label_snapshot(organisation), organisation_id=organisation.id)
+    event = record(actor, AuditAction.LABEL_RENEWED if renewing else AuditAction.LABEL_AWARDED, organisation,
+                   before=before, after=_label_snapshot(organisation), organisation_id=organisation.id)
     db.session.flush()
+    mails.label_awarded(organisation, event.id, renewed=renewing)
 
 
 def revoke_label(actor: User, organisation: Organisation, reason: str, today: date | None = None) -> None:
@@ -167,9 +174,10 @@ def revoke_label(actor: User, organisation: Organisation, reason: str, today: da
     set_status(actor, organisation, Org.LABEL_REVOKED, note=reason.strip())
     organisation.label_revoked_on = today or local_today()
     organisation.label_revoked_reason = reason.strip()
-    record(actor, AuditAction.LABEL_REVOKED, organisation, before=before, after=_label_snapshot(organisation),
-           organisation_id=organisation.id, note=reason.strip())
+    event = record(actor, AuditAction.LABEL_REVOKED, organisation, before=before, after=_label_snapshot(organisation),
+                   organisation_id=organisation.id, note=reason.strip())
     db.session.flush()
+    mails.label_revoked(organisation, event.id)
 
 
 def withdraw(actor: User, organisation: Organisation, reason: str) -> None:
@@ -180,6 +188,7 @@ def withdraw(actor: User, organisation: Organisation, reason: str) -> None:
     if not reason.strip():
         raise JourneyError(_l("Geef de reden van de afmelding."))
     set_status(actor, organisation, Org.WITHDRAWN, note=reason.strip())
+    mails.withdrawn(organisation, reason.strip(), key=f"{organisation.id}:{utcnow().isoformat()}")
 
 
 def expire_due_labels(today: date) -> list[int]:

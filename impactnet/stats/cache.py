@@ -31,6 +31,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from impactnet.core.caching import LocalCopies, read_through
+from impactnet.database import whole_transaction_committed, whole_transaction_rolled_back
 from impactnet.extensions import cache, db
 from impactnet.regions.models import Municipality, Target
 from impactnet.stats.models import BreakdownSnapshot, FunnelSnapshot, GrowthSnapshot, Projection
@@ -83,13 +84,14 @@ def _note_flushed_figures(session, _context) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _clear_after_commit(session) -> None:
-    if session.info.pop(CHANGED, False):
+    if whole_transaction_committed(session) and session.info.pop(CHANGED, False):
         try:
             clear()
         except Exception:  # the commit stands; entries elsewhere expire after FIGURES_CACHE_SECONDS
             log.error("figures cache not emptied after a change", exc_info=True)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session) -> None:
-    session.info.pop(CHANGED, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session, previous_transaction) -> None:
+    if whole_transaction_rolled_back(previous_transaction):
+        session.info.pop(CHANGED, None)

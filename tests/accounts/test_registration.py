@@ -1,3 +1,5 @@
+import re
+
 import sqlalchemy as sa
 
 from impactnet.accounts.models import Role, User
@@ -151,3 +153,40 @@ def test_smtp_down_does_not_lose_the_registration_or_its_mail(client, app, dordr
     mail.next_attempt_at = mail.created_at  # its retry is due now
     db.session.commit()
     assert [m["To"] for m in mailbox] == ["fatima@bakkerij.example.nl"]
+
+
+def test_nothing_is_chosen_beforehand_and_a_choice_is_required(client, dordrecht):
+    page = client.get("/register").get_data(as_text=True)
+    selects = re.findall(r"<select[^>]*>(.*?)</select>", page, flags=re.S)
+    assert len(selects) == 3
+    for options, placeholder in zip(selects, ("Kies een gemeente", "Kies een sector", "Kies het aantal medewerkers"),
+                                    strict=True):
+        first = re.search(r"<option[^>]*>([^<]*)</option>", options)
+        assert first.group(1) == placeholder and 'value=""' in first.group(0)  # shown first, so chosen
+        assert not re.search(r'<option selected value="[^"]', options)  # no real value chosen beforehand
+    response = client.post("/register", data=registration_data(dordrecht, municipality_id="", sector="",
+                                                                size_class=""))
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Kies een gemeente." in text and "Kies een sector." in text and "Kies het aantal medewerkers." in text
+    assert count(Organisation) == 0
+
+
+def test_a_postcode_outside_the_chosen_municipality_is_refused(client, dordrecht):
+    dordrecht.postcode_ranges = "3311-3329"
+    db.session.commit()
+    response = client.post("/register", data=registration_data(dordrecht, postcode="1011 AB"))
+    assert response.status_code == 422
+    assert "Postcode 1011 AB ligt niet in de gemeente Dordrecht." in response.get_data(as_text=True)
+    assert count(Organisation) == 0
+    assert client.post("/register", data=registration_data(dordrecht, postcode="3329 xx")).status_code == 302
+
+
+def test_a_website_typed_without_https_is_stored_with_it(client, dordrecht):
+    assert client.post("/register", data=registration_data(dordrecht, website="www.bedrijf.nl")).status_code == 302
+    assert db.session.scalar(sa.select(Organisation.website)) == "https://www.bedrijf.nl"
+    for refused in ("javascript:alert(1)", "https://gebruiker:geheim@bedrijf.nl", "bedrijf"):
+        response = client.post("/register", data=registration_data(dordrecht, website=refused, kvk_number="87654321",
+                                                                    email="ander@example.nl"))
+        assert response.status_code == 422, refused
+        assert "Vul een volledig webadres in, bijvoorbeeld www.uwbedrijf.nl." in response.get_data(as_text=True)

@@ -97,7 +97,10 @@ def test_no_step_before_its_predecessor_is_approved(client, login_as, path):
     response = client.post(step_url(organisation, "impactplan"), data={**plan(goal.id), "submit": "y"})
     assert response.status_code == 422
     assert "Rond eerst de stap ‘Inspiratiesessie’ af." in response.get_data(as_text=True)
-    assert count(AuditEvent, AuditEvent.action == AuditAction.STEP_STATE_CHANGED) == 0
+    # Not handed in; what was typed is kept as the draft.
+    plan_version = latest_submission(organisation, "impactplan")
+    assert plan_version.state is StepState.DRAFT and plan_version.submitted_at is None
+    assert [a.commitment for a in plan_version.actions] == ["2 BBL-plaatsen per jaar"]
 
 
 def test_unverified_user_can_save_but_not_submit(client, login_as, path):
@@ -191,6 +194,15 @@ def _labelled_organisation(app, client, login_as):
 
 def test_renewal_through_a_new_review_of_the_last_step(app, client, login_as, path):
     organisation, staff = _labelled_organisation(app, client, login_as)
+    # On the day of the award renewal is not open: that once made a label valid for four years.
+    refused = client.post(step_url(organisation, "beoordeling"), data={"statement": "Verlenging graag", "submit": "y"})
+    assert refused.status_code == 422
+    opens = organisation.label_valid_until - relativedelta(months=6)
+    assert f"Verlengen kunt u aanvragen vanaf {opens.day} " in refused.get_data(as_text=True)
+    assert latest_submission(organisation, "beoordeling").number == 1
+    # Six months before the end it is.
+    organisation.label_valid_until = local_today() + relativedelta(months=6)
+    db.session.commit()
     first_end = organisation.label_valid_until
     assert client.post(step_url(organisation, "beoordeling"), data={"statement": "Verlenging graag", "submit": "y"}).status_code == 302
     renewal = latest_submission(organisation, "beoordeling")

@@ -456,8 +456,12 @@ def test_refused_resubmission_leaves_no_copied_file_behind(client, login_as, pat
     before = _stored_files(uploads)
     response = client.post(step_url(organisation, "partnerovereenkomst"), data={"statement": "", "submit": "y"})
     assert response.status_code == 422
-    assert count(StepSubmission) == 1
-    assert _stored_files(uploads) == before
+    # Not handed in: the new version stays a draft (with its own copy of the file), and every file
+    # on disk belongs to a version; none is left behind.
+    draft = latest_submission(organisation, "partnerovereenkomst")
+    assert count(StepSubmission) == 2 and draft.state is StepState.DRAFT
+    assert {p.name for p in _stored_files(uploads)} == {p.name for p in before} | {e.stored_name for e in draft.evidence}
+    assert len(_stored_files(uploads)) == count(Evidence)
 
 
 # --- review decisions ----------------------------------------------------------------------------

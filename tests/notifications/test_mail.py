@@ -3,7 +3,9 @@ from email import message_from_bytes, policy
 
 import pytest
 
+from impactnet.extensions import db
 from impactnet.notifications.mail import MailError, build_message, deliver, mail_dir
+from impactnet.notifications.outbox import enqueue
 from tests import factories
 
 
@@ -29,6 +31,21 @@ def test_file_backend_writes_an_eml_with_text_and_html(app, message, tmp_path, m
 def test_smtp_delivery_reaches_the_server(message, mailbox):
     deliver(message)
     assert [m["Subject"] for m in mailbox] == ["Onderwerp"]
+
+
+@pytest.mark.parametrize("subject", [
+    "Gefeliciteerd: Bakkerij De Merwede heeft het label Ondernemen met impact",
+    "St MBO vraagt een aanpassing bij de stap ‘Partner agreement’ van Bakkerij De Merwede",
+])
+def test_a_long_subject_arrives_as_written(app, mailbox, subject):
+    """Folded at 78 characters, the subject arrived with a leading space, or with the space between
+    two encoded words lost ("Partneragreement")."""
+    user = factories.UserFactory()
+    with app.test_request_context():
+        message = build_message(user.email, subject, "verify_email", user=user, link="http://portal.test/x")
+    enqueue(message, dedupe_key="long-subject", kind="test")
+    db.session.commit()
+    assert [m["Subject"] for m in mailbox] == [subject]
 
 
 def test_smtp_server_that_never_answers_times_out(app, message, monkeypatch):

@@ -130,10 +130,11 @@ def test_moving_the_step_starts_a_new_cycle(mailbox, dordrecht, path, now):
     review.request_changes(staff, journey.submit(partner, organisation, "partnerovereenkomst",
                                                  journey.StepInput("Getekend")), "Graag met handtekening.")
     db.session.commit()
+    assert mailbox[1]["Subject"] == "St MBO vraagt een aanpassing bij de stap ‘Partnerovereenkomst’"  # the decision
     later = utcnow() + timedelta(days=15)
     assert _scan(later) == 1  # a first reminder of the new period, not the second of the old one
-    assert mailbox[1]["Subject"] == "Herinnering: ga verder met de stap ‘Partnerovereenkomst’"
-    assert "gevraagd om de stap ‘Partnerovereenkomst’" in _text(mailbox[1])
+    assert mailbox[2]["Subject"] == "Herinnering: ga verder met de stap ‘Partnerovereenkomst’"
+    assert "gevraagd om de stap ‘Partnerovereenkomst’" in _text(mailbox[2])
     assert _scan(later) == 0
 
 

@@ -124,8 +124,9 @@ def test_erasure_keeps_every_count_and_leaves_no_personal_value(app, client, log
     erased = [e for e in events if e.action is AuditAction.ORGANISATION_ERASED]
     assert len(erased) == 1 and erased[0].actor_id == staff.id
     assert erased[0].note == f"{REASON} van [verwijderd]"
-    # The verification mail, the reminder about it, the colleague's mail and the two users' identity decision mails.
-    assert erased[0].after == {"users_deleted": 2, "files_deleted": len(files_before), "mails_deleted": 5}
+    # The verification mail, the reminder about it, the colleague's mail, the two users' identity decision mails
+    # and their mails about St MBO's five decisions on the journey (changes asked, three approvals, the session).
+    assert erased[0].after == {"users_deleted": 2, "files_deleted": len(files_before), "mails_deleted": 15}
     assert count(IdentityChange, IdentityChange.organisation_id == organisation_id) == 0
 
     # The staff digest stays, the organisation's name in it replaced; the other organisation is untouched.

@@ -28,6 +28,38 @@ def test_staff_adds_a_fourth_municipality_which_entrepreneurs_can_then_choose(cl
     assert visitor.post("/register", data=registration_data(added)).status_code == 302
 
 
+def test_staff_keep_the_postcode_areas_that_registration_checks(client, app, login_as, dordrecht):
+    login_as(Role.STAFF)
+    form = {"name": "Dordrecht", "slug": "dordrecht", "joined_on": "2021-11-01", "active": "y"}
+    for junk in ("33", "abcd-efgh", "3329-3311", "0999", "3311-33299", "<script>"):
+        response = client.post("/municipalities/dordrecht/edit", data={**form, "postcode_ranges": junk})
+        assert response.status_code == 422, junk
+        assert "Schrijf de postcodegebieden als vier cijfers of een reeks" in response.get_data(as_text=True)
+    response = client.post("/municipalities/dordrecht/edit", data={**form, "postcode_ranges": "3311-3329;3341  "})
+    assert response.status_code == 302
+    db.session.refresh(dordrecht)
+    assert dordrecht.postcode_ranges == "3311-3329, 3341"
+    assert dordrecht.covers_postcode("3341 AA") and not dordrecht.covers_postcode("3340 ZZ")
+    change = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == AuditAction.MUNICIPALITY_UPDATED))
+    assert change.after["postcode_ranges"] == "3311-3329, 3341"
+    visitor = app.test_client()
+    assert visitor.post("/register", data=registration_data(dordrecht, postcode="3340 AB")).status_code == 422
+
+
+def test_the_network_is_seeded_with_its_postcode_areas(tmp_path):
+    from flask_migrate import upgrade
+
+    from impactnet import create_app
+
+    fresh = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "INSTANCE_PATH": str(tmp_path),
+                        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.db'}"})
+    with fresh.app_context():
+        upgrade()
+        seeded = dict(db.session.execute(sa.select(Municipality.slug, Municipality.postcode_ranges)).all())
+        db.engine.dispose()
+    assert seeded == {"dordrecht": "3311-3329", "zwijndrecht": "3330-3336, 3341", "sliedrecht": "3360-3364"}
+
+
 def test_staff_sets_and_changes_a_target_with_history(client, login_as, dordrecht):
     login_as(Role.STAFF)
     assert client.post("/municipalities/dordrecht/targets",

@@ -45,3 +45,35 @@ def test_beat_delivers_the_outbox_as_eml_files_without_redis(tmp_path, start_wor
         wait_for(lambda: db.session.scalar(sa.select(OutboxMail.status)) is MailStatus.SENT, 10,
                  "the mail was not marked sent", worker)
         db.engine.dispose()
+
+
+def test_a_commit_that_queues_mail_wakes_the_embedded_worker_at_once(tmp_path, start_worker):
+    """The demo's mails took 4-26 s: the wake-up call after a commit went only to Redis, so without it
+    the mail waited for beat's next run (every 30 s). It now goes to the broker the worker listens to,
+    the instance folder included, and the mail is written within seconds."""
+    import time
+
+    database_url = f"sqlite:///{tmp_path / 'embedded.db'}"
+    portal = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "INSTANCE_PATH": str(tmp_path / "instance"),
+                         "SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": None, "MAIL_BACKEND": "file"})
+    with portal.app_context():
+        upgrade()
+        db.engine.dispose()
+    worker = start_worker(database_url=database_url, beat=True, MAIL_BACKEND="file").wait_ready()
+    mail_dir = tmp_path / "instance" / "mail"
+    time.sleep(2)  # beat's first run at start has passed; the next is 30 s away
+    before = set(mail_dir.glob("*.eml"))
+
+    with portal.app_context():
+        message = EmailMessage()
+        message["To"] = "partner@example.nl"
+        message["Subject"] = "Uw stap is goedgekeurd"
+        message.set_content("Op naar de volgende stap.")
+        enqueue(message, dedupe_key="embedded:kick", kind="embedded")
+        started = time.monotonic()
+        db.session.commit()
+        db.engine.dispose()
+    wait_for(lambda: set(mail_dir.glob("*.eml")) - before, 10, "the kick did not wake the worker", worker)
+    took = time.monotonic() - started
+    print(f"mail written {took:.2f} s after the commit")
+    assert took < 5
