@@ -10,7 +10,9 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from impactnet.core.forms import select_choices, strip
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES
 from impactnet.organisations.identifiers import normalise_kvk, normalise_postcode
-from impactnet.organisations.services import OrganisationDetails
+from impactnet.extensions import db
+from impactnet.organisations.services import OrganisationDetails, postcode_elsewhere
+from impactnet.regions.models import Municipality
 from impactnet.regions.services import list_municipalities
 
 
@@ -93,6 +95,11 @@ class OrganisationForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.municipality_id.choices = select_choices(
             [("", _l("Kies een gemeente"))] + [(m.id, m.name) for m in list_municipalities(active_only=True)])
+
+    def validate_postcode(self, field) -> None:
+        municipality = db.session.get(Municipality, self.municipality_id.data) if self.municipality_id.data else None
+        if municipality is not None and field.data and not municipality.covers_postcode(field.data):
+            raise ValidationError(postcode_elsewhere(field.data, municipality))
 
     def details(self) -> OrganisationDetails:
         return OrganisationDetails(

@@ -70,9 +70,14 @@ def _check_place(details: OrganisationDetails) -> None:
     if municipality is None or not municipality.active:
         raise RegistrationError("municipality_id", _l("Kies een gemeente uit de lijst."))
     if not municipality.covers_postcode(details.postcode):
-        raise RegistrationError("postcode", _l(
-            "Postcode %(postcode)s ligt niet in de gemeente %(municipality)s. Controleer de postcode, of kies de "
-            "gemeente waar uw organisatie is gevestigd.", postcode=details.postcode, municipality=municipality.name))
+        raise RegistrationError("postcode", postcode_elsewhere(details.postcode, municipality))
+
+
+def postcode_elsewhere(postcode: str, municipality: Municipality):
+    """What to say when a postcode lies outside the municipality chosen (the form says it at once,
+    together with any other problem; :func:`_check_place` holds whoever calls)."""
+    return _l("Postcode %(postcode)s ligt niet in de gemeente %(municipality)s. Controleer de postcode, of kies de "
+              "gemeente waar uw organisatie is gevestigd.", postcode=postcode, municipality=municipality.name)
 
 
 @dataclass(frozen=True)
