@@ -105,6 +105,11 @@ class FreshGlobalsClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory, smtp_server):
+    # The worker package builds its own app when first imported, and every app built takes over
+    # Flask-Limiter's one state (its counters too): import it before the test's apps, not midway
+    # through a test that reads the mailbox.
+    import workers  # noqa: F401
+
     app = create_app(test_config(tmp_path_factory, smtp_server))
     app.test_client_class = FreshGlobalsClient
     with app.app_context():
@@ -129,6 +134,9 @@ def make_app(app, tmp_path_factory, smtp_server):
         return other
 
     yield _make_app
+    # The test's own session may have borrowed a connection from another app's pool (an object of
+    # the test's read inside that app's context): give it back before the pools close.
+    db.session.rollback()
     for other in made:
         with other.app_context():
             db.engine.dispose()

@@ -27,6 +27,12 @@ def link_in(message, prefix: str) -> str:
     return match.group(1)
 
 
+def without_form_tokens(html: str) -> str:
+    """A page with its CSRF tokens blanked: the token carries the second it was signed in, so two
+    answers that are otherwise the same differ in it when they straddle a second."""
+    return re.sub(r'(name="csrf_token"[^>]*value=")[^"]*', r"\1", html)
+
+
 def registration_data(municipality, **overrides) -> dict:
     """A valid self-registration form submission."""
     data = {

@@ -69,11 +69,12 @@ def test_the_user_is_read_from_the_database_when_the_shared_cache_is_away(make_a
     user = factories.UserFactory(role=Role.STAFF)
     client = away.test_client()
     login_client(client, user)
+    user_id = user.id  # read here: inside ``away``'s context the test's session would borrow its pool
     with away.app_context():
         for _ in range(2):
             with statements() as seen:
                 assert client.get("/dashboard").status_code == 200
             assert _user_reads(seen) == 1
-        db.session.execute(sa.update(User).where(User.id == user.id).values(active=False))
+        db.session.execute(sa.update(User).where(User.id == user_id).values(active=False))
         db.session.commit()
         assert client.get("/dashboard").status_code == 302
