@@ -23,6 +23,7 @@ from impactnet.accounts.passwords import hash_password
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.audit.services import snapshot
 from impactnet.demo import history, people, texts, timeline
+from impactnet.demo.documents import ensure_agreements
 from impactnet.demo.history import REVIEW, Event, Move
 from impactnet.demo.timeline import END, HISTORY_END, PLANS, TARGETS, Journey, Plan
 from impactnet.extensions import db
@@ -56,6 +57,9 @@ def seed_demo() -> list[tuple[str, str]]:
     admin_email = dict(DEMO_ACCOUNTS)["admin"]
     if db.session.scalar(sa.select(User.id).where(User.email == admin_email)) is None:
         _seed_network(random.Random(SEED), municipalities)
+    staff = db.session.scalar(sa.select(User).where(User.email == dict(DEMO_ACCOUNTS)["staff"]))
+    if staff is not None:
+        ensure_agreements(staff)
     return list(DEMO_ACCOUNTS)
 
 
