@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
@@ -12,6 +13,8 @@ from impactnet.extensions import db
 from impactnet.journey import documents
 from impactnet.journey.models import JourneyStep
 
+# The network's first day (as impactnet.demo.seed starts it): St MBO had its agreement from the start.
+UPLOADED_AT = datetime(2021, 11, 1, 9, tzinfo=timezone.utc)
 AGREEMENTS = {
     "nl": ("partnerovereenkomst.pdf", "Partnerovereenkomst Ondernemen met impact", (
         "Voorbeeld voor de demo van impactnet; niet de echte overeenkomst van St MBO.",
@@ -84,6 +87,6 @@ def ensure_agreements(staff: User) -> None:
         for language, (file_name, title, lines) in AGREEMENTS.items():
             if documents.latest_document(step.key, language) is None:
                 upload = FileStorage(io.BytesIO(simple_pdf(title, lines)), file_name, content_type="application/pdf")
-                documents.add_document(staff, step, language, upload)
+                documents.add_document(staff, step, language, upload, uploaded_at=UPLOADED_AT)
     db.session.flush()
 

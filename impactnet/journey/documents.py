@@ -8,6 +8,7 @@ folder of their own.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import record
 from impactnet.core.locale import DEFAULT_LOCALE, LANGUAGES
+from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.journey import evidence as files
 from impactnet.journey.models import JourneyStep, StepDocument
@@ -46,25 +48,33 @@ def document_path(stored_name: str) -> Path:
     return directory / stored_name
 
 
-def add_document(actor: User, step: JourneyStep, language: str, upload) -> StepDocument:
+def add_document(actor: User, step: JourneyStep, language: str, upload, *,
+                 uploaded_at: datetime | None = None) -> StepDocument:
     """Store ``upload`` (a PDF, checked by its content) as the next version of ``step``'s document in
     ``language`` and record it. Raises EvidenceError (Dutch message) when the file is refused,
-    LookupError for a step without a document or a language impactnet does not speak. Flushes."""
+    LookupError for a step without a document or a language impactnet does not speak. ``uploaded_at``:
+    now, unless given (the demo's backdated history). Flushes."""
     if not offers_document(step) or language not in LANGUAGES:
         raise LookupError((step.key, language))
     stored_name, _allowed, size, name = files.store_upload(upload, document_path, PDF_ONLY)
-    latest = db.session.scalar(sa.select(sa.func.max(StepDocument.version)).where(
-        StepDocument.step_key == step.key, StepDocument.language == language))
-    document = StepDocument(step_key=step.key, language=language, version=(latest or 0) + 1, file_name=name,
-                            stored_name=stored_name, size=size, uploaded_by_id=actor.id)
+    document = StepDocument(step_key=step.key, language=language, version=next_version(step.key, language),
+                            file_name=name, stored_name=stored_name, size=size, uploaded_by_id=actor.id,
+                            uploaded_at=uploaded_at or utcnow())
     try:
         with db.session.begin_nested():  # a colleague's upload of the same version: only this one is undone
             db.session.add(document)
     except sa.exc.IntegrityError:
         raise DocumentRaceError(step.key) from None
     record(actor, AuditAction.STEP_DOCUMENT_ADDED, document,
-           after={"step": step.key, "language": language, "version": document.version, "name": name, "size": size})
+           after={"step": step.key, "language": language, "version": document.version, "name": name, "size": size},
+           occurred_at=uploaded_at)
     return document
+
+
+def next_version(step_key: str, language: str) -> int:
+    latest = db.session.scalar(sa.select(sa.func.max(StepDocument.version)).where(
+        StepDocument.step_key == step_key, StepDocument.language == language))
+    return (latest or 0) + 1
 
 
 def latest_document(step_key: str, language: str) -> StepDocument | None:
