@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,7 +110,7 @@ def save_upload(file_storage, organisation_id: int) -> tuple[str, AllowedType, i
     return store_upload(file_storage, lambda name: stored_path(organisation_id, name))
 
 
-def store_upload(file_storage, path_for, accept: dict[str, AllowedType] | None = None
+def store_upload(file_storage, path_for: Callable[[str], Path], accept: dict[str, AllowedType] | None = None
                  ) -> tuple[str, AllowedType, int, str]:
     """Check an uploaded file (size, type by content: one of ``accept``) and store it at
     ``path_for(stored name)``; the file follows the database transaction (see below)."""
