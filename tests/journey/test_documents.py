@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -237,7 +238,7 @@ def test_others_cannot_download_and_unknown_documents_are_404(client, login_as, 
 def test_step_1_offers_the_latest_agreement_and_says_what_to_do(client, login_as, agreement):
     organisation = login_as(Role.PARTNER).organisation
     html = client.get(step_url(organisation, AGREEMENT)).get_data(as_text=True)
-    date = agreement.uploaded_at.astimezone().strftime("%-d")  # the day; the month is in Dutch
+    date = agreement.uploaded_at.astimezone(ZoneInfo("Europe/Amsterdam")).day  # the day as shown; the month in Dutch
     link = re.search(r'<a class="button secondary" href="/documents/(\d+)" download>([^<]*)</a>', html)
     assert link and int(link.group(1)) == agreement.id
     assert re.fullmatch(rf"Download de partnerovereenkomst \(PDF, versie 2, {date} \w+ \d{{4}}\)", link.group(2))
