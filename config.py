@@ -116,6 +116,9 @@ class Config:
     MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 6)
     MAIL_RETRY_BASE_SECONDS = _env_int("MAIL_RETRY_BASE_SECONDS", 60)
 
+    # Where partners write to St MBO (shown e.g. on the agreement step until the agreement's PDF is uploaded).
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL") or "info@stmbo.nl"
+
     # Evidence uploads: per-file limit and where files are kept (outside static files).
     UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_MB", 10) * 1024 * 1024
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or None  # default: <instance>/uploads

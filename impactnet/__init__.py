@@ -128,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.directory.views import bp as directory_bp
     from impactnet.exports.views import bp as exports_bp
     from impactnet.journey.admin_views import bp as path_bp
+    from impactnet.journey.document_views import bp as documents_bp
     from impactnet.journey.views import bp as journey_bp
     from impactnet.notifications.views import bp as notifications_bp
     from impactnet.organisations.identity_views import bp as identity_bp
@@ -143,3 +144,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(identity_bp)
+    app.register_blueprint(documents_bp)

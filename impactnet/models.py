@@ -8,6 +8,7 @@ from impactnet.journey.models import (
     ImpactAction,
     JourneyStep,
     StepKind,
+    StepDocument,
     StepProgress,
     StepState,
     StepSubmission,
@@ -21,5 +22,5 @@ __all__ = [
     "AccountRequest", "ApiToken", "AuditAction", "AuditEvent", "BreakdownSnapshot", "DrechtsDoel", "Evidence",
     "FunnelSnapshot", "GrowthSnapshot", "IdentityChange", "IdentityChangeState", "ImpactAction", "JourneyStep",
     "MailStatus", "Municipality", "Organisation", "OrganisationStatus", "OutboxMail", "Projection", "Role",
-    "StepKind", "StepProgress", "StepState", "StepSubmission", "Target", "User", "UserSession",
+    "StepDocument", "StepKind", "StepProgress", "StepState", "StepSubmission", "Target", "User", "UserSession",
 ]

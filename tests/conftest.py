@@ -286,6 +286,9 @@ def path():
                          requirements=requirements, evidence_required=evidence, reminder_days=days,
                          **dict(zip(("title_en", "explanation_en", "requirements_en"), english.STEPS_EN[key])))
              for position, key, kind, title, explanation, requirements, evidence, days in seed.STEPS]
+    documents = _seeded_migration("0014_step_documents")  # the agreement step's explanation, as it reads now
+    for column, (_, now) in documents.EXPLANATIONS.items():
+        setattr(next(step for step in steps if step.key == documents.AGREEMENT), column, now)
     goals = [DrechtsDoel(number=number, title=title, description=description, active=unnamed not in title,
                          **dict(zip(("title_en", "description_en"), english.GOALS_EN[number])))
              for number, title, description in seed.GOALS]

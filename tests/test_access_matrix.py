@@ -15,6 +15,7 @@ from impactnet.api.services import create_token
 from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.journey import services as journey
+from impactnet.journey.documents import add_document
 from impactnet.notifications.models import MailStatus, OutboxMail
 from impactnet.organisations.models import IdentityChange, OrganisationStatus
 from tests import factories
@@ -77,6 +78,10 @@ ACCESS = {
     "path.index": STAFF_ONLY,
     "path.edit_step": STAFF_ONLY,
     "path.edit_goal": STAFF_ONLY,
+    # The partner agreement's PDF: staff upload versions (a POST without a file: 422, counted as
+    # allowed); every partner (of any organisation: the agreement is the same for all) and staff download.
+    "path.upload_document": STAFF_ONLY,
+    "documents.download": {PARTNER, PARTNER_OTHER} | STAFF_ONLY,
     "notifications.outbox": STAFF_ONLY,
     "notifications.retry": STAFF_ONLY,
     # The JSON API. The figures and the description are public. A series needs a
@@ -152,6 +157,8 @@ def world(dordrecht, zwijndrecht, path):
     evidence = journey.add_evidence(users[PARTNER], own, "partnerovereenkomst",
                                     FileStorage(io.BytesIO(PDF), "overeenkomst.pdf"))
     submission = journey.submit(users[PARTNER], own, "partnerovereenkomst", journey.StepInput(statement="Getekend"))
+    document = add_document(users[STAFF], path["partnerovereenkomst"], "nl",
+                            FileStorage(io.BytesIO(PDF), "partnerovereenkomst.pdf"))
     failed = OutboxMail(dedupe_key="failed", kind="test", to_address="x@example.nl", subject="Onderwerp",
                         body_text="Tekst", body_html="", status=MailStatus.FAILED, attempts=6, last_error="refused")
     db.session.add(failed)
@@ -165,7 +172,7 @@ def world(dordrecht, zwijndrecht, path):
     values = {"kvk": labelled.kvk_number, "token_id": api_token.id, "organisation_id": own.id, "slug": dordrecht.slug, "user_id": target_user.id, "token": "not-a-token",
               "step_key": "partnerovereenkomst", "evidence_id": evidence.id, "submission_id": submission.id,
               "number": 1, "mail_id": failed.id, "name": "funnel",
-              "change_id": change.id}
+              "change_id": change.id, "document_id": document.id}
     return users, values
 
 

@@ -30,6 +30,7 @@ AUDIT_LABELS = {
     AuditAction.EVIDENCE_ADDED: _l("Bestand toegevoegd"),
     AuditAction.EVIDENCE_REMOVED: _l("Bestand verwijderd"),
     AuditAction.GOAL_UPDATED: _l("Drechts Doel gewijzigd"),
+    AuditAction.STEP_DOCUMENT_ADDED: _l("Document van een stap geüpload"),
     AuditAction.LABEL_AWARDED: _l("Label toegekend"),
     AuditAction.LABEL_RENEWED: _l("Label verlengd"),
     AuditAction.LABEL_REVOKED: _l("Label ingetrokken"),

@@ -42,6 +42,8 @@ class AuditAction(enum.StrEnum):
     EVIDENCE_ADDED = "evidence.added"
     EVIDENCE_REMOVED = "evidence.removed"
     GOAL_UPDATED = "goal.updated"
+    # St MBO uploaded a version of a step's document (the partner agreement) (object: step_documents).
+    STEP_DOCUMENT_ADDED = "step_document.added"
     LABEL_AWARDED = "label.awarded"
     LABEL_RENEWED = "label.renewed"
     LABEL_REVOKED = "label.revoked"

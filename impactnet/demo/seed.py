@@ -23,6 +23,7 @@ from impactnet.accounts.passwords import hash_password
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.audit.services import snapshot
 from impactnet.demo import history, people, texts, timeline
+from impactnet.demo.documents import ensure_agreements
 from impactnet.demo.history import REVIEW, Event, Move
 from impactnet.demo.timeline import END, HISTORY_END, PLANS, TARGETS, Journey, Plan
 from impactnet.extensions import db
@@ -56,6 +57,9 @@ def seed_demo() -> list[tuple[str, str]]:
     admin_email = dict(DEMO_ACCOUNTS)["admin"]
     if db.session.scalar(sa.select(User.id).where(User.email == admin_email)) is None:
         _seed_network(random.Random(SEED), municipalities)
+    staff = db.session.scalar(sa.select(User).where(User.email == dict(DEMO_ACCOUNTS)["staff"]))
+    if staff is not None:
+        ensure_agreements(staff)
     return list(DEMO_ACCOUNTS)
 
 
@@ -74,16 +78,24 @@ def _ensure_municipalities() -> dict[str, Municipality]:
     return found
 
 
+def _migration(name: str):
+    """A migration module, for the reference data it seeds."""
+    path = Path(current_app.extensions["migrate"].directory) / "versions" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"impactnet_demo_migration_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _ensure_path() -> tuple[dict[str, JourneyStep], dict[int, DrechtsDoel]]:
     """St MBO's steps and the Drechtse Doelen, as the journey migration seeds them (kept in one place)."""
     steps = {step.key: step for step in db.session.scalars(sa.select(JourneyStep))}
     goals = {goal.number: goal for goal in db.session.scalars(sa.select(DrechtsDoel))}
-    path = Path(current_app.extensions["migrate"].directory) / "versions" / "0002_journey.py"
-    spec = importlib.util.spec_from_file_location("impactnet_demo_migration_0002", path)
-    seeded = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(seeded)
+    seeded, documents = _migration("0002_journey"), _migration("0014_step_documents")
     for position, key, kind, title, explanation, requirements, evidence, days in seeded.STEPS:
         if key not in steps:
+            if key == documents.AGREEMENT:  # as it reads since the step offers the agreement's PDF
+                explanation = documents.EXPLANATIONS["explanation"][1]
             steps[key] = JourneyStep(position=position, key=key, kind=StepKind(kind), title=title,
                                      explanation=explanation, requirements=requirements,
                                      evidence_required=evidence, reminder_days=days)

@@ -12,8 +12,9 @@ from impactnet.audit.services import apply_changes
 from impactnet.core.locale import localized
 from impactnet.core.rendering import render_form
 from impactnet.extensions import db
-from impactnet.journey import services
-from impactnet.journey.forms import GoalForm, StepTextForm
+from impactnet.journey import documents, services
+from impactnet.journey.evidence import EvidenceError
+from impactnet.journey.forms import GoalForm, StepDocumentForm, StepTextForm
 from impactnet.journey.models import DrechtsDoel
 
 bp = Blueprint("path", __name__, url_prefix="/path")
@@ -45,7 +46,35 @@ def edit_step(step_key: str):
         db.session.commit()
         flash(_("Stap ‘%(title)s’ is opgeslagen.", title=localized(step, "title")), "success")
         return redirect(url_for("path.index"))
-    return render_form("path/edit.html", form, heading=localized(step, "title"))
+    return _step_page(step, form, StepDocumentForm(), 422 if form.errors else 200)
+
+
+def _step_page(step, form, document_form, status: int):
+    return render_template("path/step.html", step=step, form=form, document_form=document_form,
+                           heading=localized(step, "title"), offers_document=documents.offers_document(step),
+                           versions=documents.document_versions(step), language_names=documents.LANGUAGE_NAMES), status
+
+
+@bp.route("/steps/<step_key>/documents", methods=["POST"])
+@staff_required
+def upload_document(step_key: str):
+    step = services.step_by_key(step_key) or abort(404)
+    if not documents.offers_document(step):
+        abort(404)
+    form = StepDocumentForm()
+    if form.validate_on_submit():
+        try:
+            document = documents.add_document(current_user, step, form.language.data, form.document.data)
+        except (EvidenceError, documents.DocumentRaceError) as error:  # nothing saved, nothing left on disk
+            db.session.rollback()
+            form.document.errors.append(str(error))
+            return _step_page(step, StepTextForm(obj=step, formdata=None), form,
+                              409 if isinstance(error, documents.DocumentRaceError) else 422)
+        db.session.commit()
+        flash(_("Versie %(version)d van het document (%(language)s) is geüpload.", version=document.version,
+                language=documents.LANGUAGE_NAMES[document.language]), "success")
+        return redirect(url_for("path.edit_step", step_key=step.key) + "#documents")
+    return _step_page(step, StepTextForm(obj=step, formdata=None), form, 422)
 
 
 @bp.route("/goals/<int:number>", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,11 +65,13 @@ def _is_office_file(path: Path, part: str) -> bool:
     return "[Content_Types].xml" in names and part in names
 
 
-def detect_type(path: Path, filename: str) -> AllowedType:
-    """The allowed type of the file at ``path``, or EvidenceError."""
+def detect_type(path: Path, filename: str, accept: dict[str, AllowedType] | None = None) -> AllowedType:
+    """The allowed type of the file at ``path`` (one of ``accept``, default: every evidence type),
+    or EvidenceError."""
+    accept = ALLOWED if accept is None else accept
     extension = _extension(filename)
     kind = filetype.guess(str(path))
-    for allowed in ALLOWED.values():
+    for allowed in accept.values():
         if extension not in allowed.extensions:
             continue
         if allowed.zip_part and _is_office_file(path, allowed.zip_part):
@@ -77,8 +80,8 @@ def detect_type(path: Path, filename: str) -> AllowedType:
             return allowed
         raise EvidenceError(_l("De inhoud van %(name)s past niet bij een %(ext)s-bestand. Upload het echte bestand.",
                                name=filename, ext=extension.upper()))
-    raise EvidenceError(_l("Dit soort bestand kunnen we niet aannemen. Toegestaan: %(types)s.",
-                           types=ALLOWED_EXTENSIONS_TEXT))
+    types = ALLOWED_EXTENSIONS_TEXT if accept is ALLOWED else ", ".join(key.upper() for key in accept)
+    raise EvidenceError(_l("Dit soort bestand kunnen we niet aannemen. Toegestaan: %(types)s.", types=types))
 
 
 def clean_filename(filename: str) -> str:
@@ -100,13 +103,20 @@ def stored_path(organisation_id: int, stored_name: str) -> Path:
 
 
 def save_upload(file_storage, organisation_id: int) -> tuple[str, AllowedType, int, str]:
-    """Check and store an uploaded file. Returns (stored name, type, size, shown name).
+    """Check and store an uploaded file of an organisation. Returns (stored name, type, size, shown name).
 
     Nothing stays on disk when the file is refused.
     """
+    return store_upload(file_storage, lambda name: stored_path(organisation_id, name))
+
+
+def store_upload(file_storage, path_for: Callable[[str], Path], accept: dict[str, AllowedType] | None = None
+                 ) -> tuple[str, AllowedType, int, str]:
+    """Check an uploaded file (size, type by content: one of ``accept``) and store it at
+    ``path_for(stored name)``; the file follows the database transaction (see below)."""
     original = clean_filename(file_storage.filename or "")
     stored_name = new_stored_name()
-    path = stored_path(organisation_id, stored_name)
+    path = path_for(stored_name)
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     size = 0
     try:
@@ -119,7 +129,7 @@ def save_upload(file_storage, organisation_id: int) -> tuple[str, AllowedType, i
                 out.write(chunk)
         if size == 0:
             raise EvidenceError(_l("%(name)s is leeg.", name=original))
-        allowed = detect_type(path, original)
+        allowed = detect_type(path, original, accept)
     except BaseException:
         path.unlink(missing_ok=True)
         raise

@@ -162,3 +162,15 @@ class GoalForm(FlaskForm):
     description_en = TextAreaField(_l("Omschrijving in het Engels"), filters=[strip], validators=[Length(max=2000)])
     active = BooleanField(_l("Actief (kan in impactplannen worden gekozen)"))
     submit = SubmitField(_l("Opslaan"))
+
+
+class StepDocumentForm(FlaskForm):
+    """Staff upload a version of a step's document (the partner agreement): a PDF per language."""
+
+    language = SelectField(_l("Taal van het document"), choices=select_choices([("nl", _l("Nederlands")), ("en", _l("Engels"))]),
+                           validators=[DataRequired(_l("Kies een taal."))])
+    document = FileField(_l("PDF-bestand"), validators=[FileRequired(_l("Kies een PDF-bestand."))],
+                         render_kw={"accept": "application/pdf,.pdf"},
+                         description=_l("Alleen PDF. Een nieuw bestand wordt de volgende versie; die krijgen "
+                                        "partners voortaan aangeboden."))
+    upload_document = SubmitField(_l("Document uploaden"))

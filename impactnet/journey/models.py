@@ -167,3 +167,25 @@ class ImpactAction(db.Model):
 
     submission: Mapped[StepSubmission] = relationship(back_populates="actions")
     goal: Mapped[DrechtsDoel] = relationship()
+
+
+class StepDocument(db.Model):
+    """A document St MBO offers on a step (the partner agreement), one file per language, versioned:
+    a new upload is a new version, the latest is offered, earlier ones stay listed for staff."""
+
+    __tablename__ = "step_documents"
+    __table_args__ = (sa.UniqueConstraint("step_key", "language", "version",
+                                          name="uq_step_documents_step_language_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # No index of its own: the unique constraint below starts with it.
+    step_key: Mapped[str] = mapped_column(sa.ForeignKey("journey_steps.key", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(sa.String(2))
+    version: Mapped[int]
+    file_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    size: Mapped[int]
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    uploaded_by: Mapped[User | None] = relationship()

@@ -1,15 +1,15 @@
 """The entrepreneur's steps: fill in, save, hand in, add evidence."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import format_decimal, ngettext
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from impactnet.accounts.models import Role
 from impactnet.extensions import db
 from impactnet.journey import evidence as files
-from impactnet.journey import editing, services
+from impactnet.journey import documents, editing, services
 from impactnet.journey.diff import version_changes
 from impactnet.journey.forms import DeleteForm, EvidenceForm, StepForm
 from impactnet.journey.labels import STEP_STATE_LABELS
@@ -58,6 +58,9 @@ def _step_page(organisation, progress, form, status=200):
         blocked_by=services.blocking_step(progress), refusal=services.edit_refusal(progress),
         missing=services.missing_items(progress, submission),
         changes=version_changes(progress.last_approved, submission),
+        offers_document=documents.offers_document(progress.step),
+        document=documents.offered_document(progress.step, str(get_locale())),
+        contact_email=current_app.config["CONTACT_EMAIL"],
     ), status
 
 

@@ -405,3 +405,25 @@ def test_the_demo_partner_sees_the_feedback_and_what_is_next(app, seeded):
     assert "Aanpassing gevraagd" in html
     assert str(escape(feedback)) in html
     assert "Naar stap 4" in html
+
+
+def test_the_demo_offers_the_partner_agreement_in_dutch_and_english(app, seeded):
+    from impactnet.journey.documents import document_path
+    from impactnet.journey.models import StepDocument
+
+    documents = db.session.scalars(sa.select(StepDocument).order_by(StepDocument.language)).all()
+    assert [(d.step_key, d.language, d.version) for d in documents] == [
+        ("partnerovereenkomst", "en", 1), ("partnerovereenkomst", "nl", 1)]
+    for document, title in zip(documents, (b"Partner agreement", b"Partnerovereenkomst")):
+        content = document_path(document.stored_name).read_bytes()
+        assert content.startswith(b"%PDF-1.4\n") and content.endswith(b"%%EOF\n") and title in content
+        assert document.size == len(content) and document.uploaded_by.email == "staff@demo.impactnet.example"
+        assert document.uploaded_at < END  # nothing after the demo's history
+    assert count(AuditEvent, AuditAction.STEP_DOCUMENT_ADDED == AuditEvent.action) == 2
+
+    client = app.test_client()
+    client.post("/login", data={"email": "partner@demo.impactnet.example", "password": DEMO_PASSWORD})
+    partner = _user("partner@demo.impactnet.example")
+    html = client.get(f"/organisations/{partner.organisation_id}/steps/partnerovereenkomst").get_data(as_text=True)
+    assert "Download de partnerovereenkomst (PDF, versie 1, 1 november 2021)" in html
+    assert "U ontvangt de overeenkomst van St MBO" not in html

@@ -43,7 +43,7 @@ def test_staff_keep_english_texts_and_english_pages_show_them(client, login_as, 
     english = {"Accept-Language": "en"}
     page = client.get(f"/organisations/{organisation.id}/steps/partnerovereenkomst", headers=english)
     html = page.get_data(as_text=True)
-    assert "Step 1: Partner agreement" in html and "signed copy here" in html
+    assert "Step 1: Partner agreement" in html and "how you get the agreement" in html
     assert "Stap 1: Partnerovereenkomst" in client.get(
         f"/organisations/{organisation.id}/steps/partnerovereenkomst").get_data(as_text=True)
 
