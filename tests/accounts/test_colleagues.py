@@ -264,3 +264,13 @@ def test_a_colleague_of_another_organisation_is_not_found_through_ones_own(clien
     assert client.post(f"/organisations/{organisation.id}/colleagues/{stranger.id}/remove").status_code == 404
     db.session.refresh(stranger)
     assert stranger.active
+
+
+def test_an_invitee_who_sets_a_password_by_a_reset_link_joins_too(organisation, partner):
+    from impactnet.accounts import services
+    from impactnet.accounts.tokens import TokenPurpose, make_token
+
+    pending = colleagues.invite_colleague(partner, organisation, "nieuw@example.nl", "Nieuw")
+    services.reset_password(TokenPurpose.RESET_PASSWORD, make_token(TokenPurpose.RESET_PASSWORD, pending), NEW)
+    assert _actions(organisation) == [AuditAction.COLLEAGUE_INVITED, AuditAction.COLLEAGUE_JOINED]
+    assert colleagues.list_colleagues(organisation).members == sorted([partner, pending], key=lambda u: u.name.lower())
