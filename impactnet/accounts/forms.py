@@ -114,8 +114,8 @@ def _one_line(form, field):
 
 class ColleagueInviteForm(FlaskForm):
     name = StringField(_l("Naam van uw collega"), filters=[strip], validators=[
-        DataRequired(_l("Vul de naam van uw collega in.")), Length(max=120, message=_l("Een naam heeft hoogstens %(max)d tekens.", max=120)),
-        _one_line])
+        DataRequired(_l("Vul de naam van uw collega in.")),
+        Length(max=120, message=_l("Een naam heeft hoogstens %(max)d tekens.", max=120)), _one_line])
     email = EmailField(_l("E-mailadres van uw collega"), filters=[strip], validators=[
         DataRequired(_l("Vul het e-mailadres van uw collega in.")),
         Length(max=254, message=_l("Dit e-mailadres is te lang.")),

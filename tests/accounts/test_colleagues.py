@@ -13,7 +13,6 @@ from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.database import utcnow
 from impactnet.extensions import db
 from tests import factories
-from tests.factories import PASSWORD
 from tests.helpers import count, link_in, login_client
 
 NEW = "een-nieuw-wachtwoord-42"
