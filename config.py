@@ -135,6 +135,7 @@ class Config:
     # Token lifetimes (seconds).
     EMAIL_VERIFY_MAX_AGE = _env_int("EMAIL_VERIFY_MAX_AGE", 60 * 60 * 24 * 7)
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 60 * 60)
+    # Invitations: by an admin (staff accounts) and by a partner's colleague (Collega's).
     INVITATION_MAX_AGE = _env_int("INVITATION_MAX_AGE", 60 * 60 * 24 * 7)
 
     # Throttling (Flask-Limiter syntax): failed logins, and the requests that create an account or
@@ -155,6 +156,11 @@ class Config:
     # "Send the confirmation mail again": anyone can register someone else's address, so per address too.
     VERIFY_RESEND_LIMIT_PER_ACCOUNT = os.environ.get("VERIFY_RESEND_LIMIT_PER_ACCOUNT", "3 per hour")
     VERIFY_RESEND_LIMIT_PER_IP = os.environ.get("VERIFY_RESEND_LIMIT_PER_IP", "20 per hour")
+    # Colleague invitations mail an address someone typed: per inviting user (every attempt), per
+    # organisation (invitations sent) and per client address.
+    COLLEAGUE_INVITE_LIMIT_PER_USER = os.environ.get("COLLEAGUE_INVITE_LIMIT_PER_USER", "10 per hour")
+    COLLEAGUE_INVITE_LIMIT_PER_ORGANISATION = os.environ.get("COLLEAGUE_INVITE_LIMIT_PER_ORGANISATION", "20 per day")
+    COLLEAGUE_INVITE_LIMIT_PER_IP = os.environ.get("COLLEAGUE_INVITE_LIMIT_PER_IP", "30 per hour")
 
     @classmethod
     def problems(cls) -> list[str]:

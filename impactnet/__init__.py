@@ -121,6 +121,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from impactnet.accounts.admin_views import bp as admin_bp
+    from impactnet.accounts.colleague_views import bp as colleagues_bp
     from impactnet.accounts.views import bp as accounts_bp
     from impactnet.api.token_views import bp as api_tokens_bp
     from impactnet.api.views import bp as api_bp
@@ -145,3 +146,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(identity_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(colleagues_bp)

@@ -120,6 +120,13 @@ ACCESS = {
     "identity.approve": STAFF_ONLY,
     "identity.reject": STAFF_ONLY,
     "identity.withdraw": {PARTNER},
+    # Collega's: the organisation's own partner and St MBO list, invite and remove (an empty
+    # invitation form: 422, a removal asked about a pending invitation: 409, both counted as
+    # allowed); everyone else 404 or the login page.
+    "colleagues.index": OWN_PARTNER_AND_STAFF,
+    "colleagues.invite": OWN_PARTNER_AND_STAFF,
+    "colleagues.remove": OWN_PARTNER_AND_STAFF,
+    "colleagues.withdraw": OWN_PARTNER_AND_STAFF,
 }
 
 
@@ -154,6 +161,8 @@ def world(dordrecht, zwijndrecht, path):
         ADMIN: factories.UserFactory(role=Role.ADMIN),
     }
     target_user = factories.UserFactory(role=Role.STAFF, email="doel@example.nl")
+    # An open invitation to the organisation: removing it is refused (409), withdrawing it works.
+    invited = factories.PartnerUserFactory(organisation=own, email="uitgenodigd@example.nl", password_hash=None)
     evidence = journey.add_evidence(users[PARTNER], own, "partnerovereenkomst",
                                     FileStorage(io.BytesIO(PDF), "overeenkomst.pdf"))
     submission = journey.submit(users[PARTNER], own, "partnerovereenkomst", journey.StepInput(statement="Getekend"))
@@ -172,7 +181,7 @@ def world(dordrecht, zwijndrecht, path):
     values = {"kvk": labelled.kvk_number, "token_id": api_token.id, "organisation_id": own.id, "slug": dordrecht.slug, "user_id": target_user.id, "token": "not-a-token",
               "step_key": "partnerovereenkomst", "evidence_id": evidence.id, "submission_id": submission.id,
               "number": 1, "mail_id": failed.id, "name": "funnel",
-              "change_id": change.id, "document_id": document.id}
+              "change_id": change.id, "document_id": document.id, "colleague_id": invited.id}
     return users, values
 
 

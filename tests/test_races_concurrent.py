@@ -114,3 +114,18 @@ def test_two_staff_recording_the_same_staff_step_at_once(app, path):
         assert "Deze beslissing is in de huidige stand niet mogelijk." in loser.get_data(as_text=True)
         [recorded] = _versions(organisation, "inspiratiesessie")
         assert recorded.state is StepState.APPROVED
+
+
+def test_two_colleagues_removing_each_other_at_once_leave_one_user(app, dordrecht):
+    """Each sees two active users; the organisation's row lock makes the second see one."""
+    for round_number in range(ROUNDS):
+        organisation = factories.OrganisationFactory(municipality=dordrecht)
+        first, second = (factories.PartnerUserFactory(organisation=organisation) for _ in range(2))
+        clients = _clients(app, first, second)
+        base = f"/organisations/{organisation.id}/colleagues"
+        urls = (f"{base}/{second.id}/remove", f"{base}/{first.id}/remove")
+        responses = at_once(*(lambda c=c, url=url: c.post(url) for c, url in zip(clients, urls)))
+        assert sorted(r.status_code for r in responses) == [302, 409], round_number
+        loser = next(r for r in responses if r.status_code == 409)
+        assert "is de laatste gebruiker van deze organisatie" in loser.get_data(as_text=True)
+        assert count(User, User.organisation_id == organisation.id, User.active.is_(True)) == 1

@@ -105,3 +105,24 @@ class InviteForm(FlaskForm):
 
 class ToggleActiveForm(FlaskForm):
     submit = SubmitField(_l("Wijzigen"))
+
+
+def _one_line(form, field):
+    if field.data and ("\n" in field.data or "\r" in field.data):
+        raise ValidationError(_l("Een naam past op één regel."))
+
+
+class ColleagueInviteForm(FlaskForm):
+    name = StringField(_l("Naam van uw collega"), filters=[strip], validators=[
+        DataRequired(_l("Vul de naam van uw collega in.")),
+        Length(max=120, message=_l("Een naam heeft hoogstens %(max)d tekens.", max=120)), _one_line])
+    email = EmailField(_l("E-mailadres van uw collega"), filters=[strip], validators=[
+        DataRequired(_l("Vul het e-mailadres van uw collega in.")),
+        Length(max=254, message=_l("Dit e-mailadres is te lang.")),
+        Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@bedrijf.nl."))])
+    submit = SubmitField(_l("Uitnodiging versturen"))
+
+
+class ConfirmForm(FlaskForm):
+    """A button that does one thing to the object in its URL (withdraw, remove); only the CSRF token."""
+    submit = SubmitField(_l("Bevestigen"))

@@ -45,6 +45,17 @@ def invitation_mail(user: User) -> EmailMessage:
                       _l("Uitnodiging voor impactnet"), "invitation")
 
 
+def colleague_invitation_mail(user: User, inviter: User) -> EmailMessage:
+    """The invitation to join a partner organisation, in the invitee's language (the inviter's)."""
+    link = public_url("accounts.accept_invitation", token=make_token(TokenPurpose.INVITATION, user))
+    with force_locale(recipient_locale(user)):
+        valid_for = format_timedelta(timedelta(seconds=max_age(TokenPurpose.INVITATION)), threshold=1)
+        return build_message(user.email, _("Uitnodiging voor %(organisation)s op impactnet",
+                                           organisation=" ".join(user.organisation.name.split())),
+                             "colleague_invitation", user=user, link=link, valid_for=valid_for,
+                             organisation=user.organisation, inviter=inviter)
+
+
 def queue(message: EmailMessage, kind: str, user: User | None, organisation_id: int | None = None) -> None:
     """Put an account mail in the outbox, in the caller's transaction."""
     enqueue(message, dedupe_key=f"{kind}:{user.id if user else '-'}:{uuid.uuid4().hex}", kind=kind,

@@ -116,7 +116,10 @@ def set_password(actor: User | None, user: User, new_password: str, action: Audi
 def reset_password(purpose: TokenPurpose, token: str, new_password: str) -> User:
     """Use a reset or invitation link. A link from the mailbox proves the email."""
     user = user_for_password_token(purpose, token)
-    set_password(user, user, new_password, AuditAction.USER_PASSWORD_RESET)
+    # A colleague invited through Collega's joins the organisation with the first password (by the
+    # invitation's link, or a reset link asked for meanwhile): its history says so.
+    joins = user.role is Role.PARTNER and user.password_hash is None
+    set_password(user, user, new_password, AuditAction.COLLEAGUE_JOINED if joins else AuditAction.USER_PASSWORD_RESET)
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
     return user

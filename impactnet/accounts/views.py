@@ -184,19 +184,26 @@ def request_password_reset():
     return render_form("accounts/reset_request.html", form)
 
 
+def _link_refused(purpose: TokenPurpose, error: TokenError) -> str:
+    if purpose is TokenPurpose.INVITATION:
+        return _("Deze uitnodiging is verlopen. Vraag degene die u uitnodigde om u opnieuw uit te nodigen.") \
+            if error.expired else _("Deze uitnodiging is ongeldig, ingetrokken of al gebruikt. Heeft u uw "
+                                    "wachtwoord al gekozen? Log dan in.")
+    return _("Deze link is verlopen. Vraag een nieuwe aan.") if error.expired else _("Deze link is ongeldig of al gebruikt.")
+
+
 def _password_link_page(purpose: TokenPurpose, token: str, heading: str, done_message: str):
     try:
-        services.user_for_password_token(purpose, token)
+        user = services.user_for_password_token(purpose, token)
     except TokenError as error:
-        message = _("Deze link is verlopen. Vraag een nieuwe aan.") if error.expired else _("Deze link is ongeldig of al gebruikt.")
-        return render_template("accounts/link_invalid.html", message=message), 400
+        return render_template("accounts/link_invalid.html", message=_link_refused(purpose, error)), 400
     form = NewPasswordForm()
     if form.validate_on_submit():
         user = services.reset_password(purpose, token, form.password.data)
         _sign_in(user)
         flash(done_message, "success")
         return redirect(url_for("core.dashboard"))
-    return render_form("accounts/set_password.html", form, heading=heading)
+    return render_form("accounts/set_password.html", form, heading=heading, user=user)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])

@@ -33,6 +33,11 @@ class AuditAction(enum.StrEnum):
     USER_DEACTIVATED = "user.deactivated"
     USER_REACTIVATED = "user.reactivated"
     USER_PREFERENCES_CHANGED = "user.preferences_changed"
+    # A partner's colleagues (object: the colleague's user); stored as text too: no migration.
+    COLLEAGUE_INVITED = "colleague.invited"
+    COLLEAGUE_JOINED = "colleague.joined"
+    COLLEAGUE_INVITATION_WITHDRAWN = "colleague.invitation_withdrawn"
+    COLLEAGUE_REMOVED = "colleague.removed"
     MUNICIPALITY_CREATED = "municipality.created"
     MUNICIPALITY_UPDATED = "municipality.updated"
     TARGET_CREATED = "target.created"

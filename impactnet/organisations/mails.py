@@ -18,14 +18,14 @@ from impactnet.organisations.models import Organisation
 
 def mail_organisation(organisation: Organisation, *, kind: str, key: str,
                       build: Callable[[User], EmailMessage]) -> int:
-    """Queue ``build(user)`` for each active user of ``organisation`` (in the caller's transaction),
+    """Queue ``build(user)`` for each active user of ``organisation`` who has joined (in the caller's transaction),
     rendered in that user's language, once per ``key`` and user. Links may be built with url_for:
     a request context is made when there is none (a task, a command). Returns how many were queued."""
     queued = 0
     with nullcontext() if has_request_context() else current_app.test_request_context():
         for user in organisation.users:
-            if not user.active:
-                continue
+            if not user.active or user.password_hash is None:
+                continue  # deactivated, or invited and not yet joined (impactnet.accounts.colleagues)
             with force_locale(recipient_locale(user)):
                 message = build(user)
             queued += enqueue(message, dedupe_key=f"{kind}:{key}:{user.id}", kind=kind,

@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from impactnet.accounts.access import staff_required
+from impactnet.accounts.colleagues import list_colleagues
+from impactnet.accounts.forms import ColleagueInviteForm, ConfirmForm
 from impactnet.core.rendering import filter_arg, page_number
 from impactnet.database import local_today
 from impactnet.directory.services import verifiable
@@ -52,7 +54,16 @@ def organisation_page(organisation, status: int = 200, erase_form=None):
         erase_form=erase_form or ErasureForm(formdata=None, kvk_number=organisation.kvk_number),
         pending_identity=identity.pending_change(organisation),
         former_identities=identity.identity_history(organisation), withdraw_form=WithdrawIdentityForm(),
+        **_colleagues_context(organisation),
     ), status
+
+
+def _colleagues_context(organisation) -> dict:
+    """St MBO sees, invites and removes the organisation's users on its page (partners on Collega's)."""
+    if not current_user.is_staff:
+        return {}
+    return {"colleagues": list_colleagues(organisation), "invite_form": ColleagueInviteForm(formdata=None),
+            "confirm_form": ConfirmForm()}
 
 
 @bp.route("/<int:organisation_id>")

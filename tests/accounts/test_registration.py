@@ -111,7 +111,7 @@ def test_a_known_kvk_number_gets_the_same_answer_and_only_the_mailbox_learns_of_
     (mail,) = [message for message in mailbox if message["To"] == "fatima@bakkerij.example.nl"]
     assert mail["Subject"] == "Uw organisatie is al aangemeld bij impactnet"
     text = mail.get_body(preferencelist=("plain",)).get_content()
-    assert "KvK-nummer 12345678" in text and "om u uit te nodigen" in text
+    assert "KvK-nummer 12345678" in text and "Vraag een collega u uit te nodigen via Collega's" in text
     assert "Bedrijf" not in text  # nothing of who registered it
 
 

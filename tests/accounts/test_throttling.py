@@ -134,3 +134,27 @@ def test_with_the_throttle_storage_unreachable_sign_in_registration_and_reset_wo
                                                        "password": "fout-wachtwoord-123"}).status_code
                 for _ in range(4)]
     assert attempts == [401, 401, 401, 429]
+
+
+def test_colleague_invitations_are_throttled_per_user_and_per_organisation(throttled, dordrecht, mailbox):
+    """Each invitation mails an address someone typed: a partner's account cannot be used to spam."""
+    app = throttled(COLLEAGUE_INVITE_LIMIT_PER_USER="3 per hour", COLLEAGUE_INVITE_LIMIT_PER_ORGANISATION="4 per day")
+    organisation = factories.OrganisationFactory(municipality=dordrecht)
+    first, second = (factories.PartnerUserFactory(organisation=organisation) for _ in range(2))
+    clients = [app.test_client(), app.test_client()]
+    login_client(clients[0], first)
+    login_client(clients[1], second)
+    numbers = iter(range(100))
+
+    def invite(client, email=None):
+        return client.post(f"/organisations/{organisation.id}/colleagues/invite",
+                           data={"name": "Collega", "email": email or f"collega{next(numbers)}@example.nl"}).status_code
+
+    # Every attempt counts for the user, a refused one too.
+    assert [invite(clients[0], "geen-adres"), invite(clients[0]), invite(clients[0])] == [422, 302, 302]
+    refused = clients[0].post(f"/organisations/{organisation.id}/colleagues/invite",
+                              data={"name": "Collega", "email": "nog-een@example.nl"})
+    assert refused.status_code == 429 and "Te veel pogingen" in refused.get_data(as_text=True)
+    # The organisation's invitations sent count together, whoever sends them.
+    assert [invite(clients[1]), invite(clients[1]), invite(clients[1])] == [302, 302, 429]
+    assert len(mailbox) == 4

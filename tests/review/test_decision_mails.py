@@ -31,6 +31,8 @@ def organisation(dordrecht, path):
     factories.PartnerUserFactory(organisation=organisation, email="ahmed@merwede.example.nl", name="Ahmed",
                                  locale="en", reminders_enabled=False)  # decisions are not reminders
     factories.PartnerUserFactory(organisation=organisation, email="weg@merwede.example.nl", active=False)
+    # Invited through Collega's and not joined yet: no news of the organisation before joining.
+    factories.PartnerUserFactory(organisation=organisation, email="uitgenodigd@merwede.example.nl", password_hash=None)
     db.session.commit()
     return organisation
 
@@ -64,7 +66,8 @@ def test_asking_for_changes_mails_every_active_user_the_feedback_and_the_way_bac
     assert response.status_code == 302
 
     mails = _mails(mailbox)
-    assert set(mails) == {"inge@merwede.example.nl", "ahmed@merwede.example.nl"}  # not the deactivated account
+    # Not the deactivated account, nor the colleague invited who has not joined.
+    assert set(mails) == {"inge@merwede.example.nl", "ahmed@merwede.example.nl"}
     dutch, english = mails["inge@merwede.example.nl"], mails["ahmed@merwede.example.nl"]
     assert dutch["Subject"] == "St MBO vraagt een aanpassing bij de stap ‘Partnerovereenkomst’"
     text = _text(dutch)

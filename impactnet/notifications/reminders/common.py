@@ -60,9 +60,10 @@ def user_columns():
 
 
 def reminded_users_of_organisation(organisation_id_column):
-    """Join condition: the organisation's active users who want reminders."""
+    """Join condition: the organisation's active users who want reminders (not colleagues who were
+    invited and have not joined yet: no password)."""
     return sa.and_(User.organisation_id == organisation_id_column, User.active.is_(True),
-                   User.reminders_enabled.is_(True))
+                   User.password_hash.is_not(None), User.reminders_enabled.is_(True))
 
 
 def staff_members() -> list[Recipient]:

@@ -85,7 +85,8 @@ def expired_mails(organisation_ids: list[int], steps: list[JourneyStep], staff: 
     for start in range(0, len(organisation_ids), 1000):
         rows = db.session.execute(
             sa.select(Organisation.id, Organisation.name, Organisation.label_valid_until, *user_columns())
-            .outerjoin(User, sa.and_(User.organisation_id == Organisation.id, User.active.is_(True)))
+            .outerjoin(User, sa.and_(User.organisation_id == Organisation.id, User.active.is_(True),
+                                     User.password_hash.is_not(None)))
             .where(Organisation.id.in_(organisation_ids[start:start + 1000]))
             .order_by(Organisation.name, Organisation.id))
         for organisation_id, name, valid_until, *user in rows:
