@@ -31,8 +31,13 @@ def snapshot(scope_key, day, partners, labelled):
 
 @pytest.fixture
 def history(dordrecht, zwijndrecht, path):
+    return dordrecht_history(dordrecht, zwijndrecht)
+
+
+def dordrecht_history(dordrecht, zwijndrecht) -> date:
     """Dordrecht's targets for the last two years (the one before reached, last year's not: 118 and
-    52 of 155 and 110 on 31 December), none for this year; its figures now; the counters of today."""
+    52 of 155 and 110 on 31 December), none for this year; its figures now; the counters of today
+    (the journey's steps must exist). Returns today."""
     today = local_today()
     last, before = today.year - 1, today.year - 2
     factories.TargetFactory(municipality=dordrecht, year=before, partners_wanted=75, labelled_wanted=50)
@@ -91,12 +96,24 @@ def test_the_overview_shows_each_municipality_s_target_years(client, dordrecht, 
     text = text_of(client.get("/regions").get_data(as_text=True))
     results = text.split("Doelen per jaar: gehaald of niet", 1)[1]
     last = history.year - 1
-    # (The bars' own text, "100%", is what a browser without <progress> shows.)
-    assert (f"Dordrecht {history.year - 2} 100% 80 van 75 partners (100%) 100% 51 van 50 met label (100%) "
-            "✓ gehaald") in results
-    assert (f"{last} 76% 118 van 155 partners (76%) 47% 52 van 110 met label (47%) ✗ niet gehaald: 37 partners en "
-            f"58 met label te weinig (stand op 31 december {last})") in results
+    # (The bars' own text, "76%", is what a browser without <progress> shows.)
+    assert (f"Dordrecht {history.year - 2}: doel gehaald Stand op 31 december {history.year - 2}. 100% 80 van 75 "
+            "partners (100%) ✓ gehaald") in results
+    assert (f"{last}: doel niet gehaald Stand op 31 december {last}. 76% 118 van 155 partners (76%) ✗ 37 te weinig "
+            "47% 52 van 110 met label (47%) ✗ 58 te weinig") in results
     assert "Zwijndrecht" not in results  # no targets
+
+
+def test_the_overview_shows_this_year_s_target_so_far_with_what_is_needed(client, dordrecht, history):
+    factories.TargetFactory(municipality=dordrecht, year=history.year, partners_wanted=150, labelled_wanted=100)
+    compute_projections(history)
+    db.session.commit()
+    text = text_of(client.get("/regions").get_data(as_text=True))
+    results = text.split("Doelen per jaar: gehaald of niet", 1)[1]
+    assert f"{history.year}: loopt nog Stand op " in results
+    assert "140 van 150 partners (93%) ✗ 10 te weinig" in results
+    assert re.search(rf"Nodig per maand tot het eind van {history.year}: \d+,\d partners en \d+,\d met label\.",
+                     results)
 
 
 def test_the_chart_marks_every_target_in_its_year(client, login_as, dordrecht, history):
