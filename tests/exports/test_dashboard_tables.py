@@ -90,3 +90,13 @@ def test_access_and_hostile_names(client, app, login_as, network, zwijndrecht):
     for name in ("unknown", "..%2F..%2Fetc%2Fpasswd", "funnel%00", "' OR 1=1 --", "x" * 5000, "trappen✓"):
         assert client.get(f"/municipalities/zwijndrecht/tables/{name}.csv").status_code in (400, 404), name
     assert client.get("/municipalities/onbekend/tables/funnel.csv").status_code == 404
+
+
+def test_in_english_the_tables_have_english_headings_commas_and_decimal_points(client, login_as, network):
+    login_as(Role.MUNICIPALITY)
+    rows = csv_rows(client.get(URL + "funnel.csv", headers={"Accept-Language": "en"}), delimiter=",")
+    assert rows[0] == ["Step no.", "Step", "Organisations", "Median days at this step"]
+    assert rows[2][3] in ("10.0", "11.0")
+    targets = csv_rows(client.get(URL + "targets.csv", headers={"Accept-Language": "en"}), delimiter=",")
+    assert targets[0][:4] == ["Year", "Target partners", "Target with label", "Figures of"]
+    assert targets[1][6] == "no"
