@@ -96,9 +96,9 @@ def growth_svg(title: str, months: list[GrowthSnapshot], target: Target | None,
         legend_at_bottom_columns=shape.legend_columns, truncate_legend=-1, disable_xml_declaration=True,
         include_x_axis=True, dots_size=4, allow_interruptions=True)
     points = [(s.day, s.partners) for s in months], [(s.day, s.labelled) for s in months]
-    first = months[0].day if months else date(min((t.year for t in targets), default=date.today().year), 1, 1)
+    first = months[0].day if months else date(min((t.year for t in targets), default=1), 1, 1)
     targets = [t for t in targets if date(t.year, 12, 31) >= first]
-    if shape.label_every_months:
+    if shape.label_every_months and (months or targets):
         last = max([*(s.day for s in months), *(date(t.year, 12, 31) for t in targets), first])
         chart.x_labels = _label_days(first, last, shape.label_every_months)
     chart.add(_("Partners"), points[0], stroke_style={"width": 3})

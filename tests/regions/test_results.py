@@ -167,3 +167,24 @@ def test_an_empty_network_still_says_no_figures_yet(client, dordrecht):
     text = text_of(client.get("/regions").get_data(as_text=True))
     assert "Er zijn nog geen cijfers berekend." in text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(GrowthSnapshot)) == 0
+
+
+def test_results_keep_the_pages_within_their_statements(app, dordrecht, history):
+    """The year ends cost one query; the pages stay within the dashboards' budget."""
+    from tests.helpers import login_client, statements
+    from tests.regions.test_dashboard import MAX_STATEMENTS
+
+    staff = factories.UserFactory(role=Role.STAFF)
+    for url in ("/regions", "/municipalities/dordrecht"):
+        client = app.test_client()
+        login_client(client, staff)
+        with statements() as seen:
+            assert client.get(url).status_code == 200
+        assert len(seen) <= MAX_STATEMENTS, (url, len(seen))
+
+
+def test_a_chart_without_figures_or_targets_draws_in_both_sizes(client, login_as, dordrecht):
+    login_as(Role.STAFF)
+    for size in ("wide", "small"):
+        response = client.get(f"/municipalities/dordrecht/growth.svg?size={size}")
+        assert response.status_code == 200 and "Doel partners" not in response.get_data(as_text=True)
