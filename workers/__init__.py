@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from celery import Celery, Task
+from celery.signals import worker_ready
 from flask import Flask
 
 from impactnet import create_app
@@ -42,6 +43,16 @@ def create_celery(app: Flask) -> Celery:
     celery.set_default()
     app.extensions["celery"] = celery
     return celery
+
+
+@worker_ready.connect
+def _snapshots_at_start(sender=None, **_kwargs) -> None:
+    """A (re)started worker computes today's snapshots and counters at once, rather than at beat's
+    next half hour: whatever the downtime missed exists from the start. Run here, in the worker,
+    so it needs no queue routing; the task is safe to run twice (two workers starting together)."""
+    from workers.tasks import take_snapshots
+
+    take_snapshots.apply()  # errors end up in the result (and the log), never stop the worker
 
 
 flask_app = create_app()

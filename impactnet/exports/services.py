@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+
 from impactnet.api.services import FIGURES, regions_payload, series_payload
 from impactnet.regions.dashboard import SMALLEST_SHOWN, Dashboard, suppressed
 from impactnet.regions.models import Municipality
 
-REGION_LABEL = "Regio Drechtsteden"
+REGION_LABEL = "Regio Drechtsteden"  # a name, the same in both languages
 REGION_COLUMNS = ("municipality", *FIGURES, "target_year", "target_partners", "target_labelled")
 SERIES_COLUMNS = ("month", *FIGURES, "applicants", "new_this_month", "labels_expired")
 
@@ -54,8 +56,8 @@ def _count(n: int) -> int | str:
 
 
 def _new_table(board: Dashboard) -> Table:
-    rows = [(what, *(getattr(board.new[period], field) for period in ("month", "quarter", "year")))
-            for what, field in (("new_partners", "partners"), ("new_labels", "labels"))]
+    rows = [(str(what), *(getattr(board.new[period], field) for period in ("month", "quarter", "year")))
+            for what, field in ((_("Nieuwe partners"), "partners"), (_("Nieuwe labels"), "labels"))]
     return Table("Nieuw", ("figure", "this_month", "this_quarter", "this_year"), rows)
 
 
@@ -71,21 +73,30 @@ def _breakdown_table(sheet: str, column: str, rows) -> Table:
 
 
 def _targets_table(board: Dashboard) -> Table:
+    """Every target year with what it reached (at the end of a finished year, else so far, with the
+    day of those figures) and, for a year still open, the projection."""
     rows = []
+    results = {result.year: result for result in board.results}
     for target, projection in board.targets:
-        rows.append((target.year, target.partners_wanted, target.labelled_wanted,
+        result = results.get(target.year)
+        reached = (result.as_of, result.partners.now, result.labelled.now, result.reached) \
+            if result and result.as_of else (None,) * 4
+        projection = projection if result is None or not result.finished else None
+        rows.append((target.year, target.partners_wanted, target.labelled_wanted, *reached,
                      *((projection.on_track, projection.projected_partners_date, projection.projected_labelled_date,
                         round(projection.partners_needed_per_month, 1),
                         round(projection.labelled_needed_per_month, 1)) if projection else (None,) * 5)))
-    columns = ("year", "target_partners", "target_labelled", "on_track", "projected_partners_date",
-               "projected_labelled_date", "partners_needed_per_month", "labelled_needed_per_month")
+    columns = ("year", "target_partners", "target_labelled", "result_on", "result_partners", "result_labelled",
+               "reached", "on_track", "projected_partners_date", "projected_labelled_date",
+               "partners_needed_per_month", "labelled_needed_per_month")
     return Table("Doelen", columns, [tuple(_plain(cell) for cell in row) for row in rows])
 
 
 def _plain(cell):
-    """Dates as ISO text and yes/no as words: the same in a CSV and in a spreadsheet."""
+    """Dates as ISO text (which Excel reads as dates in any language) and yes/no as words in the
+    reader's language: the same in a CSV and in a spreadsheet."""
     if isinstance(cell, bool):
-        return "yes" if cell else "no"
+        return str(_("ja") if cell else _("nee"))
     if isinstance(cell, date):
         return cell.isoformat()
     return cell

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, render_template, request, send_file
+from flask_babel import get_locale
 from flask_login import current_user
 
 from impactnet.accounts.access import STAFF_ROLES, roles_required
@@ -21,19 +22,26 @@ from impactnet.api.params import ParameterError, date_range
 from impactnet.api.services import may_read_series
 from impactnet.database import local_today, utcnow
 from impactnet.exports import formats, services
-from impactnet.regions.dashboard import municipality_dashboard
+from impactnet.exports.headings import for_people
+from impactnet.regions.views import current_dashboard
 from impactnet.regions.services import municipality_by_slug
 
 bp = Blueprint("exports", __name__)
 
-WRITERS = {"csv": (formats.to_csv, formats.CSV_MIMETYPE), "xlsx": (formats.to_xlsx, formats.XLSX_MIMETYPE)}
 CSV, XLSX = {"fmt": "csv"}, {"fmt": "xlsx"}
 
 
 def _download(table: services.Table, fmt: str, filename: str, cache: str):
-    write, mimetype = WRITERS[fmt]
-    response = send_file(io.BytesIO(write(table)), mimetype=mimetype, as_attachment=True, download_name=filename)
+    """The table for people, in the page's language: its headings as words, and a CSV as that
+    language's Excel opens it (``;`` and decimal commas in Dutch)."""
+    table = for_people(table)
+    if fmt == "csv":
+        body, mimetype = formats.to_spreadsheet_csv(table, str(get_locale())), formats.CSV_MIMETYPE
+    else:
+        body, mimetype = formats.to_xlsx(table), formats.XLSX_MIMETYPE
+    response = send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=filename)
     response.headers["Cache-Control"] = cache
+    response.vary.add("Cookie")  # the language is the reader's
     return response
 
 
@@ -70,5 +78,5 @@ def dashboard_table(slug: str, name: str, fmt: str):
     if name not in services.DASHBOARD_TABLES:
         abort(404)
     today = local_today()
-    table = services.dashboard_table(municipality_dashboard(municipality, today), name)
+    table = services.dashboard_table(current_dashboard(municipality, today), name)
     return _download(table, fmt, services.dashboard_filename(municipality, name, today, fmt), "private, no-store")

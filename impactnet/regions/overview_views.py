@@ -5,7 +5,9 @@ from flask import Blueprint, render_template
 from markupsafe import Markup
 
 from impactnet.database import local_today
-from impactnet.regions.dashboard import region_overview
+from impactnet.extensions import db
+from impactnet.regions.dashboard import figures_never_computed, region_overview
+from impactnet.stats.services import compute_missing_figures
 from impactnet.stats.cache import cached
 
 bp = Blueprint("overview", __name__)
@@ -13,10 +15,15 @@ bp = Blueprint("overview", __name__)
 
 @bp.route("/regions")
 def index():
-    year = local_today().year
+    today = local_today()
 
     def render():
-        rows, region, as_of = region_overview(year)
-        return render_template("regions/_overview.html", rows=rows, region=region, as_of=as_of, year=year)
+        rows, region, as_of = region_overview(today)
+        if as_of is None and figures_never_computed():
+            compute_missing_figures(today)  # organisations, but the snapshot job has not run yet
+            db.session.commit()
+            rows, region, as_of = region_overview(today)
+        return render_template("regions/_overview.html", rows=rows, region=region, as_of=as_of, year=today.year,
+                               today=today)
 
-    return render_template("regions/overview.html", content=Markup(cached(render, "overview", year)))
+    return render_template("regions/overview.html", content=Markup(cached(render, "overview", today)))

@@ -1,7 +1,8 @@
 """Municipalities: staff keep them and their targets; viewers see their own counts."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -12,12 +13,12 @@ from impactnet.core.rendering import render_form
 from impactnet.database import local_today
 from impactnet.extensions import db, talisman
 from impactnet.regions import dashboard, services
-from impactnet.regions.charts import growth_svg
-from impactnet.regions.dashboard import current_target, municipality_dashboard
+from impactnet.regions.charts import SIZES, growth_svg
+from impactnet.regions.dashboard import all_targets, counters_missing, current_target, municipality_dashboard
 from impactnet.regions.forms import MunicipalityForm, TargetForm
 from impactnet.stats.cache import cached
 from impactnet.stats.models import REGION
-from impactnet.stats.services import latest_snapshots, series
+from impactnet.stats.services import compute_missing_figures, latest_snapshots, series
 
 bp = Blueprint("regions", __name__, url_prefix="/municipalities")
 
@@ -25,6 +26,12 @@ bp = Blueprint("regions", __name__, url_prefix="/municipalities")
 @bp.app_template_filter("suppressed")
 def suppressed_filter(n: int) -> str:
     return dashboard.suppressed(n)
+
+
+@bp.app_template_filter("decimal")
+def decimal_filter(value: float, digits: int = 1) -> str:
+    """A number with ``digits`` decimals in the page's language (4,5 in Dutch, 4.5 in English)."""
+    return format_decimal(round(value, digits), format="#,##0." + "0" * digits)
 
 
 def _municipality_or_404(slug: str):
@@ -53,6 +60,18 @@ def _months(municipality, today):
     return series(municipality.id, today.replace(year=today.year - 2, day=1), today)
 
 
+def current_dashboard(municipality, today):
+    """The dashboard's figures; when they were never computed (the snapshot job has not run since
+    the organisations or the backfilled days came), they are computed and committed first, so the
+    page shows the real counts. Runs on a cache miss only: a cached page reads nothing."""
+    board = municipality_dashboard(municipality, today)
+    if counters_missing(board):
+        compute_missing_figures(today)
+        db.session.commit()
+        board = municipality_dashboard(municipality, today)
+    return board
+
+
 @bp.route("/<slug>")
 @roles_required(Role.MUNICIPALITY, *STAFF_ROLES)
 def show(slug: str):
@@ -60,8 +79,9 @@ def show(slug: str):
     today = local_today()
 
     def render():
+        board = current_dashboard(municipality, today)
         return render_template("regions/_dashboard.html", municipality=municipality, today=today,
-                               board=municipality_dashboard(municipality, today), months=_months(municipality, today))
+                               board=board, months=_months(municipality, today))
 
     content = cached(render, "dashboard", municipality.id, today)
     return render_template("regions/show.html", municipality=municipality, content=Markup(content))
@@ -80,13 +100,16 @@ SVG_POLICY = {"default-src": "'none'", "style-src": "'unsafe-inline'", "frame-an
 def growth_chart(slug: str):
     municipality = _viewable_municipality_or_404(slug)
     today = local_today()
+    size = request.args.get("size", "wide")
+    if size not in SIZES:
+        abort(404)
 
     def draw():
         target, projection = current_target(municipality.id, today.year)
         return growth_svg(_("Groei in %(name)s", name=municipality.name), _months(municipality, today), target,
-                          projection)
+                          projection, targets=[t for t, _p in all_targets(municipality.id)], size=size)
 
-    svg = cached(draw, "growth-chart", municipality.id, today)
+    svg = cached(draw, "growth-chart", size, municipality.id, today)
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=300"})
 
 

@@ -21,6 +21,7 @@ def backfill_snapshots_command(start, end):
         backfill_snapshots,
         compute_projections,
         first_activity_day,
+        take_snapshots,
     )
 
     end = end.date() if end else local_today()
@@ -31,6 +32,10 @@ def backfill_snapshots_command(start, end):
     if start > end:
         raise click.BadParameter(f"{start} lies after {end}", param_hint="--from")
     written = backfill_snapshots(start, end)
+    if end == local_today():
+        # Today's snapshot from the organisations themselves, with the funnel and breakdown counters
+        # the audit trail cannot replay, so the dashboards show every figure from the first page.
+        take_snapshots(end)
     projections = compute_projections(end)
     db.session.commit()
     click.echo(f"{written} snapshots written for {start} to {end}; {projections} projections for {end}.")

@@ -20,8 +20,16 @@ from impactnet.stats.snapshots import (
     take_snapshots,
 )
 
-__all__ = ["backfill_snapshots", "compute_projections", "first_activity_day", "latest_snapshots", "projection_for",
+__all__ = ["backfill_snapshots", "compute_missing_figures", "compute_projections", "first_activity_day", "latest_snapshots", "projection_for",
            "series", "take_snapshots", "targets_with_projections"]
+
+
+def compute_missing_figures(today: date) -> None:
+    """Compute today's snapshots, counters and projections now, as the hourly job would: for a page
+    that finds figures never computed (a fresh install, the demo seed's backfilled days, the
+    first hour after a restart), so it never shows zeros or "< 5" for what exists."""
+    take_snapshots(today)
+    compute_projections(today)
 
 
 def projection_for(target_id: int) -> Projection | None:

@@ -230,6 +230,25 @@ def test_the_command_loads_the_demo_and_prints_the_logins(app):
     assert _tally() == loaded
 
 
+def test_the_seeded_demo_has_every_counter_the_dashboards_read(app):
+    """The funnel and breakdown counters of today exist straight after the seed: no "< 5" for
+    Dordrecht's 140 partners until the hourly snapshot job first runs."""
+    from impactnet.database import local_today
+    from impactnet.stats.models import BreakdownSnapshot, FunnelSnapshot, GrowthSnapshot
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    dordrecht = db.session.scalar(sa.select(Municipality).where(Municipality.slug == "dordrecht"))
+    today = local_today()
+    partners = db.session.scalar(sa.select(GrowthSnapshot.partners).where(
+        GrowthSnapshot.scope_key == dordrecht.id, GrowthSnapshot.day == today))
+    by_sector = db.session.scalar(sa.select(sa.func.sum(BreakdownSnapshot.partners)).where(
+        BreakdownSnapshot.municipality_id == dordrecht.id, BreakdownSnapshot.day == today,
+        BreakdownSnapshot.dimension == "sector"))
+    assert partners > 100 and by_sector == partners
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FunnelSnapshot).where(
+        FunnelSnapshot.municipality_id == dordrecht.id, FunnelSnapshot.day == today)) > 0
+
+
 def _journeys() -> dict[int, list[StepProgress]]:
     """Every organisation's progress on the five steps, in order."""
     rows = db.session.scalars(

@@ -118,8 +118,12 @@ def test_search_by_kvk_number(client, directory):
 def test_the_csv_has_the_same_rows(client, directory):
     response = client.get("/directory.csv?municipality=dordrecht")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    rows = csv_rows(response)
-    assert rows[0][:5] == ["kvk", "name", "municipality", "sector", "status"]
+    rows = csv_rows(response, delimiter=",")  # open data: commas and its documented machine names, in any language
+    assert rows[0] == ["kvk", "name", "municipality", "sector", "status", "label_awarded_on", "label_valid_until",
+                       "goals", "website", "impact_statement"]
+    in_english = csv_rows(client.get("/directory.csv?municipality=dordrecht", headers={"Accept-Language": "en"}),
+                          delimiter=",")
+    assert in_english == rows
     assert [row[1] for row in rows[1:]] == ["Aannemer Groen", "Café Oud", "Drukkerij Rood"]
     assert rows[1][7] == "1;2"
 

@@ -13,10 +13,12 @@ from impactnet.stats.models import REGION, GrowthSnapshot
 BOM = b"\xef\xbb\xbf"
 
 
-def csv_rows(response) -> list[list[str]]:
+def csv_rows(response, delimiter: str = ";") -> list[list[str]]:
+    """The rows as Excel splits them: Dutch Excel on ';' (the default here, Dutch being the
+    default language), English Excel on ','."""
     body = response.get_data()
     assert body.startswith(BOM)
-    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline=""), delimiter=delimiter))
 
 
 def workbook(response):

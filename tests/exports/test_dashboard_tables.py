@@ -47,15 +47,15 @@ def test_the_funnel_as_csv_hides_small_numbers_and_their_medians(client, login_a
     assert response.headers["Content-Disposition"] == (
         f"attachment; filename=impactnet-dordrecht-funnel-{local_today().isoformat()}.csv")
     rows = csv_rows(response)
-    assert rows[0] == ["position", "step", "organisations", "median_days_at_step"]
+    assert rows[0] == ["Stap nr.", "Stap", "Organisaties", "Mediaan dagen bij deze stap"]
     assert rows[1] == ["1", "Partnerovereenkomst", "< 5", ""]  # two: too few to show, and no median
-    assert rows[2][:3] == ["2", "Inventarisatie", "5"] and rows[2][3] in ("10.0", "11.0")
+    assert rows[2][:3] == ["2", "Inventarisatie", "5"] and rows[2][3] in ("10,0", "11,0")  # a decimal comma
 
 
 def test_the_breakdowns_as_xlsx_keep_numbers_as_numbers_and_small_ones_as_text(client, login_as, network):
     login_as(Role.STAFF)
     sectors = xlsx_rows(client.get(URL + "sectors.xlsx"))
-    assert sectors[0] == ("sector", "partners", "labelled")
+    assert sectors[0] == ("Sector", "Partners", "Met label")
     assert ("Bouw en installatie", 6, "< 5") in sectors and ("Horeca en recreatie", "< 5", "< 5") in sectors
     sizes = xlsx_rows(client.get(URL + "sizes.xlsx"))
     assert ("2 tot 10 medewerkers", 6, "< 5") in sizes
@@ -64,11 +64,13 @@ def test_the_breakdowns_as_xlsx_keep_numbers_as_numbers_and_small_ones_as_text(c
 def test_new_partners_and_targets(client, login_as, network):
     login_as(Role.MUNICIPALITY)
     assert csv_rows(client.get(URL + "new.csv")) == [
-        ["figure", "this_month", "this_quarter", "this_year"],
-        ["new_partners", "2", "2", "2"], ["new_labels", "0", "0", "0"]]
+        ["Cijfer", "Deze maand", "Dit kwartaal", "Dit jaar"],
+        ["Nieuwe partners", "2", "2", "2"], ["Nieuwe labels", "0", "0", "0"]]
     targets = xlsx_rows(client.get(URL + "targets.xlsx"))
-    assert targets[0][:4] == ("year", "target_partners", "target_labelled", "on_track")
-    assert targets[1][:4] == (local_today().year, 155, 110, "no")
+    assert targets[0][:8] == ("Jaar", "Doel partners", "Doel met label", "Stand op", "Bereikt: partners",
+                              "Bereikt: met label", "Doel gehaald", "Op koers")
+    # This year so far: 8 partners and 2 labelled of 155 and 110, not reached (yet), not on track.
+    assert targets[1][:8] == (local_today().year, 155, 110, local_today().isoformat(), 8, 2, "nee", "nee")
 
 
 def test_the_tables_hold_no_personal_data(client, login_as, network):
@@ -88,3 +90,13 @@ def test_access_and_hostile_names(client, app, login_as, network, zwijndrecht):
     for name in ("unknown", "..%2F..%2Fetc%2Fpasswd", "funnel%00", "' OR 1=1 --", "x" * 5000, "trappen✓"):
         assert client.get(f"/municipalities/zwijndrecht/tables/{name}.csv").status_code in (400, 404), name
     assert client.get("/municipalities/onbekend/tables/funnel.csv").status_code == 404
+
+
+def test_in_english_the_tables_have_english_headings_commas_and_decimal_points(client, login_as, network):
+    login_as(Role.MUNICIPALITY)
+    rows = csv_rows(client.get(URL + "funnel.csv", headers={"Accept-Language": "en"}), delimiter=",")
+    assert rows[0] == ["Step no.", "Step", "Organisations", "Median days at this step"]
+    assert rows[2][3] in ("10.0", "11.0")
+    targets = csv_rows(client.get(URL + "targets.csv", headers={"Accept-Language": "en"}), delimiter=",")
+    assert targets[0][:4] == ["Year", "Target partners", "Target with label", "Figures of"]
+    assert targets[1][6] == "no"

@@ -9,8 +9,8 @@ from tests import factories
 from tests.exports.helpers import csv_rows, workbook, xlsx_rows
 from tests.exports.helpers import snapshot as add_snapshot
 
-HEADER = ["municipality", "partners", "labelled", "working_toward_label", "target_year", "target_partners",
-          "target_labelled"]
+HEADER = ["Gemeente", "Partners", "Met label", "Werken aan het label", "Doeljaar", "Doel partners",
+          "Doel met label"]
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_the_csv_is_a_utf8_attachment_with_a_byte_order_mark(client, region):
 
     assert response.mimetype == "text/csv" and response.mimetype_params["charset"] == "utf-8"
     assert response.headers["Content-Disposition"] == f"attachment; filename=impactnet-regio-{local_today()}.csv"
-    assert response.get_data().startswith(b"\xef\xbb\xbfmunicipality,partners,")
+    assert response.get_data().startswith(b"\xef\xbb\xbfGemeente;Partners;")
     assert b"\r\n" in response.get_data()
 
 
@@ -67,7 +67,7 @@ def test_the_xlsx_has_the_same_rows_with_numbers_as_numbers(client, region):
     assert sheet.title == "Regio"
     assert sheet["A1"].font.bold and sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["A"].width >= len("Regio Drechtsteden")
-    assert sheet.column_dimensions["D"].width >= len("working_toward_label")
+    assert sheet.column_dimensions["D"].width >= len("Werken aan het label")
 
 
 def test_without_snapshots_the_figures_are_zero(client, dordrecht):
@@ -99,3 +99,13 @@ def test_overview_and_dashboard_link_to_the_downloads(client, login_as, dordrech
     dashboard = client.get("/municipalities/dordrecht").get_data(as_text=True)
     assert 'href="/municipalities/dordrecht/series.csv"' in dashboard
     assert 'href="/municipalities/dordrecht/series.xlsx"' in dashboard
+
+
+def test_in_english_the_csv_has_english_headings_and_commas(client, region):
+    response = client.get("/regions.csv", headers={"Accept-Language": "en"})
+    rows = csv_rows(response, delimiter=",")
+    assert rows[0] == ["Municipality", "Partners", "With label", "Working towards the label", "Target year",
+                       "Target partners", "Target with label"]
+    assert rows[1] == ["Dordrecht", "13", "4", "6", str(region), "40", "15"]
+    assert "Cookie" in response.headers["Vary"] or "Accept-Language" in response.headers["Vary"]
+    assert xlsx_rows(client.get("/regions.xlsx", headers={"Accept-Language": "en"}))[0][0] == "Municipality"

@@ -10,7 +10,8 @@ from tests.exports.helpers import csv_rows, workbook, xlsx_rows
 from tests.exports.helpers import snapshot as add_snapshot
 
 URL = "/municipalities/dordrecht/series"
-HEADER = ("month", "partners", "labelled", "working_toward_label", "applicants", "new_this_month", "labels_expired")
+HEADER = ("Maand", "Partners", "Met label", "Werken aan het label", "Aangemeld", "Nieuwe partners deze maand",
+          "Label verlopen")
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def test_the_xlsx_has_the_same_rows_with_numbers_as_numbers(client, history, log
     assert rows[1:] == [(f"2025-{m:02d}", 10 * m + 5, m, 9 * m + 5, 2, 3, m % 2) for m in range(1, 7)]
     sheet = workbook(response).active
     assert sheet.title == "Reeks" and sheet["A1"].font.bold and sheet.freeze_panes == "A2"
-    assert sheet.column_dimensions["D"].width >= len("working_toward_label")
+    assert sheet.column_dimensions["D"].width >= len("Werken aan het label")
 
 
 def test_a_range_without_snapshots_is_just_the_header(client, history, login_as):

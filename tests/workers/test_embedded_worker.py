@@ -77,3 +77,38 @@ def test_a_commit_that_queues_mail_wakes_the_embedded_worker_at_once(tmp_path, s
     took = time.monotonic() - started
     print(f"mail written {took:.2f} s after the commit")
     assert took < 5
+
+
+def test_a_starting_worker_computes_the_snapshots_and_counters_at_once(tmp_path, start_worker):
+    """No "< 5" until beat's next half hour: a worker that (re)starts computes today's figures."""
+    from impactnet.database import local_today
+    from impactnet.organisations.models import OrganisationStatus
+    from impactnet.regions.models import Municipality
+    from impactnet.stats.models import BreakdownSnapshot, GrowthSnapshot
+    from tests import factories
+
+    database_url = f"sqlite:///{tmp_path / 'embedded.db'}"
+    portal = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "INSTANCE_PATH": str(tmp_path / "portal"),
+                         "SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": None})
+    with portal.app_context():
+        upgrade()
+        dordrecht = db.session.scalar(sa.select(Municipality).where(Municipality.slug == "dordrecht"))
+        for _ in range(6):
+            factories.OrganisationFactory(municipality=dordrecht, status=OrganisationStatus.PARTNER, sector="bouw")
+        db.session.commit()
+        dordrecht_id = dordrecht.id
+        db.engine.dispose()
+
+    worker = start_worker(database_url=database_url)  # no beat: only the start computes
+    with portal.app_context():
+        def stored():
+            db.session.rollback()
+            return db.session.scalar(sa.select(BreakdownSnapshot.partners).where(
+                BreakdownSnapshot.municipality_id == dordrecht_id, BreakdownSnapshot.day == local_today(),
+                BreakdownSnapshot.key == "bouw"))
+
+        wait_for(lambda: stored() == 6, 60, "the starting worker computed no counters", worker)
+        assert db.session.scalar(sa.select(GrowthSnapshot.partners).where(
+            GrowthSnapshot.scope_key == dordrecht_id, GrowthSnapshot.day == local_today())) == 6
+        db.session.rollback()
+        db.engine.dispose()
