@@ -15,6 +15,8 @@ from playwright.sync_api import expect
 from tests.browser.conftest import DESKTOP_VIEWPORT
 from tests.browser.test_accessibility import (  # noqa: F401 - fixtures
     EMAILS,
+    assert_no_serious_axe_violations,
+    axe_script,
     network,
     new_page,
     sign_in,
@@ -162,3 +164,13 @@ def test_on_a_desktop_the_whole_menu_shows_and_works_as_before(new_page, network
     expect(page.get_by_role("columnheader", name="Stap").first).to_be_in_viewport()
     hoofdmenu.get_by_role("button", name="Uitloggen").click()
     expect(page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Inloggen")).to_be_visible()
+
+
+@pytest.mark.parametrize(("role", "url"), [("staff", "/review/"), ("staff", "/organisations/"), ("partner", "/dashboard")])
+def test_on_a_phone_the_open_menu_and_the_cards_have_no_serious_axe_violations(new_page, axe_script, network, role, url):
+    page = new_page(bypass_csp=True, **PHONE_375)
+    sign_in(page, EMAILS[role])
+    page.goto(url)
+    menu(page).locator("summary").click()
+    expect(menu(page)).to_have_attribute("open", "")
+    assert_no_serious_axe_violations(page, axe_script)
