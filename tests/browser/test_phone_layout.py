@@ -38,10 +38,11 @@ SIGNED_IN_AS = {
     "staff": "Ingelogd als Sanne de Vries, St MBO",
     "viewer": "Ingelogd als Joost Bakker, gemeente Dordrecht",
 }
-# The page's width, and any card table that scrolls inside its frame (which cards must not need).
+# The page's width, and any card table (or compact one: the staff dashboard's counts) that scrolls inside
+# its frame, which they must not need.
 WIDTHS = """() => ({
   page: document.documentElement.scrollWidth,
-  cards: [...document.querySelectorAll('table.cards')].filter(t => t.parentElement.scrollWidth > t.parentElement.clientWidth + 1)
+  cards: [...document.querySelectorAll('table.cards, .compact-table table')].filter(t => t.parentElement.scrollWidth > t.parentElement.clientWidth + 1)
            .map(t => t.caption ? t.caption.textContent.trim() : t.outerHTML.slice(0, 60)),
 })"""
 
