@@ -62,6 +62,9 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     # The sign-in this object was loaded or created for (impactnet.accounts.sessions); not a column.
     session_token = None
+    # The names of its organisation and municipality, read with the sign-in (impactnet.accounts.sessions)
+    # so that the page header needs no query of its own; not a column.
+    affiliation_names = None  # (organisation name, municipality name) or None
 
     # Equal only to itself, as SQLAlchemy expects of mapped objects (UserMixin compares get_id()).
     __eq__ = object.__eq__
@@ -87,6 +90,20 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_staff(self) -> bool:
         """St MBO staff and admins see and decide on everything."""
         return self.role in (Role.STAFF, Role.ADMIN)
+
+    @property
+    def organisation_name(self) -> str | None:
+        """The partner's organisation's name, for the page header; from the sign-in when read with it."""
+        if self.affiliation_names is not None:
+            return self.affiliation_names[0]
+        return self.organisation.name if self.organisation_id is not None and self.organisation else None
+
+    @property
+    def municipality_name(self) -> str | None:
+        """The municipality viewer's municipality's name, for the page header."""
+        if self.affiliation_names is not None:
+            return self.affiliation_names[1]
+        return self.municipality.name if self.municipality_id is not None and self.municipality else None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

@@ -17,6 +17,8 @@ from flask import current_app
 from impactnet.accounts.models import User, UserSession
 from impactnet.database import utcnow
 from impactnet.extensions import db
+from impactnet.organisations.models import Organisation
+from impactnet.regions.models import Municipality
 
 
 def token_hash(token: str) -> str:
@@ -48,14 +50,20 @@ def signed_in_user(token: str, now: datetime | None = None) -> tuple[User, datet
     """The active user of the live sign-in ``token``, and when that sign-in expires; else None."""
     if not token or len(token) > 200:
         return None
+    # The names of the user's organisation and municipality come in the same statement, for the
+    # page header ("signed in as ... for ..."), which would otherwise cost a query on every page.
     found = db.session.execute(
-        sa.select(User, UserSession.expires_at).join(UserSession, UserSession.user_id == User.id)
+        sa.select(User, UserSession.expires_at, Organisation.name, Municipality.name)
+        .join(UserSession, UserSession.user_id == User.id)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .outerjoin(Municipality, Municipality.id == User.municipality_id)
         .where(UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None),
                UserSession.expires_at > (now or utcnow()), User.active.is_(True))).first()
     if found is None:
         return None
-    user, expires_at = found
+    user, expires_at, organisation_name, municipality_name = found
     user.session_token = token
+    user.affiliation_names = (organisation_name, municipality_name)
     return user, expires_at
 
 

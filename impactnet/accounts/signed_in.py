@@ -5,7 +5,8 @@ PostgreSQL that cost four round trips (pre-ping, BEGIN, SELECT, ROLLBACK), about
 the rest of a cached dashboard. So each process keeps a copy of the users it loaded (their column
 values, detached from any session) under the data version (:mod:`impactnet.core.data_version`)
 and hands the request a copy without a query (``Session.merge(load=False)``); relationships (the
-organisation, the municipality) still load from the database when a page reads them.
+organisation, the municipality) still load from the database when a page reads them; only their
+names, which the page header shows, are kept with the copy (``User.affiliation_names``).
 
 The token is a sign-in's (:mod:`impactnet.accounts.sessions`). Any write renews the data version,
 so a sign-out, a deactivated account, a changed role or a password change (which ends the other
@@ -36,13 +37,14 @@ def load_user(token: str) -> User | None:
         if entry is not None and entry[0] == version and entry[2] > now:
             user = db.session.merge(entry[1], load=False)
             user.session_token = token
+            user.affiliation_names = entry[3]
             return user
     found = signed_in_user(token, now)
     if found is None:
         return None
     user, expires_at = found
     if version is not None:
-        copies.put(token, (version, _detached_copy(user), expires_at))
+        copies.put(token, (version, _detached_copy(user), expires_at, user.affiliation_names))
     return user
 
 

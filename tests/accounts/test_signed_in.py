@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from impactnet.accounts.models import Role, User
 from impactnet.accounts.sessions import end_all_sessions
 from impactnet.extensions import db
+from impactnet.organisations.models import Organisation
 from tests import factories
 from tests.helpers import login_client, statements
 
@@ -78,3 +79,45 @@ def test_the_user_is_read_from_the_database_when_the_shared_cache_is_away(make_a
         db.session.execute(sa.update(User).where(User.id == user_id).values(active=False))
         db.session.commit()
         assert client.get("/dashboard").status_code == 302
+
+
+def _header(page: str) -> str:
+    return page[page.index('<header'):page.index('</header>')]
+
+
+def test_the_header_names_the_partners_organisation_without_a_query_and_a_new_name_from_the_next_request(
+        app, other_process, dordrecht):
+    organisation = factories.OrganisationFactory(municipality=dordrecht, name="Bakkerij De Merwede")
+    user = factories.PartnerUserFactory(organisation=organisation, name="Inge de Vries")
+    organisation_id = organisation.id
+    client = app.test_client()
+    login_client(client, user)
+    client.get("/regions")
+    db.session.expunge_all()  # a server starts every request with a fresh session
+    with statements() as seen:
+        header = _header(client.get("/regions").get_data(as_text=True))
+    assert "Ingelogd als <strong>Inge de Vries</strong>, Bakkerij De Merwede" in header
+    assert not any("FROM organisations" in statement or "FROM users" in statement for statement in seen), seen
+
+    with other_process.app_context():  # staff rename the organisation
+        db.session.execute(sa.update(Organisation).where(Organisation.id == organisation_id).values(name="Bakkerij Wantij"))
+        db.session.commit()
+    db.session.expunge_all()
+    header = _header(client.get("/regions").get_data(as_text=True))
+    assert ", Bakkerij Wantij" in header and "Merwede" not in header
+
+
+def test_the_header_names_the_role_of_staff_admins_and_municipality_viewers(app, login_as, dordrecht):
+    expected = {Role.STAFF: ", St MBO</p>", Role.ADMIN: ", St MBO (beheer)</p>", Role.MUNICIPALITY: ", gemeente Dordrecht</p>"}
+    for role, text in expected.items():
+        user = factories.UserFactory(role=role, name="", email=f"{role.value}@example.nl",
+                                     **({"municipality": dordrecht} if role is Role.MUNICIPALITY else {}))
+        client = app.test_client()
+        login_client(client, user)
+        header = _header(client.get("/regions").get_data(as_text=True))
+        # Without a name, the address says who it is.
+        assert f"Ingelogd als <strong>{role.value}@example.nl</strong>{text}" in header, header
+
+
+def test_a_visitors_header_names_no_one(client):
+    assert "Ingelogd als" not in _header(client.get("/regions").get_data(as_text=True))

@@ -31,6 +31,7 @@ def test_directory_verification_and_badge_agree_before_and_after_a_revocation(pa
                                   status=Status.LABELLED, label_awarded_on=today)
 
     page.goto("/")
+    page.locator("summary", has_text="Menu").click()  # on a phone the menu is behind "Menu"
     page.get_by_role("link", name="Partners", exact=True).click()
     page.get_by_label("Naam of KvK-nummer").fill("aannemer")
     page.get_by_role("button", name="Zoeken").click()

@@ -72,6 +72,7 @@ def test_organisation_registers_verifies_email_and_signs_in(page, mailbox, dordr
     assert message["To"] == EMAIL
     verify_path = link_in(message, "/verify-email/")
 
+    page.locator("summary", has_text="Menu").click()  # on a phone the menu is behind "Menu"
     page.get_by_role("button", name="Uitloggen").click()
     expect(page.get_by_text("U bent uitgelogd.")).to_be_visible()
 

@@ -26,7 +26,7 @@ def test_every_role_can_switch_reminders_off_and_on(client, login_as, role):
     user = login_as(role)
     page = client.get("/account/reminders").get_data(as_text=True)
     assert "Herinneringen per e-mail ontvangen" in page and "checked" in page
-    assert '<li><a href="/account/reminders">Herinneringen</a></li>' in page  # in the menu
+    assert '<li><a href="/account/reminders" aria-current="page">Herinneringen</a></li>' in page  # in the menu, current
 
     response = client.post("/account/reminders", data={"submit": "Opslaan"})
     assert response.status_code == 302
