@@ -20,7 +20,7 @@ from impactnet.journey.models import JourneyStep
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES
 from impactnet.organisations.models import Organisation
 from impactnet.regions.models import Municipality, Target
-from impactnet.regions.results import TargetResult, target_results, year_end_snapshots
+from impactnet.regions.results import Figure, TargetResult, target_results, year_end_snapshots
 from impactnet.stats.figures import NEW_FIGURES, PERIODS
 from impactnet.stats.models import REGION, BreakdownSnapshot, FunnelSnapshot, GrowthSnapshot, Projection
 from impactnet.stats.services import latest_snapshots, targets_with_projections
@@ -34,26 +34,14 @@ def suppressed(n: int) -> str:
 
 
 @dataclass(frozen=True)
-class Progress:
-    """Where a figure stands against a target."""
-
-    now: int
-    wanted: int
-
-    @property
-    def percent(self) -> int:
-        return min(100, round(100 * self.now / self.wanted)) if self.wanted else 100
-
-
-@dataclass(frozen=True)
 class OverviewRow:
     name: str
     slug: str | None
     partners: int
     labelled: int
     working_toward_label: int
-    partners_progress: Progress | None  # None: no target for the current year
-    labelled_progress: Progress | None
+    partners_progress: Figure | None  # None: no target for the current year
+    labelled_progress: Figure | None
     results: tuple[TargetResult, ...] = ()  # every target year of the municipality, oldest first
 
 
@@ -62,8 +50,8 @@ def _row(name, slug, snapshot: GrowthSnapshot | None, target: Target | None, res
     return OverviewRow(
         name=name, slug=slug, partners=partners, labelled=labelled,
         working_toward_label=snapshot.working_toward_label if snapshot else 0,
-        partners_progress=Progress(partners, target.partners_wanted) if target else None,
-        labelled_progress=Progress(labelled, target.labelled_wanted) if target else None,
+        partners_progress=Figure(partners, target.partners_wanted) if target else None,
+        labelled_progress=Figure(labelled, target.labelled_wanted) if target else None,
         results=tuple(results),
     )
 
@@ -205,16 +193,16 @@ class Dashboard:
         return [result for result in self.results if result.finished]
 
     @property
-    def partners_progress(self) -> Progress | None:
+    def partners_progress(self) -> Figure | None:
         if self.target is None:
             return None
-        return Progress(self.snapshot.partners if self.snapshot else 0, self.target.partners_wanted)
+        return Figure(self.snapshot.partners if self.snapshot else 0, self.target.partners_wanted)
 
     @property
-    def labelled_progress(self) -> Progress | None:
+    def labelled_progress(self) -> Figure | None:
         if self.target is None:
             return None
-        return Progress(self.snapshot.labelled if self.snapshot else 0, self.target.labelled_wanted)
+        return Figure(self.snapshot.labelled if self.snapshot else 0, self.target.labelled_wanted)
 
 
 def municipality_dashboard(municipality: Municipality, today: date) -> Dashboard:

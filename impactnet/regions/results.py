@@ -35,7 +35,8 @@ class Figure:
 
     @property
     def percent(self) -> int:
-        return min(100, round(100 * self.now / self.wanted)) if self.wanted else 100
+        """The true share, above 100 when the target was passed (the bar itself stops at full)."""
+        return round(100 * self.now / self.wanted) if self.wanted else 100
 
 
 @dataclass(frozen=True)
