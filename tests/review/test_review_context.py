@@ -169,7 +169,7 @@ def test_step_history_takes_the_same_queries_for_one_version_or_many(app, login_
     assert len(many) == len(few) == 2  # the versions with their people, and the steps
 
 
-def test_no_page_shows_an_internal_value(app, client, login_as, path):
+def test_no_page_or_mail_shows_an_internal_value(app, client, login_as, path, mailbox):
     partner = login_as(Role.PARTNER)
     organisation = partner.organisation
     staff_user, staff = _staff(app)
@@ -188,12 +188,20 @@ def test_no_page_shows_an_internal_value(app, client, login_as, path):
         "step (partner)": client.get(step_url(organisation, "partnerovereenkomst")),
         "dashboard (partner)": client.get("/dashboard"),
         "accounts (admin)": admin.get("/admin/users"),
+        "dashboard (staff)": staff.get("/dashboard"),
     }
     for name, response in pages.items():
         assert response.status_code == 200, name
         text = _visible_text(response.get_data(as_text=True))
         for value in INTERNAL_VALUES:
             assert not re.search(rf"\b{value}\b", text), f"{value!r} shown on {name}"
+    assert len(mailbox) >= 1  # the decision mail that sent version 1 back
+    for message in mailbox:
+        for part in message.walk():
+            if part.get_content_maintype() == "text":
+                text = _visible_text(part.get_content())
+                for value in INTERNAL_VALUES:
+                    assert not re.search(rf"\b{value}\b", text), f"{value!r} in the mail {message['Subject']!r}"
     stappen = _visible_text(pages["Stappen"].get_data(as_text=True))
     assert "Vastgelegd door St MBO" in stappen and "Toelichting en bestanden" in stappen
     assert "Gemeente (alleen inzien)" in _visible_text(pages["accounts (admin)"].get_data(as_text=True))
