@@ -180,6 +180,7 @@ def test_no_page_or_mail_shows_an_internal_value(app, client, login_as, path, ma
     db.session.commit()
     pages = {
         "Stappen": staff.get("/path/"),
+        **{f"Stappen: {key}": staff.get(f"/path/steps/{key}") for key in path},
         "review (second version)": staff.get(f"/review/submissions/{second.id}"),
         "review (first version)": staff.get(f"/review/submissions/{first.id}"),
         "review queue": staff.get("/review/"),
