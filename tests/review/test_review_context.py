@@ -15,7 +15,6 @@ from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.journey import services as journey
 from impactnet.journey.models import DrechtsDoel, StepKind, StepState
-from impactnet.organisations.views import organisation_page
 from impactnet.review import services as review
 from tests import factories
 from tests.helpers import login_client, statements
@@ -122,7 +121,7 @@ def test_a_renewal_still_shows_its_diff_against_the_approved_version(app, login_
     assert "Gevraagd bij versie" not in page
 
 
-def test_organisation_page_shows_every_steps_versions_for_staff_only(app, client, login_as, path):
+def test_org_pageshows_every_steps_versions_for_staff_only(app, client, login_as, path):
     partner = login_as(Role.PARTNER)
     organisation = partner.organisation
     staff_user, staff = _staff(app, name="Kees Reviewer")
@@ -218,6 +217,6 @@ def test_words_are_english_on_english_pages(app, login_as, path):
     review_page = _visible_text(staff.get(f"/review/submissions/{second.id}", headers=english).get_data(as_text=True))
     assert "Asked for in version 1" in review_page and "Changes compared with version 1, which was sent back" in review_page
     assert "added:" in review_page and "removed:" in review_page
-    organisation_page_ = _visible_text(staff.get(f"/organisations/{partner.organisation.id}",
+    org_page = _visible_text(staff.get(f"/organisations/{partner.organisation.id}",
                                                  headers=english).get_data(as_text=True))
-    assert "History per step" in organisation_page_ and "Changes requested" in organisation_page_
+    assert "History per step" in org_page and "Changes requested" in org_page
