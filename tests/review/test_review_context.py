@@ -80,15 +80,17 @@ def test_first_version_shows_no_feedback_and_no_diff(app, login_as, path):
     db.session.commit()
     page = staff.get(f"/review/submissions/{first.id}").get_data(as_text=True)
     assert "Gewijzigd ten opzichte van" not in page and "Gevraagd bij versie" not in page
-    assert "<ins>" not in page and "<del>" not in page
+    assert "<ins>" not in page and "<del>" not in page and "Reactie van St MBO" not in page
 
 
-def test_the_sent_back_version_itself_shows_no_diff_against_itself(app, login_as, path):
+def test_the_sent_back_version_shows_its_own_feedback_and_no_diff(app, login_as, path):
     partner = login_as(Role.PARTNER)
     staff_user, staff = _staff(app)
     first, _ = _agreement_sent_back(partner, partner.organisation, staff_user)
     page = staff.get(f"/review/submissions/{first.id}").get_data(as_text=True)
     assert "Gewijzigd ten opzichte van" not in page and "Gevraagd bij versie" not in page
+    # Opened from the history, a decided version shows what St MBO answered on it.
+    assert "Reactie van St MBO op versie 1" in page and "De handtekening van de directeur ontbreekt." in page
 
 
 def _labelled(partner, organisation, staff_user):
