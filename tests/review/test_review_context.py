@@ -197,6 +197,14 @@ def test_no_page_or_mail_shows_an_internal_value(app, client, login_as, path, ma
         text = _visible_text(response.get_data(as_text=True))
         for value in INTERNAL_VALUES:
             assert not re.search(rf"\b{value}\b", text), f"{value!r} shown on {name}"
+    # The downloads for people (the open-data /directory.csv keeps its documented machine names).
+    slug = organisation.municipality.slug
+    for url in ["/regions.csv", f"/municipalities/{slug}/series.csv",
+                *(f"/municipalities/{slug}/tables/{name}.csv" for name in ("new", "funnel", "sectors", "sizes", "targets"))]:
+        response = staff.get(url)
+        assert response.status_code == 200, url
+        for value in INTERNAL_VALUES:
+            assert not re.search(rf"\b{value}\b", response.get_data(as_text=True)), f"{value!r} in {url}"
     assert len(mailbox) >= 1  # the decision mail that sent version 1 back
     for message in mailbox:
         for part in message.walk():
