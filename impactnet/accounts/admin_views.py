@@ -8,6 +8,7 @@ from flask_login import current_user
 from impactnet.accounts import services
 from impactnet.accounts.access import admin_required
 from impactnet.accounts.forms import InviteForm, ToggleActiveForm
+from impactnet.accounts.labels import ROLE_LABELS
 from impactnet.accounts.mails import invitation_mail, queue
 from impactnet.accounts.models import Role, User
 from impactnet.core.forms import select_choices
@@ -16,6 +17,11 @@ from impactnet.extensions import db
 from impactnet.regions.services import list_municipalities
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.app_template_filter("role_label")
+def role_label(role) -> str:
+    return str(ROLE_LABELS.get(str(role), role))
 
 
 @bp.route("/users")

@@ -6,6 +6,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from impactnet.accounts import passwords
+from impactnet.accounts.labels import ROLE_LABELS
 from impactnet.accounts.models import Role
 from impactnet.core.forms import select_choices, strip
 from impactnet.organisations.forms import OrganisationForm
@@ -82,11 +83,7 @@ class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Uitloggen"))
 
 
-STAFF_CREATED_ROLES = [
-    (Role.STAFF.value, _l("Medewerker St MBO")),
-    (Role.MUNICIPALITY.value, _l("Gemeente (alleen inzien)")),
-    (Role.ADMIN.value, _l("Beheerder")),
-]
+STAFF_CREATED_ROLES = [(role.value, ROLE_LABELS[role.value]) for role in (Role.STAFF, Role.MUNICIPALITY, Role.ADMIN)]
 
 
 class InviteForm(FlaskForm):

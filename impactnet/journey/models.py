@@ -128,6 +128,7 @@ class StepSubmission(db.Model):
     feedback: Mapped[str | None] = mapped_column(sa.Text)
 
     progress: Mapped[StepProgress] = relationship(back_populates="submissions")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     evidence: Mapped[list[Evidence]] = relationship(
         back_populates="submission", order_by="Evidence.id", cascade="all, delete-orphan")

@@ -12,7 +12,7 @@ from impactnet.journey import evidence as files
 from impactnet.journey import documents, editing, services
 from impactnet.journey.diff import version_changes
 from impactnet.journey.forms import DeleteForm, EvidenceForm, StepForm
-from impactnet.journey.labels import STEP_STATE_LABELS
+from impactnet.journey.labels import STEP_KIND_LABELS, STEP_STATE_LABELS
 from impactnet.journey.overview import open_feedback
 from impactnet.journey.questionnaire import QUESTIONS
 from impactnet.journey.statemachine import TransitionError
@@ -47,6 +47,11 @@ def filesize(size: int) -> str:
 @bp.app_template_filter("step_state_label")
 def step_state_label(state) -> str:
     return str(STEP_STATE_LABELS.get(str(state), state))
+
+
+@bp.app_template_filter("step_kind_label")
+def step_kind_label(kind) -> str:
+    return str(STEP_KIND_LABELS.get(str(kind), kind))
 
 
 def _step_page(organisation, progress, form, status=200):

@@ -13,6 +13,7 @@ from impactnet.core.rendering import filter_arg, page_number
 from impactnet.database import local_today
 from impactnet.directory.services import verifiable
 from impactnet.extensions import db
+from impactnet.journey.history import step_history
 from impactnet.journey.overview import journey_overview
 from impactnet.organisations import identity, services
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS, label_for
@@ -54,6 +55,7 @@ def organisation_page(organisation, status: int = 200, erase_form=None):
         erase_form=erase_form or ErasureForm(formdata=None, kvk_number=organisation.kvk_number),
         pending_identity=identity.pending_change(organisation),
         former_identities=identity.identity_history(organisation), withdraw_form=WithdrawIdentityForm(),
+        step_history=step_history(organisation) if current_user.is_staff else None,
         **_colleagues_context(organisation),
     ), status
 

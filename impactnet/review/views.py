@@ -10,7 +10,7 @@ from impactnet.core.rendering import filter_arg
 from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.journey import services as journey
-from impactnet.journey.diff import version_changes
+from impactnet.journey.diff import reviewed_before, version_changes
 from impactnet.journey.models import StepSubmission
 from impactnet.journey.statemachine import TransitionError
 from impactnet.organisations.identity import pending_identity_changes
@@ -38,11 +38,11 @@ def queue():
 
 
 def _submission_page(submission: StepSubmission, status: int = 200, approve_form=None, changes_form=None):
-    progress = submission.progress
+    progress, earlier = submission.progress, reviewed_before(submission)
     return render_template(
         "review/submission.html", submission=submission, progress=progress, organisation=progress.organisation,
         approve_form=approve_form or ApproveForm(), changes_form=changes_form or RequestChangesForm(),
-        changes=version_changes(progress.last_approved, submission),
+        earlier=earlier, changes=version_changes(earlier, submission),
     ), status
 
 

@@ -167,7 +167,10 @@ def test_organisation_walks_from_registration_to_the_label(page, staff_page, mai
     hand_in(page)
 
     open_in_queue(staff, "Inventarisatie", version=2)
-    expect(staff.get_by_text("Drie BBL-plaatsen per jaar voor de opleiding Bakker (niveau 2 en 3).")).to_be_visible()
+    expect(staff.get_by_text("Drie BBL-plaatsen per jaar voor de opleiding Bakker (niveau 2 en 3).", exact=True)).to_be_visible()
+    # The feedback that asked for this version, and what changed since the one sent back.
+    expect(staff.get_by_role("region", name="Gevraagd bij versie 1")).to_contain_text(FEEDBACK)
+    expect(staff.locator("pre.diff ins").filter(has_text="Drie BBL-plaatsen")).to_be_visible()
     approve(staff, "Inventarisatie", version=2)
     next_session = decision_mail(mailbox, "De stap ‘Inventarisatie’ is goedgekeurd")
     assert "St MBO neemt contact met u op om die te plannen." in next_session.get_body(("plain",)).get_content()

@@ -136,9 +136,9 @@ def test_changing_an_approved_step_re_enters_review_and_keeps_the_approved_versi
     assert len(newer.evidence) == 1  # the file came along into the new version
     page = client.get(step_url(organisation, "partnerovereenkomst")).get_data(as_text=True)
     assert "Gewijzigd ten opzichte van de goedgekeurde versie 1" in page
-    assert "<del>-Getekend door J. Jansen</del>" in page and "<ins>+Getekend door P. Pietersen</ins>" in page
+    assert "verwijderd: </span>Getekend door J. Jansen</del>" in page and "toegevoegd: </span>Getekend door P. Pietersen</ins>" in page
     review = staff.get(f"/review/submissions/{newer.id}").get_data(as_text=True)
-    assert "<ins>+Getekend door P. Pietersen</ins>" in review
+    assert "toegevoegd: </span>Getekend door P. Pietersen</ins>" in review
 
 
 def test_label_renewal_extends_from_the_old_end_date(app, client, login_as, path):
@@ -224,4 +224,4 @@ def test_changing_the_impact_plan_after_the_label_re_enters_review_and_keeps_the
     db.session.refresh(organisation)
     assert organisation.status is OrganisationStatus.LABELLED
     review_page = staff.get(f"/review/submissions/{changed.id}").get_data(as_text=True)
-    assert "3 BBL-plaatsen per jaar" in review_page and "<del>-DDD 1: " in review_page
+    assert "3 BBL-plaatsen per jaar" in review_page and "verwijderd: </span>DDD 1: " in review_page
