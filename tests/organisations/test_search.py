@@ -230,3 +230,11 @@ def test_visitors_are_sent_to_the_login(client, network):
     for url in ("/organisations/", "/organisations/export.csv", "/organisations/export.xlsx"):
         response = client.get(url)
         assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_in_english_the_page_and_its_messages_are_english(client, staff, network):
+    english = {"Accept-Language": "en"}
+    page = client.get("/organisations/?q=molen", headers=english).get_data(as_text=True)
+    assert "Current step" in page and "Waiting on" in page and "1 organisation found." in page
+    refused = client.get("/organisations/?sort=evil", headers=english)
+    assert refused.status_code == 400 and "&#39;sort&#39; must be one of" in refused.get_data(as_text=True)

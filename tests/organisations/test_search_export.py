@@ -72,3 +72,12 @@ def test_a_refused_parameter_records_no_download(client, staff, network):  # noq
     assert client.get("/organisations/export.csv?sort=evil").status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
         AuditEvent.action == AuditAction.ORGANISATIONS_DOWNLOADED)) == 0
+
+
+def test_the_registration_date_is_the_dutch_calendar_day(client, staff, network):  # noqa: F811
+    from datetime import datetime, timezone
+
+    network["bakker"].created_at = datetime(2026, 3, 31, 22, 30, tzinfo=timezone.utc)  # 1 April in Dordrecht
+    db.session.commit()
+    rows = _csv(client.get("/organisations/export.csv?q=molen"))
+    assert dict(zip(rows[0], rows[1], strict=True))["Aangemeld op"] == "2026-04-01"
