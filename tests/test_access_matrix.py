@@ -55,6 +55,7 @@ ACCESS = {
     "admin.invite_user": {ADMIN},
     "admin.toggle_active": {ADMIN},
     "organisations.index": STAFF_ONLY,
+    "organisations.export": STAFF_ONLY,  # the search as CSV/XLSX, with contact people (audited)
     "organisations.show": {PARTNER} | STAFF_ONLY,
     "organisations.edit": {PARTNER} | STAFF_ONLY,
     "regions.index": STAFF_ONLY,

@@ -100,6 +100,7 @@ def test_junk_tokens_in_links_give_400(client, token):
 
 @pytest.mark.parametrize("query", [
     "status=hacked", "municipality=nowhere", "page=abc", "page=-1", "page=99999999999999999999", "status=" + "x" * 3000,
+    "q=" + "x" * 3000, "q=%1b%5b2J", "sort=name%20desc", "dir=up", "step=..%2F..", "waiting=1", "expiry=-1",
 ])
 def test_staff_list_filters_reject_junk(client, login_as, query):
     login_as(Role.STAFF)

@@ -39,4 +39,5 @@ AUDIT_LABELS = {
     AuditAction.LABEL_RENEWED: _l("Label verlengd"),
     AuditAction.LABEL_REVOKED: _l("Label ingetrokken"),
     AuditAction.LABEL_EXPIRED: _l("Label verlopen"),
+    AuditAction.ORGANISATIONS_DOWNLOADED: _l("Organisatielijst gedownload"),
 }

@@ -53,6 +53,8 @@ class AuditAction(enum.StrEnum):
     LABEL_RENEWED = "label.renewed"
     LABEL_REVOKED = "label.revoked"
     LABEL_EXPIRED = "label.expired"
+    # St MBO downloaded the organisation search (it holds contact people); object: the user who did.
+    ORGANISATIONS_DOWNLOADED = "organisations.downloaded"
 
 
 class AuditEvent(db.Model):

@@ -167,16 +167,6 @@ def visible_organisation(user: User, organisation_id: int) -> Organisation | Non
     return None
 
 
-def organisations_query(municipality_id: int | None = None, status: OrganisationStatus | None = None):
-    """A select of organisations by name, for staff lists (paginate it)."""
-    query = sa.select(Organisation).order_by(Organisation.name, Organisation.id)
-    if municipality_id is not None:
-        query = query.where(Organisation.municipality_id == municipality_id)
-    if status is not None:
-        query = query.where(Organisation.status == status)
-    return query
-
-
 def history(organisation: Organisation, limit: int | None = None) -> list[AuditEvent]:
     """The organisation's audit events, newest first (with who made them)."""
     return list(db.session.scalars(

@@ -1,7 +1,10 @@
 """An organisation's own page (partners) and the organisation list (staff)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -9,18 +12,23 @@ from flask_login import current_user, login_required
 from impactnet.accounts.access import staff_required
 from impactnet.accounts.colleagues import list_colleagues
 from impactnet.accounts.forms import ColleagueInviteForm, ConfirmForm
-from impactnet.core.rendering import filter_arg, page_number
+from impactnet.api.params import ParameterError
+from impactnet.core.locale import localized
 from impactnet.database import local_today
 from impactnet.directory.services import verifiable
+from impactnet.exports import formats
 from impactnet.extensions import db
 from impactnet.journey.history import step_history
 from impactnet.journey.overview import journey_overview
-from impactnet.organisations import identity, services
+from impactnet.journey.services import steps
+from impactnet.organisations import identity, search, services
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS, label_for
 from impactnet.organisations.forms import OrganisationForm, WithdrawIdentityForm
 from impactnet.organisations.models import OrganisationStatus
+from impactnet.organisations.search_export import export_table
+from impactnet.organisations.search_params import SearchParams, search_params
 from impactnet.privacy.forms import ErasureForm
-from impactnet.regions.services import list_municipalities, municipality_by_slug
+from impactnet.regions.services import list_municipalities
 from impactnet.review.forms import ReasonForm, RecordStepForm
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
@@ -130,13 +138,53 @@ def _flash_saved(saved: identity.Saved) -> None:
         flash(_("Er was niets gewijzigd."), "success")
 
 
+def _search_or_error():
+    """The search the query parameters ask for, and what the page's form offers; or the error."""
+    municipalities, all_steps = list_municipalities(), steps()
+    context = {"municipalities": [(m.slug, m.name) for m in municipalities],
+               "statuses": [(s.value, status_label(s)) for s in OrganisationStatus],
+               "steps": [(s.key, localized(s, "title")) for s in all_steps],
+               "sectors": SECTORS, "sizes": SIZE_CLASSES, "today": local_today()}
+    try:
+        params = search_params(request.args, {m.slug for m in municipalities}, {s.key for s in all_steps})
+    except ParameterError as error:
+        return None, error, context
+    return params, None, context
+
+
 @bp.route("/")
 @staff_required
 def index():
-    municipality = filter_arg("municipality", municipality_by_slug)
-    status = filter_arg("status", lambda value: OrganisationStatus(value) if value in STATUS_LABELS else None)
-    query = services.organisations_query(municipality.id if municipality else None, status)
-    page = db.paginate(query, page=page_number(), per_page=50, error_out=True)
-    return render_template("organisations/index.html", page=page, municipalities=list_municipalities(),
-                           statuses=list(OrganisationStatus), municipality=municipality, status=status,
-                           today=local_today())
+    """Find any organisation: search, filters, sort by column, 50 a page (St MBO)."""
+    params, error, context = _search_or_error()
+    if error is not None:
+        return render_template("organisations/index.html", params=SearchParams(), error=error, result=None,
+                               args=request.args, **context), 400
+    result = search.search_page(params, context["today"]) or abort(404)
+    return render_template("organisations/index.html", params=params, error=None, result=result,
+                           args=request.args, **context)
+
+
+@bp.get("/export.csv", defaults={"fmt": "csv"})
+@bp.get("/export.xlsx", defaults={"fmt": "xlsx"})
+@staff_required
+def export(fmt: str):
+    """The search as a file, with contact people: staff only, recorded in the audit trail."""
+    params, error, context = _search_or_error()
+    if error is not None:
+        return render_template("errors/error.html", code=400, message=_error_text(error)), 400
+    table = export_table(current_user, params, context["today"], fmt)
+    db.session.commit()
+    if fmt == "csv":
+        body, mimetype = formats.to_spreadsheet_csv(table, str(get_locale())), formats.CSV_MIMETYPE
+    else:
+        body, mimetype = formats.to_xlsx(table), formats.XLSX_MIMETYPE
+    response = send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True,
+                         download_name=f"organisaties-{context['today'].isoformat()}.{fmt}")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.app_template_filter("parameter_error")
+def _error_text(error: ParameterError) -> str:
+    return error.error_en if str(get_locale()) == "en" else error.error
