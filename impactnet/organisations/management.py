@@ -7,7 +7,7 @@ from typing import Any
 from impactnet.database import local_today
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.note_forms import AccountManagerForm, NoteForm
-from impactnet.organisations.notes import notes_of, timeline_moment
+from impactnet.organisations.notes import account_manager_choices, notes_of, timeline_moment
 
 
 def management_context(organisation: Organisation, history: list, note_form: NoteForm | None = None,
@@ -17,8 +17,10 @@ def management_context(organisation: Organisation, history: list, note_form: Not
     notes = notes_of(organisation)
     timeline = sorted([*history, *notes], reverse=True,
                       key=lambda entry: timeline_moment(entry) if getattr(entry, "is_note", False) else entry.occurred_at)
+    managers = {user.id: user.name or user.email for user in account_manager_choices()}
     return {
         "timeline": timeline,
+        "manager_names": managers,  # for the timeline's account manager changes
         "note_form": note_form or NoteForm(formdata=None, happened_on=local_today()),
         "manager_form": manager_form or AccountManagerForm(formdata=None, account_manager=organisation.account_manager_id),
     }

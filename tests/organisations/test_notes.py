@@ -51,6 +51,7 @@ def test_staff_set_themselves_as_account_manager_and_find_it_under_mine(client, 
     shown = client.get(f"/organisations/{organisation.id}").get_data(as_text=True)
     assert f'<option selected value="{staff.id}">Sterre de Vries</option>' in shown
     assert "Relatiebeheerder gewijzigd" in shown  # in St MBO's timeline
+    assert "naar Sterre de Vries" in shown.split('<ol class="timeline">')[1]
 
     # The same again changes nothing and records nothing; "nobody" takes it away.
     client.post(f"/organisations/{organisation.id}/account-manager", data={"account_manager": str(staff.id)})
@@ -59,6 +60,7 @@ def test_staff_set_themselves_as_account_manager_and_find_it_under_mine(client, 
     db.session.refresh(organisation)
     assert organisation.account_manager_id is None
     assert "Schildersbedrijf" not in client.get("/organisations/mine").get_data(as_text=True)
+    assert "geen relatiebeheerder meer" in client.get(f"/organisations/{organisation.id}").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("who", ["partner", "municipality", "inactive staff", "nobody", "not a number"])
