@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.journey.views import bp as journey_bp
     from impactnet.notifications.views import bp as notifications_bp
     from impactnet.organisations.identity_views import bp as identity_bp
+    from impactnet.organisations.note_views import bp as notes_bp
     from impactnet.organisations.views import bp as organisations_bp
     from impactnet.privacy.views import bp as privacy_bp
     from impactnet.regions.overview_views import bp as overview_bp
@@ -147,3 +148,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(identity_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(colleagues_bp)
+    app.register_blueprint(notes_bp)

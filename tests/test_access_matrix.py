@@ -17,7 +17,7 @@ from impactnet.extensions import db
 from impactnet.journey import services as journey
 from impactnet.journey.documents import add_document
 from impactnet.notifications.models import MailStatus, OutboxMail
-from impactnet.organisations.models import IdentityChange, OrganisationStatus
+from impactnet.organisations.models import IdentityChange, Note, NoteKind, OrganisationStatus
 from tests import factories
 from tests.helpers import login_client
 from tests.journey.helpers import PDF
@@ -128,6 +128,12 @@ ACCESS = {
     "colleagues.invite": OWN_PARTNER_AND_STAFF,
     "colleagues.remove": OWN_PARTNER_AND_STAFF,
     "colleagues.withdraw": OWN_PARTNER_AND_STAFF,
+    # St MBO's account manager and internal notes, and "Mijn organisaties": staff only (an empty
+    # note: 422, counted as allowed); partners and municipality viewers 403, visitors the login page.
+    "notes.mine": STAFF_ONLY,
+    "notes.set_account_manager": STAFF_ONLY,
+    "notes.add_note": STAFF_ONLY,
+    "notes.delete_note": STAFF_ONLY,
 }
 
 
@@ -176,13 +182,16 @@ def world(dordrecht, zwijndrecht, path):
     change = IdentityChange(organisation_id=own.id, old_kvk_number=own.kvk_number, old_name=own.name,
                             new_kvk_number="99999999", new_name="Nieuwe Naam B.V.", requested_by_id=users[PARTNER].id)
     db.session.add(change)
+    note = Note(organisation_id=own.id, kind=NoteKind.PHONE_CALL, happened_on=local_today(), text="Gebeld",
+                author_id=users[STAFF].id)
+    db.session.add(note)
     labelled = factories.OrganisationFactory(municipality=dordrecht, status=OrganisationStatus.LABELLED,
                                              label_awarded_on=local_today(), public_listing=True)
     db.session.commit()
     values = {"kvk": labelled.kvk_number, "token_id": api_token.id, "organisation_id": own.id, "slug": dordrecht.slug, "user_id": target_user.id, "token": "not-a-token",
               "step_key": "partnerovereenkomst", "evidence_id": evidence.id, "submission_id": submission.id,
               "number": 1, "mail_id": failed.id, "name": "funnel",
-              "change_id": change.id, "document_id": document.id, "colleague_id": invited.id}
+              "change_id": change.id, "document_id": document.id, "colleague_id": invited.id, "note_id": note.id}
     return users, values
 
 

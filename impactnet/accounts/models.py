@@ -57,7 +57,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     # rotated when the password is set and when the account is (de)activated.
     auth_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_auth_token)
 
-    organisation: Mapped[Organisation | None] = relationship(back_populates="users")
+    organisation: Mapped[Organisation | None] = relationship(back_populates="users", foreign_keys=[organisation_id])
     municipality: Mapped[Municipality | None] = relationship()
 
     # The sign-in this object was loaded or created for (impactnet.accounts.sessions); not a column.

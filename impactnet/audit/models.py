@@ -25,6 +25,10 @@ class AuditAction(enum.StrEnum):
     IDENTITY_CHANGE_APPROVED = "identity_change.approved"
     IDENTITY_CHANGE_REJECTED = "identity_change.rejected"
     IDENTITY_CHANGE_WITHDRAWN = "identity_change.withdrawn"
+    # St MBO's own bookkeeping on an organisation: staff only (see STAFF_ONLY_ACTIONS).
+    ACCOUNT_MANAGER_SET = "organisation.account_manager_set"
+    NOTE_ADDED = "note.added"
+    NOTE_DELETED = "note.deleted"
     USER_CREATED = "user.created"
     USER_INVITED = "user.invited"
     USER_EMAIL_VERIFIED = "user.email_verified"
@@ -55,6 +59,12 @@ class AuditAction(enum.StrEnum):
     LABEL_EXPIRED = "label.expired"
     # St MBO downloaded the organisation search (it holds contact people); object: the user who did.
     ORGANISATIONS_DOWNLOADED = "organisations.downloaded"
+
+
+# Events that only St MBO's view of an organisation's timeline shows: the partner's timeline and
+# dashboard leave them out (the partner's data export has the notes themselves, see
+# impactnet.privacy.export).
+STAFF_ONLY_ACTIONS = frozenset({AuditAction.ACCOUNT_MANAGER_SET, AuditAction.NOTE_ADDED, AuditAction.NOTE_DELETED})
 
 
 class AuditEvent(db.Model):

@@ -76,8 +76,16 @@ class Organisation(TimestampMixin, db.Model):
     label_revoked_on: Mapped[date | None] = mapped_column(sa.Date)
     label_revoked_reason: Mapped[str | None] = mapped_column(sa.Text)
 
+    # St MBO's relatiebeheerder for this organisation (staff or admin, checked by
+    # impactnet.organisations.notes.set_account_manager); never shown to partners or municipalities.
+    # (use_alter: users refer to organisations too, so this key is added after both tables exist.)
+    account_manager_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL", use_alter=True), index=True)
+
     municipality: Mapped[Municipality] = relationship()
-    users: Mapped[list[User]] = relationship(back_populates="organisation", order_by="User.id")
+    account_manager: Mapped[User | None] = relationship(foreign_keys=[account_manager_id], post_update=True)
+    users: Mapped[list[User]] = relationship(back_populates="organisation", order_by="User.id",
+                                             foreign_keys="User.organisation_id")
 
     def shown_status(self, today: date) -> OrganisationStatus:
         """The status to show on ``today``: a label past its end date is expired
@@ -97,6 +105,40 @@ class Organisation(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.kvk_number} {self.name!r}>"
+
+
+class NoteKind(enum.StrEnum):
+    CONVERSATION = "gesprek"
+    PHONE_CALL = "telefoon"
+    AGREEMENT = "afspraak"
+    OTHER = "overig"
+
+
+class Note(db.Model):
+    """St MBO's internal note on an organisation (a conversation, a phone call, an agreement).
+
+    Staff only: never on a partner's, a municipality's or a public page, nor in the API. It is in
+    the partner's data export (right of access) and goes with an erasure (see the README, "Privacy")."""
+
+    __tablename__ = "notes"
+    __table_args__ = (sa.Index("ix_notes_organisation", "organisation_id", "happened_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    kind: Mapped[NoteKind] = mapped_column(
+        sa.Enum(NoteKind, native_enum=False, length=10, values_callable=_enum_values))
+    happened_on: Mapped[date] = mapped_column(sa.Date)
+    text: Mapped[str] = mapped_column(sa.Text)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    author: Mapped[User | None] = relationship()
+
+    is_note = True  # the timeline shows notes among the audit events (which lack this)
+
+    def __repr__(self) -> str:
+        return f"<Note {self.kind} {self.happened_on}>"
 
 
 class IdentityChangeState(enum.StrEnum):

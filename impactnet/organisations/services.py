@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from impactnet.accounts import passwords
 from impactnet.accounts.models import Role, User
 from impactnet.accounts.services import AccountError, find_user_by_email, new_user
-from impactnet.audit.models import AuditAction, AuditEvent
+from impactnet.audit.models import STAFF_ONLY_ACTIONS, AuditAction, AuditEvent
 from impactnet.audit.services import apply_changes, record, snapshot
 from impactnet.extensions import db
 from impactnet.organisations.models import IDENTITY_FIELDS, Organisation, OrganisationStatus
@@ -167,11 +167,14 @@ def visible_organisation(user: User, organisation_id: int) -> Organisation | Non
     return None
 
 
-def history(organisation: Organisation, limit: int | None = None) -> list[AuditEvent]:
-    """The organisation's audit events, newest first (with who made them)."""
+def history(organisation: Organisation, limit: int | None = None, *, staff: bool = False) -> list[AuditEvent]:
+    """The organisation's audit events, newest first (with who made them); St MBO's own
+    bookkeeping (``STAFF_ONLY_ACTIONS``: account manager, notes) only when ``staff``."""
+    query = sa.select(AuditEvent).where(AuditEvent.organisation_id == organisation.id)
+    if not staff:
+        query = query.where(AuditEvent.action.not_in(STAFF_ONLY_ACTIONS))
     return list(db.session.scalars(
-        sa.select(AuditEvent)
-        .where(AuditEvent.organisation_id == organisation.id)
+        query
         .options(joinedload(AuditEvent.actor))
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         .limit(limit)

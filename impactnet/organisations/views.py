@@ -24,6 +24,7 @@ from impactnet.journey.services import steps
 from impactnet.organisations import identity, search, services
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS, label_for
 from impactnet.organisations.forms import OrganisationForm, WithdrawIdentityForm
+from impactnet.organisations.management import management_context
 from impactnet.organisations.models import OrganisationStatus
 from impactnet.organisations.search_export import export_table
 from impactnet.organisations.search_params import SearchParams, search_params
@@ -53,11 +54,13 @@ def _visible_or_404(organisation_id: int):
     return services.visible_organisation(current_user, organisation_id) or abort(404)
 
 
-def organisation_page(organisation, status: int = 200, erase_form=None):
-    """The organisation's page: details, journey, label, history (and staff actions)."""
+def organisation_page(organisation, status: int = 200, erase_form=None, **management_forms):
+    """The organisation's page: details, journey, label, history (and staff actions, with the
+    account manager and notes: ``management_forms`` are such forms to show again with their errors)."""
     journey, today = journey_overview(organisation), local_today()
+    history = services.history(organisation, staff=current_user.is_staff)
     return render_template(
-        "organisations/show.html", organisation=organisation, history=services.history(organisation),
+        "organisations/show.html", organisation=organisation, history=history,
         journey=journey, today=today, step_titles=journey.step_titles, public_status=verifiable(organisation, today),
         reason_form=ReasonForm(), record_form=RecordStepForm(),
         erase_form=erase_form or ErasureForm(formdata=None, kvk_number=organisation.kvk_number),
@@ -65,6 +68,7 @@ def organisation_page(organisation, status: int = 200, erase_form=None):
         former_identities=identity.identity_history(organisation), withdraw_form=WithdrawIdentityForm(),
         step_history=step_history(organisation) if current_user.is_staff else None,
         **_colleagues_context(organisation),
+        **(management_context(organisation, history, **management_forms) if current_user.is_staff else {}),
     ), status
 
 

@@ -10,8 +10,12 @@ The right of access (AVG art. 15). What is in it, and why:
   and stay out), the whole journey (every version of every step with its statement, answers,
   St MBO's feedback, the impact actions and the evidence's metadata with a download link; the
   files themselves come from the existing download route), its identity changes (former and
-  requested KvK numbers and names, who asked, who decided and St MBO's note) and the
-  organisation's audit history;
+  requested KvK numbers and names, who asked, who decided and St MBO's note), the
+  organisation's audit history, its account manager's name and St MBO's internal notes on it (kind,
+  date, text, author): the notes record conversations with and agreements made by the contact
+  people, so they are personal data about them, and art. 15 covers them; no exception of art. 15(4)
+  or UAVG art. 41 applies to ordinary conversation notes. They are hidden from the partner's pages
+  only because they are St MBO's working notes, not because they may be withheld;
 - the audit events about the user's own account, their sign-ins and API tokens (metadata only: the
   tokens themselves are never stored) and the mails the outbox holds for their address.
 
@@ -35,7 +39,7 @@ from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.journey.models import Evidence, ImpactAction, JourneyStep, StepProgress, StepSubmission
 from impactnet.notifications.models import OutboxMail
-from impactnet.organisations.models import IdentityChange, Organisation
+from impactnet.organisations.models import IdentityChange, Note, Organisation
 
 EXPORT_VERSION = 1
 
@@ -83,7 +87,17 @@ def _organisation(organisation: Organisation, user: User, evidence_url) -> dict[
     data["journey"] = _journey(organisation, evidence_url)
     data["identity_changes"] = _identity_changes(organisation)
     data["history"] = _events(AuditEvent.organisation_id == organisation.id)
+    data["account_manager"] = _name(organisation.account_manager)
+    data["notes"] = _notes(organisation)
     return data
+
+
+def _notes(organisation: Organisation) -> list[dict[str, Any]]:
+    """St MBO's internal notes on the organisation, oldest first (see the module docstring)."""
+    notes = db.session.scalars(sa.select(Note).where(Note.organisation_id == organisation.id)
+                               .options(joinedload(Note.author)).order_by(Note.happened_on, Note.id))
+    return [{"kind": jsonable(note.kind), "happened_on": jsonable(note.happened_on), "text": note.text,
+             "by": _name(note.author), "created_at": jsonable(note.created_at)} for note in notes]
 
 
 def _identity_changes(organisation: Organisation) -> list[dict[str, Any]]:

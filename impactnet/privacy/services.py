@@ -4,7 +4,8 @@ What goes: the contact people (the organisation's user accounts, their sign-ins,
 to them or about the organisation), the uploaded files, the texts of every step version (statement,
 answers, feedback, impact action texts), the organisation's name, KvK number, address, website
 and impact statement, its identity history (the former and requested names and numbers of its
-identity changes), and every personal value in its audit trail (the before/after of its
+identity changes), St MBO's internal notes on it (and the personal values in notes on other
+organisations that name it or its contact people), its account manager, and every personal value in its audit trail (the before/after of its
 events and those of its users keep only the allow-listed keys below; notes are cleared).
 
 What stays, and why: the organisation row (anonymised), its municipality, sector, size class,
@@ -33,7 +34,7 @@ from impactnet.extensions import db
 from impactnet.journey import evidence as files
 from impactnet.journey.models import Evidence, StepProgress, StepSubmission
 from impactnet.notifications.models import OutboxMail
-from impactnet.organisations.models import IdentityChange, Organisation
+from impactnet.organisations.models import IdentityChange, Note, Organisation
 
 # The before/after keys of audit events that carry no personal data and that the history needs
 # (statuses, step states, label dates, the aggregates' dimensions). Everything else is dropped:
@@ -95,6 +96,7 @@ def erase_organisation(actor: User, organisation: Organisation, reason: str) -> 
     events = _scrub_audit_trail(organisation.id, user_ids)
     _erase_identity_history(changes)
     mails_deleted, mails_redacted = _erase_mails(organisation.id, users, replacements)
+    _erase_notes(organisation.id, replacements)
     file_count = _erase_journey(organisation.id)
     _delete_users(user_ids)
     _anonymise(organisation)
@@ -182,6 +184,17 @@ def _erase_mails(organisation_id: int, users: list[User], replacements: dict[str
     return deleted, redacted
 
 
+def _erase_notes(organisation_id: int, replacements: dict[str, str]) -> None:
+    """Delete St MBO's notes on the organisation (about it and its contact people, and nothing
+    counts them); redact the personal values in notes on other organisations that name them."""
+    db.session.execute(sa.delete(Note).where(Note.organisation_id == organisation_id)
+                       .execution_options(synchronize_session="fetch"))
+    forms = {form for value in replacements for form in (value, str(escape(value)))}
+    mentions = [Note.text.icontains(form, autoescape=True) for form in forms]
+    for note in db.session.scalars(sa.select(Note).where(sa.or_(*mentions))) if mentions else ():
+        note.text = _redact(note.text, replacements)
+
+
 def _erase_journey(organisation_id: int) -> int:
     """Clear the texts of every step version (the rows, states and dates stay for the funnel and
     the reminders), delete the evidence rows, and every file in the organisation's upload folder
@@ -232,5 +245,6 @@ def _anonymise(organisation: Organisation) -> None:
     organisation.street_address = organisation.postcode = organisation.city = ""
     organisation.website = organisation.impact_statement = organisation.label_revoked_reason = None
     organisation.public_listing = False
+    organisation.account_manager_id = None  # nobody manages a relation that is gone
     organisation.erased_at = utcnow()
     db.session.expire(organisation, ["users"])

@@ -182,7 +182,7 @@ def test_organisation_walks_from_registration_to_the_label(page, staff_page, mai
     expect(page.get_by_text("Geen inzending nodig: St MBO legt de sessie vast.")).to_be_visible()
     expect(page.get_by_role("button", name="Indienen ter beoordeling")).to_have_count(0)
 
-    staff.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Organisaties").click()
+    staff.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Organisaties", exact=True).click()
     staff.get_by_role("link", name=ORGANISATION).click()
     expect(staff.get_by_role("heading", level=1)).to_have_text(ORGANISATION)
     expect(staff.get_by_role("heading", name="Inspiratiesessie vastleggen")).to_be_visible()
@@ -237,7 +237,7 @@ def test_organisation_walks_from_registration_to_the_label(page, staff_page, mai
     assert_no_horizontal_overflow(page)
 
     # The history on the organisation's page names the award and who gave it.
-    staff.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Organisaties").click()
+    staff.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Organisaties", exact=True).click()
     staff.get_by_role("link", name=ORGANISATION).click()
     award = staff.locator("ol.timeline li").filter(has=staff.get_by_text("Label toegekend", exact=True))
     expect(award).to_have_count(1)

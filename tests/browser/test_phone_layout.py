@@ -29,7 +29,7 @@ MAX_HEADER_PX = 100
 PUBLIC_LINKS = ["Partners", "Label controleren", "Per gemeente"]
 SIGNED_IN_LINKS = {
     "partner": [*PUBLIC_LINKS, "Overzicht", "Collega's", "Wachtwoord", "Herinneringen"],
-    "staff": [*PUBLIC_LINKS, "Overzicht", "Te beoordelen", "Organisaties", "Gemeenten", "Stappen", "Mislukte e-mails",
+    "staff": [*PUBLIC_LINKS, "Overzicht", "Te beoordelen", "Organisaties", "Mijn organisaties", "Gemeenten", "Stappen", "Mislukte e-mails",
               "Wachtwoord", "Herinneringen"],
     "viewer": [*PUBLIC_LINKS, "Overzicht", "API-sleutels", "Wachtwoord", "Herinneringen"],
 }
