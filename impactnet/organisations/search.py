@@ -23,7 +23,7 @@ from impactnet.extensions import db
 from impactnet.journey.models import JourneyStep, StepKind, StepProgress, StepState, StepSubmission
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES
 from impactnet.organisations.models import Organisation, OrganisationStatus, in_network
-from impactnet.organisations.search_params import PAGE_SIZE, SearchParams
+from impactnet.organisations.search_params import NO_MANAGER, PAGE_SIZE, SearchParams
 from impactnet.regions.models import Municipality
 
 MAX_DOWNLOAD = 20_000  # rows: far more than the network has; a bound on one request's work
@@ -120,6 +120,10 @@ def _conditions(params: SearchParams, facts, today: date) -> list:
         conditions.append(Organisation.size_class == params.size)
     if params.expiry:
         conditions.append(_expiry_condition(params.expiry, today))
+    if params.manager == NO_MANAGER:
+        conditions.append(Organisation.account_manager_id.is_(None))
+    elif params.manager:
+        conditions.append(Organisation.account_manager_id == int(params.manager))
     return conditions
 
 

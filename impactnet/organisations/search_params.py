@@ -22,6 +22,7 @@ WAITING_ON = ("partner", "stmbo")  # whose move it is: the organisation's or St 
 EXPIRY_WINDOWS = ("30", "90", "180", "365", "expired")
 SORT_KEYS = ("name", "kvk", "municipality", "status", "step", "waiting", "sector", "size", "expiry", "registered")
 DIRECTIONS = ("asc", "desc")
+NO_MANAGER = "none"  # the organisations without an account manager
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class SearchParams:
     sector: str | None = None
     size: str | None = None
     expiry: str | None = None
+    manager: str | None = None  # an account manager's user id, or NO_MANAGER
     sort: str = "name"
     dir: str = "asc"
     page: int = 1
@@ -79,8 +81,10 @@ def _page(raw: str) -> int:
     return int(raw)
 
 
-def search_params(args: Mapping[str, str], municipality_slugs: set[str], step_keys: set[str]) -> SearchParams:
-    """The search in ``args``. Raises ParameterError."""
+def search_params(args: Mapping[str, str], municipality_slugs: set[str], step_keys: set[str],
+                  manager_ids: set[str]) -> SearchParams:
+    """The search in ``args`` (``manager_ids``: the account managers on offer, as strings). Raises
+    ParameterError."""
     return SearchParams(
         q=_query(args.get("q", "")),
         municipality=_choice(args, "municipality", municipality_slugs, "Deze gemeente kennen we niet.",
@@ -94,6 +98,8 @@ def search_params(args: Mapping[str, str], municipality_slugs: set[str], step_ke
                      "Unknown size class."),
         expiry=_choice(args, "expiry", EXPIRY_WINDOWS, "Kies bij ‘Label verloopt’ een termijn uit de lijst.",
                        "'expiry' must be one of: " + ", ".join(EXPIRY_WINDOWS) + "."),
+        manager=_choice(args, "manager", manager_ids | {NO_MANAGER}, "Kies een relatiebeheerder uit de lijst.",
+                        "Unknown account manager."),
         sort=_choice(args, "sort", SORT_KEYS, "Op deze kolom kunt u niet sorteren.",
                      "'sort' must be one of: " + ", ".join(SORT_KEYS) + ".") or "name",
         dir=_choice(args, "dir", DIRECTIONS, "Sorteer oplopend of aflopend.", "'dir' must be asc or desc.") or "asc",

@@ -25,9 +25,10 @@ from impactnet.organisations import identity, search, services
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS, label_for
 from impactnet.organisations.forms import OrganisationForm, WithdrawIdentityForm
 from impactnet.organisations.management import management_context
+from impactnet.organisations.notes import account_manager_choices
 from impactnet.organisations.models import OrganisationStatus
 from impactnet.organisations.search_export import export_table
-from impactnet.organisations.search_params import SearchParams, search_params
+from impactnet.organisations.search_params import NO_MANAGER, SearchParams, search_params
 from impactnet.privacy.forms import ErasureForm
 from impactnet.regions.services import list_municipalities
 from impactnet.review.forms import ReasonForm, RecordStepForm
@@ -144,13 +145,15 @@ def _flash_saved(saved: identity.Saved) -> None:
 
 def _search_or_error():
     """The search the query parameters ask for, and what the page's form offers; or the error."""
-    municipalities, all_steps = list_municipalities(), steps()
+    municipalities, all_steps, managers = list_municipalities(), steps(), account_manager_choices()
     context = {"municipalities": [(m.slug, m.name) for m in municipalities],
+               "managers": [(str(u.id), u.name or u.email) for u in managers] + [(NO_MANAGER, _("Geen"))],
                "statuses": [(s.value, status_label(s)) for s in OrganisationStatus],
                "steps": [(s.key, localized(s, "title")) for s in all_steps],
                "sectors": SECTORS, "sizes": SIZE_CLASSES, "today": local_today()}
     try:
-        params = search_params(request.args, {m.slug for m in municipalities}, {s.key for s in all_steps})
+        params = search_params(request.args, {m.slug for m in municipalities}, {s.key for s in all_steps},
+                               {str(u.id) for u in managers})
     except ParameterError as error:
         return None, error, context
     return params, None, context

@@ -175,6 +175,8 @@ def test_fifty_a_page_with_total_and_filters_kept(client, staff, dordrecht, zwij
     ("?sector=%25", "sector"),
     ("?size=999", "size"),
     ("?expiry=7", "expiry"),
+    ("?manager=abc", "manager"),
+    ("?manager=0", "manager"),
 ])
 def test_hostile_parameters_get_a_dutch_message_and_400(client, staff, network, query, parameter):
     response = client.get("/organisations/" + query)
@@ -184,6 +186,21 @@ def test_hostile_parameters_get_a_dutch_message_and_400(client, staff, network, 
     assert 'name="q"' in page  # the form is there to correct it
     export = client.get("/organisations/export.csv" + query)
     assert export.status_code == 400
+
+
+def test_filter_by_account_manager_or_none_and_only_staff_can_be_chosen(client, staff, network):
+    colleague = factories.UserFactory(role=Role.STAFF, name="Ellen de Wit")
+    partner = factories.PartnerUserFactory(organisation=network["bakker"])
+    network["bouw"].account_manager_id = staff.id
+    network["label"].account_manager_id = colleague.id
+    db.session.commit()
+    assert names(client, f"?manager={staff.id}") == ["Bouwbedrijf Zwijn"]
+    assert names(client, f"?manager={colleague.id}") == ["Labelhouder 100% B.V."]
+    assert names(client, "?manager=none") == ["Bakkerij De Molen", "Oud_Label"]
+    page = client.get("/organisations/").get_data(as_text=True)
+    assert f'<option value="{colleague.id}">Ellen de Wit</option>' in page
+    refused = client.get(f"/organisations/?manager={partner.id}")  # not someone who can manage
+    assert refused.status_code == 400 and "Kies een relatiebeheerder uit de lijst." in refused.get_data(as_text=True)
 
 
 def test_a_nul_character_is_refused_before_the_search(client, staff, network):
