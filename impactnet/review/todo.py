@@ -148,7 +148,8 @@ def counts(steps: list[JourneyStep], now: datetime, today: date) -> dict[str, in
     columns["submissions"] = _count(submitted_query())
     columns["identity-changes"] = _count(pending_identity_count_query())
     columns["failed-mails"] = _count(sa.select(OutboxMail.id).where(OutboxMail.status == MailStatus.FAILED))
-    row = db.session.execute(sa.select(*(column.label(name.replace("-", "_")) for name, column in columns.items()))).one()
+    row = db.session.execute(
+        sa.select(*(column.label(name.replace("-", "_")) for name, column in columns.items()))).one()
     return {name: int(value or 0) for name, value in zip(columns, row)}
 
 

@@ -23,7 +23,8 @@ EXPLANATIONS = {
                      "de organisatie. Langst wachtend eerst, sinds de goedkeuring van de stap ervoor."),
     "stalled": _l("Langer dan de herinneringstermijn van de stap niets veranderd: een concept, gevraagde "
                   "wijzigingen of een stap die nog niet is begonnen. Langst stilstaand eerst."),
-    "expiring": _l("Organisaties met een label waarvan de geldigheid binnenkort afloopt. Eerst afloopend eerst."),
+    "expiring": _l("Organisaties met een label waarvan de geldigheid binnenkort afloopt; wat het eerst afloopt, "
+                   "staat bovenaan."),
     "renewing": _l("Organisaties met een (verlopen) label die aan een nieuwe beoordeling werken: begonnen, "
                    "ingediend of gevraagd om aan te passen."),
 }

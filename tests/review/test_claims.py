@@ -65,7 +65,8 @@ def test_a_colleagues_claim_is_not_released_but_can_be_taken_over(client, login,
 
     login(bram)
     claimed = client.post(f"/review/submissions/{submission.id}/claim")
-    assert claimed.status_code == 409 and "Sanne de Vries heeft deze inzending intussen opgepakt" in claimed.get_data(as_text=True)
+    assert claimed.status_code == 409
+    assert "Sanne de Vries heeft deze inzending intussen opgepakt" in claimed.get_data(as_text=True)
     released = client.post(f"/review/submissions/{submission.id}/release")
     assert released.status_code == 409 and "alleen die kan hem vrijgeven" in released.get_data(as_text=True)
     assert _claimed_by(submission.id) == sanne.id
@@ -75,7 +76,8 @@ def test_a_colleagues_claim_is_not_released_but_can_be_taken_over(client, login,
     taken = client.post(f"/review/submissions/{submission.id}/take-over", data={"claimant": sanne.id})
     assert taken.status_code == 302 and _claimed_by(submission.id) == bram.id
     assert _events(AuditAction.SUBMISSION_TAKEN_OVER) == 1
-    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == AuditAction.SUBMISSION_TAKEN_OVER)).one()
+    event = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.action == AuditAction.SUBMISSION_TAKEN_OVER)).one()
     assert event.before == {"claimed_by_id": sanne.id} and event.after == {"claimed_by_id": bram.id}
     assert event.actor_id == bram.id
 

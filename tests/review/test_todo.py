@@ -44,7 +44,8 @@ def test_waiting_for_the_inspiration_session_counts_and_lists_those_whose_earlie
         client, staff_page, path, dordrecht):
     at_step(dordrecht, path, "Wacht Op Sessie B.V.", BEFORE_SESSION, days_ago=12)
     at_step(dordrecht, path, "Sessie Gehad B.V.", THROUGH_SESSION, days_ago=3)
-    at_step(dordrecht, path, "Nog Bezig B.V.", ORDER[:1], current=("inventarisatie", S.SUBMITTED))
+    at_step(dordrecht, path, "Nog Bezig B.V.", ORDER[:1],
+            current=("inventarisatie", S.SUBMITTED))
     at_step(dordrecht, path, "Afgemeld B.V.", BEFORE_SESSION, status=Org.WITHDRAWN)
     page = staff_page()
     assert _count(page, "staff-step") == 1 and "(Inspiratiesessie)" in page
