@@ -56,7 +56,8 @@ def test_waiting_for_the_inspiration_session_counts_and_lists_those_whose_earlie
         assert other not in listed
 
 
-def test_the_queue_filtered_on_the_session_says_staff_record_it_and_links_to_the_list(client, login_as, path, dordrecht):
+def test_the_queue_filtered_on_the_session_says_staff_record_it_and_links_to_the_list(
+        client, login_as, path, dordrecht):
     login_as(Role.STAFF)
     page = client.get("/review/?step=inspiratiesessie").get_data(as_text=True)
     assert "St MBO legt hem vast" in page and 'href="/todo/staff-step"' in page
