@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.privacy.views import bp as privacy_bp
     from impactnet.regions.overview_views import bp as overview_bp
     from impactnet.regions.views import bp as regions_bp
+    from impactnet.review.todo_views import bp as todo_bp
     from impactnet.review.views import bp as review_bp
 
     for blueprint in (core_bp, accounts_bp, admin_bp, organisations_bp, regions_bp, journey_bp, review_bp, path_bp,
@@ -149,3 +150,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(documents_bp)
     app.register_blueprint(colleagues_bp)
     app.register_blueprint(notes_bp)
+    app.register_blueprint(todo_bp)

@@ -76,6 +76,13 @@ ACCESS = {
     "review.record_step": STAFF_ONLY,
     "review.revoke": STAFF_ONLY,
     "review.withdraw": STAFF_ONLY,
+    # Claiming a submission ("ik pak dit op"): a release of nobody's claim is a no-op, a take-over
+    # without the claimant seen is a 422, both counted as allowed.
+    "review.claim": STAFF_ONLY,
+    "review.release": STAFF_ONLY,
+    "review.take_over": STAFF_ONLY,
+    # The lists behind the staff's to-do overview (an unknown list: 404).
+    "todo.waiting_list": STAFF_ONLY,
     "path.index": STAFF_ONLY,
     "path.edit_step": STAFF_ONLY,
     "path.edit_goal": STAFF_ONLY,
@@ -191,7 +198,7 @@ def world(dordrecht, zwijndrecht, path):
     values = {"kvk": labelled.kvk_number, "token_id": api_token.id, "organisation_id": own.id, "slug": dordrecht.slug, "user_id": target_user.id, "token": "not-a-token",
               "step_key": "partnerovereenkomst", "evidence_id": evidence.id, "submission_id": submission.id,
               "number": 1, "mail_id": failed.id, "name": "funnel",
-              "change_id": change.id, "document_id": document.id, "colleague_id": invited.id, "note_id": note.id}
+              "change_id": change.id, "document_id": document.id, "colleague_id": invited.id, "note_id": note.id, "kind": "stalled"}
     return users, values
 
 

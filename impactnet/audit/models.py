@@ -53,6 +53,11 @@ class AuditAction(enum.StrEnum):
     GOAL_UPDATED = "goal.updated"
     # St MBO uploaded a version of a step's document (the partner agreement) (object: step_documents).
     STEP_DOCUMENT_ADDED = "step_document.added"
+    # A staff member picked up a submission in the review queue, gave it back, or took over a
+    # colleague's (object: step_submissions); stored as text: no migration.
+    SUBMISSION_CLAIMED = "submission.claimed"
+    SUBMISSION_RELEASED = "submission.released"
+    SUBMISSION_TAKEN_OVER = "submission.taken_over"
     LABEL_AWARDED = "label.awarded"
     LABEL_RENEWED = "label.renewed"
     LABEL_REVOKED = "label.revoked"

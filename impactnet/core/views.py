@@ -22,16 +22,21 @@ from impactnet.core.forms import LanguageForm
 from impactnet.core.guards import answers_any_host
 from impactnet.core.locale import SESSION_KEY
 from impactnet.core.rendering import safe_next
-from impactnet.database import local_today
+from impactnet.database import local_today, utcnow
 from impactnet.extensions import db, limiter, talisman
 from impactnet.journey.overview import journey_overview
+from impactnet.journey.services import steps as journey_steps
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.services import history
 from impactnet.regions.services import list_municipalities
+from impactnet.review import todo
+from impactnet.review.services import review_queue
 from impactnet.stats.models import REGION
 from impactnet.stats.services import latest_snapshots
 
 bp = Blueprint("core", __name__)
+# The staff's to-do overview lists this many of the oldest submissions (the queue has them all).
+OLDEST_SHOWN = 5
 log = logging.getLogger(__name__)
 
 
@@ -54,9 +59,11 @@ def dashboard():
                                resend_form=ResendVerificationForm())
     if current_user.role is Role.MUNICIPALITY:
         return redirect(url_for("regions.show", slug=current_user.municipality.slug))
-    snapshots = latest_snapshots()
+    snapshots, path, now = latest_snapshots(), journey_steps(), utcnow()
     return render_template("core/dashboard_staff.html", region=snapshots.get(REGION),
-                           municipalities=list_municipalities(), counts=snapshots)
+                           municipalities=list_municipalities(), counts=snapshots, now=now,
+                           todo=todo.counts(path, now, local_today()), staff_steps=todo.staff_steps(path),
+                           oldest=review_queue(now, limit=OLDEST_SHOWN), expiring_days=todo.EXPIRING_DAYS)
 
 
 def _partner_dashboard(organisation_id: int, today: date) -> tuple[str, str]:

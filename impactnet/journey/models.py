@@ -126,10 +126,15 @@ class StepSubmission(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     feedback: Mapped[str | None] = mapped_column(sa.Text)
+    # The staff member who said "ik pak dit op" (see impactnet.review.claims): shown in the queue so
+    # that two colleagues don't review the same submission.
+    claimed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     progress: Mapped[StepProgress] = relationship(back_populates="submissions")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
     evidence: Mapped[list[Evidence]] = relationship(
         back_populates="submission", order_by="Evidence.id", cascade="all, delete-orphan")
     actions: Mapped[list[ImpactAction]] = relationship(

@@ -106,6 +106,11 @@ def pending_identity_changes(municipality_id: int | None = None) -> list[Identit
     return list(db.session.scalars(query))
 
 
+def pending_identity_count_query():
+    """The ids of the requests waiting for St MBO (counted on the staff's to-do list)."""
+    return _pending_query().with_only_columns(IdentityChange.id)
+
+
 def pending_identity_change_count() -> int:
     """How many requests wait for St MBO (for a staff to-do list)."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(_pending_query().subquery()))

@@ -57,16 +57,18 @@ class QueueItem:
     waiting: timedelta
 
 
-def review_queue(now: datetime, municipality_id: int | None = None, step_id: int | None = None) -> list[QueueItem]:
-    """Submitted steps, oldest first, with how long each has waited."""
+def review_queue(now: datetime, municipality_id: int | None = None, step_id: int | None = None,
+                 limit: int | None = None) -> list[QueueItem]:
+    """Submitted steps, oldest first, with how long each has waited and who has claimed it."""
     query = (
         sa.select(StepSubmission, Organisation, JourneyStep)
         .join(StepProgress, StepSubmission.progress_id == StepProgress.id)
         .join(Organisation, StepProgress.organisation_id == Organisation.id)
         .join(JourneyStep, StepProgress.step_id == JourneyStep.id)
         .where(StepSubmission.state == StepState.SUBMITTED, in_network())
-        .options(joinedload(Organisation.municipality))
+        .options(joinedload(Organisation.municipality), joinedload(StepSubmission.claimed_by))
         .order_by(StepSubmission.submitted_at, StepSubmission.id)
+        .limit(limit)
     )
     if municipality_id is not None:
         query = query.where(Organisation.municipality_id == municipality_id)

@@ -17,8 +17,15 @@ from impactnet.organisations.identity import pending_identity_changes
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.views import organisation_page
 from impactnet.regions.services import list_municipalities, municipality_by_slug
-from impactnet.review import services
-from impactnet.review.forms import ApproveForm, ReasonForm, RecordStepForm, RequestChangesForm
+from impactnet.review import claims, services
+from impactnet.review.forms import (
+    ApproveForm,
+    ClaimForm,
+    ReasonForm,
+    RecordStepForm,
+    RequestChangesForm,
+    TakeOverForm,
+)
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -34,7 +41,8 @@ def queue():
     items = services.review_queue(utcnow(), municipality.id if municipality else None, step.id if step else None)
     return render_template("review/queue.html", items=items, municipalities=list_municipalities(),
                            steps=journey.steps(), municipality=municipality, step=step, now=utcnow(),
-                           identity_changes=pending_identity_changes(municipality.id if municipality else None))
+                           identity_changes=pending_identity_changes(municipality.id if municipality else None),
+                           claim_form=ClaimForm())
 
 
 def _submission_page(submission: StepSubmission, status: int = 200, approve_form=None, changes_form=None):
@@ -43,6 +51,8 @@ def _submission_page(submission: StepSubmission, status: int = 200, approve_form
         "review/submission.html", submission=submission, progress=progress, organisation=progress.organisation,
         approve_form=approve_form or ApproveForm(), changes_form=changes_form or RequestChangesForm(),
         earlier=earlier, changes=version_changes(earlier, submission),
+        claim_form=ClaimForm(formdata=None),
+        take_over_form=TakeOverForm(formdata=None, claimant=submission.claimed_by_id),
     ), status
 
 
@@ -83,6 +93,45 @@ def approve(submission_id: int):
 def request_changes(submission_id: int):
     return _decide(submission_id, RequestChangesForm(),
                    lambda submission, form: services.request_changes(current_user, submission, form.feedback.data))
+
+
+def _claim_action(submission_id: int, form, act, done: str):
+    """Claim, release or take over: 409 with the colleague's move when the claim changed meanwhile."""
+    submission = db.session.get(StepSubmission, submission_id) or abort(404)
+    if not form.validate_on_submit():
+        flash(_("Vernieuw de pagina en probeer het opnieuw."), "error")
+        return _submission_page(submission, 422)
+    try:
+        act(submission, form)
+    except claims.ClaimConflict as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _submission_page(db.session.get(StepSubmission, submission_id), 409)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("review.submission", submission_id=submission_id))
+
+
+@bp.route("/submissions/<int:submission_id>/claim", methods=["POST"])
+@staff_required
+def claim(submission_id: int):
+    return _claim_action(submission_id, ClaimForm(), lambda submission, form: claims.claim(current_user, submission),
+                         _("U heeft deze inzending opgepakt; collega's zien dat in de wachtrij."))
+
+
+@bp.route("/submissions/<int:submission_id>/release", methods=["POST"])
+@staff_required
+def release(submission_id: int):
+    return _claim_action(submission_id, ClaimForm(), lambda submission, form: claims.release(current_user, submission),
+                         _("De inzending is vrijgegeven; een collega kan hem oppakken."))
+
+
+@bp.route("/submissions/<int:submission_id>/take-over", methods=["POST"])
+@staff_required
+def take_over(submission_id: int):
+    return _claim_action(submission_id, TakeOverForm(),
+                         lambda submission, form: claims.take_over(current_user, submission, form.claimant.data),
+                         _("U heeft de inzending overgenomen."))
 
 
 def _organisation_action(organisation_id: int, form, act, done: str):

@@ -2,7 +2,7 @@
 notes on it (a conversation, a phone call, an agreement), staff only.
 
 Revision ID: 0016_account_managers_notes
-Revises: 0014_step_documents
+Revises: 0015_submission_claims
 Create Date: 2026-12-02 02:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016_account_managers_notes'
-down_revision = '0014_step_documents'
+down_revision = '0015_submission_claims'
 branch_labels = None
 depends_on = None
 

@@ -48,6 +48,8 @@ SIGNED_IN_PAGES = [
     ("staff", "/dashboard"),
     ("staff", "/review/"),
     ("staff", "/review/submissions/{submission}"),
+    ("staff", "/todo/staff-step"),
+    ("staff", "/todo/expiring"),
     ("staff", "/organisations/"),
     ("staff", "/organisations/{waiting}"),
     ("staff", "/municipalities/dordrecht"),

@@ -144,7 +144,7 @@ def test_on_a_phone_the_staff_queue_shows_each_item_as_a_card_with_its_organisat
     # Each line of the card is named by its column, on screen; a screen reader still meets a table.
     assert page.evaluate("el => getComputedStyle(el, '::before').content", step.element_handle()).startswith('"Stap: "')
     expect(page.get_by_role("columnheader", name="Stap")).to_have_count(1)
-    expect(row.get_by_role("cell")).to_have_count(5)
+    expect(row.get_by_role("cell")).to_have_count(6)  # with "Opgepakt door"
     # The card is one column: the step is below the organisation, not beside it.
     organisation_box = row.get_by_role("cell").first.bounding_box()
     assert step.bounding_box()["y"] >= organisation_box["y"] + organisation_box["height"] - 1
