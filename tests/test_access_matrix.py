@@ -127,6 +127,9 @@ ACCESS = {
     "colleagues.invite": OWN_PARTNER_AND_STAFF,
     "colleagues.remove": OWN_PARTNER_AND_STAFF,
     "colleagues.withdraw": OWN_PARTNER_AND_STAFF,
+    # Importing the network: St MBO only (a POST without a file: 422; a confirmation naming no kept file: 400).
+    "imports.index": STAFF_ONLY,
+    "imports.confirm": STAFF_ONLY,
 }
 
 

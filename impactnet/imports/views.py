@@ -25,7 +25,8 @@ def index():
     if not form.validate_on_submit():
         return _page(form, status=422 if form.errors else 200)
     upload = form.file.data
-    data = upload.read()
+    with upload.stream:  # a large upload is a temporary file: closed at once
+        data = upload.read()
     try:
         preview = services.dry_run(data, upload.filename or "import")
     except services.ImportFileError as error:
