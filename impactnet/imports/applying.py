@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import sqlalchemy as sa
+
 from impactnet.accounts.mails import invitation_mail, queue
 from impactnet.accounts.models import Role, User
-from impactnet.accounts.services import new_user
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.audit.services import apply_changes
 from impactnet.database import LOCAL_TIMEZONE, local_today, utcnow
@@ -50,10 +51,12 @@ def moment(day: date) -> datetime:
     return datetime.combine(day, time(12), tzinfo=LOCAL_TIMEZONE)
 
 
-def _event(actor: User, action: AuditAction, obj_type: str, obj_id: int, organisation_id: int, at: datetime,
-           **values) -> AuditEvent:
-    return AuditEvent(actor_id=actor.id if actor is not None else None, action=action, object_type=obj_type, object_id=obj_id,
-                      organisation_id=organisation_id, occurred_at=at, **values)
+def _event(actor: User | None, action: AuditAction, obj_type: str, obj_id: int, organisation_id: int, at: datetime,
+           **values) -> dict:
+    """An audit event as a row (inserted in bulk: 10,000 organisations leave some 80,000)."""
+    return {"actor_id": actor.id if actor is not None else None, "action": action, "object_type": obj_type,
+            "object_id": obj_id, "organisation_id": organisation_id, "occurred_at": at, "before": None, "after": None,
+            "note": None, **values}
 
 
 def _status_moves(row: RowPlan, today: date) -> list[tuple[date, Status]]:
@@ -114,15 +117,12 @@ def _step_events(actor: User, organisation: Organisation, progress_rows: list[St
             for p in progress_rows]
 
 
-def _contact(actor: User, row: RowPlan, organisation: Organisation, invite: bool, now: datetime) -> bool:
+def _contact(row: RowPlan, organisation: Organisation) -> User | None:
+    """The contact person's account (no password yet). The dry run checked the address is valid and
+    free; the unique index holds a race (the import then fails as a whole)."""
     if not row.contact_email:
-        return False
-    user = new_user(row.contact_email, Role.PARTNER, name=row.contact_name, organisation_id=organisation.id)
-    db.session.add(_event(actor, AuditAction.USER_CREATED, "users", user.id, organisation.id, now,
-                          after={"email": user.email, "role": user.role.value}, note=IMPORTED_NOTE))
-    if invite:
-        queue(invitation_mail(user), "invitation", user)
-    return invite
+        return None
+    return User(email=row.contact_email, name=row.contact_name, role=Role.PARTNER, organisation_id=organisation.id)
 
 
 def apply_plan(actor: User, rows: list[RowPlan], source: Source, *, invite: bool, today: date | None = None) -> Outcome:
@@ -138,27 +138,36 @@ def apply_plan(actor: User, rows: list[RowPlan], source: Source, *, invite: bool
         organisations = [_new_organisation(row, moves, now) for row, moves in chunk]
         db.session.add_all(organisations)
         db.session.flush()
-        progress_rows = []
+        progress_rows, contacts, events = [], [], []
         for (row, moves), organisation in zip(chunk, organisations):
             objects = _history(actor, row, organisation, moves, by_key, source, now)
-            db.session.add_all(objects)
+            db.session.add_all([o for o in objects if isinstance(o, StepProgress)])
+            events += [o for o in objects if isinstance(o, dict)]
             progress_rows.append([o for o in objects if isinstance(o, StepProgress)])
+            contacts.append(_contact(row, organisation))
+        db.session.add_all([user for user in contacts if user is not None])
         db.session.flush()
-        for (row, _), organisation, progress in zip(chunk, organisations, progress_rows):
-            db.session.add_all(_step_events(actor, organisation, progress, keys))
-            outcome.invited += _contact(actor, row, organisation, invite, now)
+        for (row, _), organisation, progress, user in zip(chunk, organisations, progress_rows, contacts):
+            events += _step_events(actor, organisation, progress, keys)
+            if user is not None:
+                events.append(_event(actor, AuditAction.USER_CREATED, "users", user.id, organisation.id, now,
+                                      after={"email": user.email, "role": user.role.value}, note=IMPORTED_NOTE))
+                if invite:
+                    queue(invitation_mail(user), "invitation", user)
+                    outcome.invited += 1
             first = row.steps["partnerovereenkomst"]
             outcome.first_day = min(outcome.first_day or first, first)
-        db.session.flush()
+        db.session.execute(sa.insert(AuditEvent), events)
         outcome.created += len(chunk)
     for row in rows:
         if row.action == "update":
             organisation = db.session.get(Organisation, row.organisation_id)
             apply_changes(actor, organisation, {name: row.details[name] for name in DETAIL_FIELDS},
                           AuditAction.ORGANISATION_UPDATED, organisation_id=organisation.id)
-            db.session.add(_event(actor, AuditAction.ORGANISATION_IMPORTED, "organisations", organisation.id,
-                                  organisation.id, now, after={"file": source.filename, "sha256": source.checksum,
-                                                               "row": row.number, "changed": sorted(row.changes)}))
+            db.session.add(AuditEvent(**_event(
+                actor, AuditAction.ORGANISATION_IMPORTED, "organisations", organisation.id, organisation.id, now,
+                after={"file": source.filename, "sha256": source.checksum, "row": row.number,
+                       "changed": sorted(row.changes)})))
             outcome.updated += 1
         elif row.action == "unchanged":
             outcome.unchanged += 1
