@@ -53,4 +53,3 @@ def test_import_with_errors_corrected_imported_and_charted(staff_page, dordrecht
     assert chart.status == 200 and "Partners" in chart.text()
     page.goto(f"/municipalities/{dordrecht.slug}")
     expect(page.locator(f'img[src*="/municipalities/{dordrecht.slug}/growth.svg"]').first).to_be_visible()
-    page.screenshot(path="/tmp/import_region.png", full_page=True)
