@@ -80,6 +80,9 @@ class Config:
 
     # Whole request body (uploads are the only large bodies).
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 50 * 1024 * 1024)
+    # Importing the network (St MBO's list): the largest file and the most rows one import takes.
+    IMPORT_MAX_BYTES = _env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+    IMPORT_MAX_ROWS = _env_int("IMPORT_MAX_ROWS", 20_000)
     # Every body that is not a file upload (a urlencoded form, JSON), and each text part of an upload
     # form, at most this many bytes; a form at most this many fields. Checked before anything parses the
     # body (impactnet.core.guards.limit_form_bodies): parsing 50 MB of "a=1&" fields took a worker to 2 GB.

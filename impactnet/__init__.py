@@ -128,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.core.views import bp as core_bp
     from impactnet.directory.views import bp as directory_bp
     from impactnet.exports.views import bp as exports_bp
+    from impactnet.imports.views import bp as imports_bp
     from impactnet.journey.admin_views import bp as path_bp
     from impactnet.journey.document_views import bp as documents_bp
     from impactnet.journey.views import bp as journey_bp
@@ -151,3 +152,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(colleagues_bp)
     app.register_blueprint(notes_bp)
     app.register_blueprint(todo_bp)
+    app.register_blueprint(imports_bp)

@@ -13,6 +13,7 @@ from werkzeug.serving import run_simple
 
 from impactnet.accounts.models import Role
 from impactnet.extensions import db
+from impactnet.imports.cli import import_organisations_command
 from impactnet.notifications.mail import mail_dir
 from impactnet.stats.cli import backfill_snapshots_command
 
@@ -135,3 +136,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(import_organisations_command)

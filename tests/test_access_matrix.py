@@ -141,6 +141,9 @@ ACCESS = {
     "notes.set_account_manager": STAFF_ONLY,
     "notes.add_note": STAFF_ONLY,
     "notes.delete_note": STAFF_ONLY,
+    # Importing the network: St MBO only (a POST without a file: 422; a confirmation naming no kept file: 400).
+    "imports.index": STAFF_ONLY,
+    "imports.confirm": STAFF_ONLY,
 }
 
 

@@ -9,6 +9,7 @@ AUDIT_LABELS = {
     AuditAction.ORGANISATION_STATUS_CHANGED: _l("Status gewijzigd"),
     AuditAction.ORGANISATION_ERASED: _l("Persoonsgegevens gewist (AVG-verzoek)"),
     AuditAction.ORGANISATION_IDENTITY_CHANGED: _l("Naam of KvK-nummer gewijzigd"),
+    AuditAction.ORGANISATION_IMPORTED: _l("Geïmporteerd uit de lijst van St MBO"),
     AuditAction.IDENTITY_CHANGE_REQUESTED: _l("Wijziging van naam of KvK-nummer aangevraagd"),
     AuditAction.IDENTITY_CHANGE_APPROVED: _l("Wijziging van naam of KvK-nummer goedgekeurd"),
     AuditAction.IDENTITY_CHANGE_REJECTED: _l("Wijziging van naam of KvK-nummer afgewezen"),

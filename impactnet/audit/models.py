@@ -20,6 +20,8 @@ class AuditAction(enum.StrEnum):
     ORGANISATION_ERASED = "organisation.erased"
     # The KvK number and/or name of a locked organisation changed (after St MBO approved, or by staff).
     ORGANISATION_IDENTITY_CHANGED = "organisation.identity_changed"
+    # Brought in from St MBO's own list (the file's name and checksum in ``after``); text, no migration.
+    ORGANISATION_IMPORTED = "organisation.imported"
     # A partner's request to change them, and what became of it (object: identity_changes).
     IDENTITY_CHANGE_REQUESTED = "identity_change.requested"
     IDENTITY_CHANGE_APPROVED = "identity_change.approved"

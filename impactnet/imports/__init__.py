@@ -1,0 +1,1 @@
+"""Bringing the existing network in: organisations imported from St MBO's spreadsheet."""
