@@ -10,6 +10,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 
 # The columns of St MBO's list, as the README documents them; other spellings people use map onto them.
@@ -107,7 +108,7 @@ def _read_csv(data: bytes, max_rows: int) -> Sheet:
 
 def _too_many(max_rows: int) -> ImportFileError:
     return ImportFileError(_l("Het bestand heeft meer dan %(count)s rijen. Splits het in kleinere bestanden.",
-                              count=f"{max_rows:,}".replace(",", ".")))
+                              count=format_number(max_rows)))
 
 
 def _cell(cell):
