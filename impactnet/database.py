@@ -21,6 +21,12 @@ def local_today() -> date:
     return datetime.now(LOCAL_TIMEZONE).date()
 
 
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its ``%``, ``_`` and ``\\`` as themselves
+    (use with ``escape="\\"``)."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 class UTCDateTime(sa.TypeDecorator):
     """A timezone-aware UTC datetime on every database.
 

@@ -18,6 +18,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from impactnet.database import contains_pattern
 from impactnet.extensions import db
 from impactnet.journey.models import DrechtsDoel, ImpactAction, StepProgress, StepState, StepSubmission
 from impactnet.organisations.identity import former_holder
@@ -155,15 +156,11 @@ def _approved_goals(*columns):
             .where(StepSubmission.state == StepState.APPROVED))
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _conditions(filters: Filters, today: date) -> list:
     org = Organisation
     conditions = [org.public_listing.is_(True), org.erased_at.is_(None), org.status.in_(LISTED_STATUSES)]
     if filters.q:
-        conditions.append(sa.or_(org.name.ilike(f"%{_escape_like(filters.q)}%", escape="\\"),
+        conditions.append(sa.or_(org.name.ilike(contains_pattern(filters.q), escape="\\"),
                                  org.kvk_number == filters.q))
     if filters.municipality:
         conditions.append(Municipality.slug == filters.municipality)

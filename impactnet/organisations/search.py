@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from impactnet.accounts.models import User
+from impactnet.database import contains_pattern
 from impactnet.extensions import db
 from impactnet.journey.models import JourneyStep, StepKind, StepProgress, StepState, StepSubmission
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES
@@ -29,10 +30,6 @@ from impactnet.regions.models import Municipality
 MAX_DOWNLOAD = 20_000  # rows: far more than the network has; a bound on one request's work
 _SEPARATORS = re.compile(r"[\s.\-]")
 _POSTCODE = re.compile(r"[0-9]{4}[A-Z]{0,2}")
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _current_step_id():
@@ -67,7 +64,7 @@ def _facts():
 def _text_condition(q: str):
     """Name, contact's e-mail address (both partial, any case), KvK number (typed with spaces,
     dots or dashes, partial) or postcode (with or without its space, any case)."""
-    pattern = f"%{_escape_like(q)}%"
+    pattern = contains_pattern(q)
     contact = sa.select(User.id).where(User.organisation_id == Organisation.id, User.email.ilike(pattern, escape="\\"))
     conditions = [Organisation.name.ilike(pattern, escape="\\"), contact.exists()]
     compact = _SEPARATORS.sub("", q).upper()
