@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.journey.document_views import bp as documents_bp
     from impactnet.journey.views import bp as journey_bp
     from impactnet.notifications.views import bp as notifications_bp
+    from impactnet.organisations.bulk_views import bp as bulk_bp
     from impactnet.organisations.identity_views import bp as identity_bp
     from impactnet.organisations.note_views import bp as notes_bp
     from impactnet.organisations.views import bp as organisations_bp
@@ -151,5 +152,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(documents_bp)
     app.register_blueprint(colleagues_bp)
     app.register_blueprint(notes_bp)
+    app.register_blueprint(bulk_bp)
     app.register_blueprint(todo_bp)
     app.register_blueprint(imports_bp)

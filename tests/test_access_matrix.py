@@ -141,6 +141,16 @@ ACCESS = {
     "notes.set_account_manager": STAFF_ONLY,
     "notes.add_note": STAFF_ONLY,
     "notes.delete_note": STAFF_ONLY,
+    # Bulk actions on a selection of the organisation search: St MBO only (no selection: 422, counted
+    # as allowed); partners, viewers 403, visitors the login page.
+    "bulk.message": STAFF_ONLY,
+    "bulk.message_preview": STAFF_ONLY,
+    "bulk.message_send": STAFF_ONLY,
+    "bulk.manager": STAFF_ONLY,
+    "bulk.manager_preview": STAFF_ONLY,
+    "bulk.manager_assign": STAFF_ONLY,
+    "bulk.download": STAFF_ONLY,
+    "bulk.download_file": STAFF_ONLY,
     # Importing the network: St MBO only (a POST without a file: 422; a confirmation naming no kept file: 400).
     "imports.index": STAFF_ONLY,
     "imports.confirm": STAFF_ONLY,

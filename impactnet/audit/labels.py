@@ -47,4 +47,6 @@ AUDIT_LABELS = {
     AuditAction.LABEL_REVOKED: _l("Label ingetrokken"),
     AuditAction.LABEL_EXPIRED: _l("Label verlopen"),
     AuditAction.ORGANISATIONS_DOWNLOADED: _l("Organisatielijst gedownload"),
+    AuditAction.BULK_MESSAGE_SENT: _l("Bericht aan een selectie van organisaties gestuurd"),
+    AuditAction.BULK_ACCOUNT_MANAGER_SET: _l("Relatiebeheerder voor een selectie van organisaties toegewezen"),
 }

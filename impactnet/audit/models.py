@@ -66,6 +66,10 @@ class AuditAction(enum.StrEnum):
     LABEL_EXPIRED = "label.expired"
     # St MBO downloaded the organisation search (it holds contact people); object: the user who did.
     ORGANISATIONS_DOWNLOADED = "organisations.downloaded"
+    # A bulk action on a selection of the search (object: the user who did; the selection, counts and
+    # the action's id in ``after``); the per-organisation changes have their own events. Text: no migration.
+    BULK_MESSAGE_SENT = "organisations.bulk_message_sent"
+    BULK_ACCOUNT_MANAGER_SET = "organisations.bulk_account_manager_set"
 
 
 # Events that only St MBO's view of an organisation's timeline shows: the partner's timeline and

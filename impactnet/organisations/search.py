@@ -173,16 +173,19 @@ class Result:
     pages: int
 
 
-def _rows(params: SearchParams, today: date, limit: int, offset: int = 0) -> list[Row]:
+def _rows(params: SearchParams, today: date, limit: int, offset: int = 0, where=()) -> list[Row]:
     query, facts = _select(params, today, lambda f: (Organisation, Municipality.name, JourneyStep, f.c.waiting))
+    query = query.where(*where)
     column = _sort_column(params, facts, today)
     column = column.desc() if params.dir == "desc" else column.asc()
     query = query.order_by(column.nulls_last(), sa.func.lower(Organisation.name), Organisation.id)
     return [Row(*row) for row in db.session.execute(query.limit(limit).offset(offset)).all()]
 
 
-def count(params: SearchParams, today: date) -> int:
+def count(params: SearchParams, today: date, where=()) -> int:
+    """How many organisations the search finds (``where``: further conditions, as :func:`selected_rows`)."""
     query, _facts_ = _select(params, today, lambda f: (Organisation.id,))
+    query = query.where(*where)
     return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
 
 
@@ -199,6 +202,20 @@ def search_page(params: SearchParams, today: date) -> Result | None:
 def all_rows(params: SearchParams, today: date) -> list[Row]:
     """Every matching organisation, in the page's order, for a download (at most MAX_DOWNLOAD)."""
     return _rows(params, today, MAX_DOWNLOAD)
+
+
+def selected_rows(params: SearchParams, today: date, limit: int, *, among: list[int] | None = None,
+                  live_only: bool = True) -> list[Row]:
+    """The matching organisations (only those of ``among``, if given; not erased, if ``live_only``),
+    in the page's order, at most ``limit``: a bulk action's selection."""
+    return _rows(params, today, limit, where=selection_conditions(among, live_only))
+
+
+def selection_conditions(among: list[int] | None, live_only: bool) -> list:
+    conditions = [Organisation.erased_at.is_(None)] if live_only else []
+    if among is not None:
+        conditions.append(Organisation.id.in_(among))
+    return conditions
 
 
 def contacts(organisation_ids: list[int]) -> dict[int, list[User]]:

@@ -43,14 +43,17 @@ def _line(row: Row, people: list[User], today: date) -> tuple:
     )
 
 
-def export_table(actor: User, params: SearchParams, today: date, fmt: str) -> Table:
-    """Every organisation the search finds, with its contact people, as a table (three queries);
-    records the download in the audit trail (flushes; the view commits)."""
-    rows = all_rows(params, today)
+def export_table(actor: User, params: SearchParams, today: date, fmt: str, *, rows: list[Row] | None = None,
+                 selection: dict | None = None) -> Table:
+    """Every organisation the search finds (or ``rows``, a bulk selection described by ``selection``),
+    with its contact people, as a table (three queries); records the download in the audit trail
+    (flushes; the view commits)."""
+    rows = all_rows(params, today) if rows is None else rows
     people = contacts([row.organisation.id for row in rows])
     table = Table(str(_l("Organisaties")), tuple(str(c) for c in COLUMNS),
                   [_line(row, people.get(row.organisation.id, []), today) for row in rows])
-    record(actor, AuditAction.ORGANISATIONS_DOWNLOADED, actor,
-           after={"format": fmt, "filters": params.filters(), "sort": f"{params.sort} {params.dir}",
-                  "rows": len(rows)})
+    after = {"format": fmt, "filters": params.filters(), "sort": f"{params.sort} {params.dir}", "rows": len(rows)}
+    if selection is not None:
+        after["selection"] = selection
+    record(actor, AuditAction.ORGANISATIONS_DOWNLOADED, actor, after=after)
     return table

@@ -143,8 +143,8 @@ def _flash_saved(saved: identity.Saved) -> None:
         flash(_("Er was niets gewijzigd."), "success")
 
 
-def _search_or_error():
-    """The search the query parameters ask for, and what the page's form offers; or the error."""
+def search_or_error(args=None):
+    """The search the query parameters (or ``args``) ask for, and what the page's form offers; or the error."""
     municipalities, all_steps, managers = list_municipalities(), steps(), account_manager_choices()
     context = {"municipalities": [(m.slug, m.name) for m in municipalities],
                "managers": [(str(u.id), u.name or u.email) for u in managers] + [(NO_MANAGER, _("Geen"))],
@@ -152,7 +152,7 @@ def _search_or_error():
                "steps": [(s.key, localized(s, "title")) for s in all_steps],
                "sectors": SECTORS, "sizes": SIZE_CLASSES, "today": local_today()}
     try:
-        params = search_params(request.args, {m.slug for m in municipalities}, {s.key for s in all_steps},
+        params = search_params(request.args if args is None else args, {m.slug for m in municipalities}, {s.key for s in all_steps},
                                {str(u.id) for u in managers})
     except ParameterError as error:
         return None, error, context
@@ -163,7 +163,7 @@ def _search_or_error():
 @staff_required
 def index():
     """Find any organisation: search, filters, sort by column, 50 a page (St MBO)."""
-    params, error, context = _search_or_error()
+    params, error, context = search_or_error()
     if error is not None:
         return render_template("organisations/index.html", params=SearchParams(), error=error, result=None,
                                args=request.args, **context), 400
@@ -177,17 +177,22 @@ def index():
 @staff_required
 def export(fmt: str):
     """The search as a file, with contact people: staff only, recorded in the audit trail."""
-    params, error, context = _search_or_error()
+    params, error, context = search_or_error()
     if error is not None:
         return render_template("errors/error.html", code=400, message=_error_text(error)), 400
     table = export_table(current_user, params, context["today"], fmt)
     db.session.commit()
+    return table_download(table, fmt, context["today"])
+
+
+def table_download(table, fmt: str, today):
+    """A table as an attachment, CSV for Dutch Excel or XLSX, never cached."""
     if fmt == "csv":
         body, mimetype = formats.to_spreadsheet_csv(table, str(get_locale())), formats.CSV_MIMETYPE
     else:
         body, mimetype = formats.to_xlsx(table), formats.XLSX_MIMETYPE
     response = send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True,
-                         download_name=f"organisaties-{context['today'].isoformat()}.{fmt}")
+                         download_name=f"organisaties-{today.isoformat()}.{fmt}")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
