@@ -138,3 +138,14 @@ def test_edit_goes_back_to_the_form_with_the_text(client, staff, partners):  # n
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert f'value="{SUBJECT}"' in page and "Op 14 januari" in page and "Voorvertoning bekijken" in page
+
+
+def test_each_recipient_gets_the_frame_in_their_own_language(client, staff, partners, mailbox):  # noqa: F811
+    partners["bert"].locale = "en"
+    db.session.commit()
+    data = selection(partners["builder"])
+    send_message(client, data, token_in(preview_message(client, data).get_data(as_text=True)))
+    [message] = list(mailbox)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert text.startswith("Dear Bert,") and "Op 14 januari" in text  # St MBO's own words as written
+    assert "as a contact person of Bouwbedrijf Zwijn" in text
