@@ -109,7 +109,7 @@ def test_a_download_needs_its_preview(client, staff, partners):  # noqa: F811
         AuditEvent.action == AuditAction.ORGANISATIONS_DOWNLOADED)) == 0
 
 
-def test_the_labelled_filter_is_applied_again_when_confirming(client, staff, partners):  # noqa: F811
+def test_an_organisation_new_to_the_filter_needs_a_new_preview(client, staff, partners):  # noqa: F811
     data = selection(everything=True, status="partner")
     page = client.get("/organisations/bulk/download", query_string=data).get_data(as_text=True)
     partners["builder"].status = OrganisationStatus.PARTNER  # matches the filter now: not what was previewed
