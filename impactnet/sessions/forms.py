@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TimeField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from impactnet.core.forms import select_choices, strip
 from impactnet.database import LOCAL_TIMEZONE
@@ -48,9 +48,9 @@ def _local(day, moment: time) -> datetime:
 
 
 class SessionForm(FlaskForm):
-    date = DateField(_l("Datum"), validators=[InputRequired(_l("Vul een geldige datum in."))])
-    start_time = TimeField(_l("Begintijd"), validators=[InputRequired(_l("Vul een geldige tijd in, bijvoorbeeld 15:30."))])
-    end_time = TimeField(_l("Eindtijd"), validators=[InputRequired(_l("Vul een geldige tijd in, bijvoorbeeld 17:00."))])
+    date = DateField(_l("Datum"), validators=[DataRequired(_l("Vul een geldige datum in."))])
+    start_time = TimeField(_l("Begintijd"), validators=[DataRequired(_l("Vul een geldige tijd in, bijvoorbeeld 15:30."))])
+    end_time = TimeField(_l("Eindtijd"), validators=[DataRequired(_l("Vul een geldige tijd in, bijvoorbeeld 17:00."))])
     location = StringField(_l("Plaats (adres)"), filters=[strip], description=_l("Leeg bij een sessie die alleen online is."),
                            validators=[Length(max=200, message=_l("Hoogstens %(max)d tekens.", max=200))])
     online_url = StringField(_l("Link om online deel te nemen"), filters=[strip, lambda v: v or None],
