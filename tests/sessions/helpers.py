@@ -14,9 +14,9 @@ from tests.review.todo_helpers import at_step
 BEFORE_SESSION = ("partnerovereenkomst", "inventarisatie")
 
 
-def waiting_partner(municipality, path, name: str = "Drukkerij Merwede B.V.", **user):
+def waiting_partner(municipality, path, organisation_name: str = "Drukkerij Merwede B.V.", **user):
     """A partner user of an organisation whose step before the inspiration session is approved."""
-    organisation = at_step(municipality, path, name, approved=BEFORE_SESSION)
+    organisation = at_step(municipality, path, organisation_name, approved=BEFORE_SESSION)
     return factories.PartnerUserFactory(organisation=organisation, **user)
 
 
