@@ -240,7 +240,10 @@ def _check_bookable(session: InspirationSession, organisation: Organisation, now
                               "inspiratiesessie is goedgekeurd en de inspiratiesessie nog niet is vastgelegd."))
 
 
-def _already_booked(booking: SessionBooking) -> SessionError:
+def _already_booked(booking: SessionBooking | None) -> SessionError:
+    if booking is None:  # the colleague's booking that collided was rolled back meanwhile
+        return SessionError(_l("Een collega meldde uw organisatie tegelijk aan. Bekijk de actuele stand en probeer "
+                               "het zo nodig opnieuw."))
     return SessionError(_l("Uw organisatie is al aangemeld voor de sessie van %(date)s. Annuleer die aanmelding "
                            "eerst als u een andere sessie wilt.", date=format_date(booking.session.starts_at, "long")))
 
