@@ -53,14 +53,14 @@ def record_attendance(actor: User, session: InspirationSession, present_ids: set
     if not session.started(now):
         raise SessionError(_l("De aanwezigheid kunt u vastleggen zodra de sessie is begonnen."))
     listed = attendance_list(session)
-    if unknown := present_ids - {booking.id for booking in listed}:
+    if present_ids - {booking.id for booking in listed}:
         raise SessionError(_l("Vink alleen organisaties uit de lijst aan."))
     claimed = db.session.execute(
         sa.update(InspirationSession)
         .where(InspirationSession.id == session.id, InspirationSession.attendance_recorded_at.is_(None))
         .values(attendance_recorded_at=now, attendance_recorded_by_id=actor.id)
         .execution_options(synchronize_session=False))
-    if claimed.rowcount != 1 or unknown:
+    if claimed.rowcount != 1:
         raise SessionError(_l("De aanwezigheid van deze sessie is al vastgelegd, door u of een collega."))
     db.session.refresh(session)
     step, note, result = session_step(), attendance_note(session), AttendanceResult()
