@@ -54,10 +54,11 @@ def test_two_organisations_taking_the_last_place_at_once_get_one_place_and_one_w
             client = app.test_client()
             login_client(client, user)
             clients.append(client)
-        db.session.commit()
-        responses = at_once(*(lambda c=c: c.post(f"/inspiration-sessions/{session.id}/book") for c in clients))
+        url = f"/inspiration-sessions/{session.id}/book"
+        db.session.commit()  # the test's own session holds nothing while they race
+        responses = at_once(*(lambda c=c: c.post(url) for c in clients))
         assert [r.status_code for r in responses] == [302, 302], round_number
         db.session.expire_all()
-        states = sorted(b.state.value for b in db.session.query(SessionBooking).filter_by(session_id=session.id))
+        states = sorted(b.state.value for b in db.session.query(SessionBooking).filter(SessionBooking.session_id == session.id))
         assert states == [BookingState.BOOKED.value, BookingState.WAITING.value], round_number
     assert count(SessionBooking) == 8
