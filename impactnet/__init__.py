@@ -142,6 +142,8 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.regions.views import bp as regions_bp
     from impactnet.review.todo_views import bp as todo_bp
     from impactnet.review.views import bp as review_bp
+    from impactnet.sessions.partner_views import bp as session_bookings_bp
+    from impactnet.sessions.views import bp as sessions_bp
 
     for blueprint in (core_bp, accounts_bp, admin_bp, organisations_bp, regions_bp, journey_bp, review_bp, path_bp,
                       notifications_bp, api_bp, api_tokens_bp, overview_bp, directory_bp):
@@ -155,3 +157,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(bulk_bp)
     app.register_blueprint(todo_bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(sessions_bp)
+    app.register_blueprint(session_bookings_bp)

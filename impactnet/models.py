@@ -16,11 +16,12 @@ from impactnet.journey.models import (
 from impactnet.notifications.models import MailStatus, OutboxMail
 from impactnet.organisations.models import IdentityChange, IdentityChangeState, Organisation, OrganisationStatus
 from impactnet.regions.models import Municipality, Target
+from impactnet.sessions.models import BookingState, InspirationSession, SessionBooking
 from impactnet.stats.models import BreakdownSnapshot, FunnelSnapshot, GrowthSnapshot, Projection
 
 __all__ = [
-    "AccountRequest", "ApiToken", "AuditAction", "AuditEvent", "BreakdownSnapshot", "DrechtsDoel", "Evidence",
-    "FunnelSnapshot", "GrowthSnapshot", "IdentityChange", "IdentityChangeState", "ImpactAction", "JourneyStep",
+    "AccountRequest", "ApiToken", "AuditAction", "AuditEvent", "BookingState", "BreakdownSnapshot", "DrechtsDoel", "Evidence",
+    "FunnelSnapshot", "GrowthSnapshot", "IdentityChange", "IdentityChangeState", "ImpactAction", "InspirationSession", "JourneyStep",
     "MailStatus", "Municipality", "Organisation", "OrganisationStatus", "OutboxMail", "Projection", "Role",
-    "StepDocument", "StepKind", "StepProgress", "StepState", "StepSubmission", "Target", "User", "UserSession",
+    "SessionBooking", "StepDocument", "StepKind", "StepProgress", "StepState", "StepSubmission", "Target", "User", "UserSession",
 ]

@@ -6,18 +6,20 @@ ship without an explicit decision about who may use it.
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from werkzeug.datastructures import FileStorage
 
 from impactnet.accounts.models import Role
 from impactnet.api.services import create_token
-from impactnet.database import local_today
+from impactnet.database import local_today, utcnow
 from impactnet.extensions import db
 from impactnet.journey import services as journey
 from impactnet.journey.documents import add_document
 from impactnet.notifications.models import MailStatus, OutboxMail
 from impactnet.organisations.models import IdentityChange, Note, NoteKind, OrganisationStatus
+from impactnet.sessions.models import InspirationSession
 from tests import factories
 from tests.helpers import login_client
 from tests.journey.helpers import PDF
@@ -154,6 +156,17 @@ ACCESS = {
     # Importing the network: St MBO only (a POST without a file: 422; a confirmation naming no kept file: 400).
     "imports.index": STAFF_ONLY,
     "imports.confirm": STAFF_ONLY,
+    # Inspiration sessions: St MBO plans, changes, cancels and marks attendance (an empty form: 422, the
+    # attendance of a session to come: 409, both counted as allowed); partners and municipality viewers 403.
+    "sessions.index": STAFF_ONLY,
+    "sessions.new": STAFF_ONLY,
+    "sessions.edit": STAFF_ONLY,
+    "sessions.cancel": STAFF_ONLY,
+    "sessions.attendance_page": STAFF_ONLY,
+    # Signing up and cancelling: every partner, always for its own organisation (one not waiting for the
+    # session, or not booked: 409 on the dashboard, counted as allowed); viewers and staff 403.
+    "session_bookings.book": {PARTNER, PARTNER_OTHER},
+    "session_bookings.cancel": {PARTNER, PARTNER_OTHER},
 }
 
 
@@ -207,8 +220,11 @@ def world(dordrecht, zwijndrecht, path):
     db.session.add(note)
     labelled = factories.OrganisationFactory(municipality=dordrecht, status=OrganisationStatus.LABELLED,
                                              label_awarded_on=local_today(), public_listing=True)
+    session = InspirationSession(starts_at=utcnow() + timedelta(days=7), ends_at=utcnow() + timedelta(days=7, hours=2),
+                                 location="Stadskantoor", capacity=10, language="nl")
+    db.session.add(session)
     db.session.commit()
-    values = {"kvk": labelled.kvk_number, "token_id": api_token.id, "organisation_id": own.id, "slug": dordrecht.slug, "user_id": target_user.id, "token": "not-a-token",
+    values = {"session_id": session.id, "kvk": labelled.kvk_number, "token_id": api_token.id, "organisation_id": own.id, "slug": dordrecht.slug, "user_id": target_user.id, "token": "not-a-token",
               "step_key": "partnerovereenkomst", "evidence_id": evidence.id, "submission_id": submission.id,
               "number": 1, "mail_id": failed.id, "name": "funnel",
               "change_id": change.id, "document_id": document.id, "colleague_id": invited.id, "note_id": note.id, "kind": "stalled"}

@@ -22,7 +22,7 @@ def test_every_post_route_refuses_a_request_without_csrf_token(csrf_app, dordrec
     organisation = factories.OrganisationFactory(municipality=dordrecht)
     values = {"organisation_id": organisation.id, "slug": "dordrecht", "user_id": admin.id, "token": "x",
               "step_key": "partnerovereenkomst", "evidence_id": 1, "submission_id": 1, "number": 1,
-              "mail_id": 1, "token_id": 1, "change_id": 1, "colleague_id": admin.id, "note_id": 1}
+              "mail_id": 1, "token_id": 1, "change_id": 1, "colleague_id": admin.id, "note_id": 1, "session_id": 1}
     posts = [rule for rule in csrf_app.url_map.iter_rules() if "POST" in rule.methods]
     assert len(posts) >= 10
     for rule in posts:

@@ -60,6 +60,16 @@ class AuditAction(enum.StrEnum):
     SUBMISSION_CLAIMED = "submission.claimed"
     SUBMISSION_RELEASED = "submission.released"
     SUBMISSION_TAKEN_OVER = "submission.taken_over"
+    # Inspiration sessions (object: inspiration_sessions) and the organisations' places in them
+    # (object: session_bookings, with the organisation); stored as text: no migration.
+    SESSION_PLANNED = "session.planned"
+    SESSION_UPDATED = "session.updated"
+    SESSION_CANCELLED = "session.cancelled"
+    SESSION_ATTENDANCE_RECORDED = "session.attendance_recorded"
+    BOOKING_MADE = "booking.made"
+    BOOKING_CANCELLED = "booking.cancelled"
+    BOOKING_PROMOTED = "booking.promoted"
+    BOOKING_ATTENDANCE_RECORDED = "booking.attendance_recorded"
     LABEL_AWARDED = "label.awarded"
     LABEL_RENEWED = "label.renewed"
     LABEL_REVOKED = "label.revoked"

@@ -26,11 +26,14 @@ from impactnet.database import local_today, utcnow
 from impactnet.extensions import db, limiter, talisman
 from impactnet.journey.overview import journey_overview
 from impactnet.journey.services import steps as journey_steps
-from impactnet.organisations.models import Organisation
+from impactnet.journey.models import StepKind
+from impactnet.organisations.models import Organisation, OrganisationStatus
 from impactnet.organisations.services import history
 from impactnet.regions.services import list_municipalities
 from impactnet.review import todo
 from impactnet.review.services import review_queue
+from impactnet.sessions.forms import ButtonForm
+from impactnet.sessions.services import offer_for
 from impactnet.stats.models import REGION
 from impactnet.stats.services import latest_snapshots
 
@@ -54,9 +57,7 @@ def home():
 @login_required
 def dashboard():
     if current_user.role is Role.PARTNER:
-        name, content = _partner_dashboard(current_user.organisation_id, local_today())
-        return render_template("core/dashboard_partner.html", name=name, content=Markup(content),
-                               resend_form=ResendVerificationForm())
+        return partner_dashboard_page()
     if current_user.role is Role.MUNICIPALITY:
         return redirect(url_for("regions.show", slug=current_user.municipality.slug))
     snapshots, path, now = latest_snapshots(), journey_steps(), utcnow()
@@ -66,15 +67,29 @@ def dashboard():
                            oldest=review_queue(now, limit=OLDEST_SHOWN), expiring_days=todo.EXPIRING_DAYS)
 
 
-def _partner_dashboard(organisation_id: int, today: date) -> tuple[str, str]:
-    """The organisation's name and its part of the dashboard (journey, label, latest events), kept
-    under the data version: read again only after a write, rendered once for all its users."""
-    def render() -> tuple[str, str]:
+def partner_dashboard_page(status: int = 200):
+    """The signed-in partner's dashboard; with the inspiration sessions (and their buttons, which
+    carry the user's form token, so never kept) while the organisation waits for the session."""
+    name, top, rest, waits_for_session = _partner_dashboard(current_user.organisation_id, local_today())
+    offer = offer_for(current_user.organisation, utcnow()) if waits_for_session else None
+    return render_template("core/dashboard_partner.html", name=name, top=Markup(top), rest=Markup(rest),
+                           offer=offer, button_form=ButtonForm(), resend_form=ResendVerificationForm()), status
+
+
+def _partner_dashboard(organisation_id: int, today: date) -> tuple[str, str, str, bool]:
+    """The organisation's name, its part of the dashboard (journey, label, latest events: above and
+    below the sessions) and whether it waits for an inspiration session, kept under the data
+    version: read again only after a write, rendered once for all its users."""
+    def render() -> tuple[str, str, str, bool]:
         organisation = db.session.get(Organisation, organisation_id)
         journey = journey_overview(organisation)
-        return organisation.name, render_template(
-            "core/_dashboard_partner.html", organisation=organisation, today=today, journey=journey,
-            history=history(organisation, limit=5), step_titles=journey.step_titles)
+        context = {"organisation": organisation, "today": today, "journey": journey,
+                   "history": history(organisation, limit=5), "step_titles": journey.step_titles}
+        current = journey.current
+        waits = (current is not None and current.step.kind is StepKind.STAFF_RECORDED
+                 and organisation.status is not OrganisationStatus.WITHDRAWN and organisation.erased_at is None)
+        return (organisation.name, render_template("core/_dashboard_partner.html", **context),
+                render_template("core/_dashboard_partner_more.html", **context), waits)
 
     return data_version.cached(render, "partner-dashboard", organisation_id, today)
 

@@ -24,6 +24,7 @@ from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.audit.services import snapshot
 from impactnet.demo import history, people, texts, timeline
 from impactnet.demo.documents import ensure_agreements
+from impactnet.demo.sessions import ensure_sessions
 from impactnet.demo.history import REVIEW, Event, Move
 from impactnet.demo.timeline import END, HISTORY_END, PLANS, TARGETS, Journey, Plan
 from impactnet.extensions import db
@@ -60,6 +61,7 @@ def seed_demo() -> list[tuple[str, str]]:
     staff = db.session.scalar(sa.select(User).where(User.email == dict(DEMO_ACCOUNTS)["staff"]))
     if staff is not None:
         ensure_agreements(staff)
+        ensure_sessions(staff)
     return list(DEMO_ACCOUNTS)
 
 

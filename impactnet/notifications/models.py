@@ -33,6 +33,10 @@ class OutboxMail(db.Model):
     subject: Mapped[str] = mapped_column(sa.String(300))
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
+    # One file sent along (the inspiration session's calendar invitation), or none.
+    attachment_filename: Mapped[str | None] = mapped_column(sa.String(200))
+    attachment_content_type: Mapped[str | None] = mapped_column(sa.String(100))
+    attachment_data: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
     status: Mapped[MailStatus] = mapped_column(

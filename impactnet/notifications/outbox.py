@@ -73,12 +73,22 @@ def enqueue_many(mails: Iterable[QueuedMail]) -> int:
 def _row(mail: QueuedMail) -> dict:
     message = mail.message
     html = message.get_body(preferencelist=("html",))
+    attachment = next(message.iter_attachments(), None)  # at most one (a calendar invitation)
     return {
         "dedupe_key": mail.dedupe_key, "kind": mail.kind, "organisation_id": mail.organisation_id,
         "to_address": str(message["To"]), "subject": str(message["Subject"])[:300],
         "body_text": message.get_body(preferencelist=("plain",)).get_content(),
         "body_html": html.get_content() if html is not None else "",
+        "attachment_filename": attachment.get_filename() if attachment is not None else None,
+        "attachment_content_type": _content_type(attachment) if attachment is not None else None,
+        "attachment_data": attachment.get_payload(decode=True) if attachment is not None else None,
     }
+
+
+def _content_type(part: EmailMessage) -> str:
+    """The attachment's type with its parameters but the name ("text/calendar; method=PUBLISH")."""
+    params = [f"{key}={value}" for key, value in part["Content-Type"].params.items() if key not in ("name", "charset")]
+    return "; ".join([part.get_content_type(), *params])[:100]
 
 
 def queued_keys(keys: Iterable[str], chunk: int = 1000) -> set[str]:
@@ -101,6 +111,12 @@ def as_message(mail: OutboxMail) -> EmailMessage:
     message.set_content(mail.body_text)
     if mail.body_html:
         message.add_alternative(mail.body_html, subtype="html")
+    if mail.attachment_data is not None:
+        content_type, *params = (part.strip() for part in (mail.attachment_content_type or "").split(";"))
+        maintype, _, subtype = (content_type or "application/octet-stream").partition("/")
+        message.add_attachment(mail.attachment_data, maintype=maintype, subtype=subtype,
+                               filename=mail.attachment_filename,
+                               params=dict(param.partition("=")[::2] for param in params if "=" in param))
     return message
 
 

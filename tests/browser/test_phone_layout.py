@@ -29,8 +29,8 @@ MAX_HEADER_PX = 100
 PUBLIC_LINKS = ["Partners", "Label controleren", "Per gemeente"]
 SIGNED_IN_LINKS = {
     "partner": [*PUBLIC_LINKS, "Overzicht", "Collega's", "Wachtwoord", "Herinneringen"],
-    "staff": [*PUBLIC_LINKS, "Overzicht", "Te beoordelen", "Organisaties", "Mijn organisaties", "Gemeenten", "Stappen", "Mislukte e-mails",
-              "Wachtwoord", "Herinneringen"],
+    "staff": [*PUBLIC_LINKS, "Overzicht", "Te beoordelen", "Organisaties", "Mijn organisaties", "Inspiratiesessies", "Gemeenten",
+              "Stappen", "Mislukte e-mails", "Wachtwoord", "Herinneringen"],
     "viewer": [*PUBLIC_LINKS, "Overzicht", "API-sleutels", "Wachtwoord", "Herinneringen"],
 }
 SIGNED_IN_AS = {

@@ -14,7 +14,8 @@ scan, two beats, a redelivered task) a reminder goes out at most once:
 - ``label-expiring:{organisation}:{label_valid_until}:{lead days}:{user}``;
 - ``label-expired:{organisation}:{label_valid_until}:{user}`` and
   ``label-expired-staff:{staff user}:{hash of the expired labels}``;
-- ``unverified:{user}``.
+- ``unverified:{user}``;
+- ``session-reminder:{booking}:{session start}:{user}``, a day before an inspiration session.
 
 A scan runs a fixed number of queries however many organisations there are:
 what is due is loaded with a few set-based queries (joins), the known keys
@@ -26,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from impactnet.notifications.reminders import accounts, labels, review, steps
+from impactnet.notifications.reminders import accounts, labels, review, sessions, steps
 from impactnet.notifications.reminders.common import links, ordered_steps, queue, staff_members
 from impactnet.review.services import expire_due_labels
 
@@ -39,7 +40,7 @@ def scan_reminders(now: datetime) -> int:
         path = ordered_steps()
         staff = [member for member in staff_members() if member.reminders_enabled]
         due = [*steps.due_mails(now, path, staff), *review.due_mails(now, staff),
-               *labels.expiring_mails(now, path), *accounts.due_mails(now)]
+               *labels.expiring_mails(now, path), *accounts.due_mails(now), *sessions.due_mails(now)]
         return queue(due)
 
 
