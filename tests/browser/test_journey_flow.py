@@ -196,7 +196,7 @@ def test_organisation_walks_from_registration_to_the_label(page, staff_page, mai
 
     # 4 Impactplan: one action toward Drechts Doel 1.
     open_current_step(page, 4, "Impactplan")
-    action = page.get_by_role("group", name="Actie 1")
+    action = page.get_by_role("group", name="Actie 1", exact=True)
     action.get_by_label("Drechts Doel").select_option(label="DDD 1: Bereikbaar maken van bestaanszekerheid voor iedereen")
     action.get_by_label("Actie", exact=True).fill("BBL-plaatsen voor jongeren uit Dordrecht")
     action.get_by_label("Meetbare toezegging").fill("2 BBL-plaatsen per jaar")
