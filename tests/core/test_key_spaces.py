@@ -1,44 +1,54 @@
-"""The data version: renewed by every commit that wrote, in every process that shares the cache."""
+"""The key spaces' generations: renewed by a commit that wrote what they keep, in every process that
+shares the cache; not by a sign-in, a sent mail or a token use."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from impactnet.core import data_version
+from impactnet.core import kept
+from impactnet.core.kept import KEPT
 from impactnet.extensions import db
 from impactnet.regions.models import Municipality
+from impactnet.stats.cache import FIGURES
 from tests import factories
 
 
-def test_a_commit_that_wrote_renews_the_version_and_a_read_does_not(app, dordrecht):
-    before = data_version.current()
+def test_a_commit_that_wrote_renews_the_generation_and_a_read_does_not(app, dordrecht):
+    before = KEPT.generation()
     assert before is not None
     db.session.scalars(sa.select(Municipality)).all()
     db.session.commit()
-    assert data_version.current() == before
+    assert KEPT.generation() == before
 
     dordrecht.name = "Gemeente Dordrecht"
     db.session.commit()
-    assert data_version.current() not in (None, before)
+    assert KEPT.generation() not in (None, before)
 
 
-def test_bulk_statements_renew_the_version(app, dordrecht):
+def test_bulk_statements_renew_the_generation(app, dordrecht):
     for statement in (sa.update(Municipality).values(active=False),
                       sa.insert(Municipality).values(name="Papendrecht", slug="papendrecht", joined_on=dordrecht.joined_on),
                       sa.delete(Municipality).where(Municipality.slug == "papendrecht")):
-        before = data_version.current()
+        before = KEPT.generation(), FIGURES.generation()
         db.session.execute(statement)
         db.session.commit()
-        assert data_version.current() != before, statement
+        after = KEPT.generation(), FIGURES.generation()
+        assert after[0] != before[0] and after[1] != before[1], statement
 
 
-def test_a_write_that_is_rolled_back_keeps_the_version(app, dordrecht):
-    before = data_version.current()
-    factories.OrganisationFactory.build(municipality=dordrecht)
+def test_only_the_key_spaces_whose_tables_were_written_are_renewed(app, dordrecht):
+    figures, kept_before = FIGURES.generation(), KEPT.generation()
+    factories.OrganisationFactory(municipality=dordrecht)  # the figures pages read snapshots, not organisations
+    db.session.commit()
+    assert FIGURES.generation() == figures and KEPT.generation() != kept_before
+
+
+def test_a_write_that_is_rolled_back_keeps_the_generation(app, dordrecht):
+    before = KEPT.generation()
     db.session.add(factories.OrganisationFactory.build(municipality=dordrecht))
     db.session.flush()
     db.session.rollback()
     db.session.commit()
-    assert data_version.current() == before
+    assert KEPT.generation() == before
 
 
 def test_a_kept_value_is_computed_again_after_a_write_in_another_process(app, other_process, dordrecht):
@@ -48,8 +58,8 @@ def test_a_kept_value_is_computed_again_after_a_write_in_another_process(app, ot
         computed.append(1)
         return db.session.scalar(sa.select(Municipality.name).where(Municipality.slug == "dordrecht"))
 
-    assert data_version.cached(compute, "name") == "Dordrecht"
-    assert data_version.cached(compute, "name") == "Dordrecht"
+    assert kept.cached(compute, "name") == "Dordrecht"
+    assert kept.cached(compute, "name") == "Dordrecht"
     assert len(computed) == 1
 
     with other_process.app_context():
@@ -57,7 +67,7 @@ def test_a_kept_value_is_computed_again_after_a_write_in_another_process(app, ot
         db.session.commit()
 
     db.session.expire_all()
-    assert data_version.cached(compute, "name") == "Dordt"
+    assert kept.cached(compute, "name") == "Dordt"
     assert len(computed) == 2
 
 
@@ -66,9 +76,9 @@ def test_nothing_is_kept_when_the_shared_cache_is_away(make_app, dordrecht):
     away = make_app(CACHE_TYPE="RedisCache", CACHE_REDIS_URL="redis://127.0.0.1:9/0")
     computed = []
     with away.app_context():
-        assert data_version.current() is None
+        assert KEPT.generation() is None
         for _ in range(2):
-            assert data_version.cached(lambda: computed.append(1) or "fresh", "key") == "fresh"
+            assert kept.cached(lambda: computed.append(1) or "fresh", "key") == "fresh"
         dordrecht_again = db.session.scalar(sa.select(Municipality).where(Municipality.slug == "dordrecht"))
         dordrecht_again.name = "Dordt"
         db.session.commit()  # renewing fails, is logged, and the commit stands
