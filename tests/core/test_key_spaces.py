@@ -85,3 +85,31 @@ def test_nothing_is_kept_when_the_shared_cache_is_away(make_app, dordrecht):
     assert len(computed) == 2
     db.session.expire_all()
     assert dordrecht.name == "Dordt"
+
+
+def test_a_sign_in_a_sent_mail_and_a_token_use_renew_no_generation(app, client, dordrecht, mailbox):
+    from email.message import EmailMessage
+
+    from impactnet.notifications.outbox import enqueue
+    from tests.api.helpers import bearer
+    from tests.factories import PASSWORD
+
+    viewer = factories.MunicipalityUserFactory(municipality=dordrecht)
+    staff = factories.UserFactory(role=factories.Role.STAFF)
+    header = bearer(viewer)
+    message = EmailMessage()
+    message["To"], message["Subject"] = "partner@example.nl", "Welkom"
+    message.set_content("Tot snel.")
+    enqueue(message, dedupe_key="key-spaces:1", kind="test")
+    db.session.commit()
+    before = KEPT.generation(), FIGURES.generation()
+
+    assert client.post("/login", data={"email": staff.email, "password": PASSWORD}).status_code == 302
+    assert client.get("/dashboard").status_code == 200
+    assert len(mailbox) == 1  # the worker's delivery: the mail marked sent
+    assert app.test_client().get("/api/v1/regions/dordrecht/series", headers=header).status_code == 200
+    db.session.expire_all()
+    assert (KEPT.generation(), FIGURES.generation()) == before
+
+    assert client.post("/logout").status_code == 302  # a sign-out ends what the copies hold
+    assert KEPT.generation() != before[0] and FIGURES.generation() == before[1]
