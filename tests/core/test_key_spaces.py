@@ -113,3 +113,13 @@ def test_a_sign_in_a_sent_mail_and_a_token_use_renew_no_generation(app, client, 
 
     assert client.post("/logout").status_code == 302  # a sign-out ends what the copies hold
     assert KEPT.generation() != before[0] and FIGURES.generation() == before[1]
+
+
+def test_the_snapshot_job_renews_the_figures_but_not_what_is_kept(app, dordrecht):
+    from impactnet.database import local_today
+    from impactnet.stats.services import take_snapshots
+
+    before = KEPT.generation(), FIGURES.generation()
+    take_snapshots(local_today())
+    db.session.commit()
+    assert KEPT.generation() == before[0] and FIGURES.generation() != before[1]
