@@ -108,7 +108,9 @@ class KeySpace:
 
     def renew(self) -> None:
         """From now on no process finds what was stored under the old generation."""
-        self.local_copies().clear()
+        held = current_app.extensions.get("impactnet.key_spaces", {}).get(self.name)
+        if held is not None:  # memory only: other processes' copies carry the old generation in their keys
+            held.clear()
         try:
             cache.set(self.generation_key, secrets.token_hex(8), timeout=0)
         except Exception:
