@@ -94,11 +94,14 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
 
     # Longest time a figures page (region overview, dashboards, /api/v1/regions) is served from the
-    # cache; a change to the figures empties the cache at once (impactnet.stats.cache).
+    # cache; a change to the figures renews its generation at once (impactnet.stats.cache).
     FIGURES_CACHE_SECONDS = _env_int("FIGURES_CACHE_SECONDS", 600)
-    # Each process's own copy in front of that cache (saves a Redis round trip; 0: none). Another
-    # process's change shows here within this time.
+    # Each process's own copy in front of that cache (saves fetching the page from Redis; 0: none),
+    # still checked against the figures' generation on every request.
     FIGURES_LOCAL_CACHE_SECONDS = _env_int("FIGURES_LOCAL_CACHE_SECONDS", 5)
+    # After a commit that changes what a figure counts, today's figures are refreshed by the worker
+    # this many seconds later (commits in between join the same refresh: impactnet.stats.refresh).
+    FIGURES_REFRESH_DELAY_SECONDS = _env_int("FIGURES_REFRESH_DELAY_SECONDS", 1)
 
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"

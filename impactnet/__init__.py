@@ -100,7 +100,7 @@ def _init_extensions(app: Flask) -> None:
     else:
         app.config.setdefault("CACHE_TYPE", "FileSystemCache")
         app.config.setdefault("CACHE_DIR", str(Path(app.instance_path) / "cache"))
-    app.config.setdefault("CACHE_KEY_PREFIX", "impactnet:figures:")
+    app.config.setdefault("CACHE_KEY_PREFIX", "impactnet:cache:")  # each purpose a key space below it
     cache.init_app(app)
     # Talisman keeps its settings on the instance, not per app: each app gets its own, so that an app
     # built with other settings (tests build production ones) does not change another's. The shared
@@ -117,6 +117,9 @@ def _init_extensions(app: Flask) -> None:
 
     # Import every model so that Alembic and relationships see them all.
     from impactnet import models  # noqa: F401
+    # Their session listeners: cache generations renewed, figures refreshed after the commits that count.
+    from impactnet.core import kept  # noqa: F401
+    from impactnet.stats import cache as figures_cache, refresh  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

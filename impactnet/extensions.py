@@ -33,7 +33,7 @@ babel = Babel()
 # Only for per-view options (``@talisman(force_https=False)``): create_app gives each app its own Talisman.
 talisman = Talisman()
 limiter = Limiter(key_func=get_remote_address)
-# The figures pages' cache (impactnet.stats.cache): Redis when REDIS_URL is set, else a folder
-# under instance/ that the web process and the embedded Celery worker share.
+# The shared cache, in named key spaces (impactnet.core.caching): Redis when REDIS_URL is set, else
+# a folder under instance/ that the web process and the embedded Celery worker share.
 cache = Cache()
 

@@ -25,7 +25,7 @@ from impactnet import create_app
 from impactnet.accounts.models import Role
 from impactnet.extensions import db, limiter
 from impactnet.journey.evidence import upload_dir
-from impactnet.stats import cache as figures_cache
+from impactnet.core.caching import renew_all as forget_cached
 from tests import factories
 from tests.helpers import login_client
 
@@ -178,7 +178,7 @@ def _isolated(request, app):
     with app.app_context():
         yield
         _empty_tables()
-        figures_cache.clear()
+        forget_cached()
         shutil.rmtree(upload_dir(), ignore_errors=True)  # the files of the rows just emptied
     _limiter_back_to(app)
 

@@ -3,13 +3,13 @@
 Flask-Login asks for the user behind the session's auth token on every request. Read from
 PostgreSQL that cost four round trips (pre-ping, BEGIN, SELECT, ROLLBACK), about 1 ms: more than
 the rest of a cached dashboard. So each process keeps a copy of the users it loaded (their column
-values, detached from any session) under the data version (:mod:`impactnet.core.data_version`)
+values, detached from any session) under the ``kept`` key space's generation (:mod:`impactnet.core.kept`)
 and hands the request a copy without a query (``Session.merge(load=False)``); relationships (the
 organisation, the municipality) still load from the database when a page reads them; only their
 names, which the page header shows, are kept with the copy (``User.affiliation_names``).
 
-The token is a sign-in's (:mod:`impactnet.accounts.sessions`). Any write renews the data version,
-so a sign-out, a deactivated account, a changed role or a password change (which ends the other
+The token is a sign-in's (:mod:`impactnet.accounts.sessions`). A write that changes a user, a
+sign-in, an organisation or a municipality renews the generation (a new sign-in does not), so a sign-out, a deactivated account, a changed role or a password change (which ends the other
 sign-ins) counts from the next request on, in every process; a sign-in's own expiry is checked on
 every request, copy or not.
 """
@@ -20,7 +20,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from impactnet.accounts.models import User
 from impactnet.accounts.sessions import signed_in_user
-from impactnet.core import data_version
+from impactnet.core.kept import KEPT, MAX_AGE_SECONDS
 from impactnet.database import utcnow
 from impactnet.extensions import db
 
@@ -30,10 +30,10 @@ def load_user(token: str) -> User | None:
     if not token:
         return None
     now = utcnow()
-    version = data_version.current()  # before the database: a later write renews it
-    copies = data_version.local_copies("signed-in users")
+    version = KEPT.generation()  # before the database: a later write renews it
+    copies = KEPT.local_copies(MAX_AGE_SECONDS)
     if version is not None:
-        entry = copies.get(token)
+        entry = copies.get("user:" + token)
         if entry is not None and entry[0] == version and entry[2] > now:
             user = db.session.merge(entry[1], load=False)
             user.session_token = token
@@ -44,7 +44,7 @@ def load_user(token: str) -> User | None:
         return None
     user, expires_at = found
     if version is not None:
-        copies.put(token, (version, _detached_copy(user), expires_at, user.affiliation_names))
+        copies.put("user:" + token, (version, _detached_copy(user), expires_at, user.affiliation_names))
     return user
 
 

@@ -17,7 +17,7 @@ from impactnet.accounts.forms import ResendVerificationForm
 from impactnet.accounts.models import Role
 from impactnet.accounts.services import set_locale
 from impactnet.audit.labels import AUDIT_LABELS
-from impactnet.core import data_version
+from impactnet.core import kept
 from impactnet.core.forms import LanguageForm
 from impactnet.core.guards import answers_any_host
 from impactnet.core.locale import SESSION_KEY
@@ -78,8 +78,8 @@ def partner_dashboard_page(status: int = 200):
 
 def _partner_dashboard(organisation_id: int, today: date) -> tuple[str, str, str, bool]:
     """The organisation's name, its part of the dashboard (journey, label, latest events: above and
-    below the sessions) and whether it waits for an inspiration session, kept under the data
-    version: read again only after a write, rendered once for all its users."""
+    below the sessions) and whether it waits for an inspiration session, kept (:mod:`impactnet.core.kept`):
+    read again only after a write that counts, rendered once for all its users."""
     def render() -> tuple[str, str, str, bool]:
         organisation = db.session.get(Organisation, organisation_id)
         journey = journey_overview(organisation)
@@ -91,7 +91,7 @@ def _partner_dashboard(organisation_id: int, today: date) -> tuple[str, str, str
         return (organisation.name, render_template("core/_dashboard_partner.html", **context),
                 render_template("core/_dashboard_partner_more.html", **context), waits)
 
-    return data_version.cached(render, "partner-dashboard", organisation_id, today)
+    return kept.cached(render, "partner-dashboard", organisation_id, today)
 
 
 @bp.route("/language", methods=["POST"])

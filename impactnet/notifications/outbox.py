@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 import sqlalchemy as sa
-from celery import Celery
 from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -23,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from impactnet.database import utcnow, whole_transaction_committed
 from impactnet.extensions import db
-from impactnet.notifications.broker import broker_settings
+from impactnet.notifications.broker import send_by_name
 from impactnet.notifications.mail import MailError, connection, new_message
 from impactnet.notifications.models import MailStatus, OutboxMail
 
@@ -236,24 +235,7 @@ def _kick_worker(session) -> None:
 def kick_worker() -> None:
     """Ask the worker to deliver now, on the broker it listens to (Redis, or the embedded default's
     folder); best effort: when the broker is away the periodic run delivers later."""
-    settings = broker_settings(current_app.config, current_app.instance_path)
     try:
-        _client(settings).send_task(SEND_TASK, ignore_result=True, retry=False)
+        send_by_name(SEND_TASK)
     except Exception as error:  # any broker trouble: the periodic run delivers later
         log.warning("could not reach the worker queue (%s); mail waits in the outbox", error)
-
-
-_clients: dict[str, Celery] = {}
-
-
-def _client(settings: dict) -> Celery:
-    key = repr(sorted(settings.items()))
-    if key not in _clients:
-        client = Celery("impactnet-web", set_as_current=False)
-        # max_retries=0: kombu would otherwise sleep and retry the connection
-        # (2 s per request that queues mail while Redis is down).
-        client.conf.update(settings, broker_connection_timeout=1, broker_connection_retry=False,
-                           broker_connection_max_retries=0, task_ignore_result=True)
-        client.conf.broker_transport_options = {**settings["broker_transport_options"], "max_retries": 0}
-        _clients[key] = client
-    return _clients[key]

@@ -1,4 +1,4 @@
-"""What must happen only when the whole transaction ends (files deleted or kept, the data version
+"""What must happen only when the whole transaction ends (files deleted or kept, a cache generation
 renewed) is not set off by a savepoint: SQLAlchemy's "after_commit" fires when a savepoint is
 released and "after_rollback" when one is rolled back. A refused hand-in inside a savepoint once
 deleted the file copied into the draft that the request then committed."""
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from impactnet.core import data_version
+from impactnet.core.kept import KEPT
 from impactnet.extensions import db
 from impactnet.journey import evidence as files
 from impactnet.regions.models import Municipality
@@ -40,8 +40,8 @@ def test_files_follow_the_whole_transaction_not_its_savepoints(app):
     assert released.exists() and doomed.exists()  # written for rows that stay; its deletion was rolled back
 
 
-def test_a_rolled_back_savepoint_keeps_the_transactions_earlier_write_for_the_data_version(app):
-    version = data_version.current()
+def test_a_rolled_back_savepoint_keeps_the_transactions_earlier_write_for_the_kept_generation(app):
+    version = KEPT.generation()
     db.session.add(Municipality(name="Papendrecht", slug="papendrecht", joined_on=sa.func.current_date()))
     db.session.flush()
     try:
@@ -51,4 +51,4 @@ def test_a_rolled_back_savepoint_keeps_the_transactions_earlier_write_for_the_da
     except sa.exc.IntegrityError:
         pass
     db.session.commit()
-    assert data_version.current() != version
+    assert KEPT.generation() != version
