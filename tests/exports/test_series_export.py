@@ -21,7 +21,7 @@ def history(dordrecht, zwijndrecht):
         for day, partners in ((15, 10 * month), (28, 10 * month + 5)):
             add_snapshot(dordrecht, date(2025, month, day), partners=partners, labelled=month,
                          working_toward_label=partners - month, applicants=2, new_this_month=3,
-                         labels_expired=month % 2)
+                         label_expired=month % 2)
     add_snapshot(zwijndrecht, date(2025, 3, 28), partners=99)
     db.session.commit()
     return dordrecht
