@@ -26,7 +26,7 @@ HEADINGS = {
     "new_this_month": _l("Nieuwe partners deze maand"),
     "label_expired": _l("Label verlopen"),
     "label_revoked": _l("Label ingetrokken"),
-    "as_of": _l("Stand van"),
+    "as_of": _l("Berekend op"),
     "figure": _l("Cijfer"),
     "this_month": _l("Deze maand"),
     "this_quarter": _l("Dit kwartaal"),

@@ -14,4 +14,5 @@ bp.record_once(lambda state: state.app.jinja_env.globals.update(figure_definitio
 
 @bp.route("/zo-tellen-we")
 def how_we_count():
-    return render_template("figures/how_we_count.html", definitions=DEFINITIONS, parts=PARTS)
+    return render_template("figures/how_we_count.html", definitions=DEFINITIONS,
+                           names=("partners", *PARTS, "applicants", "new_partners", "new_labels"))
