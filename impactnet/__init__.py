@@ -147,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.review.views import bp as review_bp
     from impactnet.sessions.partner_views import bp as session_bookings_bp
     from impactnet.sessions.views import bp as sessions_bp
+    from impactnet.stats.views import bp as figures_bp
 
     for blueprint in (core_bp, accounts_bp, admin_bp, organisations_bp, regions_bp, journey_bp, review_bp, path_bp,
                       notifications_bp, api_bp, api_tokens_bp, overview_bp, directory_bp):
@@ -162,3 +163,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(imports_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(session_bookings_bp)
+    app.register_blueprint(figures_bp)

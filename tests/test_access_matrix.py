@@ -64,6 +64,7 @@ ACCESS = {
     "regions.show": {VIEWER} | STAFF_ONLY,
     "regions.growth_chart": {VIEWER} | STAFF_ONLY,
     "overview.index": EVERYONE,
+    "figures.how_we_count": EVERYONE,
     "regions.new": STAFF_ONLY,
     "regions.edit": STAFF_ONLY,
     "regions.save_target": STAFF_ONLY,

@@ -6,7 +6,17 @@ from impactnet.directory.services import PublicStatus
 
 _INT = {"type": "integer", "minimum": 0}
 _DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
-_FIGURES = {"partners": _INT, "labelled": _INT, "working_toward_label": _INT}
+# Partners and its parts (impactnet.stats.definitions; "Zo tellen we" at /zo-tellen-we says each in words).
+_FIGURES = {
+    "partners": {**_INT, "description": "Organisations that signed the partner agreement and did not withdraw: "
+                                        "labelled + working_toward_label + label_expired + label_revoked."},
+    "labelled": {**_INT, "description": "Partners with a valid label (awarded, its end date not passed)."},
+    "working_toward_label": {**_INT, "description": "Partners without the label, working through the steps."},
+    "label_expired": {**_INT, "description": "Partners whose label passed its end date and was not renewed."},
+    "label_revoked": {**_INT, "description": "Partners whose label St MBO revoked."},
+}
+_AS_OF = {"type": ["string", "null"], "format": "date-time",
+          "description": "When these figures were computed (ISO 8601 with offset); null: not computed yet."}
 
 
 def _object(properties: dict, **extra) -> dict:
@@ -37,7 +47,8 @@ _DATE_RULES = (f"A month YYYY-MM or an existing day YYYY-MM-DD, in the years {FI
                "an empty value is refused (400), leave the parameter out for the default.")
 
 SCHEMAS = {
-    "Figures": _object(_FIGURES),
+    "Figures": _object({**_FIGURES, "as_of": _AS_OF},
+                       description="The region's figures: the sum of its municipalities'."),
     "Target": _object({
         "year": {"type": "integer"},
         "partners": {**_INT, "description": "Partners wanted by the end of the year."},
@@ -47,7 +58,7 @@ SCHEMAS = {
         "projected_labelled_date": _DATE_OR_NULL,
     }),
     "Municipality": _object({
-        "slug": {"type": "string"}, "name": {"type": "string"}, **_FIGURES,
+        "slug": {"type": "string"}, "name": {"type": "string"}, **_FIGURES, "as_of": _AS_OF,
         "targets": {"type": "array", "items": {"$ref": "#/components/schemas/Target"}},
     }),
     "Regions": _object({
@@ -58,7 +69,8 @@ SCHEMAS = {
     "Month": _object({
         "month": {"type": "string", "pattern": MONTH_PATTERN},
         "day": {"type": "string", "format": "date", "description": "The day of the month's latest snapshot."},
-        **_FIGURES, "applicants": _INT, "new_this_month": _INT, "labels_expired": _INT,
+        **_FIGURES, "as_of": _AS_OF, "applicants": _INT, "new_this_month": _INT,
+        "labels_expired": {**_INT, "deprecated": True, "description": "The same as label_expired (its former name)."},
     }),
     "Series": _object({
         "generated_at": {"type": "string", "format": "date-time"},

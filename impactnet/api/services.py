@@ -18,6 +18,7 @@ from impactnet.api.models import ApiToken
 from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.regions.models import Municipality, Target
+from impactnet.stats.definitions import PARTS
 from impactnet.stats.models import REGION, GrowthSnapshot, Projection
 from impactnet.stats.services import latest_snapshots, series, targets_with_projections
 
@@ -25,7 +26,8 @@ MAX_TOKEN_LENGTH = 200
 # last_used_at is a hint for the viewer, not an audit trail: write it at most
 # once a minute, so a busy client does not turn every read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-FIGURES = ("partners", "labelled", "working_toward_label")
+# Partners and its parts, which add up to it (impactnet.stats.definitions).
+FIGURES = ("partners", *PARTS)
 
 
 class TokenError(ValueError):
@@ -84,7 +86,9 @@ def authenticate(header: str | None, now: datetime | None = None) -> User | None
 
 
 def _figures(snapshot: GrowthSnapshot | None) -> dict:
-    return {field: getattr(snapshot, field) if snapshot else 0 for field in FIGURES}
+    """The figures and ``as_of``, when they were computed (None: never yet)."""
+    return {**{field: getattr(snapshot, field) if snapshot else 0 for field in FIGURES},
+            "as_of": snapshot.computed_at.isoformat() if snapshot else None}
 
 
 def _iso(day: date | None) -> str | None:
@@ -104,7 +108,8 @@ def _target(target: Target, projection: Projection | None) -> dict:
 
 
 def regions_payload(now: datetime) -> dict:
-    """The region's and every active municipality's latest figures and targets (three queries)."""
+    """The region's and every active municipality's latest figures, when each was computed, and
+    the targets (three queries). The region's figures are the sum of its municipalities'."""
     snapshots = latest_snapshots()
     municipalities = db.session.scalars(
         sa.select(Municipality).where(Municipality.active.is_(True))
@@ -135,7 +140,8 @@ def series_payload(municipality: Municipality, start: date, end: date, now: date
         "to": end.isoformat(),
         "months": [
             {"month": s.day.strftime("%Y-%m"), "day": s.day.isoformat(), **_figures(s),
-             "applicants": s.applicants, "new_this_month": s.new_this_month, "labels_expired": s.labels_expired}
+             "applicants": s.applicants, "new_this_month": s.new_this_month,
+             "labels_expired": s.label_expired}  # the name label_expired had before 0018, kept for clients
             for s in series(municipality.id, start, end)
         ],
     }

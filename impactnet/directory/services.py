@@ -22,10 +22,11 @@ from impactnet.database import contains_pattern
 from impactnet.extensions import db
 from impactnet.journey.models import DrechtsDoel, ImpactAction, StepProgress, StepState, StepSubmission
 from impactnet.organisations.identity import former_holder
-from impactnet.organisations.models import Organisation
+from impactnet.organisations.models import PARTNER_STATUSES, Organisation
 from impactnet.organisations.models import OrganisationStatus as Status
 from impactnet.organisations.services import organisation_by_kvk
 from impactnet.regions.models import Municipality
+from impactnet.stats.definitions import in_part
 
 PAGE_SIZE = 20
 COUNT_CAP = 1000  # the directory counts matches up to this many ("more than 1,000")
@@ -39,9 +40,8 @@ class PublicStatus(enum.StrEnum):
     PARTNER = "partner"
 
 
-# The organisations the directory may list.
-LISTED_STATUSES = (Status.PARTNER, Status.WORKING_TOWARD_LABEL, Status.LABELLED, Status.LABEL_EXPIRED,
-                   Status.LABEL_REVOKED)
+# The organisations the directory may list: the partners, as the figures count them.
+LISTED_STATUSES = tuple(status for status in Status if status in PARTNER_STATUSES)
 
 
 def public_status(organisation: Organisation, today: date) -> PublicStatus | None:
@@ -63,14 +63,13 @@ def public_status(organisation: Organisation, today: date) -> PublicStatus | Non
 
 
 def _status_condition(status: PublicStatus, today: date):
-    """SQL for "the organisation's public status is ``status`` on ``today``" (listed organisations)."""
+    """SQL for "the organisation's public status is ``status`` on ``today``" (listed organisations):
+    labelled, expired and revoked as the figures count them (impactnet.stats.definitions)."""
     org = Organisation
-    still_valid = sa.or_(org.label_valid_until.is_(None), org.label_valid_until >= today)
     return {
-        PublicStatus.LABELLED: sa.and_(org.status == Status.LABELLED, still_valid),
-        PublicStatus.EXPIRED: sa.or_(org.status == Status.LABEL_EXPIRED,
-                                     sa.and_(org.status == Status.LABELLED, ~still_valid)),
-        PublicStatus.REVOKED: org.status == Status.LABEL_REVOKED,
+        PublicStatus.LABELLED: in_part("labelled", today),
+        PublicStatus.EXPIRED: in_part("label_expired", today),
+        PublicStatus.REVOKED: in_part("label_revoked", today),
         PublicStatus.WORKING_TOWARD_LABEL: org.status == Status.WORKING_TOWARD_LABEL,
         PublicStatus.PARTNER: org.status == Status.PARTNER,
     }[status]

@@ -5,18 +5,19 @@ address. Like every service these only read (and would flush, never commit).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 
 from impactnet.api.services import FIGURES, regions_payload, series_payload
+from impactnet.database import LOCAL_TIMEZONE
 from impactnet.regions.dashboard import SMALLEST_SHOWN, Dashboard, suppressed
 from impactnet.regions.models import Municipality
 
 REGION_LABEL = "Regio Drechtsteden"  # a name, the same in both languages
-REGION_COLUMNS = ("municipality", *FIGURES, "target_year", "target_partners", "target_labelled")
-SERIES_COLUMNS = ("month", *FIGURES, "applicants", "new_this_month", "labels_expired")
+REGION_COLUMNS = ("municipality", *FIGURES, "as_of", "target_year", "target_partners", "target_labelled")
+SERIES_COLUMNS = ("month", *FIGURES, "applicants", "new_this_month", "as_of")
 
 
 @dataclass(frozen=True)
@@ -28,25 +29,39 @@ class Table:
     rows: list[tuple]
 
 
+def as_of_cell(moment: datetime | str | None) -> str | None:
+    """When figures were computed, as a cell: Dutch time, "2026-12-01 14:05" (which Excel reads as
+    a date and time in any language); None when they never were."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.astimezone(LOCAL_TIMEZONE).strftime("%Y-%m-%d %H:%M")
+
+
 def regions_table(now: datetime, year: int) -> Table:
     """One row per active municipality with its latest figures and its target for ``year`` (blank
     without one), then the region's row. The region has no target of its own: summing only the
-    municipalities that set one would look like a regional target that nobody agreed on."""
+    municipalities that set one would look like a regional target that nobody agreed on. Each row
+    says when its figures were computed (``as_of``)."""
     payload = regions_payload(now)
     rows = []
     for municipality in payload["municipalities"]:
         target = next((t for t in municipality["targets"] if t["year"] == year), None)
         rows.append((municipality["name"], *(municipality[field] for field in FIGURES),
+                     as_of_cell(municipality["as_of"]),
                      *((year, target["partners"], target["labelled"]) if target else (None, None, None))))
     region = payload["region"]
-    rows.append((REGION_LABEL, *(region[field] for field in FIGURES), None, None, None))
+    rows.append((REGION_LABEL, *(region[field] for field in FIGURES), as_of_cell(region["as_of"]), None, None, None))
     return Table("Regio", REGION_COLUMNS, rows)
 
 
 def series_table(municipality: Municipality, start: date, end: date, now: datetime) -> Table:
-    """The municipality's monthly series from ``start`` to ``end``, oldest month first."""
+    """The municipality's monthly series from ``start`` to ``end``, oldest month first, each month
+    with when its figures were computed."""
     months = series_payload(municipality, start, end, now)["months"]
-    return Table("Reeks", SERIES_COLUMNS, [tuple(month[column] for column in SERIES_COLUMNS) for month in months])
+    return Table("Reeks", SERIES_COLUMNS, [tuple(as_of_cell(month[column]) if column == "as_of" else month[column]
+                                                 for column in SERIES_COLUMNS) for month in months])
 
 
 def _count(n: int) -> int | str:
@@ -113,8 +128,11 @@ DASHBOARD_TABLES = {
 
 
 def dashboard_table(board: Dashboard, name: str) -> Table:
-    """One of the dashboard's tables (a key of DASHBOARD_TABLES) with the figures it shows."""
-    return DASHBOARD_TABLES[name](board)
+    """One of the dashboard's tables (a key of DASHBOARD_TABLES) with the figures it shows, and a
+    last column saying when they were computed (the latest snapshot's time)."""
+    table = DASHBOARD_TABLES[name](board)
+    as_of = as_of_cell(board.snapshot.computed_at if board.snapshot else None)
+    return replace(table, columns=(*table.columns, "as_of"), rows=[(*row, as_of) for row in table.rows])
 
 
 def dashboard_filename(municipality: Municipality, name: str, day: date, extension: str) -> str:

@@ -9,7 +9,7 @@ of the network.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -21,6 +21,7 @@ from impactnet.organisations.choices import SECTORS, SIZE_CLASSES
 from impactnet.organisations.models import Organisation
 from impactnet.regions.models import Municipality, Target
 from impactnet.regions.results import Figure, TargetResult, target_results, year_end_snapshots
+from impactnet.stats.definitions import COUNTS
 from impactnet.stats.figures import NEW_FIGURES, PERIODS
 from impactnet.stats.models import REGION, BreakdownSnapshot, FunnelSnapshot, GrowthSnapshot, Projection
 from impactnet.stats.services import latest_snapshots, targets_with_projections
@@ -37,19 +38,21 @@ def suppressed(n: int) -> str:
 class OverviewRow:
     name: str
     slug: str | None
-    partners: int
+    partners: int  # = labelled + working_toward_label + label_expired + label_revoked
     labelled: int
     working_toward_label: int
+    label_expired: int
+    label_revoked: int
     partners_progress: Figure | None  # None: no target for the current year
     labelled_progress: Figure | None
     results: tuple[TargetResult, ...] = ()  # every target year of the municipality, oldest first
 
 
 def _row(name, slug, snapshot: GrowthSnapshot | None, target: Target | None, results=()) -> OverviewRow:
-    partners, labelled = (snapshot.partners, snapshot.labelled) if snapshot else (0, 0)
+    counts = {name: getattr(snapshot, name) if snapshot else 0 for name in COUNTS if name != "applicants"}
+    partners, labelled = counts["partners"], counts["labelled"]
     return OverviewRow(
-        name=name, slug=slug, partners=partners, labelled=labelled,
-        working_toward_label=snapshot.working_toward_label if snapshot else 0,
+        name=name, slug=slug, **counts,
         partners_progress=Figure(partners, target.partners_wanted) if target else None,
         labelled_progress=Figure(labelled, target.labelled_wanted) if target else None,
         results=tuple(results),
@@ -65,10 +68,10 @@ def _open_target(targets: list[tuple[Target, Projection | None]], year: int):
     return next(((t, p) for t, p in targets if t.year >= year), (None, None))
 
 
-def region_overview(today: date) -> tuple[list[OverviewRow], OverviewRow, date | None]:
+def region_overview(today: date) -> tuple[list[OverviewRow], OverviewRow, datetime | None]:
     """One row per active municipality and one for the region, from the latest snapshots,
-    with progress toward this year's targets and every target year's result; and the day of
-    the figures. Four queries."""
+    with progress toward this year's targets and every target year's result; and when the
+    figures were computed. Four queries."""
     year = today.year
     snapshots = latest_snapshots()
     municipalities = list(db.session.scalars(
@@ -87,7 +90,7 @@ def region_overview(today: date) -> tuple[list[OverviewRow], OverviewRow, date |
     region_target = Target(year=year, partners_wanted=sum(t.partners_wanted for t in current),
                            labelled_wanted=sum(t.labelled_wanted for t in current)) if current else None
     region = _row(str(_l("Regio Drechtsteden")), None, snapshots.get(REGION), region_target)
-    as_of = snapshots[REGION].day if REGION in snapshots else None
+    as_of = snapshots[REGION].computed_at if REGION in snapshots else None
     return rows, region, as_of
 
 

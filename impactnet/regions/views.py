@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_datetime, format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -21,6 +21,7 @@ from impactnet.stats.models import REGION
 from impactnet.stats.services import compute_missing_figures, latest_snapshots, series
 
 bp = Blueprint("regions", __name__, url_prefix="/municipalities")
+AS_OF_FORMAT = "d MMMM y, HH:mm"  # "1 december 2026, 14:05" (as templates/figures/_macros.html)
 
 
 @bp.app_template_filter("suppressed")
@@ -106,8 +107,12 @@ def growth_chart(slug: str):
 
     def draw():
         target, projection = current_target(municipality.id, today.year)
-        return growth_svg(_("Groei in %(name)s", name=municipality.name), _months(municipality, today), target,
-                          projection, targets=[t for t, _p in all_targets(municipality.id)], size=size)
+        months = _months(municipality, today)
+        title = _("Groei in %(name)s", name=municipality.name)
+        if months:  # when the latest month's figures were computed, as the page says beside them
+            title += "\n" + _("Stand van %(moment)s", moment=format_datetime(months[-1].computed_at, AS_OF_FORMAT))
+        return growth_svg(title, months, target, projection,
+                          targets=[t for t, _p in all_targets(municipality.id)], size=size)
 
     svg = cached(draw, "growth-chart", size, municipality.id, today)
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=300"})

@@ -19,7 +19,7 @@ from impactnet.journey.models import JourneyStep, StepProgress, StepState
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.models import OrganisationStatus as Status
 from impactnet.regions.models import Municipality
-from impactnet.regions.services import PARTNER_STATUSES
+from impactnet.stats.definitions import in_part, shown_part
 from impactnet.stats.figures import upsert
 from impactnet.stats.models import BreakdownSnapshot, FunnelSnapshot
 
@@ -85,18 +85,19 @@ def funnel_rows(day: date) -> list[dict]:
 
 
 def breakdown_rows(day: date) -> list[dict]:
-    """Per municipality, sector and size class: partners and labelled organisations (one GROUP BY,
-    at most municipalities x sectors x size classes x statuses rows). Only the keys that occur."""
+    """Per municipality, sector and size class: partners and labelled organisations on ``day`` as
+    :mod:`impactnet.stats.definitions` counts them (one GROUP BY, at most municipalities x sectors x
+    size classes x parts rows). Only the keys that occur."""
     totals: dict[tuple[int, str, str], Counter] = defaultdict(Counter)
-    for municipality_id, sector, size_class, status, n in db.session.execute(
+    part = shown_part(day).label("part")
+    for municipality_id, sector, size_class, part_name, n in db.session.execute(
             sa.select(Organisation.municipality_id, Organisation.sector, Organisation.size_class,
-                      Organisation.status, sa.func.count())
-            .where(Organisation.status.in_(PARTNER_STATUSES))
-            .group_by(Organisation.municipality_id, Organisation.sector, Organisation.size_class,
-                      Organisation.status)):
+                      part, sa.func.count())
+            .where(in_part("partners", day))
+            .group_by(Organisation.municipality_id, Organisation.sector, Organisation.size_class, part)):
         for dimension, key in (("sector", sector), ("size_class", size_class)):
             totals[municipality_id, dimension, key or ""]["partners"] += n
-            totals[municipality_id, dimension, key or ""]["labelled"] += n if status is Status.LABELLED else 0
+            totals[municipality_id, dimension, key or ""]["labelled"] += n if part_name == "labelled" else 0
     return [{"municipality_id": municipality_id, "day": day, "dimension": dimension, "key": key,
              "partners": counts["partners"], "labelled": counts["labelled"]}
             for (municipality_id, dimension, key), counts in totals.items()]

@@ -9,9 +9,8 @@ from dateutil.relativedelta import relativedelta
 
 from impactnet.database import LOCAL_TIMEZONE
 from impactnet.extensions import db
-from impactnet.organisations.models import OrganisationStatus as Status
-from impactnet.regions.services import PARTNER_STATUSES
 from impactnet.stats.cache import figures_changed
+from impactnet.stats.definitions import COUNTS, counts
 from impactnet.stats.models import REGION
 
 PERIODS = ("month", "quarter", "year")
@@ -22,24 +21,16 @@ NEW_FIGURES = {
     ("partners", "year"): "new_partners_year", ("labels", "month"): "new_labels_month",
     ("labels", "quarter"): "new_labels_quarter", ("labels", "year"): "new_labels_year",
 }
-FIGURES = ("partners", "labelled", "working_toward_label", "applicants", *NEW_FIGURES.values(), "labels_expired")
-PARTNER_VALUES = sorted(status.value for status in PARTNER_STATUSES)
+# A snapshot's figures (what each counts: impactnet.stats.definitions).
+FIGURES = (*COUNTS, *NEW_FIGURES.values())
 UPSERT_CHUNK = 2000  # rows per statement: keeps a long backfill's memory and statements bounded
 
 
-def figures(by_status: Mapping[Status, int], new: Mapping[str, int]) -> dict[str, int]:
-    """A snapshot's figures from a count per status: partners are the PARTNER_STATUSES, working
-    toward the label are partners and those working on it, applicants have not signed yet; and
-    ``new``: the new partners and labels per period by column name (see NEW_FIGURES; a missing
-    column is 0)."""
-    return {
-        "partners": sum(n for status, n in by_status.items() if status in PARTNER_STATUSES),
-        "labelled": by_status.get(Status.LABELLED, 0),
-        "working_toward_label": by_status.get(Status.PARTNER, 0) + by_status.get(Status.WORKING_TOWARD_LABEL, 0),
-        "applicants": by_status.get(Status.APPLICANT, 0),
-        **{column: new.get(column, 0) for column in NEW_FIGURES.values()},
-        "labels_expired": by_status.get(Status.LABEL_EXPIRED, 0),
-    }
+def figures(by_part: Mapping[str | None, int], new: Mapping[str, int]) -> dict[str, int]:
+    """A snapshot's figures from a number of organisations per part (see
+    :func:`impactnet.stats.definitions.counts`) and ``new``: the new partners and labels per
+    period by column name (see NEW_FIGURES; a missing column is 0)."""
+    return {**counts(by_part), **{column: new.get(column, 0) for column in NEW_FIGURES.values()}}
 
 
 def region_row(municipality_rows: list[dict], day: date) -> dict:

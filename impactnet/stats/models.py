@@ -26,9 +26,13 @@ class GrowthSnapshot(db.Model):
     municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipalities.id", ondelete="CASCADE"),
                                                         index=True)
     day: Mapped[date] = mapped_column(sa.Date, index=True)
+    # What each figure counts: impactnet.stats.definitions. The parts of "partners" add up to it:
+    # partners = labelled + working_toward_label + label_expired + label_revoked.
     partners: Mapped[int] = mapped_column(default=0)
     labelled: Mapped[int] = mapped_column(default=0)
     working_toward_label: Mapped[int] = mapped_column(default=0)
+    label_expired: Mapped[int] = mapped_column(default=0)
+    label_revoked: Mapped[int] = mapped_column(default=0)
     applicants: Mapped[int] = mapped_column(default=0)
     # Organisations that became partner, or got the label, since the start of the day's month,
     # quarter and year (``new_this_month``: partners this month).
@@ -38,7 +42,7 @@ class GrowthSnapshot(db.Model):
     new_labels_month: Mapped[int] = mapped_column(default=0)
     new_labels_quarter: Mapped[int] = mapped_column(default=0)
     new_labels_year: Mapped[int] = mapped_column(default=0)
-    labels_expired: Mapped[int] = mapped_column(default=0)
+    # When the row was computed: the "as of" every page, export and the API shows with the figures.
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -13,11 +13,10 @@ from impactnet.extensions import db
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.models import OrganisationStatus as Status
 from impactnet.regions.models import Municipality
-from impactnet.regions.services import PARTNER_STATUSES
 from impactnet.stats.counters import take_dashboard_counters
+from impactnet.stats.definitions import PARTNER_VALUES, became_partner, by_part, got_label, shown_part
 from impactnet.stats.figures import (
     NEW_FIGURES,
-    PARTNER_VALUES,
     day_end,
     day_start,
     figures,
@@ -50,17 +49,19 @@ def take_snapshots(day: date) -> int:
     """Store today's figures for every municipality and the region as the snapshot of ``day``,
     and the dashboards' funnel and breakdowns of ``day`` (:mod:`impactnet.stats.counters`).
 
-    The counts are the organisations' current statuses (one GROUP BY), the new partners and
+    The counts are the organisations' parts on ``day`` (one GROUP BY on
+    :func:`impactnet.stats.definitions.shown_part`), the new partners and
     labels those that changed status from the start of ``day``'s month, quarter and year to the
     end of ``day`` (one query on the audit trail). Computing a day again replaces its rows. A
     fixed handful of statements, however many organisations there are. Returns the number of
     growth snapshot rows written.
     """
     counts: dict[int, Counter] = defaultdict(Counter)
-    for municipality_id, status, n in db.session.execute(
-            sa.select(Organisation.municipality_id, Organisation.status, sa.func.count())
-            .group_by(Organisation.municipality_id, Organisation.status)):
-        counts[municipality_id][status] = n
+    part = shown_part(day).label("part")
+    for municipality_id, part_name, n in db.session.execute(
+            sa.select(Organisation.municipality_id, part, sa.func.count())
+            .group_by(Organisation.municipality_id, part)):
+        counts[municipality_id][part_name] += n
     new = _new_since_period_starts(day)
 
     rows = []
@@ -74,7 +75,8 @@ def take_snapshots(day: date) -> int:
 
 
 def _became():
-    """SQL conditions on a status change: the organisation became partner / got the label."""
+    """SQL conditions on a status change: the organisation became partner / got the label (as
+    :func:`impactnet.stats.definitions.became_partner` and ``got_label``)."""
     before, after = _status_before(), _status_after()
     return {"partners": sa.and_(before.not_in(PARTNER_VALUES), after.in_(PARTNER_VALUES)),
             "labels": sa.and_(after == Status.LABELLED.value, before != Status.LABELLED.value)}
@@ -135,9 +137,9 @@ def _replayed_changes() -> tuple[dict[date, dict[int, Counter]], dict[date, dict
         new, day = Status(after), local_day(occurred_at)
         changes[day][municipality_id][status] -= 1
         changes[day][municipality_id][new] += 1
-        if status not in PARTNER_STATUSES and new in PARTNER_STATUSES:
+        if became_partner(status, new):
             became[day]["partners"][municipality_id] += 1
-        if status is not Status.LABELLED and new is Status.LABELLED:
+        if got_label(status, new):
             became[day]["labels"][municipality_id] += 1
         status = new
     return changes, became
@@ -184,7 +186,8 @@ def _history_rows(start: date, end: date) -> Iterator[dict]:
         count_new(day, starts)
         rows = []
         for municipality_id, joined_on in sorted(municipalities.items()):
-            values = figures(totals[municipality_id], {column: new[column][municipality_id] for column in new})
+            values = figures(by_part(totals[municipality_id]),
+                             {column: new[column][municipality_id] for column in new})
             if shown(joined_on, day, values):
                 rows.append(municipality_row(municipality_id, day, values))
         if rows:

@@ -48,6 +48,18 @@ def test_regions_payload_has_the_documented_keys(client, dordrecht):
     body = client.get("/api/v1/regions").get_json()
     assert set(body) == set(schemas["Regions"]["required"])
     assert set(body["municipalities"][0]) == set(schemas["Municipality"]["required"])
+    assert set(body["region"]) == set(schemas["Figures"]["required"])
+
+
+def test_the_regions_schema_names_the_five_figures_and_as_of(client):
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    figures = {"partners", "labelled", "working_toward_label", "label_expired", "label_revoked"}
+    for name in ("Figures", "Municipality"):
+        properties = schemas[name]["properties"]
+        assert figures | {"as_of"} <= set(properties), name
+        assert properties["as_of"]["format"] == "date-time" and "null" in properties["as_of"]["type"]
+    assert "labelled + working_toward_label + label_expired + label_revoked" in \
+        schemas["Figures"]["properties"]["partners"]["description"]
 
 
 def test_verification_answers_have_the_documented_keys(client, dordrecht):

@@ -9,6 +9,18 @@ from impactnet.stats.services import compute_projections, projection_for, take_s
 from tests import factories
 
 
+def without_as_of(figures: dict, computed: bool = True) -> dict:
+    """``figures`` without its ``as_of``, which is checked: an ISO time with an offset (None when
+    the figures were never computed)."""
+    figures = dict(figures)
+    as_of = figures.pop("as_of")
+    if computed:
+        assert datetime.fromisoformat(as_of).tzinfo is not None
+    else:
+        assert as_of is None
+    return figures
+
+
 def organisations(municipality, *statuses):
     for status in statuses:
         factories.OrganisationFactory(municipality=municipality, status=status)
@@ -39,11 +51,15 @@ def test_figures_targets_and_projections_come_from_the_snapshots(client, dordrec
     body = response.get_json()
     generated_at = datetime.fromisoformat(body.pop("generated_at"))
     assert generated_at.tzinfo is not None
+    body["region"] = without_as_of(body["region"])
+    as_of = [m.pop("as_of") for m in body["municipalities"]]
+    assert as_of[0] == as_of[1] == client.get("/api/v1/regions").get_json()["region"]["as_of"]
+    assert as_of[2] is None  # Sliedrecht: no snapshot yet
     assert body == {
-        "region": {"partners": 5, "labelled": 2, "working_toward_label": 3},
+        "region": {"partners": 5, "labelled": 2, "working_toward_label": 3, "label_expired": 0, "label_revoked": 0},
         "municipalities": [
             {"slug": "dordrecht", "name": "Dordrecht", "partners": 4, "labelled": 2, "working_toward_label": 2,
-             "targets": [
+             "label_expired": 0, "label_revoked": 0, "targets": [
                  {"year": today.year - 1, "partners": 3, "labelled": 1, "on_track": False,
                   "projected_partners_date": None, "projected_labelled_date": None},
                  {"year": today.year, "partners": 10, "labelled": 5, "on_track": on_track,
@@ -52,16 +68,16 @@ def test_figures_targets_and_projections_come_from_the_snapshots(client, dordrec
                   "projected_labelled_date": (today + timedelta(days=135)).isoformat()},
              ]},
             {"slug": "zwijndrecht", "name": "Zwijndrecht", "partners": 1, "labelled": 0, "working_toward_label": 1,
-             "targets": []},
+             "label_expired": 0, "label_revoked": 0, "targets": []},
             {"slug": "sliedrecht", "name": "Sliedrecht", "partners": 0, "labelled": 0, "working_toward_label": 0,
-             "targets": []},
+             "label_expired": 0, "label_revoked": 0, "targets": []},
         ],
     }
 
 
 def test_the_latest_snapshot_counts_and_no_snapshot_at_all_is_zero(client, dordrecht):
-    assert client.get("/api/v1/regions").get_json()["region"] == {
-        "partners": 0, "labelled": 0, "working_toward_label": 0}
+    assert without_as_of(client.get("/api/v1/regions").get_json()["region"], computed=False) == {
+        "partners": 0, "labelled": 0, "working_toward_label": 0, "label_expired": 0, "label_revoked": 0}
     for day, partners in ((date(2025, 5, 31), 7), (date(2025, 6, 30), 9), (date(2025, 6, 1), 8)):
         for scope in (0, dordrecht.id):
             db.session.add(GrowthSnapshot(scope_key=scope, municipality_id=scope or None, day=day,
@@ -70,7 +86,8 @@ def test_the_latest_snapshot_counts_and_no_snapshot_at_all_is_zero(client, dordr
 
     body = client.get("/api/v1/regions").get_json()
 
-    assert body["region"] == {"partners": 9, "labelled": 1, "working_toward_label": 8}
+    assert without_as_of(body["region"]) == {"partners": 9, "labelled": 1, "working_toward_label": 8,
+                                             "label_expired": 0, "label_revoked": 0}
     assert body["municipalities"][0]["partners"] == 9
 
 

@@ -1,5 +1,5 @@
 """GET /api/v1/regions/<slug>/series: who may read it and which parameters it takes."""
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -39,13 +39,15 @@ def test_a_viewer_token_reads_the_monthly_series_of_its_municipality(client, his
     body = response.get_json()
     assert body["municipality"] == {"slug": "dordrecht", "name": "Dordrecht"}
     assert (body["from"], body["to"]) == ("2025-02-01", "2025-04-20")
+    for month in body["months"]:
+        assert datetime.fromisoformat(month.pop("as_of")).tzinfo is not None
     assert body["months"] == [
         {"month": "2025-02", "day": "2025-02-28", "partners": 25, "labelled": 2, "working_toward_label": 23,
-         "applicants": 2, "new_this_month": 3, "labels_expired": 0},
+         "label_expired": 0, "label_revoked": 0, "applicants": 2, "new_this_month": 3, "labels_expired": 0},
         {"month": "2025-03", "day": "2025-03-28", "partners": 35, "labelled": 3, "working_toward_label": 32,
-         "applicants": 2, "new_this_month": 3, "labels_expired": 0},
+         "label_expired": 0, "label_revoked": 0, "applicants": 2, "new_this_month": 3, "labels_expired": 0},
         {"month": "2025-04", "day": "2025-04-15", "partners": 40, "labelled": 4, "working_toward_label": 36,
-         "applicants": 2, "new_this_month": 3, "labels_expired": 0},
+         "label_expired": 0, "label_revoked": 0, "applicants": 2, "new_this_month": 3, "labels_expired": 0},
     ]
 
 

@@ -1,5 +1,5 @@
 """GET /regions.csv and /regions.xlsx: the region table, public, from the snapshots."""
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -9,8 +9,10 @@ from tests import factories
 from tests.exports.helpers import csv_rows, workbook, xlsx_rows
 from tests.exports.helpers import snapshot as add_snapshot
 
-HEADER = ["Gemeente", "Partners", "Met label", "Werken aan het label", "Doeljaar", "Doel partners",
-          "Doel met label"]
+HEADER = ["Gemeente", "Partners", "Met label", "Werken aan het label", "Label verlopen", "Label ingetrokken",
+          "Berekend op", "Doeljaar", "Doel partners", "Doel met label"]
+COMPUTED = datetime(2025, 7, 1, 12, 5, tzinfo=UTC)  # 14:05 in Dordrecht (summer time)
+AS_OF = "2025-07-01 14:05"
 
 
 @pytest.fixture
@@ -22,10 +24,14 @@ def region(dordrecht, zwijndrecht):
     factories.TargetFactory(municipality=dordrecht, year=year - 1, partners_wanted=20, labelled_wanted=5)
     closed = factories.MunicipalityFactory(name="Opgeheven", slug="opgeheven", active=False)
     for day, extra in ((date(2025, 6, 1), 0), (date(2025, 7, 1), 1)):
-        add_snapshot(dordrecht, day, partners=12 + extra, labelled=4, working_toward_label=6)
-        add_snapshot(zwijndrecht, day, partners=3 + extra, labelled=0, working_toward_label=2)
-        add_snapshot(closed, day, partners=1, labelled=1, working_toward_label=0)
-        add_snapshot(None, day, partners=16 + extra, labelled=5, working_toward_label=8)
+        at = {"computed_at": COMPUTED} if extra else {}
+        add_snapshot(dordrecht, day, partners=12 + extra, labelled=4, working_toward_label=6, label_expired=2,
+                     label_revoked=extra, **at)
+        add_snapshot(zwijndrecht, day, partners=3 + extra, labelled=0, working_toward_label=2, label_expired=1,
+                     label_revoked=extra, **at)
+        add_snapshot(closed, day, partners=1, labelled=1, working_toward_label=0, **at)
+        add_snapshot(None, day, partners=16 + extra, labelled=5, working_toward_label=8, label_expired=3,
+                     label_revoked=2 * extra, **at)
     db.session.commit()
     return year
 
@@ -36,9 +42,9 @@ def test_the_csv_has_a_row_per_active_municipality_and_the_region_total(client, 
     assert response.status_code == 200
     assert csv_rows(response) == [
         HEADER,
-        ["Dordrecht", "13", "4", "6", str(region), "40", "15"],
-        ["Zwijndrecht", "4", "0", "2", "", "", ""],
-        ["Regio Drechtsteden", "17", "5", "8", "", "", ""],
+        ["Dordrecht", "13", "4", "6", "2", "1", AS_OF, str(region), "40", "15"],
+        ["Zwijndrecht", "4", "0", "2", "1", "1", AS_OF, "", "", ""],
+        ["Regio Drechtsteden", "17", "5", "8", "3", "2", AS_OF, "", "", ""],
     ]
 
 
@@ -59,9 +65,9 @@ def test_the_xlsx_has_the_same_rows_with_numbers_as_numbers(client, region):
     assert response.headers["Content-Disposition"] == f"attachment; filename=impactnet-regio-{local_today()}.xlsx"
     assert xlsx_rows(response) == [
         tuple(HEADER),
-        ("Dordrecht", 13, 4, 6, region, 40, 15),
-        ("Zwijndrecht", 4, 0, 2, None, None, None),
-        ("Regio Drechtsteden", 17, 5, 8, None, None, None),
+        ("Dordrecht", 13, 4, 6, 2, 1, AS_OF, region, 40, 15),
+        ("Zwijndrecht", 4, 0, 2, 1, 1, AS_OF, None, None, None),
+        ("Regio Drechtsteden", 17, 5, 8, 3, 2, AS_OF, None, None, None),
     ]
     sheet = workbook(response).active
     assert sheet.title == "Regio"
@@ -71,8 +77,8 @@ def test_the_xlsx_has_the_same_rows_with_numbers_as_numbers(client, region):
 
 
 def test_without_snapshots_the_figures_are_zero(client, dordrecht):
-    assert csv_rows(client.get("/regions.csv"))[1:] == [["Dordrecht", "0", "0", "0", "", "", ""],
-                                                        ["Regio Drechtsteden", "0", "0", "0", "", "", ""]]
+    assert csv_rows(client.get("/regions.csv"))[1:] == [["Dordrecht", "0", "0", "0", "0", "0", "", "", "", ""],
+                                                        ["Regio Drechtsteden", "0", "0", "0", "0", "0", "", "", "", ""]]
 
 
 @pytest.mark.parametrize("name", ["=HYPERLINK(\"http://evil.example\",\"klik\")", "+31 Gemeente", "-2+3",
@@ -104,8 +110,8 @@ def test_overview_and_dashboard_link_to_the_downloads(client, login_as, dordrech
 def test_in_english_the_csv_has_english_headings_and_commas(client, region):
     response = client.get("/regions.csv", headers={"Accept-Language": "en"})
     rows = csv_rows(response, delimiter=",")
-    assert rows[0] == ["Municipality", "Partners", "With label", "Working towards the label", "Target year",
-                       "Target partners", "Target with label"]
-    assert rows[1] == ["Dordrecht", "13", "4", "6", str(region), "40", "15"]
+    assert rows[0] == ["Municipality", "Partners", "With label", "Working towards the label", "Label expired",
+                       "Label revoked", "Computed at", "Target year", "Target partners", "Target with label"]
+    assert rows[1] == ["Dordrecht", "13", "4", "6", "2", "1", AS_OF, str(region), "40", "15"]
     assert "Cookie" in response.headers["Vary"] or "Accept-Language" in response.headers["Vary"]
     assert xlsx_rows(client.get("/regions.xlsx", headers={"Accept-Language": "en"}))[0][0] == "Municipality"

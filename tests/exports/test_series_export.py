@@ -1,5 +1,5 @@
 """GET /municipalities/<slug>/series.csv and .xlsx: a municipality's monthly series."""
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -10,8 +10,8 @@ from tests.exports.helpers import csv_rows, workbook, xlsx_rows
 from tests.exports.helpers import snapshot as add_snapshot
 
 URL = "/municipalities/dordrecht/series"
-HEADER = ("Maand", "Partners", "Met label", "Werken aan het label", "Aangemeld", "Nieuwe partners deze maand",
-          "Label verlopen")
+HEADER = ("Maand", "Partners", "Met label", "Werken aan het label", "Label verlopen", "Label ingetrokken",
+          "Aangemeld", "Nieuwe partners deze maand", "Berekend op")
 
 
 @pytest.fixture
@@ -20,8 +20,8 @@ def history(dordrecht, zwijndrecht):
     for month in range(1, 7):
         for day, partners in ((15, 10 * month), (28, 10 * month + 5)):
             add_snapshot(dordrecht, date(2025, month, day), partners=partners, labelled=month,
-                         working_toward_label=partners - month, applicants=2, new_this_month=3,
-                         labels_expired=month % 2)
+                         working_toward_label=partners - month - month % 2, applicants=2, new_this_month=3,
+                         label_expired=month % 2, computed_at=datetime(2025, month, day, 23, 30, tzinfo=UTC))
     add_snapshot(zwijndrecht, date(2025, 3, 28), partners=99)
     db.session.commit()
     return dordrecht
@@ -34,9 +34,9 @@ def test_the_csv_has_one_row_per_month_in_the_range(client, history, login_as):
     assert response.status_code == 200
     assert csv_rows(response) == [
         list(HEADER),
-        ["2025-02", "25", "2", "23", "2", "3", "0"],
-        ["2025-03", "35", "3", "32", "2", "3", "1"],
-        ["2025-04", "40", "4", "36", "2", "3", "0"],
+        ["2025-02", "25", "2", "23", "0", "0", "2", "3", "2025-03-01 00:30"],  # 23:30 UTC: past midnight here
+        ["2025-03", "35", "3", "31", "1", "0", "2", "3", "2025-03-29 00:30"],
+        ["2025-04", "40", "4", "36", "0", "0", "2", "3", "2025-04-16 01:30"],  # summer time
     ]
     assert (response.headers["Content-Disposition"]
             == "attachment; filename=impactnet-dordrecht-reeks-2025-02-2025-04.csv")
@@ -53,7 +53,9 @@ def test_the_xlsx_has_the_same_rows_with_numbers_as_numbers(client, history, log
             == "attachment; filename=impactnet-dordrecht-reeks-2025-01-2025-12.xlsx")
     rows = xlsx_rows(response)
     assert rows[0] == HEADER
-    assert rows[1:] == [(f"2025-{m:02d}", 10 * m + 5, m, 9 * m + 5, 2, 3, m % 2) for m in range(1, 7)]
+    assert [row[:-1] for row in rows[1:]] == [(f"2025-{m:02d}", 10 * m + 5, m, 9 * m + 5 - m % 2, m % 2, 0, 2, 3)
+                                              for m in range(1, 7)]
+    assert rows[6][-1] == "2025-06-29 01:30"
     sheet = workbook(response).active
     assert sheet.title == "Reeks" and sheet["A1"].font.bold and sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["D"].width >= len("Werken aan het label")

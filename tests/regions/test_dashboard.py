@@ -114,7 +114,8 @@ def test_dashboard_shows_figures_and_hides_small_numbers(client, login_as, dordr
     login_as(Role.MUNICIPALITY, municipality=dordrecht)
     page = client.get("/municipalities/dordrecht").get_data(as_text=True)
     assert "&lt; 5" in page and "< 5" not in page  # escaped, so the HTML stays valid
-    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+    seen = page.replace('<span class="visually-hidden">: wat telt dit cijfer?</span>', "")  # as read on screen
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", seen)))
     assert "Partners 8" in text and "Met label 2" in text  # headline, from today's snapshot
     assert "8 van 155 partners (5%)" in text and "2 van 110 met label (2%)" in text
     assert "Bouw en installatie 6 < 5" in text  # six partners, none labelled
@@ -125,7 +126,10 @@ def test_dashboard_shows_figures_and_hides_small_numbers(client, login_as, dordr
     # One snapshot: no pace yet, so no date; 147 partners still needed by the end of the year.
     assert re.search(r"Partners niet op koers: nog geen groei niet in dit tempo \d+,\d ", text)  # a decimal comma in Dutch
     assert 'src="/municipalities/dordrecht/growth.svg"' in page and "alt=" in page
-    assert "Regio Drechtsteden Partners 9" in text  # the region's totals
+    # The region's totals, when they were computed, and the parts that add up to them.
+    assert re.search(r"Regio Drechtsteden Stand van \d{1,2} \w+ \d{4}, \d\d:\d\d Partners 9 ", text)
+    assert "8 partners = 2 met label + 6 werken aan het label + 0 label verlopen + 0 label ingetrokken." in text
+    assert 'href="/zo-tellen-we#label_revoked"' in page and "<details" in page
 
 
 def test_no_personal_data_on_the_pages(client, login_as, dordrecht, dordrecht_network):

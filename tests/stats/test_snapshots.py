@@ -38,7 +38,7 @@ def network(dordrecht, zwijndrecht):
     return {"dordrecht": dordrecht.id, "zwijndrecht": zwijndrecht.id, "waiting": waiting}
 
 
-HEADLINE = ("partners", "labelled", "working_toward_label", "applicants", "new_this_month", "labels_expired")
+HEADLINE = ("partners", "labelled", "working_toward_label", "applicants", "new_this_month", "label_expired")
 NEW = ("new_partners_quarter", "new_partners_year", "new_labels_month", "new_labels_quarter", "new_labels_year")
 
 
