@@ -78,6 +78,7 @@ def _check_config(app: Flask, config_class) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from impactnet.accounts.signed_in import load_user
+    from impactnet.core.layout import init_layout
     from impactnet.core.locale import DEFAULT_LOCALE, init_locale, select_locale
 
     db.init_app(app)
@@ -87,6 +88,7 @@ def _init_extensions(app: Flask) -> None:
     init_locale(app)
     babel.init_app(app, default_locale=DEFAULT_LOCALE, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+    init_layout(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
