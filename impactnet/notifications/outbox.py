@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from celery import Celery
 from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -26,6 +26,9 @@ from impactnet.extensions import db
 from impactnet.notifications.broker import broker_settings
 from impactnet.notifications.mail import MailError, connection, new_message
 from impactnet.notifications.models import MailStatus, OutboxMail
+
+if TYPE_CHECKING:
+    from celery import Celery
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +252,8 @@ _clients: dict[str, Celery] = {}
 def _client(settings: dict) -> Celery:
     key = repr(sorted(settings.items()))
     if key not in _clients:
+        from celery import Celery  # here: a web worker that queues no mail does not carry Celery
+
         client = Celery("impactnet-web", set_as_current=False)
         # max_retries=0: kombu would otherwise sleep and retry the connection
         # (2 s per request that queues mail while Redis is down).
