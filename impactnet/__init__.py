@@ -10,7 +10,7 @@ from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
-from impactnet.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
+from impactnet.extensions import babel, cache, csrf, db, limiter, login_manager
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,15 +78,19 @@ def _check_config(app: Flask, config_class) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from impactnet.accounts.signed_in import load_user
+    from impactnet.core.layout import init_layout
+    from impactnet.core.migrations import init_migrations
     from impactnet.core.locale import DEFAULT_LOCALE, init_locale, select_locale
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    # Flask-Migrate (Alembic) only when a migration needs it: see impactnet.core.migrations.
+    init_migrations(app, db, str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     # Dutch source strings; English from impactnet/translations, compiled into the instance folder.
     init_locale(app)
     babel.init_app(app, default_locale=DEFAULT_LOCALE, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+    init_layout(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None

@@ -5,7 +5,6 @@ import csv
 import io
 from dataclasses import dataclass
 
-import xlsxwriter
 
 from impactnet.exports.services import Table
 
@@ -73,6 +72,8 @@ def to_xlsx(table: Table) -> bytes:
     """One sheet: a bold, frozen header row, numbers as numbers, columns as wide as their text.
     Text goes in with ``write_string``, which stores it as text, never as a formula, so no quote
     prefix is needed there."""
+    import xlsxwriter  # here: only an XLSX download needs it, not every web worker
+
     out = io.BytesIO()
     workbook = xlsxwriter.Workbook(out, {"in_memory": True})
     sheet = workbook.add_worksheet(table.sheet)

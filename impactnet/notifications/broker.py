@@ -10,9 +10,12 @@ default queue) names the queue those calls go to. The worker looks at the folder
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from celery import Celery
 from flask import current_app
+
+if TYPE_CHECKING:
+    from celery import Celery
 
 POLLING_SECONDS = 0.5
 
@@ -39,12 +42,14 @@ def send_by_name(name: str, **options) -> None:
     _client(settings).send_task(name, ignore_result=True, retry=False, **options)
 
 
-_clients: dict[str, Celery] = {}
+_clients: dict[str, "Celery"] = {}
 
 
-def _client(settings: dict) -> Celery:
+def _client(settings: dict) -> "Celery":
     key = repr(sorted(settings.items()))
     if key not in _clients:
+        from celery import Celery  # here: a web worker that kicks no task does not carry Celery
+
         client = Celery("impactnet-web", set_as_current=False)
         # max_retries=0: kombu would otherwise sleep and retry the connection
         # (2 s per request that kicks the worker while Redis is down).

@@ -12,13 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from xml.etree import ElementTree
 
-import pygal
 from flask_babel import gettext as _
-from pygal.style import Style
-
-# pygal appends an old-style import hook (for its map plugins, which impactnet does not use)
-# to sys.meta_path; it lacks find_spec, so every later import warns. Take it out again.
-sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, pygal.PluginImportFixer)]
 
 from impactnet.regions.models import Target
 from impactnet.stats.models import GrowthSnapshot, Projection
@@ -51,7 +45,20 @@ SIZES = {
 }
 
 
-def _style(size: Size) -> Style:
+def _pygal():
+    """pygal, imported on the first chart drawn: a web worker that never draws one does not carry it."""
+    import pygal
+
+    # pygal appends an old-style import hook (for its map plugins, which impactnet does not use)
+    # to sys.meta_path; it lacks find_spec, so every later import warns. Take it out again.
+    sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, pygal.PluginImportFixer)]
+    return pygal
+
+
+def _style(size: Size):
+    _pygal()
+    from pygal.style import Style
+
     # Dark enough on white for contrast; partners/labelled/their targets share a colour.
     return Style(background="white", plot_background="white", foreground="#222", foreground_strong="#111",
                  foreground_subtle="#555", colors=COLOURS, font_family="sans-serif", label_font_size=size.text,
@@ -89,7 +96,7 @@ def growth_svg(title: str, months: list[GrowthSnapshot], target: Target | None,
     projected path from the last month to the day the open ``target`` is reached."""
     shape = SIZES[size]
     targets = [target] if targets is None and target is not None else list(targets or [])
-    chart = pygal.DateLine(
+    chart = _pygal().DateLine(
         js=[],  # no <script>, and above all none from a CDN: the machines have no internet
         style=_style(shape), title=title, width=shape.width, height=shape.height, x_label_rotation=shape.rotation,
         show_minor_x_labels=True, x_value_formatter=lambda day: day.strftime("%Y-%m"), legend_at_bottom=True,

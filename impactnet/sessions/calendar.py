@@ -8,7 +8,6 @@ from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from flask import current_app
-from icalendar import Calendar, Event, vCalAddress, vText
 
 from impactnet.database import utcnow
 from impactnet.sessions.models import InspirationSession
@@ -25,6 +24,8 @@ def uid(session: InspirationSession) -> str:
 def calendar_file(session: InspirationSession, *, summary: str, description: str, method: str = PUBLISH,
                   sequence: int | None = None) -> bytes:
     """The .ics for ``session``: PUBLISH (a booking confirmed) or CANCEL (booking or session cancelled)."""
+    from icalendar import Calendar, Event, vCalAddress, vText  # here: a web worker seldom writes one
+
     calendar = Calendar()
     calendar.add("prodid", "-//St MBO//impactnet//NL")
     calendar.add("version", "2.0")

@@ -26,6 +26,7 @@ from impactnet.stats.models import BreakdownSnapshot, FunnelSnapshot
 # Organisations still on their way to the label: they stand at a step of the journey.
 ON_THE_WAY = (Status.APPLICANT, Status.PARTNER, Status.WORKING_TOWARD_LABEL)
 BREAKDOWN_DIMENSIONS = ("sector", "size_class")
+MASK_STEPS = 62  # steps a funnel bit mask holds (a signed 64-bit integer, and room for its + 1)
 
 
 def median_from_counts(counts: dict[int, int]) -> float | None:
@@ -53,8 +54,53 @@ def _day_of(column):
 def funnel_rows(day: date) -> list[dict]:
     """Per municipality and step: the organisations on their way to the label whose first step
     not yet approved it is, and the median whole days since they got there (their last approval,
-    else their registration) as of ``day``. One query, its rows bounded by municipalities x
-    steps x distinct days; every municipality gets a row for every step."""
+    else their registration) as of ``day``. Every municipality gets a row for every step.
+
+    One pass over the approvals gives each organisation a bit mask of its approved steps (bit i: the
+    i-th step in journey order) and its last approval; the lowest bit not set, ``(m + 1) & ~m``, is
+    its current step. One query, its rows bounded by municipalities x steps x distinct days, with no
+    organisations x steps product."""
+    org = Organisation
+    steps = list(db.session.scalars(sa.select(JourneyStep.id).order_by(JourneyStep.position, JourneyStep.id)))
+    if not steps:
+        return []
+    if len(steps) > MASK_STEPS:  # more steps than a 64-bit mask holds: the plain query
+        return _funnel_rows_by_product(day)
+    bit = {step_id: 1 << rank for rank, step_id in enumerate(steps)}
+    step_of_bit = {value: step_id for step_id, value in bit.items()}
+    approved = (sa.select(StepProgress.organisation_id,
+                          sa.cast(sa.func.sum(sa.case(bit, value=StepProgress.step_id, else_=0)), sa.BigInteger)
+                          .label("mask"),
+                          sa.func.max(StepProgress.state_changed_at).label("at"))
+                .where(StepProgress.state == StepState.APPROVED)
+                .group_by(StepProgress.organisation_id).subquery())
+    mask = sa.func.coalesce(approved.c.mask, 0)
+    first_missing = (mask + 1).op("&")(-mask - 1)  # -m - 1 is ~m in two's complement
+    since = _day_of(sa.func.coalesce(approved.c.at, org.created_at))
+    rows = db.session.execute(
+        sa.select(org.municipality_id, first_missing, since, sa.func.count())
+        .select_from(org).outerjoin(approved, approved.c.organisation_id == org.id)
+        .where(org.status.in_(ON_THE_WAY))
+        .group_by(org.municipality_id, first_missing, since))
+    days: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    for municipality_id, missing, since_day, n in rows:
+        if (step_id := step_of_bit.get(int(missing))) is None:
+            continue  # every step approved: not on the way at any step
+        since_day = since_day if isinstance(since_day, date) else date.fromisoformat(since_day)
+        days[municipality_id, step_id][max(0, (day - since_day).days)] += n
+    return _funnel_result(day, days, steps)
+
+
+def _funnel_result(day: date, days: dict[tuple[int, int], Counter], step_ids: list[int]) -> list[dict]:
+    municipalities = list(db.session.scalars(sa.select(Municipality.id)))
+    return [{"municipality_id": municipality_id, "day": day, "step_id": step_id,
+             "organisations": sum(days[municipality_id, step_id].values()),
+             "median_days": median_from_counts(days[municipality_id, step_id])}
+            for municipality_id in municipalities for step_id in step_ids]
+
+
+def _funnel_rows_by_product(day: date) -> list[dict]:
+    """:func:`funnel_rows` for a journey of more than MASK_STEPS steps: organisations x steps."""
     org, step = Organisation, JourneyStep
     approved = sa.exists().where(StepProgress.organisation_id == org.id, StepProgress.step_id == step.id,
                                  StepProgress.state == StepState.APPROVED)
@@ -76,12 +122,7 @@ def funnel_rows(day: date) -> list[dict]:
     for municipality_id, step_id, since_day, n in rows:
         since_day = since_day if isinstance(since_day, date) else date.fromisoformat(since_day)
         days[municipality_id, step_id][max(0, (day - since_day).days)] += n
-    municipalities = list(db.session.scalars(sa.select(Municipality.id)))
-    step_ids = list(db.session.scalars(sa.select(step.id)))
-    return [{"municipality_id": municipality_id, "day": day, "step_id": step_id,
-             "organisations": sum(days[municipality_id, step_id].values()),
-             "median_days": median_from_counts(days[municipality_id, step_id])}
-            for municipality_id in municipalities for step_id in step_ids]
+    return _funnel_result(day, days, list(db.session.scalars(sa.select(step.id))))
 
 
 def breakdown_rows(day: date) -> list[dict]:

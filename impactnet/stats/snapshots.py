@@ -84,17 +84,25 @@ def _became():
 
 def _new_since_period_starts(day: date) -> dict[int, dict[str, int]]:
     """Per municipality, the organisations that became partner or got the label from the start of
-    ``day``'s month, quarter and year to the end of ``day``, by snapshot column (one query)."""
+    ``day``'s month, quarter and year to the end of ``day``, by snapshot column (one query).
+
+    The year's status changes are first reduced to one row per organisation, the last moment it
+    became partner and the last it got the label: an organisation counts for a period when that moment
+    lies in it. So the counting needs no DISTINCT (a sort of every event) and the join with the
+    organisations sees one row per organisation instead of one per event."""
     starts = {period: day_start(start) for period, start in period_starts(day).items()}
     became = _became()
-    columns = [sa.func.count(sa.distinct(sa.case(
-        (sa.and_(became[what], AuditEvent.occurred_at >= starts[period]), AuditEvent.organisation_id))))
-        .label(column) for (what, period), column in NEW_FIGURES.items()]
+    last = (sa.select(AuditEvent.organisation_id,
+                      *(sa.func.max(sa.case((condition, AuditEvent.occurred_at))).label(what)
+                        for what, condition in became.items()))
+            .where(AuditEvent.action == AuditAction.ORGANISATION_STATUS_CHANGED,
+                   AuditEvent.occurred_at >= starts["year"], AuditEvent.occurred_at < day_end(day))
+            .group_by(AuditEvent.organisation_id).subquery())
+    columns = [sa.func.count(sa.case((last.c[what] >= starts[period], 1))).label(column)
+               for (what, period), column in NEW_FIGURES.items()]
     rows = db.session.execute(
-        sa.select(Organisation.municipality_id, *columns).select_from(AuditEvent)
-        .join(Organisation, Organisation.id == AuditEvent.organisation_id)
-        .where(AuditEvent.action == AuditAction.ORGANISATION_STATUS_CHANGED,
-               AuditEvent.occurred_at >= starts["year"], AuditEvent.occurred_at < day_end(day))
+        sa.select(Organisation.municipality_id, *columns).select_from(last)
+        .join(Organisation, Organisation.id == last.c.organisation_id)
         .group_by(Organisation.municipality_id))
     return {row.municipality_id: {column: row._mapping[column] for column in NEW_FIGURES.values()} for row in rows}
 
