@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from impactnet.extensions import db
 from impactnet.organisations.models import Organisation
+from impactnet.stats.definitions import by_part
 from impactnet.stats.figures import figures
 
 
@@ -87,7 +88,7 @@ def live_counts(municipality_id: int | None = None) -> SimpleNamespace:
     query = sa.select(Organisation.status, sa.func.count()).group_by(Organisation.status)
     if municipality_id is not None:
         query = query.where(Organisation.municipality_id == municipality_id)
-    return SimpleNamespace(**figures(dict(db.session.execute(query).all()), {}))
+    return SimpleNamespace(**figures(by_part(dict(db.session.execute(query).all())), {}))
 
 
 def login_client(client, user) -> str:
