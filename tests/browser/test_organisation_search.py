@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,9 @@ def test_staff_finds_an_organisation_by_kvk_number_with_spaces_and_downloads_it(
             page.get_by_label("Sorteren op").select_option(label="KvK-nummer")
             page.get_by_label("Volgorde").select_option(label="Aflopend")
             page.get_by_role("button", name="Zoeken").click()
+            # The page before shows the same count: wait for the sorted one, loaded with its styles.
+            expect(page).to_have_url(re.compile(r"sort=kvk&dir=desc"))
+            page.wait_for_load_state("load")
             expect(page.locator("tbody a").first).to_have_text("Drukkerij Merwestad B.V.")
         expect(page.get_by_role("status")).to_contain_text("13 organisaties gevonden.")
         assert_fits(page, viewport["width"])
