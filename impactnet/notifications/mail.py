@@ -9,6 +9,7 @@ files to ``instance/mail/`` so that a person can open them.
 from __future__ import annotations
 
 import logging
+import os
 import smtplib
 import uuid
 from collections.abc import Callable, Iterator
@@ -59,7 +60,11 @@ def _write_file(message: EmailMessage) -> None:
     directory = mail_dir()
     directory.mkdir(parents=True, exist_ok=True)
     name = f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
-    (directory / name).write_bytes(bytes(message))
+    # Written under another name and renamed: whoever watches the folder (a person, a test) never
+    # reads a mail that is half written.
+    partial = directory / f"{name}.part"
+    partial.write_bytes(bytes(message))
+    os.replace(partial, directory / name)
 
 
 @contextmanager
