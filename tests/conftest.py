@@ -149,6 +149,17 @@ def shared_cache(app) -> dict:
 
 
 @pytest.fixture
+def rival_app(app, make_app):
+    """Another worker of the same installation. On PostgreSQL its waits for a lock end after 10 s,
+    so that a test whose rival waits on a row this request holds fails instead of hanging."""
+    options = {}
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        options["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+                                                "connect_args": {"options": "-c lock_timeout=10000"}}
+    return make_app(**shared_cache(app), **options)
+
+
+@pytest.fixture
 def other_process(app, make_app):
     """Another app on the same database and the same shared cache, with its own per-process copies:
     what a second gunicorn worker or the Celery worker is to the web process."""

@@ -18,23 +18,12 @@ from impactnet.journey.models import JourneyStep, StepProgress, StepState, StepS
 from impactnet.notifications.models import OutboxMail
 from impactnet.regions.models import Municipality, Target
 from tests import factories
-from tests.conftest import shared_cache
 from tests.helpers import count
 from tests.journey.helpers import answers, step_url, upload
 from tests.races import WRITE, approved_before, expect, rival_client, rival_commits_first
 
 IN_USE = "Deze waarde is al in gebruik bij een andere gemeente."
 
-
-@pytest.fixture
-def rival_app(app, make_app):
-    """Another worker of the same installation. On PostgreSQL its waits for a lock end after 10 s,
-    so that a test whose rival waits on a row this request holds fails instead of hanging."""
-    options = {}
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        options["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-                                                "connect_args": {"options": "-c lock_timeout=10000"}}
-    return make_app(**shared_cache(app), **options)
 
 
 def _events(action: AuditAction) -> int:

@@ -10,7 +10,6 @@ from impactnet.extensions import db
 from impactnet.journey.models import StepState as S
 from impactnet.journey.models import StepSubmission
 from tests import factories
-from tests.conftest import shared_cache
 from tests.helpers import count, login_client
 from tests.races import WRITE, expect, rival_client, rival_commits_first
 from tests.review.todo_helpers import at_step
@@ -146,14 +145,6 @@ def test_partners_and_viewers_cannot_claim(client, login_as, submission, role):
         assert client.post(f"/review/submissions/{submission.id}/{action}", data={"claimant": "1"}).status_code == 403
     assert _claimed_by(submission.id) is None
 
-
-@pytest.fixture
-def rival_app(app, make_app):
-    options = {}
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        options["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-                                                "connect_args": {"options": "-c lock_timeout=10000"}}
-    return make_app(**shared_cache(app), **options)
 
 
 @pytest.mark.parametrize("move", ["claim", "take-over"])

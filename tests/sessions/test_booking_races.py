@@ -9,19 +9,10 @@ from impactnet.extensions import db
 from impactnet.journey import services as journey
 from impactnet.sessions.models import BookingState, SessionBooking
 from tests import factories
-from tests.conftest import shared_cache
 from tests.helpers import count, login_client
 from tests.races import WRITE, at_once, expect, rival_client, rival_commits_first
 from tests.sessions.helpers import planned_session, waiting_partner
 
-
-@pytest.fixture
-def rival_app(app, make_app):
-    options = {}
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        options["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-                                                "connect_args": {"options": "-c lock_timeout=10000"}}
-    return make_app(**shared_cache(app), **options)
 
 
 def test_two_colleagues_signing_up_for_different_sessions_at_once_leave_one_booking(client, rival_app, dordrecht, path):
