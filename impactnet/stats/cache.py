@@ -20,10 +20,8 @@ from typing import TypeVar
 
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy.orm import Session
 
-from impactnet.core.caching import CHANGED, KeySpace
-from impactnet.extensions import db
+from impactnet.core.caching import KeySpace
 
 FIGURE_TABLES = ("municipalities", "targets", "journey_steps", "growth_snapshots", "projections",
                  "funnel_snapshots", "breakdown_snapshots")
@@ -37,13 +35,3 @@ def cached(compute: Callable[[], T], *key: object) -> T:
     config = current_app.config
     return FIGURES.cached(compute, get_locale(), *key, timeout=config["FIGURES_CACHE_SECONDS"],
                           local_seconds=config["FIGURES_LOCAL_CACHE_SECONDS"])
-
-
-def figures_changed(session: Session | None = None) -> None:
-    """Mark the transaction as changing the figures: their generation is renewed after its commit."""
-    (session or db.session()).info.setdefault(CHANGED, set()).add(FIGURES.name)
-
-
-def clear() -> None:
-    """Forget every figures page, in every process (a new generation; nothing is deleted)."""
-    FIGURES.renew()

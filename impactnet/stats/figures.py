@@ -9,7 +9,6 @@ from dateutil.relativedelta import relativedelta
 
 from impactnet.database import LOCAL_TIMEZONE
 from impactnet.extensions import db
-from impactnet.stats.cache import figures_changed
 from impactnet.stats.definitions import COUNTS, counts
 from impactnet.stats.models import REGION
 
@@ -80,7 +79,6 @@ def upsert(table: sa.Table, rows: Iterable[dict], keys: tuple[str, ...], **every
     One statement per chunk (INSERT ... ON CONFLICT DO UPDATE on PostgreSQL and SQLite), so
     running a day again, or two workers at once, leaves one row per key. Returns the rows written.
     """
-    figures_changed()
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
