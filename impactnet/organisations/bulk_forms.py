@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from impactnet.core.forms import select_choices, strip
+from impactnet.core.forms import strip
 from impactnet.organisations.bulk_message import MAX_BODY, MAX_SUBJECT, Message
-from impactnet.organisations.note_forms import NOBODY, _user_id_or_none
-from impactnet.organisations.notes import account_manager_choices
+from impactnet.organisations.note_forms import AccountManagerChoiceForm
 
 
 def _one_line(form, field):
@@ -39,18 +38,10 @@ class MessageForm(FlaskForm):
         return Message(self.subject.data, self.body.data)
 
 
-class ManagerForm(FlaskForm):
-    # The list is checked by the service, not by WTForms: a stale page may offer someone no longer staff.
-    account_manager = SelectField(_l("Relatiebeheerder"), coerce=_user_id_or_none, validate_choice=False)
+class ManagerForm(AccountManagerChoiceForm):
     token = HiddenField()
     preview = SubmitField(_l("Voorvertoning bekijken"))
     assign = SubmitField(_l("Toewijzen"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.account_manager.choices = select_choices(
-            [(NOBODY, _l("Geen relatiebeheerder"))]
-            + [(user.id, user.name or user.email) for user in account_manager_choices()])
 
 
 def _known_format(form, field):

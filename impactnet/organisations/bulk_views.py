@@ -18,7 +18,7 @@ from impactnet.extensions import db
 from impactnet.organisations import bulk, bulk_manager, bulk_message
 from impactnet.organisations.bulk_forms import DownloadForm, ManagerForm, MessageForm
 from impactnet.organisations.search_export import export_table
-from impactnet.organisations.views import _error_text, search_or_error, table_download
+from impactnet.organisations.views import parameter_error_text, search_or_error, table_download
 
 bp = Blueprint("bulk", __name__, url_prefix="/organisations/bulk")
 
@@ -36,7 +36,7 @@ def _resolved() -> bulk.Resolved:
         raise bulk.BulkError(_("De selectie is niet te lezen. Kies de organisaties opnieuw in de lijst."), 400)
     params, error, _context = search_or_error(MultiDict(parse_qsl(raw_filter, keep_blank_values=True)))
     if error is not None:
-        raise bulk.BulkError(_error_text(error), 400)
+        raise bulk.BulkError(parameter_error_text(error), 400)
     everything = scope == "all"
     ids = () if everything else bulk.parse_ids(values.getlist("ids"))
     return bulk.resolve(bulk.Selection(replace(params, page=1), everything, ids), local_today())

@@ -29,15 +29,20 @@ def _known_kind(form, field):
         raise ValidationError(_l("Kies wat voor notitie het is."))
 
 
-class AccountManagerForm(FlaskForm):
+class AccountManagerChoiceForm(FlaskForm):
+    """A choice of account manager among St MBO's staff, or none (the organisation's page and the bulk action)."""
+
     # The list is checked by the service, not by WTForms: a stale page may offer someone no longer staff.
     account_manager = SelectField(_l("Relatiebeheerder"), coerce=_user_id_or_none, validate_choice=False)
-    save_manager = SubmitField(_l("Relatiebeheerder opslaan"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.account_manager.choices = select_choices(
             [(NOBODY, _l("Geen relatiebeheerder"))] + [(user.id, user.name or user.email) for user in account_manager_choices()])
+
+
+class AccountManagerForm(AccountManagerChoiceForm):
+    save_manager = SubmitField(_l("Relatiebeheerder opslaan"))
 
 
 class NoteForm(FlaskForm):

@@ -179,7 +179,7 @@ def export(fmt: str):
     """The search as a file, with contact people: staff only, recorded in the audit trail."""
     params, error, context = search_or_error()
     if error is not None:
-        return render_template("errors/error.html", code=400, message=_error_text(error)), 400
+        return render_template("errors/error.html", code=400, message=parameter_error_text(error)), 400
     table = export_table(current_user, params, context["today"], fmt)
     db.session.commit()
     return table_download(table, fmt, context["today"])
@@ -198,5 +198,5 @@ def table_download(table, fmt: str, today):
 
 
 @bp.app_template_filter("parameter_error")
-def _error_text(error: ParameterError) -> str:
+def parameter_error_text(error: ParameterError) -> str:
     return error.error_en if str(get_locale()) == "en" else error.error
