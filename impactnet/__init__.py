@@ -6,7 +6,6 @@ from pathlib import Path
 
 from flask import Flask
 from flask_babel import get_locale
-from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
@@ -40,6 +39,9 @@ def create_app(config: dict | type | None = None) -> Flask:
     if isinstance(config, dict):
         app.config.update(config)
     _check_config(app, config_class)
+    from impactnet.core.response_cache import init_response_cache
+
+    init_response_cache(app)  # inside ProxyFix: it keys answers on the host and scheme as Flask sees them
     if proxies := app.config["PROXY_FIX"]:
         # Behind reverse proxies (nginx) in production: trust their X-Forwarded-*. Here rather than in
         # wsgi.py so that tests see the host and scheme exactly as production does.
@@ -80,7 +82,7 @@ def _init_extensions(app: Flask) -> None:
     from impactnet.accounts.signed_in import load_user
     from impactnet.core.layout import init_layout
     from impactnet.core.migrations import init_migrations
-    from impactnet.core.locale import DEFAULT_LOCALE, init_locale, select_locale
+    from impactnet.core.locale import DEFAULT_LOCALE, init_locale, install_template_gettext, select_locale
 
     db.init_app(app)
     # Flask-Migrate (Alembic) only when a migration needs it: see impactnet.core.migrations.
@@ -89,6 +91,7 @@ def _init_extensions(app: Flask) -> None:
     # Dutch source strings; English from impactnet/translations, compiled into the instance folder.
     init_locale(app)
     babel.init_app(app, default_locale=DEFAULT_LOCALE, locale_selector=select_locale)
+    install_template_gettext(app)
     app.jinja_env.globals["get_locale"] = get_locale
     init_layout(app)
     login_manager.init_app(app)
@@ -109,6 +112,8 @@ def _init_extensions(app: Flask) -> None:
     # Talisman keeps its settings on the instance, not per app: each app gets its own, so that an app
     # built with other settings (tests build production ones) does not change another's. The shared
     # ``talisman`` of impactnet.extensions only gives views their per-view options.
+    from impactnet.core.headers import Talisman
+
     app.extensions["talisman"] = Talisman(
         app,
         force_https=app.config["FORCE_HTTPS"],

@@ -62,6 +62,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     # The sign-in this object was loaded or created for (impactnet.accounts.sessions); not a column.
     session_token = None
+    session_expires_at = None  # and when that sign-in ends
     # The names of its organisation and municipality, read with the sign-in (impactnet.accounts.sessions)
     # so that the page header needs no query of its own; not a column.
     affiliation_names = None  # (organisation name, municipality name) or None

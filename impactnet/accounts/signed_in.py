@@ -36,13 +36,13 @@ def load_user(token: str) -> User | None:
         entry = copies.get("user:" + token)
         if entry is not None and entry[0] == version and entry[2] > now:
             user = db.session.merge(entry[1], load=False)
-            user.session_token = token
-            user.affiliation_names = entry[3]
+            user.session_token, user.session_expires_at, user.affiliation_names = token, entry[2], entry[3]
             return user
     found = signed_in_user(token, now)
     if found is None:
         return None
     user, expires_at = found
+    user.session_expires_at = expires_at
     if version is not None:
         copies.put("user:" + token, (version, _detached_copy(user), expires_at, user.affiliation_names))
     return user

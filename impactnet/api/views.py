@@ -27,7 +27,8 @@ from impactnet.extensions import csrf, db
 from impactnet.organisations.identifiers import is_kvk
 from impactnet.organisations.identity import identity_history
 from impactnet.regions.services import municipality_by_slug
-from impactnet.stats.cache import cached
+from impactnet.core.response_cache import keep_response
+from impactnet.stats.cache import FIGURES, cached
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -47,6 +48,7 @@ def openapi():
 
 
 @bp.get("/regions")
+@keep_response(FIGURES)  # polled by machines: answered before Flask while the figures are unchanged
 def regions():
     # Cached as JSON text, so a cache hit serialises nothing; ``generated_at`` is when the figures were read.
     body = cached(lambda: current_app.json.dumps(services.regions_payload(utcnow())), "api-regions")

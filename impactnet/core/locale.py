@@ -18,13 +18,15 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LOCALE = "nl"
 SESSION_KEY = "locale"
 _FROM_BROWSER = "_locale_from_accept_language"
+_TRANSLATIONS = "_impactnet_translations"  # a template's context: the catalogue of its render
 CATALOGUES = Path(__file__).resolve().parent.parent / "translations"
 
 
@@ -62,6 +64,30 @@ def init_locale(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(target)
     app.after_request(_vary_on_accept_language)
     app.add_template_filter(localized)
+
+
+def install_template_gettext(app: Flask) -> None:
+    """Templates' ``_()`` with the catalogue looked up once per render (call after ``babel.init_app``).
+
+    Flask-Babel's own template functions look up the language and the catalogue on every call, through
+    nine context lookups: about 20 µs per ``_()``, a quarter of the time it takes to render the region
+    overview (some 190 strings), which every figures change makes the next visitor wait for. Here
+    ``render_template`` puts the catalogue in the template's context once, and ``_()`` reads it from
+    there; a macro imported without that context (``{% from ... import %}``) asks Flask-Babel as before.
+    The language cannot change during one render (mails in another language are rendered inside
+    ``force_locale``, which the lookup at the start of their render sees)."""
+    app.context_processor(lambda: {_TRANSLATIONS: get_translations()})
+
+    def translations(context):
+        return context.get(_TRANSLATIONS) or get_translations()
+
+    app.jinja_env.install_gettext_callables(
+        gettext=pass_context(lambda context, s: translations(context).ugettext(s)),
+        ngettext=pass_context(lambda context, s, p, n: translations(context).ungettext(s, p, n)),
+        pgettext=pass_context(lambda context, c, s: translations(context).upgettext(c, s)),
+        npgettext=pass_context(lambda context, c, s, p, n: translations(context).unpgettext(c, s, p, n)),
+        newstyle=True,
+    )
 
 
 def _vary_on_accept_language(response):

@@ -22,6 +22,7 @@ from impactnet.core.forms import LanguageForm
 from impactnet.core.guards import answers_any_host
 from impactnet.core.locale import SESSION_KEY
 from impactnet.core.rendering import safe_next
+from impactnet.core.response_cache import forget_response, keep_response
 from impactnet.database import local_today, utcnow
 from impactnet.extensions import db, limiter, talisman
 from impactnet.journey.overview import journey_overview
@@ -54,10 +55,12 @@ def home():
 
 
 @bp.route("/dashboard")
+@keep_response(kept.KEPT)  # the partner's whole page (impactnet.core.response_cache), for this sign-in
 @login_required
 def dashboard():
     if current_user.role is Role.PARTNER:
         return partner_dashboard_page()
+    forget_response()  # the staff's shows the figures and the time: never kept whole
     if current_user.role is Role.MUNICIPALITY:
         return redirect(url_for("regions.show", slug=current_user.municipality.slug))
     snapshots, path, now = latest_snapshots(), journey_steps(), utcnow()
@@ -72,6 +75,8 @@ def partner_dashboard_page(status: int = 200):
     carry the user's form token, so never kept) while the organisation waits for the session."""
     name, top, rest, waits_for_session = _partner_dashboard(current_user.organisation_id, local_today())
     offer = offer_for(current_user.organisation, utcnow()) if waits_for_session else None
+    if offer is not None:
+        forget_response()  # the sessions on offer change with the clock
     return render_template("core/dashboard_partner.html", name=name, top=Markup(top), rest=Markup(rest),
                            offer=offer, button_form=ButtonForm(), resend_form=ResendVerificationForm()), status
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from markupsafe import Markup
 
+from impactnet.core.response_cache import keep_response
 from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.regions.dashboard import figures_never_computed, region_overview
 from impactnet.stats.services import compute_missing_figures
-from impactnet.stats.cache import cached
+from impactnet.stats.cache import FIGURES, cached
 
 bp = Blueprint("overview", __name__)
 
 
 @bp.route("/regions")
+@keep_response(FIGURES)  # impactnet.core.response_cache: the whole page, per visitor
 def index():
     today = local_today()
 

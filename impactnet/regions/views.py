@@ -10,13 +10,14 @@ from markupsafe import Markup
 from impactnet.accounts.access import STAFF_ROLES, roles_required, staff_required
 from impactnet.accounts.models import Role
 from impactnet.core.rendering import render_form
+from impactnet.core.response_cache import keep_response
 from impactnet.database import local_today
 from impactnet.extensions import db, talisman
 from impactnet.regions import dashboard, services
 from impactnet.regions.charts import SIZES, growth_svg
 from impactnet.regions.dashboard import all_targets, counters_missing, current_target, municipality_dashboard
 from impactnet.regions.forms import MunicipalityForm, TargetForm
-from impactnet.stats.cache import cached
+from impactnet.stats.cache import FIGURES, cached
 from impactnet.stats.models import REGION
 from impactnet.stats.services import compute_missing_figures, latest_snapshots, series
 
@@ -74,6 +75,7 @@ def current_dashboard(municipality, today):
 
 
 @bp.route("/<slug>")
+@keep_response(FIGURES)  # impactnet.core.response_cache: the whole page, for this sign-in
 @roles_required(Role.MUNICIPALITY, *STAFF_ROLES)
 def show(slug: str):
     municipality = _viewable_municipality_or_404(slug)
