@@ -18,7 +18,10 @@ Hold this in your head:
   the generation of what they do not change.
 - In front of the shared cache each process keeps copies under the same versioned key
   (:class:`LocalCopies`): the generation is still read on every use, the copy saves fetching and
-  unpickling the value.
+  unpickling the value. In a request, all key spaces' generations are read in one round trip at the
+  first use of any and kept for that request (still before its data).
+- The busiest pages keep their whole answer under these generations, in front of Flask
+  (:mod:`impactnet.core.response_cache`).
 - The shared cache unreachable (Redis away): logged, the value computed from the database, never a 500.
 """
 from __future__ import annotations
@@ -98,7 +101,7 @@ class KeySpace:
         """The current generation (a new one if none is set); None when the shared cache is away.
 
         In a request all key spaces' generations are read at once, at the first use of any (one
-        round trip instead of one per use: each cost about a tenth of a kept page's CPU), and kept for
+        round trip instead of one per use: each cost about a tenth of a signed-in page's CPU), and kept for
         the rest of the request: still before the data the request reads, and a renewal in the
         request itself replaces its copy. Outside a request (a task, the CLI) it is read every time."""
         if not has_request_context():

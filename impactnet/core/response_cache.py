@@ -43,7 +43,7 @@ from impactnet.extensions import cache
 log = logging.getLogger(__name__)
 MARK = "impactnet.keep_response"  # environ: the _Mark of a view whose answer may be kept
 UNTIL = "impactnet.keep_response.until"  # environ: the expiry of the request's sign-in, when it has one
-ENTRIES = 512  # per process; a page is some 20 kB
+ENTRIES = 256  # per process; a page is some 20 kB, so at most about 5 MB
 SECONDS = 60  # at most, whatever the generations say (a page shows the day)
 
 
@@ -68,10 +68,11 @@ def keep_response(space: KeySpace) -> Callable:
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            spaces = (space, KEPT) if "HTTP_COOKIE" in request.environ and space is not KEPT else (space,)
-            generations = tuple(s.generation() for s in spaces)  # before the data
-            if request.method == "GET" and None not in generations:
-                request.environ[MARK] = _Mark(spaces, generations)
+            if request.method == "GET":
+                spaces = (space, KEPT) if "HTTP_COOKIE" in request.environ and space is not KEPT else (space,)
+                generations = tuple(s.generation() for s in spaces)  # before the data
+                if None not in generations:
+                    request.environ[MARK] = _Mark(spaces, generations)
             return view(*args, **kwargs)
         return wrapped
     return decorator
