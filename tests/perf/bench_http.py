@@ -16,7 +16,8 @@ Besides requests/s it reads the CPU time of the gunicorn workers from ``/proc/<p
 (nanoseconds; ``/proc/<pid>/stat`` ticks where schedstat is missing) before and after each run and
 reports CPU milliseconds per request, which stays steady on a busy machine where requests/s does not;
 the targets are shares of the minimal app's CPU per request. For the figures pages it also measures the
-first request after a figures change (a committed change of a target, median of a few) and the CPU per
+first request after a figures change (a committed change of a target, median of a few; for the
+partner's dashboard, which shows no figures, a change of its own organisation) and the CPU per
 request while such a change is committed every second. It prints a Markdown table per size, the peak RSS
 (VmHWM) of each gunicorn worker, the SQL statements per page (counted in-process with the Flask test
 client), then the checks of the issue as PASS/FAIL lines. It is a report: nothing asserts.
@@ -26,6 +27,7 @@ Not collected by pytest (the file is not named test_*.py).
 from __future__ import annotations
 
 import argparse
+import functools
 import http.client
 import os
 import random
@@ -147,6 +149,18 @@ def change_figures(app, db, step: int = 1) -> None:
         db.session.commit()
 
 
+def change_organisation(app, db, organisation_id: int, step: int = 1) -> None:
+    """A committed change of what the partner's dashboard shows (a target is not on it): the name of
+    the partner's organisation, as staff correcting it would."""
+    from impactnet.organisations.models import Organisation
+
+    with app.app_context():
+        organisation = db.session.get(Organisation, organisation_id)
+        base = organisation.name.removesuffix(" (bench)")
+        organisation.name = base + (" (bench)" if step > 0 else "")
+        db.session.commit()
+
+
 def scrape_csrf(html: str) -> str:
     match = CSRF.search(html)
     if match is None:
@@ -154,9 +168,10 @@ def scrape_csrf(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
-def count_statements(app, db, kvk: str) -> dict[str, tuple[int, int, int]]:
-    """(status, SQL statements with the figures cache empty, with it filled) of in-process GETs per route,
-    each with the route's user logged in."""
+def count_statements(app, db, kvk: str, organisation_id: int) -> dict[str, tuple[int, int, int]]:
+    """(status, SQL statements with the cache empty, with it filled) of in-process GETs per route, each
+    with the route's user logged in: after a figures change (the partner's dashboard: after a change
+    of its organisation, ``organisation_id``)."""
     counts = {}
     with app.app_context():
         engine = db.engine
@@ -176,7 +191,11 @@ def count_statements(app, db, kvk: str) -> dict[str, tuple[int, int, int]]:
             if response.status_code != 302:
                 raise RuntimeError(f"in-process login as {who} failed: {response.status_code}")
         client.get(path)  # warm caches (templates, first-connection queries) like a running server
-        change_figures(app, db, +1 if len(counts) % 2 == 0 else -1)  # every figure read again
+        step = +1 if len(counts) % 2 == 0 else -1  # every figure read again
+        if who == "partner":
+            change_organisation(app, db, organisation_id, step)
+        else:
+            change_figures(app, db, step)
         seen = []
 
         def note(_conn, _cursor, statement, *_args):
@@ -279,13 +298,14 @@ def measured_drive(drive, port: int, path: str, cookie: str | None, seconds: flo
     return result
 
 
-def first_after_change(app, db, port: int, path: str, cookie: str | None, pids: list[int]) -> float:
-    """Median CPU ms of the workers for the first request after a committed figures change (after the
-    processes' local copies have expired, so the request really finds the change)."""
+def first_after_change(app, change, port: int, path: str, cookie: str | None, pids: list[int]) -> float:
+    """Median CPU ms of the workers for the first request after a committed change of what the page
+    shows, ``change(step)`` (after the processes' local copies have expired, so the request really
+    finds the change)."""
     local_seconds = app.config.get("FIGURES_LOCAL_CACHE_SECONDS", 0)
     samples = []
     for index in range(CHANGE_SAMPLES):
-        change_figures(app, db, +1 if index % 2 == 0 else -1)
+        change(+1 if index % 2 == 0 else -1)
         time.sleep(local_seconds + 0.2)
         before = cpu_seconds(pids)
         request(port, path, cookie=cookie)
@@ -293,15 +313,15 @@ def first_after_change(app, db, port: int, path: str, cookie: str | None, pids: 
     return sorted(samples)[len(samples) // 2]
 
 
-def with_changes(app, db, drive, port: int, path: str, cookie: str | None, seconds: float,
+def with_changes(change, drive, port: int, path: str, cookie: str | None, seconds: float,
                  pids: list[int]) -> dict:
-    """The route driven while a figures change is committed once a second."""
+    """The route driven while ``change(step)`` commits a change of what it shows once a second."""
     stop = threading.Event()
 
     def changing() -> None:
         step = 1
         while not stop.wait(1.0):
-            change_figures(app, db, step)
+            change(step)
             step = -step
 
     thread = threading.Thread(target=changing)
@@ -439,7 +459,7 @@ def drive_wrk(port: int, path: str, cookie: str | None, seconds: float) -> dict:
 def bench_size(app, db, url: str, size: int, seconds: float, rounds: int, backfill: bool) -> dict:
     prepared = prepare(app, db, size, backfill)
     print(f"[{size:,}] seeded and prepared in {prepared['seconds']:.1f} s", file=sys.stderr, flush=True)
-    statements = count_statements(app, db, prepared["kvk"])
+    statements = count_statements(app, db, prepared["kvk"], prepared["organisation"])
     app_url = sa.engine.make_url(url).render_as_string(hide_password=False)
     instance = tempfile.mkdtemp(prefix="impactnet-bench-http-")
     process = minimal = None
@@ -462,8 +482,12 @@ def bench_size(app, db, url: str, size: int, seconds: float, rounds: int, backfi
         # Per route the round with the median CPU per request (its requests/s, p50 and p95 with it).
         results = {label: sorted(runs, key=lambda r: r["cpu_ms"])[len(runs) // 2] for label, runs in measured.items()}
         for label, path, who, _html in DASHBOARD_ROUTES:
-            results[label]["first_ms"] = first_after_change(app, db, port, path, sessions.get(who), pids[port])
-            changing = with_changes(app, db, drive, port, path, sessions.get(who), seconds, pids[port])
+            # The figures pages after a target change; the partner's dashboard, which shows no
+            # figures, after a change of its own organisation.
+            change = (functools.partial(change_organisation, app, db, prepared["organisation"]) if who == "partner"
+                      else functools.partial(change_figures, app, db))
+            results[label]["first_ms"] = first_after_change(app, change, port, path, sessions.get(who), pids[port])
+            changing = with_changes(change, drive, port, path, sessions.get(who), seconds, pids[port])
             results[label]["changing"] = changing
             print(f"[{size:,}] {label}: first after a change {results[label]['first_ms']:.1f} CPU ms; "
                   f"with a change a second {changing['cpu_ms']:.2f} CPU ms/request", file=sys.stderr, flush=True)
