@@ -149,16 +149,19 @@ def change_figures(app, db, step: int = 1) -> None:
         db.session.commit()
 
 
-def change_organisation(app, db, organisation_id: int, step: int = 1) -> None:
+def change_organisation(app, db, organisation_id: int, _step: int = 1) -> None:
     """A committed change of what the partner's dashboard shows (a target is not on it): the name of
-    the partner's organisation, as staff correcting it would."""
+    the partner's organisation, as staff correcting it would (with or without a suffix, in turn)."""
     from impactnet.organisations.models import Organisation
 
     with app.app_context():
         organisation = db.session.get(Organisation, organisation_id)
-        base = organisation.name.removesuffix(" (bench)")
-        organisation.name = base + (" (bench)" if step > 0 else "")
+        name = organisation.name
+        organisation.name = name.removesuffix(SUFFIX) if name.endswith(SUFFIX) else name + SUFFIX
         db.session.commit()
+
+
+SUFFIX = " (bench)"
 
 
 def scrape_csrf(html: str) -> str:
