@@ -53,8 +53,7 @@ class _Mark(NamedTuple):
 
 
 class _Kept(NamedTuple):
-    spaces: tuple[KeySpace, ...]
-    generations: tuple[str, ...]
+    mark: _Mark  # what the answer was made under
     until: datetime | None  # the sign-in's expiry
     status: str
     headers: tuple[tuple[str, str], ...]
@@ -116,19 +115,18 @@ class ResponseCache:
         finally:
             if hasattr(body, "close"):
                 body.close()
-        self.copies.put(key, _Kept(mark.spaces, mark.generations, environ.get(UNTIL), answered[0],
-                                   tuple(answered[1]), content))
+        self.copies.put(key, _Kept(mark, environ.get(UNTIL), answered[0], tuple(answered[1]), content))
         return [content]
 
     def _still_current(self, kept: _Kept) -> bool:
         if kept.until is not None and utcnow() >= kept.until:
             return False
         try:  # without an app context: straight from the shared cache's client
-            current = self.app.extensions["cache"][cache].get_many(*(s.generation_key for s in kept.spaces))
+            current = self.app.extensions["cache"][cache].get_many(*(s.generation_key for s in kept.mark.spaces))
         except Exception:
             log.warning("cache generations unreadable; Flask answers", exc_info=True)
             return False
-        return tuple(current) == kept.generations
+        return tuple(current) == kept.mark.generations
 
 
 def _note_sign_in_expiry(response):

@@ -164,6 +164,14 @@ def change_organisation(app, db, organisation_id: int, _step: int = 1) -> None:
 SUFFIX = " (bench)"
 
 
+def change_for(app, db, who: str | None, organisation_id: int):
+    """``change(step)`` for the route of ``who``: the figures pages a target change; the partner's
+    dashboard, which shows no figures, a change of its own organisation."""
+    if who == "partner":
+        return functools.partial(change_organisation, app, db, organisation_id)
+    return functools.partial(change_figures, app, db)
+
+
 def scrape_csrf(html: str) -> str:
     match = CSRF.search(html)
     if match is None:
@@ -194,11 +202,7 @@ def count_statements(app, db, kvk: str, organisation_id: int) -> dict[str, tuple
             if response.status_code != 302:
                 raise RuntimeError(f"in-process login as {who} failed: {response.status_code}")
         client.get(path)  # warm caches (templates, first-connection queries) like a running server
-        step = +1 if len(counts) % 2 == 0 else -1  # every figure read again
-        if who == "partner":
-            change_organisation(app, db, organisation_id, step)
-        else:
-            change_figures(app, db, step)
+        change_for(app, db, who, organisation_id)(+1 if len(counts) % 2 == 0 else -1)  # every figure read again
         seen = []
 
         def note(_conn, _cursor, statement, *_args):
@@ -485,10 +489,7 @@ def bench_size(app, db, url: str, size: int, seconds: float, rounds: int, backfi
         # Per route the round with the median CPU per request (its requests/s, p50 and p95 with it).
         results = {label: sorted(runs, key=lambda r: r["cpu_ms"])[len(runs) // 2] for label, runs in measured.items()}
         for label, path, who, _html in DASHBOARD_ROUTES:
-            # The figures pages after a target change; the partner's dashboard, which shows no
-            # figures, after a change of its own organisation.
-            change = (functools.partial(change_organisation, app, db, prepared["organisation"]) if who == "partner"
-                      else functools.partial(change_figures, app, db))
+            change = change_for(app, db, who, prepared["organisation"])
             results[label]["first_ms"] = first_after_change(app, change, port, path, sessions.get(who), pids[port])
             changing = with_changes(change, drive, port, path, sessions.get(who), seconds, pids[port])
             results[label]["changing"] = changing
