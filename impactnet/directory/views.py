@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import io
 
-import segno
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 
@@ -105,6 +104,8 @@ def verify_form():
 @functools.lru_cache(maxsize=4096)
 def _qr_code(url: str) -> str:
     """The QR code of ``url`` as an SVG data URI (drawing one takes milliseconds; a URL's never changes)."""
+    import segno  # here, not at the top: only this page draws a QR code (about 1 MB per worker otherwise)
+
     return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
 
 

@@ -19,7 +19,7 @@ from impactnet.journey.models import JourneyStep, StepProgress, StepState
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.models import OrganisationStatus as Status
 from impactnet.regions.models import Municipality
-from impactnet.stats.definitions import in_part, shown_part
+from impactnet.stats.definitions import PARTS, shown_part
 from impactnet.stats.figures import upsert
 from impactnet.stats.models import BreakdownSnapshot, FunnelSnapshot
 
@@ -125,17 +125,25 @@ def _funnel_rows_by_product(day: date) -> list[dict]:
     return _funnel_result(day, days, list(db.session.scalars(sa.select(step.id))))
 
 
-def breakdown_rows(day: date) -> list[dict]:
-    """Per municipality, sector and size class: partners and labelled organisations on ``day`` as
-    :mod:`impactnet.stats.definitions` counts them (one GROUP BY, at most municipalities x sectors x
-    size classes x parts rows). Only the keys that occur."""
-    totals: dict[tuple[int, str, str], Counter] = defaultdict(Counter)
+def part_rows(day: date) -> list[tuple[int, str, str, str | None, int]]:
+    """Per municipality, sector, size class and part (:func:`impactnet.stats.definitions.shown_part`):
+    how many organisations count in it on ``day``. One GROUP BY, at most municipalities x sectors x
+    size classes x parts rows; the snapshot job sums it to the day's figures and the breakdowns, so
+    the organisations are scanned once for both."""
     part = shown_part(day).label("part")
-    for municipality_id, sector, size_class, part_name, n in db.session.execute(
-            sa.select(Organisation.municipality_id, Organisation.sector, Organisation.size_class,
-                      part, sa.func.count())
-            .where(in_part("partners", day))
-            .group_by(Organisation.municipality_id, Organisation.sector, Organisation.size_class, part)):
+    return db.session.execute(
+        sa.select(Organisation.municipality_id, Organisation.sector, Organisation.size_class, part, sa.func.count())
+        .group_by(Organisation.municipality_id, Organisation.sector, Organisation.size_class, part)).all()
+
+
+def breakdown_rows(day: date, parts: list[tuple] | None = None) -> list[dict]:
+    """Per municipality, sector and size class: partners and labelled organisations on ``day`` as
+    :mod:`impactnet.stats.definitions` counts them, from :func:`part_rows` (read when not given).
+    Only the keys that occur."""
+    totals: dict[tuple[int, str, str], Counter] = defaultdict(Counter)
+    for municipality_id, sector, size_class, part_name, n in part_rows(day) if parts is None else parts:
+        if part_name not in PARTS:
+            continue  # not a partner: applicants and withdrawn organisations
         for dimension, key in (("sector", sector), ("size_class", size_class)):
             totals[municipality_id, dimension, key or ""]["partners"] += n
             totals[municipality_id, dimension, key or ""]["labelled"] += n if part_name == "labelled" else 0
@@ -144,11 +152,13 @@ def breakdown_rows(day: date) -> list[dict]:
             for (municipality_id, dimension, key), counts in totals.items()]
 
 
-def take_dashboard_counters(day: date) -> None:
+def take_dashboard_counters(day: date, parts: list[tuple] | None = None) -> None:
     """Store the funnel and the breakdowns of ``day`` for every municipality (replacing a
-    previous run's rows of that day, including keys that no longer occur)."""
+    previous run's rows of that day, including keys that no longer occur); ``parts`` is
+    :func:`part_rows` of ``day`` where the caller read it already."""
     now = utcnow()
     for model, rows, key in ((FunnelSnapshot, funnel_rows(day), ("municipality_id", "day", "step_id")),
-                             (BreakdownSnapshot, breakdown_rows(day), ("municipality_id", "day", "dimension", "key"))):
+                             (BreakdownSnapshot, breakdown_rows(day, parts),
+                              ("municipality_id", "day", "dimension", "key"))):
         db.session.execute(sa.delete(model).where(model.day == day))
         upsert(model.__table__, rows, key, computed_at=now)

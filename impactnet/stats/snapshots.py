@@ -13,8 +13,8 @@ from impactnet.extensions import db
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.models import OrganisationStatus as Status
 from impactnet.regions.models import Municipality
-from impactnet.stats.counters import take_dashboard_counters
-from impactnet.stats.definitions import PARTNER_VALUES, became_partner, by_part, got_label, shown_part
+from impactnet.stats.counters import part_rows, take_dashboard_counters
+from impactnet.stats.definitions import PARTNER_VALUES, became_partner, by_part, got_label
 from impactnet.stats.figures import (
     NEW_FIGURES,
     day_end,
@@ -49,18 +49,16 @@ def take_snapshots(day: date) -> int:
     """Store today's figures for every municipality and the region as the snapshot of ``day``,
     and the dashboards' funnel and breakdowns of ``day`` (:mod:`impactnet.stats.counters`).
 
-    The counts are the organisations' parts on ``day`` (one GROUP BY on
-    :func:`impactnet.stats.definitions.shown_part`), the new partners and
+    The counts are the organisations' parts on ``day`` (:func:`impactnet.stats.counters.part_rows`,
+    one GROUP BY shared with the breakdowns), the new partners and
     labels those that changed status from the start of ``day``'s month, quarter and year to the
     end of ``day`` (one query on the audit trail). Computing a day again replaces its rows. A
     fixed handful of statements, however many organisations there are. Returns the number of
     growth snapshot rows written.
     """
     counts: dict[int, Counter] = defaultdict(Counter)
-    part = shown_part(day).label("part")
-    for municipality_id, part_name, n in db.session.execute(
-            sa.select(Organisation.municipality_id, part, sa.func.count())
-            .group_by(Organisation.municipality_id, part)):
+    parts = part_rows(day)
+    for municipality_id, _sector, _size_class, part_name, n in parts:
         counts[municipality_id][part_name] += n
     new = _new_since_period_starts(day)
 
@@ -70,7 +68,7 @@ def take_snapshots(day: date) -> int:
         if shown(joined_on, day, values):
             rows.append(municipality_row(municipality_id, day, values))
     written = upsert(GrowthSnapshot.__table__, [*rows, region_row(rows, day)], SNAPSHOT_KEY, computed_at=utcnow())
-    take_dashboard_counters(day)
+    take_dashboard_counters(day, parts)
     return written
 
 

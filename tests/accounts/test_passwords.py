@@ -19,6 +19,13 @@ def test_password_hashes_are_argon2id_with_owasp_parameters():
     assert not passwords.verify_password(None, "impactnet-timing-equaliser")
 
 
+def test_the_unknown_email_hash_costs_what_a_real_one_does():
+    """Signing in with an unknown email verifies against a fixed hash: its parameters are the
+    hasher's, so the answer takes as long as for a real account."""
+    assert not passwords.needs_rehash(passwords._DUMMY_HASH)
+    assert passwords._hasher.verify(passwords._DUMMY_HASH, "impactnet-timing-equaliser")
+
+
 def test_reset_request_answers_the_same_for_known_and_unknown_emails(client, mailbox):
     factories.UserFactory(email="bekend@example.nl")
 
