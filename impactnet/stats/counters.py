@@ -136,12 +136,12 @@ def part_rows(day: date) -> list[tuple[int, str, str, str | None, int]]:
         .group_by(Organisation.municipality_id, Organisation.sector, Organisation.size_class, part)).all()
 
 
-def breakdown_rows(day: date, parts: list[tuple] | None = None) -> list[dict]:
+def breakdown_rows(day: date, parts: list[tuple]) -> list[dict]:
     """Per municipality, sector and size class: partners and labelled organisations on ``day`` as
-    :mod:`impactnet.stats.definitions` counts them, from :func:`part_rows` (read when not given).
-    Only the keys that occur."""
+    :mod:`impactnet.stats.definitions` counts them, from ``day``'s :func:`part_rows`. Only the keys
+    that occur."""
     totals: dict[tuple[int, str, str], Counter] = defaultdict(Counter)
-    for municipality_id, sector, size_class, part_name, n in part_rows(day) if parts is None else parts:
+    for municipality_id, sector, size_class, part_name, n in parts:
         if part_name not in PARTS:
             continue  # not a partner: applicants and withdrawn organisations
         for dimension, key in (("sector", sector), ("size_class", size_class)):
@@ -157,6 +157,7 @@ def take_dashboard_counters(day: date, parts: list[tuple] | None = None) -> None
     previous run's rows of that day, including keys that no longer occur); ``parts`` is
     :func:`part_rows` of ``day`` where the caller read it already."""
     now = utcnow()
+    parts = part_rows(day) if parts is None else parts
     for model, rows, key in ((FunnelSnapshot, funnel_rows(day), ("municipality_id", "day", "step_id")),
                              (BreakdownSnapshot, breakdown_rows(day, parts),
                               ("municipality_id", "day", "dimension", "key"))):
