@@ -128,7 +128,7 @@ def _init_extensions(app: Flask) -> None:
     from impactnet import models  # noqa: F401
     # Their session listeners: cache generations renewed, figures refreshed after the commits that count.
     from impactnet.core import kept  # noqa: F401
-    from impactnet.stats import cache as figures_cache, refresh  # noqa: F401
+    from impactnet.stats import cache as figures_cache, milestones, refresh  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

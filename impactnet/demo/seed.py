@@ -33,6 +33,7 @@ from impactnet.organisations.models import Organisation
 from impactnet.organisations.models import OrganisationStatus as Status
 from impactnet.organisations.services import EDITABLE_FIELDS
 from impactnet.regions.models import Municipality, Target
+from impactnet.stats import milestones
 
 DEMO_PASSWORD = "impactnet-demo"
 # .example (RFC 2606) rather than .test: the login form's email check refuses .test.
@@ -248,3 +249,5 @@ def _seed_network(rng: random.Random, municipalities: dict[str, Municipality]) -
             (row.organisation.id, event) for row in rows
             for event in sorted(row.events, key=lambda event: (event.at, event.rank))]
     ])
+    # The events went in without the ORM: the organisations' milestones follow them here.
+    milestones.recompute([row.organisation.id for row in rows])

@@ -26,6 +26,7 @@ from impactnet.journey.models import JourneyStep, StepProgress, StepState, StepS
 from impactnet.journey.services import steps
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.models import OrganisationStatus as Status
+from impactnet.stats import milestones
 
 CHUNK = 500  # organisations flushed at a time
 IMPORTED_NOTE = "Geïmporteerd uit de lijst van St MBO"
@@ -158,6 +159,7 @@ def apply_plan(actor: User, rows: list[RowPlan], source: Source, *, invite: bool
             first = row.steps["partnerovereenkomst"]
             outcome.first_day = min(outcome.first_day or first, first)
         db.session.execute(sa.insert(AuditEvent), events)
+        milestones.recompute([organisation.id for organisation in organisations])  # the events bypassed the flush
         outcome.created += len(chunk)
     for row in rows:
         if row.action == "update":

@@ -76,6 +76,14 @@ class Organisation(TimestampMixin, db.Model):
     label_revoked_on: Mapped[date | None] = mapped_column(sa.Date)
     label_revoked_reason: Mapped[str | None] = mapped_column(sa.Text)
 
+    # Milestones derived from its step progress and its status changes, for the snapshot job's one
+    # scan of this table: kept up to date by impactnet.stats.milestones, never set by hand. The
+    # step is a journey_steps id without a foreign key: nothing here depends on the journey.
+    journey_step_id: Mapped[int | None] = mapped_column(sa.Integer)
+    journey_step_since: Mapped[date | None] = mapped_column(sa.Date)  # the (UTC) day it got there
+    became_partner_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    got_label_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
     # St MBO's relatiebeheerder for this organisation (staff or admin, checked by
     # impactnet.organisations.notes.set_account_manager); never shown to partners or municipalities.
     # (use_alter: users refer to organisations too, so this key is added after both tables exist.)

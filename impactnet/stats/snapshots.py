@@ -14,11 +14,9 @@ from impactnet.organisations.models import Organisation
 from impactnet.organisations.models import OrganisationStatus as Status
 from impactnet.regions.models import Municipality
 from impactnet.stats.counters import part_rows, take_dashboard_counters
-from impactnet.stats.definitions import PARTNER_VALUES, became_partner, by_part, got_label
+from impactnet.stats.definitions import became_partner, by_part, got_label
 from impactnet.stats.figures import (
     NEW_FIGURES,
-    day_end,
-    day_start,
     figures,
     local_day,
     municipality_row,
@@ -46,63 +44,31 @@ def _municipalities() -> dict[int, date]:
 
 
 def take_snapshots(day: date) -> int:
-    """Store today's figures for every municipality and the region as the snapshot of ``day``,
-    and the dashboards' funnel and breakdowns of ``day`` (:mod:`impactnet.stats.counters`).
+    """Store the figures of ``day`` (today: the organisations as they stand) for every municipality
+    and the region, and the dashboards' funnel and breakdowns of ``day``
+    (:mod:`impactnet.stats.counters`).
 
-    The counts are the organisations' parts on ``day`` (:func:`impactnet.stats.counters.part_rows`,
-    one GROUP BY shared with the breakdowns), the new partners and
-    labels those that changed status from the start of ``day``'s month, quarter and year to the
-    end of ``day`` (one query on the audit trail). Computing a day again replaces its rows. A
-    fixed handful of statements, however many organisations there are. Returns the number of
-    growth snapshot rows written.
+    The counts and the new partners and labels since the start of ``day``'s month, quarter and year
+    come from one GROUP BY of the organisations (:func:`impactnet.stats.counters.part_rows`, shared
+    with the breakdowns; the moments from :mod:`impactnet.stats.milestones`). Computing a day again
+    replaces its rows. A fixed handful of statements, however many organisations there are. Returns
+    the number of growth snapshot rows written.
     """
     counts: dict[int, Counter] = defaultdict(Counter)
+    new: dict[int, Counter] = defaultdict(Counter)
     parts = part_rows(day)
-    for municipality_id, _sector, _size_class, part_name, n in parts:
-        counts[municipality_id][part_name] += n
-    new = _new_since_period_starts(day)
+    for row in parts:
+        counts[row.municipality_id][row.part] += row.organisations
+        new[row.municipality_id].update({column: row._mapping[column] for column in NEW_FIGURES.values()})
 
     rows = []
     for municipality_id, joined_on in sorted(_municipalities().items()):
-        values = figures(counts[municipality_id], new.get(municipality_id, {}))
+        values = figures(counts[municipality_id], new[municipality_id])
         if shown(joined_on, day, values):
             rows.append(municipality_row(municipality_id, day, values))
     written = upsert(GrowthSnapshot.__table__, [*rows, region_row(rows, day)], SNAPSHOT_KEY, computed_at=utcnow())
     take_dashboard_counters(day, parts)
     return written
-
-
-def _became():
-    """SQL conditions on a status change: the organisation became partner / got the label (as
-    :func:`impactnet.stats.definitions.became_partner` and ``got_label``)."""
-    before, after = _status_before(), _status_after()
-    return {"partners": sa.and_(before.not_in(PARTNER_VALUES), after.in_(PARTNER_VALUES)),
-            "labels": sa.and_(after == Status.LABELLED.value, before != Status.LABELLED.value)}
-
-
-def _new_since_period_starts(day: date) -> dict[int, dict[str, int]]:
-    """Per municipality, the organisations that became partner or got the label from the start of
-    ``day``'s month, quarter and year to the end of ``day``, by snapshot column (one query).
-
-    The year's status changes are first reduced to one row per organisation, the last moment it
-    became partner and the last it got the label: an organisation counts for a period when that moment
-    lies in it. So the counting needs no DISTINCT (a sort of every event) and the join with the
-    organisations sees one row per organisation instead of one per event."""
-    starts = {period: day_start(start) for period, start in period_starts(day).items()}
-    became = _became()
-    last = (sa.select(AuditEvent.organisation_id,
-                      *(sa.func.max(sa.case((condition, AuditEvent.occurred_at))).label(what)
-                        for what, condition in became.items()))
-            .where(AuditEvent.action == AuditAction.ORGANISATION_STATUS_CHANGED,
-                   AuditEvent.occurred_at >= starts["year"], AuditEvent.occurred_at < day_end(day))
-            .group_by(AuditEvent.organisation_id).subquery())
-    columns = [sa.func.count(sa.case((last.c[what] >= starts[period], 1))).label(column)
-               for (what, period), column in NEW_FIGURES.items()]
-    rows = db.session.execute(
-        sa.select(Organisation.municipality_id, *columns).select_from(last)
-        .join(Organisation, Organisation.id == last.c.organisation_id)
-        .group_by(Organisation.municipality_id))
-    return {row.municipality_id: {column: row._mapping[column] for column in NEW_FIGURES.values()} for row in rows}
 
 
 def first_activity_day() -> date | None:

@@ -1,4 +1,5 @@
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 
 from impactnet.accounts import passwords
 from impactnet.accounts.models import AccountRequest, Role, User
@@ -13,10 +14,24 @@ NEW = "Een-Heel-Nieuw-Wachtwoord-7"
 
 def test_password_hashes_are_argon2id_with_owasp_parameters():
     hashed = passwords.hash_password("iets-geheims-123")
-    assert hashed.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert hashed.startswith("$argon2id$v=19$m=7168,t=5,p=1$")
     assert passwords.verify_password(hashed, "iets-geheims-123")
     assert not passwords.verify_password(hashed, "iets-anders-123")
     assert not passwords.verify_password(None, "impactnet-timing-equaliser")
+
+
+def test_a_hash_with_the_former_parameters_is_replaced_at_sign_in(client):
+    """Accounts hashed with m=19 MiB, t=2 (before the switch to OWASP's equal-strength m=7 MiB,
+    t=5) still sign in, and their hash is then made again with today's parameters."""
+    former = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1).hash(PASSWORD)
+    user = factories.UserFactory(email="oud@example.nl", password_hash=former)
+    assert passwords.needs_rehash(former)
+
+    assert client.post("/login", data={"email": "oud@example.nl", "password": PASSWORD}).status_code == 302
+    db.session.expire_all()
+    renewed = db.session.get(User, user.id).password_hash
+    assert renewed != former and renewed.startswith("$argon2id$v=19$m=7168,t=5,p=1$")
+    assert passwords.verify_password(renewed, PASSWORD)
 
 
 def test_the_unknown_email_hash_costs_what_a_real_one_does():

@@ -11,6 +11,7 @@ from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.models import OrganisationStatus as Status
+from impactnet.stats import milestones
 from tests import factories
 
 
@@ -69,4 +70,5 @@ def bulk_network(municipality_ids: list[int], how_many: int, first: int = 0) -> 
                            "after": {"status": after.value}})
             before = after
     db.session.execute(sa.insert(AuditEvent), events)
+    milestones.recompute(ids.values())  # set-based inserts bypass the flush that keeps them
     db.session.commit()
