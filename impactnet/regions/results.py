@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from markupsafe import Markup
 
+from impactnet.core.fragments import kept_fragment
 from impactnet.extensions import db
 from impactnet.regions.models import Target
 from impactnet.stats.models import GrowthSnapshot, Projection
@@ -56,6 +58,21 @@ class TargetResult:
         if self.partners is None or self.labelled is None:
             return None
         return self.partners.reached and self.labelled.reached
+
+    @property
+    def value(self) -> tuple:
+        """Everything the result holds, by value (the projection's every column): what a kept
+        rendering of it is keyed by (impactnet.core.fragments)."""
+        projection = self.projection
+        columns = None if projection is None else tuple(
+            getattr(projection, column.key) for column in Projection.__table__.columns)
+        return self.year, self.finished, self.as_of, self.partners, self.labelled, columns
+
+
+def results_html(results: list[TargetResult], level: int | None = None) -> Markup:
+    """``templates/regions/_results.html`` for these results, rendered once per value (a template global)."""
+    return kept_fragment("regions/_results.html", (level, tuple(result.value for result in results)),
+                         results=results, level=level)
 
 
 def year_end_snapshots(scope_keys: list[int], years: set[int], today: date) -> dict[tuple[int, int], GrowthSnapshot]:

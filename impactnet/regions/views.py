@@ -17,12 +17,16 @@ from impactnet.regions import dashboard, services
 from impactnet.regions.charts import SIZES, growth_svg
 from impactnet.regions.dashboard import all_targets, counters_missing, current_target, municipality_dashboard
 from impactnet.regions.forms import MunicipalityForm, TargetForm
+from impactnet.regions.results import results_html
 from impactnet.stats.cache import FIGURES, cached
 from impactnet.stats.models import REGION
 from impactnet.stats.services import compute_missing_figures, latest_snapshots, series
 
 bp = Blueprint("regions", __name__, url_prefix="/municipalities")
 AS_OF_FORMAT = "d MMMM y, HH:mm"  # "1 december 2026, 14:05" (as templates/figures/_macros.html)
+
+
+bp.add_app_template_global(results_html, "target_results_html")
 
 
 @bp.app_template_filter("suppressed")

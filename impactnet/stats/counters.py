@@ -2,9 +2,10 @@
 
 The funnel (how many organisations stand at each step of the journey, and the median days they
 have been there) and the breakdowns by sector and size class need every organisation of a
-municipality. The snapshot job computes them for all municipalities at once (two GROUP BY
-queries) and stores a few rows per municipality and day, so the dashboards read those rows
-instead of scanning the organisations on every request.
+municipality. The snapshot job computes them for all municipalities at once (two statements
+over the organisations alone, their milestones kept on their rows by
+:mod:`impactnet.stats.milestones`) and stores a few rows per municipality and day, so the
+dashboards read those rows instead of scanning the organisations on every request.
 """
 from __future__ import annotations
 

@@ -9,11 +9,14 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import template_rendered
 
 from impactnet.accounts.models import Role
+from impactnet.core import fragments
 from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.organisations.models import OrganisationStatus as Status
+from impactnet.regions.models import Target
 from impactnet.stats.counters import take_dashboard_counters
 from impactnet.stats.models import REGION, BreakdownSnapshot, FunnelSnapshot, GrowthSnapshot
 from impactnet.stats.services import backfill_snapshots, compute_projections
@@ -190,3 +193,37 @@ def test_a_chart_without_figures_or_targets_draws_in_both_sizes(client, login_as
     for size in ("wide", "small"):
         response = client.get(f"/municipalities/dordrecht/growth.svg?size={size}")
         assert response.status_code == 200 and "Doel partners" not in response.get_data(as_text=True)
+
+
+def test_a_kept_result_is_rendered_once_per_value_and_language_and_never_shown_stale(app, client, dordrecht,
+                                                                                      zwijndrecht, history):
+    """The results are kept as rendered (impactnet/core/fragments.py), keyed by every value they show:
+    an overview rendered again after a change elsewhere renders only the results that changed; a
+    changed target shows at once; English gets its own."""
+    rendered = []
+
+    def note(_app, template, context, **_extra):
+        rendered.append(template.name)
+
+    app.extensions.pop(fragments.EXTENSION, None)  # earlier tests' renderings of the same values
+    template_rendered.connect(note, app)
+    try:
+        first = text_of(client.get("/regions").get_data(as_text=True))
+        assert rendered.count("regions/_results.html") == 1  # Dordrecht's (Zwijndrecht has no targets)
+        factories.TargetFactory(municipality=zwijndrecht, year=history.year - 1, partners_wanted=9, labelled_wanted=5)
+        db.session.commit()  # the figures change: the overview is rendered again
+        second = text_of(client.get("/regions").get_data(as_text=True))
+        assert rendered.count("regions/_overview.html") == 2
+        assert rendered.count("regions/_results.html") == 2  # Zwijndrecht's; Dordrecht's was kept
+        assert first.split("Zwijndrecht")[0] in second and "10 van 9 partners" in second
+
+        target = db.session.scalar(sa.select(Target).where(Target.municipality_id == dordrecht.id,
+                                                           Target.year == history.year - 1))
+        target.partners_wanted = 160
+        db.session.commit()
+        changed = text_of(client.get("/regions").get_data(as_text=True))
+        assert "118 van 160 partners (74%) ✗ 42 te weinig" in changed and "37 te weinig" not in changed
+        english = text_of(client.get("/regions", headers={"Accept-Language": "en"}).get_data(as_text=True))
+        assert "42 short" in english and "te weinig" not in english
+    finally:
+        template_rendered.disconnect(note, app)
