@@ -3,9 +3,6 @@ from __future__ import annotations
 
 import re
 
-from stdnum.exceptions import ValidationError
-from stdnum.nl import postcode as nl_postcode
-
 _KVK_SEPARATORS = re.compile(r"[\s.\-]")
 
 
@@ -30,6 +27,11 @@ def is_kvk(value: str) -> bool:
 
 def normalise_postcode(raw: str) -> str | None:
     """A Dutch postcode as "1234 AB", or None when it is not valid."""
+    # Imported here: python-stdnum costs a web worker 1.4 MB that only pages taking a postcode need
+    # (the worker's memory target, issue #14).
+    from stdnum.exceptions import ValidationError
+    from stdnum.nl import postcode as nl_postcode
+
     try:
         return nl_postcode.validate(raw or "")
     except ValidationError:

@@ -2,21 +2,22 @@
 
 Hold this in your head:
 
-- Four derived columns of ``organisations`` (:data:`COLUMNS`): ``journey_step_id``, the first step in
-  journey order it has not got approved (None when it has them all), and ``journey_step_since``, the
-  (UTC) day of its last approval, else of its registration (the funnel; a day, so the funnel groups by
-  a plain column: grouping by a timestamp cast to a day took 100 instead of 60 ms at 100,000); ``became_partner_at`` and ``got_label_at``, the
-  last status change that made it a partner or gave it the label as
-  :mod:`impactnet.stats.definitions` counts them ("new this period").
+- Four derived columns of ``organisations`` (:data:`COLUMNS`): ``journey_step_id``, the first step
+  in journey order it has not got approved (None when it has them all), and ``journey_step_since``,
+  the (UTC) day of its last approval, else of its registration: the funnel (a day, so the funnel
+  groups by a plain column; grouping by a timestamp cast to a day took 100 instead of 60 ms at
+  100,000); ``became_partner_at`` and ``got_label_at``, the last status change that made it a
+  partner or gave it the label as :mod:`impactnet.stats.definitions` counts them: "new this period".
 - :func:`recompute` derives them from the step progress and the audit trail, for some organisations
-  or for all, in one UPDATE. Nothing else writes them.
+  or for all, in one UPDATE, after locking their rows. Nothing else writes them.
 - Every flush that changes what they come from (a step's progress, a status change's audit event, a
-  registration or its moment) recomputes them for the organisations concerned, in the same transaction,
-  after the flush; a step added, removed or moved in the journey recomputes them for all. Writers that bypass the
-  ORM (the demo's and the benchmark's seeds, bulk inserts in tests) call :func:`recompute` themselves.
+  registration or its moment) recomputes them for the organisations concerned, in the same
+  transaction, after the flush; a step added, removed or moved in the journey recomputes them for
+  all. Writers that bypass the ORM (the import, the demo's and the benchmark's seeds, bulk inserts in
+  tests) call :func:`recompute` themselves.
 - Why: at 100,000 organisations the snapshot job took 630-900 ms, of which 550 ms were the funnel's
   pass over 226,000 approvals and the new counts' pass over the year's audit events (JSON); from these
-  columns both are part of scans of the organisations alone (issue #14's target: 300 ms).
+  columns both are scans of the organisations alone (issue #14's target: 300 ms).
   tests/stats/test_milestones.py compares the columns with a recompute after every kind of change.
 """
 from __future__ import annotations
@@ -40,7 +41,7 @@ TOUCHED = "milestones_touched"  # session.info: the organisation ids to recomput
 EVERY = "every"  # ... or all of them (the journey's steps changed)
 
 
-def became() -> dict[str, sa.ColumnElement[bool]]:
+def _became() -> dict[str, sa.ColumnElement[bool]]:
     """SQL conditions on a status change's audit event, by column: it made the organisation a
     partner / gave it the label (as :func:`impactnet.stats.definitions.became_partner` and
     ``got_label``)."""
@@ -68,7 +69,7 @@ def _derived(dialect: str) -> dict:
         "journey_step_since": _utc_day(sa.func.coalesce(last_approval.scalar_subquery(), org.created_at), dialect),
         "updated_at": org.updated_at,  # derived columns are no edit of the organisation
     }
-    for column, condition in became().items():
+    for column, condition in _became().items():
         values[column] = (sa.select(sa.func.max(AuditEvent.occurred_at))
                           .where(AuditEvent.organisation_id == org.id,
                                  AuditEvent.action == AuditAction.ORGANISATION_STATUS_CHANGED, condition)
