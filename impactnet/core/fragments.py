@@ -14,7 +14,8 @@ after a change at most 15 ms).
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 from flask import current_app, render_template
 from flask_babel import get_locale
@@ -23,19 +24,27 @@ from markupsafe import Markup
 MAX_FRAGMENTS = 2048
 EXTENSION = "impactnet.fragments"
 
+T = TypeVar("T")
 _lock = threading.Lock()
+
+
+def kept(extension: str, key: Hashable, make: Callable[[], T], limit: int) -> T:
+    """The value kept under ``key`` in this app's per-process dictionary ``extension``, made (and
+    kept) on first use; at ``limit`` entries the oldest half is dropped. Also the layout's store
+    (:mod:`impactnet.core.layout`)."""
+    store: dict = current_app.extensions.setdefault(extension, {})
+    value = store.get(key)
+    if value is None:
+        value = make()
+        with _lock:
+            if len(store) >= limit:
+                for old in list(store)[: limit // 2]:
+                    store.pop(old, None)
+            store[key] = value
+    return value
 
 
 def kept_fragment(template: str, key: Hashable, **context) -> Markup:
     """``template`` rendered with ``context``, of which ``key`` holds every value (by value, hashable)."""
-    kept: dict = current_app.extensions.setdefault(EXTENSION, {})
-    full_key = (template, str(get_locale()), key)
-    html = kept.get(full_key)
-    if html is None:
-        html = Markup(render_template(template, **context))
-        with _lock:
-            if len(kept) >= MAX_FRAGMENTS:
-                for old in list(kept)[: MAX_FRAGMENTS // 2]:
-                    kept.pop(old, None)
-            kept[full_key] = html
-    return html
+    return kept(EXTENSION, (template, str(get_locale()), key),
+                lambda: Markup(render_template(template, **context)), MAX_FRAGMENTS)

@@ -13,18 +13,16 @@ dictionary is bounded (the oldest half is dropped when it is full).
 """
 from __future__ import annotations
 
-import threading
-
-from flask import current_app, render_template, request
+from flask import render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from impactnet.core.fragments import kept
+
 MAX_PARTS = 4096
 EXTENSION = "impactnet.layout_parts"
-
-_lock = threading.Lock()
 
 
 def _slot(name: str) -> Markup:
@@ -45,16 +43,7 @@ def _key(name: str) -> tuple:
 def layout_part(name: str, **values: str) -> Markup:
     """The part ``templates/layout/<name>.html`` for this request, from the kept copy when there is one,
     with its slots filled: ``csrf`` (this session's token) and the ``values`` given, escaped."""
-    parts: dict = current_app.extensions.setdefault(EXTENSION, {})
-    key = _key(name)
-    html = parts.get(key)
-    if html is None:
-        html = render_template(f"layout/{name}.html", slot=_slot)
-        with _lock:
-            if len(parts) >= MAX_PARTS:
-                for old in list(parts)[: MAX_PARTS // 2]:
-                    parts.pop(old, None)
-            parts[key] = html
+    html = kept(EXTENSION, _key(name), lambda: render_template(f"layout/{name}.html", slot=_slot), MAX_PARTS)
     if "\x00" in html:
         if (slot := str(_slot("csrf"))) in html:
             html = html.replace(slot, str(escape(generate_csrf())))
