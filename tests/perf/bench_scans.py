@@ -216,6 +216,9 @@ def seed(db, size: int, now: datetime, rng: random.Random) -> int:
             connection.execute(sa.insert(AuditEvent.__table__), chunk_events)
             connection.execute(sa.insert(StepProgress.__table__), [p for row in rows for p in row[3]])
             events += len(chunk_events)
+        # Statistics first: without them the planner reads the new step progress once per organisation
+        # (the recompute then takes many minutes instead of seconds).
+        connection.execute(sa.text("ANALYZE organisations, step_progress, audit_events"))
         milestones.recompute(connection=connection)  # the inserts bypassed the ORM that keeps them
         for table in ("organisations", "users", "municipalities"):
             connection.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
