@@ -21,6 +21,19 @@ def local_today() -> date:
     return datetime.now(LOCAL_TIMEZONE).date()
 
 
+def insert_on_conflict(table: sa.Table, bind: sa.engine.Connection | Engine):
+    """``INSERT`` into ``table`` with ``on_conflict_do_nothing`` / ``on_conflict_do_update``, as the
+    bind's dialect writes it (PostgreSQL or SQLite): the one place that chooses, for the upserts of the
+    figures, the outbox and :func:`impactnet.core.duplicates.insert_missing_rows`."""
+    if bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif bind.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - impactnet runs on PostgreSQL and SQLite
+        raise NotImplementedError(f"INSERT ... ON CONFLICT on {bind.dialect.name}")
+    return insert(table)
+
+
 def contains_pattern(text: str) -> str:
     """A LIKE pattern matching ``text`` anywhere, its ``%``, ``_`` and ``\\`` as themselves
     (use with ``escape="\\"``)."""

@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from impactnet.database import insert_on_conflict
 from impactnet.extensions import db
 
 T = TypeVar("T")
@@ -77,5 +77,5 @@ def insert_missing_rows(table: sa.Table, rows: Iterable[dict], keys: tuple[str, 
     rows = list(rows)
     if not rows:
         return
-    insert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)
+    insert = insert_on_conflict(table, db.session.get_bind())
     db.session.execute(insert.on_conflict_do_nothing(index_elements=list(keys)), rows)

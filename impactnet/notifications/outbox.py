@@ -17,10 +17,9 @@ from email.message import EmailMessage
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from impactnet.database import utcnow, whole_transaction_committed
+from impactnet.database import insert_on_conflict, utcnow, whole_transaction_committed
 from impactnet.extensions import db
 from impactnet.notifications.broker import send_by_name
 from impactnet.notifications.mail import MailError, connection, new_message
@@ -61,7 +60,7 @@ def enqueue_many(mails: Iterable[QueuedMail]) -> int:
         return 0
     db.session.flush()  # the rows may refer to organisations written in this transaction
     table = OutboxMail.__table__
-    insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(table)
+    insert = insert_on_conflict(table, db.engine)
     statement = insert.on_conflict_do_nothing(index_elements=[table.c.dedupe_key]).returning(table.c.dedupe_key)
     queued = db.session.execute(statement, list(rows.values())).scalars().all()
     if queued:

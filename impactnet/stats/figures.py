@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
-from impactnet.database import LOCAL_TIMEZONE
+from impactnet.database import LOCAL_TIMEZONE, insert_on_conflict
 from impactnet.extensions import db
 from impactnet.stats.definitions import COUNTS, counts
 from impactnet.stats.models import REGION
@@ -79,26 +79,20 @@ def upsert(table: sa.Table, rows: Iterable[dict], keys: tuple[str, ...], **every
     One statement per chunk (INSERT ... ON CONFLICT DO UPDATE on PostgreSQL and SQLite), so
     running a day again, or two workers at once, leaves one row per key. Returns the rows written.
     """
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - impactnet runs on PostgreSQL and SQLite
-        raise NotImplementedError(f"upsert on {dialect}")
+    bind = db.session.get_bind()
     written, chunk = 0, []
     for row in rows:
         chunk.append({**row, **every_row})
         if len(chunk) == UPSERT_CHUNK:
-            written += _upsert_chunk(insert, table, chunk, keys)
+            written += _upsert_chunk(bind, table, chunk, keys)
             chunk = []
     if chunk:
-        written += _upsert_chunk(insert, table, chunk, keys)
+        written += _upsert_chunk(bind, table, chunk, keys)
     return written
 
 
-def _upsert_chunk(insert, table: sa.Table, rows: list[dict], keys: tuple[str, ...]) -> int:
-    statement = insert(table)
+def _upsert_chunk(bind, table: sa.Table, rows: list[dict], keys: tuple[str, ...]) -> int:
+    statement = insert_on_conflict(table, bind)
     statement = statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: statement.excluded[name] for name in rows[0] if name not in keys})
     db.session.execute(statement, rows)
