@@ -6,6 +6,7 @@ import pytest
 
 from impactnet.accounts.models import Role, User
 from impactnet.audit.models import AuditEvent
+from impactnet.extensions import db
 from impactnet.organisations.models import Organisation
 from impactnet.regions.models import Municipality, Target
 from tests import factories
@@ -85,27 +86,49 @@ def test_oversized_form_is_refused_with_413(app, client, dordrecht, monkeypatch)
 @pytest.mark.parametrize("email,password", [
     ("", ""), ("' OR 1=1 --", "x"), (LONG, LONG), ("a@example.nl", "p" * 500), (SCRIPT, SCRIPT),
 ])
-def test_login_with_junk_never_errors(client, email, password):
+def test_login_with_junk_never_errors_and_signs_no_one_in(client, email, password):
+    factories.UserFactory(email="a@example.nl")
     response = client.post("/login", data={"email": email, "password": password})
     assert response.status_code in (401, 422)
-    assert SCRIPT not in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert SCRIPT not in page
+    assert "Controleer" in page or "klopt niet" in page  # the form says what is wrong, in Dutch
+    assert client.get("/dashboard").status_code == 302  # still signed out: to the sign-in page
 
 
 @pytest.mark.parametrize("token", ["x", "a" * 5000, "../../etc/passwd", "%2e%2e%2f", SCRIPT])
-def test_junk_tokens_in_links_give_400(client, token):
+def test_junk_tokens_in_links_give_400_and_change_no_account(client, token):
+    user = factories.UserFactory(email_verified_at=None)
+    before = (user.email_verified_at, user.password_hash)
     for prefix in ("/verify-email/", "/reset-password/", "/invitation/"):
         response = client.get(prefix + token)
         assert response.status_code in (400, 404), prefix + token
+        assert SCRIPT not in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (user.email_verified_at, user.password_hash) == before
+    assert count(AuditEvent) == 0
 
 
-@pytest.mark.parametrize("query", [
-    "status=hacked", "municipality=nowhere", "page=abc", "page=-1", "page=99999999999999999999", "status=" + "x" * 3000,
-    "q=" + "x" * 3000, "q=%1b%5b2J", "sort=name%20desc", "dir=up", "step=..%2F..", "waiting=1", "expiry=-1",
+@pytest.mark.parametrize("query,message", [
+    ("status=hacked", "Kies een status uit de lijst."),
+    ("municipality=nowhere", "Deze gemeente kennen we niet."),
+    ("page=abc", "moet een geheel getal zijn van 1 tot en met 100000."),
+    ("page=-1", "moet een geheel getal zijn van 1 tot en met 100000."),
+    ("page=99999999999999999999", "moet een geheel getal zijn van 1 tot en met 100000."),
+    ("status=" + "x" * 3000, "Kies een status uit de lijst."),
+    ("q=" + "x" * 3000, "Zoek op hoogstens 100 tekens."),
+    ("q=%1b%5b2J", "De zoekterm bevat tekens die niet in een naam, KvK-nummer, e-mailadres of postcode voorkomen."),
+    ("sort=name%20desc", "Op deze kolom kunt u niet sorteren."),
+    ("dir=up", "Sorteer oplopend of aflopend."),
+    ("step=..%2F..", "Kies een stap uit de lijst."),
+    ("waiting=1", "Kies bij ‘Wacht op’ de partner of St MBO."),
+    ("expiry=-1", "Kies bij ‘Label verloopt’ een termijn uit de lijst."),
 ])
-def test_staff_list_filters_reject_junk(client, login_as, query):
+def test_staff_list_filters_reject_junk_with_a_dutch_message(client, login_as, query, message):
     login_as(Role.STAFF)
     response = client.get("/organisations/?" + query)
-    assert 400 <= response.status_code < 500, query
+    assert response.status_code == 400, query
+    assert message in response.get_data(as_text=True).replace("&#39;", "'"), query
 
 
 @pytest.mark.parametrize("data,message", [
@@ -141,15 +164,22 @@ def test_municipality_form_rejects_bad_input(client, login_as, dordrecht, data, 
 def test_partner_cannot_move_own_organisation_to_an_unknown_municipality(client, login_as):
     user = login_as(Role.PARTNER)
     organisation = user.organisation
+    municipality_id = organisation.municipality_id
     data = registration_data(organisation.municipality, kvk_number=organisation.kvk_number, municipality_id="424242")
     response = client.post(f"/organisations/{organisation.id}/edit", data=data)
     assert response.status_code == 422
+    assert "Controleer het formulier" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert organisation.municipality_id == municipality_id
 
 
 def test_partner_cannot_take_another_organisations_kvk(client, login_as, dordrecht):
     factories.OrganisationFactory(kvk_number="87654321", municipality=dordrecht)
     user = login_as(Role.PARTNER)
     data = registration_data(dordrecht, kvk_number="87654321")
+    kvk_number = user.organisation.kvk_number
     response = client.post(f"/organisations/{user.organisation.id}/edit", data=data)
     assert response.status_code == 422
     assert "hoort al bij een andere organisatie" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert user.organisation.kvk_number == kvk_number

@@ -16,7 +16,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from impactnet.core.forms import select_choices, strip
 from impactnet.core.locale import localized
@@ -150,7 +150,8 @@ class StepTextForm(FlaskForm):
                                     validators=[Length(max=2000)])
     evidence_required = BooleanField(_l("Minstens één bestand als bewijs verplicht"))
     reminder_days = IntegerField(_l("Herinnering na zoveel dagen stilstand"), validators=[
-        DataRequired(_l("Vul een aantal dagen in.")), NumberRange(1, 365, _l("Kies 1 tot 365 dagen."))])
+        # InputRequired, not DataRequired: 0 is input, and gets the range's message.
+        InputRequired(_l("Vul een aantal dagen in.")), NumberRange(1, 365, _l("Kies 1 tot 365 dagen."))])
     submit = SubmitField(_l("Opslaan"))
 
 

@@ -27,12 +27,23 @@ def test_staff_rename_a_placeholder_goal_which_then_appears_in_the_plan_form(app
     assert "DDD 2: Gezonde en groene stad" in client.get("/path/").get_data(as_text=True)
 
 
-def test_step_form_rejects_bad_values(client, login_as, path):
+def _step_as_stored(key: str) -> tuple:
+    db.session.expire_all()
+    step = db.session.scalar(sa.select(JourneyStep).where(JourneyStep.key == key))
+    return step.title, step.explanation, step.requirements, step.reminder_days
+
+
+def test_step_form_rejects_bad_values_with_a_dutch_message_and_changes_nothing(client, login_as, path):
     login_as(Role.STAFF)
-    for data in ({"title": "", "explanation": "x", "reminder_days": "10"},
-                 {"title": "T", "explanation": "x", "reminder_days": "0"},
-                 {"title": "T", "explanation": "x", "reminder_days": "abc"}):
-        assert client.post("/path/steps/inventarisatie", data=data).status_code == 422
+    before = _step_as_stored("inventarisatie")
+    for data, message in (({"title": "", "explanation": "x", "reminder_days": "10"}, "Vul een titel in."),
+                          ({"title": "T", "explanation": "x", "reminder_days": "0"}, "Kies 1 tot 365 dagen."),
+                          ({"title": "T", "explanation": "x", "reminder_days": "abc"}, "Ongeldig getal.")):
+        response = client.post("/path/steps/inventarisatie", data=data)
+        assert response.status_code == 422, data
+        assert message in response.get_data(as_text=True), data
+        assert _step_as_stored("inventarisatie") == before, data
+    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == AuditAction.STEP_UPDATED)) is None
     assert client.get("/path/steps/bestaat-niet").status_code == 404
     assert client.get("/path/goals/9").status_code == 404
 

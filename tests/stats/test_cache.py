@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
+import sqlalchemy as sa
+
 from impactnet.accounts.models import Role
 from impactnet.database import local_today
 from impactnet.extensions import cache, db
 from impactnet.organisations.models import OrganisationStatus as Status
+from impactnet.regions.models import Target
 from impactnet.stats.cache import FIGURES
 from impactnet.stats.services import take_snapshots
 from tests import factories
@@ -114,8 +117,13 @@ def test_the_figures_pages_answer_from_the_database_when_the_shared_cache_is_awa
         for url in FIGURES_PAGES:
             assert client.get(url).status_code == 200, url
         assert _api_partners(client) == 3
-        factories.TargetFactory(municipality=db.session.merge(dordrecht), year=local_today().year)
+        year = local_today().year
+        factories.TargetFactory(municipality=db.session.merge(dordrecht), year=year, partners_wanted=30,
+                               labelled_wanted=20)
         db.session.commit()  # renewing the generation fails after the commit, which stands
+        db.session.expire_all()
+        assert db.session.scalar(sa.select(Target.partners_wanted).where(Target.year == year)) == 30
+        assert "3 van 30 partners (10%)" in client.get("/municipalities/dordrecht").get_data(as_text=True)
 
 
 def test_an_unknown_municipality_is_a_404_and_leaves_nothing_in_the_cache(client, login_as, dordrecht):
