@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
+from impactnet.database import new_pools_after_fork
 from impactnet.extensions import babel, cache, csrf, db, limiter, login_manager
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -85,6 +86,8 @@ def _init_extensions(app: Flask) -> None:
     from impactnet.core.locale import DEFAULT_LOCALE, init_locale, install_template_gettext, select_locale
 
     db.init_app(app)
+    with app.app_context():  # forked workers (gunicorn --preload) start with their own connections
+        new_pools_after_fork(db.engines.values())
     # Flask-Migrate (Alembic) only when a migration needs it: see impactnet.core.migrations.
     init_migrations(app, db, str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)

@@ -1,6 +1,9 @@
 """Column types and helpers shared by all models."""
 from __future__ import annotations
 
+import os
+import weakref
+from collections.abc import Iterable
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -32,6 +35,25 @@ def insert_on_conflict(table: sa.Table, bind: sa.engine.Connection | Engine):
     else:  # pragma: no cover - impactnet runs on PostgreSQL and SQLite
         raise NotImplementedError(f"INSERT ... ON CONFLICT on {bind.dialect.name}")
     return insert(table)
+
+
+def new_pools_after_fork(engines: Iterable[Engine]) -> None:
+    """Give every forked child of this process empty connection pools for ``engines``.
+
+    A child made by ``fork()`` (a gunicorn worker started with ``--preload``, a Celery pool process)
+    gets a copy of the parent's pools, whose connections are the parent's sockets: two processes
+    talking over one socket mix up each other's answers. SQLAlchemy's recipe is
+    ``engine.dispose(close=False)`` in the child: the copies are dropped without closing the parent's
+    connections. The engines are held weakly, so an engine that is gone (a test's app) costs nothing.
+    """
+    references = [weakref.ref(engine) for engine in engines]
+
+    def dispose_copies() -> None:
+        for reference in references:
+            if (engine := reference()) is not None:
+                engine.dispose(close=False)
+
+    os.register_at_fork(after_in_child=dispose_copies)
 
 
 def contains_pattern(text: str) -> str:

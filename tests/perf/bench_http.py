@@ -4,7 +4,7 @@
 
 For each size it seeds the ``bench`` database with :mod:`tests.perf.bench_scans` (BENCH_DATABASE_URL; the
 ``test`` database is refused), fills the growth snapshots and projections, creates a staff user, a
-municipality viewer for Dordrecht and a partner user, starts ``gunicorn -w 2`` on a free loopback port
+municipality viewer for Dordrecht and a partner user, starts ``gunicorn --preload -w 2`` on a free loopback port
 and Redis (BENCH_REDIS_URL, default database 14, emptied) for the figures cache,
 with :mod:`tests.perf.bench_wsgi` (which adds the floor, a constant route of the portal, and the same
 constant answered by plain WSGI before Flask, for reference),
@@ -229,8 +229,8 @@ def free_port() -> int:
 
 def start_gunicorn(url: str, port: int, instance: str, target: str = "tests.perf.bench_wsgi:app",
                    probe: str = "/__floor") -> subprocess.Popen:
-    """gunicorn -w 2 as in production: PostgreSQL, and Redis for the figures cache (emptied first, so
-    nothing of an earlier run is served)."""
+    """gunicorn --preload -w 2 as in production: PostgreSQL, and Redis for the figures cache (emptied
+    first, so nothing of an earlier run is served)."""
     import redis
 
     if target.startswith("tests.perf.bench_wsgi"):
@@ -239,8 +239,8 @@ def start_gunicorn(url: str, port: int, instance: str, target: str = "tests.perf
                RATELIMIT_ENABLED="0", REDIS_URL=REDIS_URL)
     env.pop("IMPACTNET_ENV", None)
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         target], cwd=ROOT, env=env)
+        [str(ROOT / ".venv/bin/gunicorn"), "--preload", "-w", "2", "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", target], cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -340,14 +340,25 @@ def with_changes(change, drive, port: int, path: str, cookie: str | None, second
         thread.join()
 
 
-def peak_rss_mb(pid: int) -> float | None:
+def _proc_mb(path: str, field: str) -> float | None:
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     except OSError:
         return None
     return None
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """The worker's peak resident memory (VmHWM): what the issue's target is about."""
+    return _proc_mb(f"/proc/{pid}/status", "VmHWM")
+
+
+def own_mb(pid: int) -> float | None:
+    """The worker's memory now, shared pages counted at their share (PSS, reported beside the peak):
+    with ``--preload`` the imported code is shared with the master and the other workers."""
+    return _proc_mb(f"/proc/{pid}/smaps_rollup", "Pss")
 
 
 # --- client ---------------------------------------------------------------------------------------------
@@ -496,11 +507,12 @@ def bench_size(app, db, url: str, size: int, seconds: float, rounds: int, backfi
             print(f"[{size:,}] {label}: first after a change {results[label]['first_ms']:.1f} CPU ms; "
                   f"with a change a second {changing['cpu_ms']:.2f} CPU ms/request", file=sys.stderr, flush=True)
         rss = {pid: peak_rss_mb(pid) for pid in workers(process.pid)}
+        pss = {pid: own_mb(pid) for pid in workers(process.pid)}
     finally:
         stop_gunicorn(process)
         stop_gunicorn(minimal)
         shutil.rmtree(instance, ignore_errors=True)
-    return {"size": size, "results": results, "rss": rss, "statements": statements, "rounds": rounds,
+    return {"size": size, "results": results, "rss": rss, "pss": pss, "statements": statements, "rounds": rounds,
             "generator": "wrk" if drive is drive_wrk else f"python http.client, {THREADS} threads"}
 
 
@@ -523,7 +535,9 @@ def table(run: dict) -> list[str]:
                      f"{f'{sql[1]} / {sql[2]}' + ('' if sql[0] == 200 else f' (HTTP {sql[0]})') if sql else '-'} |")
     lines.append("")
     lines.append("Peak RSS (VmHWM) per gunicorn worker: " + ", ".join(
-        f"pid {pid}: {mb:.1f} MB" for pid, mb in run["rss"].items() if mb is not None))
+        f"pid {pid}: {mb:.1f} MB" for pid, mb in run["rss"].items() if mb is not None)
+        + "; at the end, shared pages at their share (PSS): " + ", ".join(
+        f"pid {pid}: {mb:.1f} MB" for pid, mb in run["pss"].items() if mb is not None))
     return lines
 
 

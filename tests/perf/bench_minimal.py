@@ -4,7 +4,7 @@
 
 No extensions, no hooks, no templates: what Flask itself costs on top of gunicorn. The issue's
 targets are shares of its CPU time per request (its CPU ms divided by a route's). Served by the
-same gunicorn settings as the portal (``-w 2``, sync workers, loopback).
+same gunicorn settings as the portal (``--preload -w 2``, sync workers, loopback).
 
 Not collected by pytest (the file is not named test_*.py).
 """
