@@ -82,8 +82,8 @@ def _check_config(app: Flask, config_class) -> None:
 def _init_extensions(app: Flask) -> None:
     from impactnet.accounts.signed_in import load_user
     from impactnet.core.layout import init_layout
-    from impactnet.core.migrations import init_migrations
     from impactnet.core.locale import DEFAULT_LOCALE, init_locale, install_template_gettext, select_locale
+    from impactnet.core.migrations import init_migrations
 
     db.init_app(app)
     with app.app_context():  # forked workers (gunicorn --preload) start with their own connections
@@ -129,9 +129,11 @@ def _init_extensions(app: Flask) -> None:
 
     # Import every model so that Alembic and relationships see them all.
     from impactnet import models  # noqa: F401
+
     # Their session listeners: cache generations renewed, figures refreshed after the commits that count.
     from impactnet.core import kept  # noqa: F401
-    from impactnet.stats import cache as figures_cache, milestones, refresh  # noqa: F401
+    from impactnet.stats import cache as figures_cache  # noqa: F401
+    from impactnet.stats import milestones, refresh  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

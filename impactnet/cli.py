@@ -63,7 +63,7 @@ def seed_demo_command():
     # The demo's growth history, rebuilt from its audit trail (replaces earlier runs' days).
     ctx = click.get_current_context()
     ctx.invoke(backfill_snapshots_command)
-    click.echo("Demo data loaded. Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo data loaded. Demo logins (password for all: {DEMO_PASSWORD}):")
     for role, email in accounts:
         click.echo(f"  {role:<14} {email}")
 

@@ -23,9 +23,9 @@ from flask_migrate import upgrade
 
 from impactnet import create_app
 from impactnet.accounts.models import Role
+from impactnet.core.caching import renew_all as forget_cached
 from impactnet.extensions import db, limiter
 from impactnet.journey.evidence import upload_dir
-from impactnet.core.caching import renew_all as forget_cached
 from tests import factories
 from tests.helpers import login_client
 
@@ -295,14 +295,22 @@ def path():
     unnamed = _seeded_migration("0013_partner_day").PLACEHOLDER_MARK  # those goals are inactive
     steps = [JourneyStep(position=position, key=key, kind=StepKind(kind), title=title, explanation=explanation,
                          requirements=requirements, evidence_required=evidence, reminder_days=days,
-                         **dict(zip(("title_en", "explanation_en", "requirements_en"), english.STEPS_EN[key])))
+                         **dict(zip(("title_en", "explanation_en", "requirements_en"), english.STEPS_EN[key], strict=True)))
              for position, key, kind, title, explanation, requirements, evidence, days in seed.STEPS]
     documents = _seeded_migration("0014_step_documents")  # the agreement step's explanation, as it reads now
     for column, (_, now) in documents.EXPLANATIONS.items():
         setattr(next(step for step in steps if step.key == documents.AGREEMENT), column, now)
     goals = [DrechtsDoel(number=number, title=title, description=description, active=unnamed not in title,
-                         **dict(zip(("title_en", "description_en"), english.GOALS_EN[number])))
+                         **dict(zip(("title_en", "description_en"), english.GOALS_EN[number], strict=True)))
              for number, title, description in seed.GOALS]
     db.session.add_all(steps + goals)
     db.session.commit()
     return {step.key: step for step in steps}
+
+
+@pytest.fixture
+def world(dordrecht, zwijndrecht, path):
+    """A user of every role of the access matrix and one of everything its routes address."""
+    from tests.access_world import make_world
+
+    return make_world(dordrecht, zwijndrecht, path)

@@ -93,7 +93,7 @@ def at_once(*requests: Callable[[], object], timeout: float = 20) -> list:
         try:
             ready.wait()
             results[index] = request()
-        except BaseException as error:  # noqa: BLE001 - handed to the test's thread
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=run, args=(i, r), daemon=True) for i, r in enumerate(requests)]

@@ -79,7 +79,7 @@ def test_two_staff_saving_the_same_years_target_at_once(app, dordrecht):
     for round_number in range(ROUNDS):
         year = 2030 + round_number
         wanted = [(200, 140), (210, 150)]
-        responses = _post_together(clients, "/municipalities/dordrecht/targets", lambda i, year=year: {
+        responses = _post_together(clients, "/municipalities/dordrecht/targets", lambda i, year=year, wanted=wanted: {
             "year": str(year), "partners_wanted": str(wanted[i][0]), "labelled_wanted": str(wanted[i][1])})
         assert [r.status_code for r in responses] == [302, 302], round_number
         db.session.expire_all()
@@ -124,7 +124,7 @@ def test_two_colleagues_removing_each_other_at_once_leave_one_user(app, dordrech
         clients = _clients(app, first, second)
         base = f"/organisations/{organisation.id}/colleagues"
         urls = (f"{base}/{second.id}/remove", f"{base}/{first.id}/remove")
-        responses = at_once(*(lambda c=c, url=url: c.post(url) for c, url in zip(clients, urls)))
+        responses = at_once(*(lambda c=c, url=url: c.post(url) for c, url in zip(clients, urls, strict=True)))
         assert sorted(r.status_code for r in responses) == [302, 409], round_number
         loser = next(r for r in responses if r.status_code == 409)
         assert "is de laatste gebruiker van deze organisatie" in loser.get_data(as_text=True)

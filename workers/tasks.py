@@ -13,8 +13,8 @@ from impactnet.extensions import db
 from impactnet.notifications.outbox import deliver_due
 from impactnet.notifications.reminders import expire_labels_and_notify
 from impactnet.notifications.reminders import scan_reminders as scan
-from impactnet.stats.services import compute_projections
 from impactnet.stats.refresh import pending_done, refresh_today
+from impactnet.stats.services import compute_projections
 from impactnet.stats.services import take_snapshots as snapshot
 
 

@@ -21,13 +21,13 @@ from flask_login import current_user
 from impactnet.api import services
 from impactnet.api.openapi import openapi_document
 from impactnet.api.params import ParameterError, date_range
+from impactnet.core.response_cache import keep_response
 from impactnet.database import local_today, utcnow
 from impactnet.directory.services import verified
 from impactnet.extensions import csrf, db
 from impactnet.organisations.identifiers import is_kvk
 from impactnet.organisations.identity import identity_history
 from impactnet.regions.services import municipality_by_slug
-from impactnet.core.response_cache import keep_response
 from impactnet.stats.cache import FIGURES, cached
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

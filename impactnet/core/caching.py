@@ -177,7 +177,7 @@ def _read_generations(spaces: Collection[KeySpace]) -> dict[str, str | None]:
     when the shared cache is away)."""
     spaces = list(spaces)
     try:
-        found = dict(zip((space.name for space in spaces), cache.get_many(*(s.generation_key for s in spaces))))
+        found = dict(zip((space.name for space in spaces), cache.get_many(*(s.generation_key for s in spaces)), strict=True))
         for space in spaces:
             if found[space.name] is None:
                 cache.add(space.generation_key, secrets.token_hex(8), timeout=0)

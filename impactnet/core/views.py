@@ -25,9 +25,9 @@ from impactnet.core.rendering import safe_next
 from impactnet.core.response_cache import forget_response, keep_response
 from impactnet.database import local_today, utcnow
 from impactnet.extensions import db, limiter, talisman
+from impactnet.journey.models import StepKind
 from impactnet.journey.overview import journey_overview
 from impactnet.journey.services import steps as journey_steps
-from impactnet.journey.models import StepKind
 from impactnet.organisations.models import Organisation, OrganisationStatus
 from impactnet.organisations.services import history
 from impactnet.regions.services import list_municipalities

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
@@ -14,7 +14,7 @@ from impactnet.journey import documents
 from impactnet.journey.models import JourneyStep
 
 # The network's first day (as impactnet.demo.seed starts it): St MBO had its agreement from the start.
-UPLOADED_AT = datetime(2021, 11, 1, 9, tzinfo=timezone.utc)
+UPLOADED_AT = datetime(2021, 11, 1, 9, tzinfo=UTC)
 AGREEMENTS = {
     "nl": ("partnerovereenkomst.pdf", "Partnerovereenkomst Ondernemen met impact", (
         "Voorbeeld voor de demo van impactnet; niet de echte overeenkomst van St MBO.",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
@@ -70,9 +70,9 @@ def agreement_moves(rng: random.Random, stage: str = "approved") -> list[Move]:
         return moves
     moves = [Move(AGREEMENT, "draft"), Move(AGREEMENT, "submit")]
     if stage == "changes":
-        return moves + [Move(AGREEMENT, "changes")]
+        return [*moves, Move(AGREEMENT, "changes")]
     if stage == "resubmitted":
-        return moves + [Move(AGREEMENT, "changes"), Move(AGREEMENT, "draft"), Move(AGREEMENT, "submit")]
+        return [*moves, Move(AGREEMENT, "changes"), Move(AGREEMENT, "draft"), Move(AGREEMENT, "submit")]
     if stage == "approved":
         return moves + _again(rng, AGREEMENT, 0.15) + [Move(AGREEMENT, "approve")]
     return moves
@@ -85,7 +85,7 @@ def moves_after_partner(rng: random.Random, stage: str, *, demo: bool = False) -
         return moves
     if stage == "inv_changes":
         return moves + [Move(INVENTORY, "changes")] + ([Move(INVENTORY, "draft")] if rng.random() < 0.5 else [])
-    moves += _again(rng, INVENTORY, 0.2) + [Move(INVENTORY, "approve"), Move(SESSION, "record")]
+    moves += [*_again(rng, INVENTORY, 0.2), Move(INVENTORY, "approve"), Move(SESSION, "record")]
     if stage in ("inv_approved", "session"):
         return moves[:-1] if stage == "inv_approved" else moves
     moves.append(Move(PLAN, "draft"))
@@ -96,11 +96,11 @@ def moves_after_partner(rng: random.Random, stage: str, *, demo: bool = False) -
         return moves
     if stage == "plan_changes":  # the demo partner sees the feedback, not yet a new draft
         return moves + [Move(PLAN, "changes")] + ([Move(PLAN, "draft")] if not demo and rng.random() < 0.4 else [])
-    moves += _again(rng, PLAN, 0.35) + [Move(PLAN, "approve")]
+    moves += [*_again(rng, PLAN, 0.35), Move(PLAN, "approve")]
     if stage == "plan_approved":
         return moves + ([Move(REVIEW, "draft")] if rng.random() < 0.5 else [])
     moves += [Move(REVIEW, "draft"), Move(REVIEW, "submit")]
-    return moves if stage == "review_submitted" else moves + [Move(REVIEW, "approve")]
+    return moves if stage == "review_submitted" else [*moves, Move(REVIEW, "approve")]
 
 
 def assign_stages(available: list[timedelta], taken: dict[str, int]) -> list[str]:
@@ -134,7 +134,7 @@ def office(rng: random.Random, moment: datetime, *, staff: bool, low: datetime, 
         return moment.replace(second=0, microsecond=0)
     for offset in (0, 1, -1, 2, -2, 3, -3):
         day = moment.date() + timedelta(days=offset)
-        candidate = datetime.combine(day, time(rng.randint(first, last), rng.randint(0, 59)), tzinfo=timezone.utc)
+        candidate = datetime.combine(day, time(rng.randint(first, last), rng.randint(0, 59)), tzinfo=UTC)
         if (not staff or day.weekday() < 5) and low < candidate < high:
             return candidate
     return moment.replace(second=0, microsecond=0)
@@ -144,7 +144,7 @@ def _spread(rng: random.Random, start: datetime, pending: list[Move], closing: M
     """Moments for ``pending`` between ``start`` and the pinned ``closing`` move: a decision follows
     its hand-in within days, the organisation's own work takes the rest of the time."""
     span = (closing.at - start).total_seconds()
-    ends = pending + [closing]
+    ends = [*pending, closing]
     decisions = [rng.uniform(1, 10) * 86400 if m.action in OUTCOMES else 0.0 for m in ends]
     weights = [0.0 if m.action in OUTCOMES else rng.uniform(0.5, 2) if m.action == "submit" else rng.uniform(1, 3)
                for m in ends]
@@ -155,7 +155,7 @@ def _spread(rng: random.Random, start: datetime, pending: list[Move], closing: M
         decisions = [d * span / 2 / fixed for d in decisions]
     rest = span - sum(decisions)
     moment, previous = start, start
-    for move, decision, weight in zip(pending, decisions, weights):
+    for move, decision, weight in zip(pending, decisions, weights, strict=False):  # not the closing move
         moment += timedelta(seconds=decision + (rest * weight / sum(weights) if weight else 0))
         at = office(rng, moment, staff=move.action in STAFF_MOVES, low=previous, high=closing.at)
         if not previous < at < closing.at:

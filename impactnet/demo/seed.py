@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 import random
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from itertools import pairwise
 from pathlib import Path
 
@@ -24,8 +24,8 @@ from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.audit.services import snapshot
 from impactnet.demo import history, people, texts, timeline
 from impactnet.demo.documents import ensure_agreements
-from impactnet.demo.sessions import ensure_sessions
 from impactnet.demo.history import REVIEW, Event, Move
+from impactnet.demo.sessions import ensure_sessions
 from impactnet.demo.timeline import END, HISTORY_END, PLANS, TARGETS, Journey, Plan
 from impactnet.extensions import db
 from impactnet.journey.models import DrechtsDoel, JourneyStep, StepKind
@@ -117,7 +117,7 @@ def _moves(rng: random.Random, journey: Journey, moments: dict[Status, datetime]
         return history.close(rng, history.agreement_moves(rng, journey.stage), start, END)
     moves = history.agreement_moves(rng)
     moves[-1].at = moments[Status.PARTNER]
-    last = END if not journey.ended else datetime.combine(journey.ended[0] - timedelta(3), time(16), timezone.utc)
+    last = END if not journey.ended else datetime.combine(journey.ended[0] - timedelta(3), time(16), UTC)
     if journey.working is None:
         if journey.status is Status.PARTNER and rng.random() < 0.5:
             moves.append(Move(history.INVENTORY, "draft"))
@@ -208,7 +208,7 @@ def _organisation_row(rng, plan: Plan, journey: Journey, municipality: Municipal
 
 def _seed_network(rng: random.Random, municipalities: dict[str, Municipality]) -> None:
     password_hash = hash_password(DEMO_PASSWORD)  # once: argon2 is slow on purpose
-    start = datetime(2021, 11, 1, 9, tzinfo=timezone.utc)
+    start = datetime(2021, 11, 1, 9, tzinfo=UTC)
     emails = dict(DEMO_ACCOUNTS)
     account = {"password_hash": password_hash, "email_verified_at": start, "created_at": start, "updated_at": start}
     staff = User(email=emails["staff"], name="Sanne de Vries (St MBO)", role=Role.STAFF, **account)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -15,7 +15,7 @@ from impactnet.organisations.models import OrganisationStatus as Status
 
 # The history follows the figures in DOMAIN.md ("The network and its targets").
 HISTORY_END = date(2026, 11, 27)   # the demo's "yesterday": no event lies in the future
-END = datetime.combine(HISTORY_END, time(16), tzinfo=timezone.utc)
+END = datetime.combine(HISTORY_END, time(16), tzinfo=UTC)
 LOSSES_FROM = date(2024, 10, 1)    # Q3 2024 was 75 = 30 labelled + 45 working: nobody had left yet
 LABEL_AFTER = timedelta(days=100)  # a label takes at least ~3 months after the partner agreement
 RENEW_AHEAD = timedelta(days=30)   # labels ending this soon after HISTORY_END have been renewed already
@@ -88,7 +88,7 @@ def working_day(rng: random.Random, first: date, last: date) -> date:
 
 def office_time(rng: random.Random, day: date) -> datetime:
     """During office hours (07:00-16:00 UTC is 08:00-18:00 in Dordrecht)."""
-    return datetime.combine(day, time(rng.randint(7, 15), rng.randint(0, 59)), tzinfo=timezone.utc)
+    return datetime.combine(day, time(rng.randint(7, 15), rng.randint(0, 59)), tzinfo=UTC)
 
 
 def journeys(rng: random.Random, plan: Plan, validity: relativedelta) -> list[Journey]:

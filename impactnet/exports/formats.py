@@ -5,7 +5,6 @@ import csv
 import io
 from dataclasses import dataclass
 
-
 from impactnet.exports.services import Table
 
 # A cell that starts with one of these is read as a formula by Excel, LibreOffice and Google

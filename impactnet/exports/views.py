@@ -23,8 +23,8 @@ from impactnet.api.services import may_read_series
 from impactnet.database import local_today, utcnow
 from impactnet.exports import formats, services
 from impactnet.exports.headings import for_people
-from impactnet.regions.views import current_dashboard
 from impactnet.regions.services import municipality_by_slug
+from impactnet.regions.views import current_dashboard
 
 bp = Blueprint("exports", __name__)
 

@@ -140,7 +140,7 @@ def apply_plan(actor: User, rows: list[RowPlan], source: Source, *, invite: bool
         db.session.add_all(organisations)
         db.session.flush()
         progress_rows, contacts, events = [], [], []
-        for (row, moves), organisation in zip(chunk, organisations):
+        for (row, moves), organisation in zip(chunk, organisations, strict=True):
             objects = _history(actor, row, organisation, moves, by_key, source, now)
             db.session.add_all([o for o in objects if isinstance(o, StepProgress)])
             events += [o for o in objects if isinstance(o, dict)]
@@ -148,7 +148,7 @@ def apply_plan(actor: User, rows: list[RowPlan], source: Source, *, invite: bool
             contacts.append(_contact(row, organisation))
         db.session.add_all([user for user in contacts if user is not None])
         db.session.flush()
-        for (row, _), organisation, progress, user in zip(chunk, organisations, progress_rows, contacts):
+        for (row, _), organisation, progress, user in zip(chunk, organisations, progress_rows, contacts, strict=True):
             events += _step_events(actor, organisation, progress, keys)
             if user is not None:
                 events.append(_event(actor, AuditAction.USER_CREATED, "users", user.id, organisation.id, now,

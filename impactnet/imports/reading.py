@@ -99,7 +99,7 @@ def _read_csv(data: bytes, max_rows: int) -> Sheet:
                 continue
             if len(rows) >= max_rows:
                 raise _too_many(max_rows)
-            rows.append((reader.line_num, {key: value.strip() for key, value in zip(keys, values) if key}))
+            rows.append((reader.line_num, {key: value.strip() for key, value in zip(keys, values, strict=False) if key}))
     except csv.Error:
         raise ImportFileError(_l("Dit CSV-bestand is niet goed opgebouwd (bijvoorbeeld een aanhalingsteken dat niet "
                                  "wordt gesloten).")) from None
@@ -149,7 +149,7 @@ def _read_xlsx(data: bytes, max_rows: int) -> Sheet:
                 continue
             if len(rows) >= max_rows:
                 raise _too_many(max_rows)
-            rows.append((number, {key: value for key, value in zip(keys, values) if key}))
+            rows.append((number, {key: value for key, value in zip(keys, values, strict=False) if key}))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError) as error:
         if isinstance(error, ImportFileError):
             raise

@@ -23,7 +23,7 @@ from impactnet.imports.applying import Outcome, Source, apply_plan
 from impactnet.imports.checking import Plan, check_rows
 from impactnet.imports.reading import ImportFileError, read_sheet
 
-__all__ = ["ImportFileError", "Preview", "dry_run", "kept_file", "keep_file", "run_import"]
+__all__ = ["ImportFileError", "Preview", "dry_run", "keep_file", "kept_file", "run_import"]
 CHECKSUM = re.compile(r"^[0-9a-f]{64}$")
 
 

@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 
 from impactnet.accounts.models import Role
 from impactnet.extensions import db
-from impactnet.journey import evidence as files
 from impactnet.journey import documents, editing, services
+from impactnet.journey import evidence as files
 from impactnet.journey.diff import version_changes
 from impactnet.journey.forms import DeleteForm, EvidenceForm, StepForm
 from impactnet.journey.labels import STEP_KIND_LABELS, STEP_STATE_LABELS

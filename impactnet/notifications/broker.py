@@ -42,10 +42,10 @@ def send_by_name(name: str, **options) -> None:
     _client(settings).send_task(name, ignore_result=True, retry=False, **options)
 
 
-_clients: dict[str, "Celery"] = {}
+_clients: dict[str, Celery] = {}
 
 
-def _client(settings: dict) -> "Celery":
+def _client(settings: dict) -> Celery:
     key = repr(sorted(settings.items()))
     if key not in _clients:
         from celery import Celery  # here: a web worker that kicks no task does not carry Celery

@@ -8,9 +8,9 @@ from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAre
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from impactnet.core.forms import select_choices, strip
+from impactnet.extensions import db
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES
 from impactnet.organisations.identifiers import normalise_kvk, normalise_postcode
-from impactnet.extensions import db
 from impactnet.organisations.services import OrganisationDetails, postcode_elsewhere
 from impactnet.regions.models import Municipality
 from impactnet.regions.services import list_municipalities
@@ -67,10 +67,10 @@ class OrganisationForm(FlaskForm):
     # Nothing is chosen beforehand: a default nobody looked at would skew the municipal figures.
     municipality_id = SelectField(_l("Gemeente van vestiging"), coerce=_number_or_none,
                                   validators=[DataRequired(_l("Kies een gemeente."))])
-    sector = SelectField(_l("Sector"), choices=select_choices([("", _l("Kies een sector"))] + SECTORS),
+    sector = SelectField(_l("Sector"), choices=select_choices([("", _l("Kies een sector")), *SECTORS]),
                          validators=[DataRequired(_l("Kies een sector."))])
     size_class = SelectField(_l("Aantal medewerkers"),
-                             choices=select_choices([("", _l("Kies het aantal medewerkers"))] + SIZE_CLASSES),
+                             choices=select_choices([("", _l("Kies het aantal medewerkers")), *SIZE_CLASSES]),
                              validators=[DataRequired(_l("Kies het aantal medewerkers."))])
     street_address = StringField(_l("Straat en huisnummer"), filters=[strip],
                                  validators=[DataRequired(_l("Vul straat en huisnummer in.")), Length(max=200)])

@@ -6,7 +6,7 @@ and an audit trail is kept longer than any note."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -106,7 +106,7 @@ def notes_of(organisation: Organisation) -> list[Note]:
 def timeline_moment(note: Note) -> datetime:
     """Where a note stands among the audit events: on the day it happened (the end of that day),
     but never after it was written."""
-    return min(note.created_at, datetime.combine(note.happened_on, time.max, tzinfo=timezone.utc))
+    return min(note.created_at, datetime.combine(note.happened_on, time.max, tzinfo=UTC))
 
 
 def managed_by(user: User) -> list[Organisation]:

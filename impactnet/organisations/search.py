@@ -23,7 +23,7 @@ from impactnet.database import contains_pattern
 from impactnet.extensions import db
 from impactnet.journey.models import JourneyStep, StepKind, StepProgress, StepState, StepSubmission
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES
-from impactnet.organisations.models import Organisation, OrganisationStatus, in_network
+from impactnet.organisations.models import Organisation, OrganisationStatus
 from impactnet.organisations.search_params import NO_MANAGER, PAGE_SIZE, SearchParams
 from impactnet.regions.models import Municipality
 
@@ -184,7 +184,7 @@ def _rows(params: SearchParams, today: date, limit: int, offset: int = 0, where=
 
 def count(params: SearchParams, today: date, where=()) -> int:
     """How many organisations the search finds (``where``: further conditions, as :func:`selected_rows`)."""
-    query, _facts_ = _select(params, today, lambda f: (Organisation.id,))
+    query, _facts = _select(params, today, lambda f: (Organisation.id,))
     query = query.where(*where)
     return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
 

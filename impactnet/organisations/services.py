@@ -121,7 +121,7 @@ def register_organisation(details: OrganisationDetails, contact: Contact, *, ret
         user,
         AuditAction.ORGANISATION_REGISTERED,
         organisation,
-        after=snapshot(organisation, EDITABLE_FIELDS + ("status",)),
+        after=snapshot(organisation, (*EDITABLE_FIELDS, "status")),
         organisation_id=organisation.id,
     )
     record(user, AuditAction.USER_CREATED, user, after={"email": user.email, "role": user.role.value},

@@ -25,8 +25,8 @@ from impactnet.organisations import identity, search, services
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS, label_for
 from impactnet.organisations.forms import OrganisationForm, WithdrawIdentityForm
 from impactnet.organisations.management import management_context
-from impactnet.organisations.notes import account_manager_choices
 from impactnet.organisations.models import OrganisationStatus
+from impactnet.organisations.notes import account_manager_choices
 from impactnet.organisations.search_export import export_table
 from impactnet.organisations.search_params import NO_MANAGER, SearchParams, search_params
 from impactnet.privacy.forms import ErasureForm

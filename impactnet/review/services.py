@@ -35,8 +35,8 @@ from impactnet.journey.services import (
     steps,
 )
 from impactnet.organisations.models import Organisation, in_network
-from impactnet.review import mails
 from impactnet.organisations.models import OrganisationStatus as Org
+from impactnet.review import mails
 
 LABEL_FIELDS = ("label_awarded_on", "label_valid_until", "label_revoked_on", "label_revoked_reason")
 

@@ -150,7 +150,7 @@ def counts(steps: list[JourneyStep], now: datetime, today: date) -> dict[str, in
     columns["failed-mails"] = _count(sa.select(OutboxMail.id).where(OutboxMail.status == MailStatus.FAILED))
     row = db.session.execute(
         sa.select(*(column.label(name.replace("-", "_")) for name, column in columns.items()))).one()
-    return {name: int(value or 0) for name, value in zip(columns, row)}
+    return {name: int(value or 0) for name, value in zip(columns, row, strict=True)}
 
 
 def waiting(kind: str, steps: list[JourneyStep], now: datetime, today: date) -> list[Waiting]:

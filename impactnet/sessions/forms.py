@@ -1,7 +1,7 @@
 """St MBO's session form (local date and times, as staff think of them) and the partners' buttons."""
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
@@ -44,7 +44,7 @@ def _known_language(form, field):
 
 
 def _local(day, moment: time) -> datetime:
-    return datetime.combine(day, moment, tzinfo=LOCAL_TIMEZONE).astimezone(timezone.utc)
+    return datetime.combine(day, moment, tzinfo=LOCAL_TIMEZONE).astimezone(UTC)
 
 
 class SessionForm(FlaskForm):

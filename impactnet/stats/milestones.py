@@ -103,9 +103,9 @@ def _organisations_touched(session: Session) -> set[int] | str:
         elif isinstance(obj, AuditEvent):
             if obj.action == AuditAction.ORGANISATION_STATUS_CHANGED and obj.organisation_id is not None:
                 touched.add(obj.organisation_id)
-        elif isinstance(obj, Organisation) and obj not in session.deleted:
-            if obj in session.new or inspect(obj).attrs.created_at.history.has_changes():
-                touched.add(obj.id)
+        elif isinstance(obj, Organisation) and obj not in session.deleted and (
+                obj in session.new or inspect(obj).attrs.created_at.history.has_changes()):
+            touched.add(obj.id)
     return touched
 
 

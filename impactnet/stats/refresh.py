@@ -23,6 +23,7 @@ Hold this in your head:
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import date
 
@@ -89,10 +90,8 @@ def kick_refresh() -> bool:
         send_by_name(REFRESH_TASK, countdown=current_app.config["FIGURES_REFRESH_DELAY_SECONDS"])
     except Exception as error:  # the hourly run refreshes later; the next commit asks again
         log.warning("could not reach the worker queue (%s); figures refresh at the next run", error)
-        try:
+        with contextlib.suppress(Exception):  # the shared cache away too: the mark expires by itself
             cache.delete(PENDING_KEY)
-        except Exception:
-            pass
         return False
     return True
 

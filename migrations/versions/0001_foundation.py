@@ -4,15 +4,14 @@ Also seeds the municipalities of the network and Dordrecht's known targets
 (from the municipal programme report); staff edit them in the portal.
 
 Revision ID: 0001_foundation
-Revises: 
+Revises:
 Create Date: 2026-11-28 02:25:10.351738
 
 """
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from alembic import op
-
 
 # revision identifiers, used by Alembic.
 revision = '0001_foundation'
@@ -126,7 +125,7 @@ def upgrade():
 
 
 def _seed_network():
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if op.get_bind().dialect.name == "sqlite":
         now = now.replace(tzinfo=None)
     municipalities = sa.table(

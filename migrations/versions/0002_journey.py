@@ -8,11 +8,10 @@ Revises: 0001_foundation
 Create Date: 2026-11-28 02:45:39.625668
 
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
-
 
 # revision identifiers, used by Alembic.
 revision = '0002_journey'
@@ -169,7 +168,7 @@ GOALS = [
 
 
 def _seed_path():
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if op.get_bind().dialect.name == "sqlite":
         now = now.replace(tzinfo=None)
     steps = sa.table(

@@ -5,9 +5,8 @@ Revises: 0002_journey
 Create Date: 2026-11-28 03:20:16.765968
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0003_workers'

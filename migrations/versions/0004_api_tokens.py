@@ -5,9 +5,8 @@ Revises: 0003_workers
 Create Date: 2026-11-28 04:01:39.081443
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0004_api_tokens'

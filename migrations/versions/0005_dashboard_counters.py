@@ -6,9 +6,8 @@ Revises: 0004_api_tokens
 Create Date: 2026-11-28 05:07:49.200316
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0005_dashboard_counters'

@@ -7,9 +7,8 @@ Revises: 0005_dashboard_counters
 Create Date: 2026-11-28 05:23:16.083546
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0006_public_face'

@@ -6,9 +6,8 @@ Revises: 0006_public_face
 Create Date: 2026-11-28 06:10:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0007_english_texts'

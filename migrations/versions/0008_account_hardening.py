@@ -7,9 +7,8 @@ Revises: 0007_english_texts
 Create Date: 2026-12-01 21:30:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0008_account_hardening'

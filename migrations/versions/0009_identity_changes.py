@@ -6,9 +6,8 @@ Revises: 0008_account_hardening
 Create Date: 2026-11-29 09:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0009_identity_changes'

@@ -7,9 +7,8 @@ Revises: 0009_identity_changes
 Create Date: 2026-12-02 02:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0013_partner_day'

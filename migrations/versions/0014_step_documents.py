@@ -7,9 +7,8 @@ Revises: 0013_partner_day
 Create Date: 2026-12-02 01:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0014_step_documents'

@@ -6,10 +6,8 @@ Revises: 0014_step_documents
 Create Date: 2026-12-02 02:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0015_submission_claims'

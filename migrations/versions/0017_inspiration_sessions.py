@@ -6,9 +6,8 @@ Revises: 0016_account_managers_notes
 Create Date: 2026-12-02 04:10:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0017_inspiration_sessions'

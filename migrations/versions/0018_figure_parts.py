@@ -11,9 +11,8 @@ Revises: 0017_inspiration_sessions
 Create Date: 2026-12-02 05:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0018_figure_parts'

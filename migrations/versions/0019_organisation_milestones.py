@@ -11,9 +11,8 @@ Revises: 0018_figure_parts
 Create Date: 2026-12-03 18:30:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0019_organisation_milestones'

@@ -2,7 +2,7 @@
 how values are stored, the timeline's labels, and which events a partner's timeline leaves out."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask_babel import force_locale
@@ -35,7 +35,7 @@ def test_every_action_has_a_label_in_the_timeline_in_both_languages():
 
 
 def test_values_are_stored_as_json_enums_by_value_dates_in_iso_8601():
-    moment = datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
+    moment = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
     assert jsonable(OrganisationStatus.LABELLED) == "labelled"
     assert jsonable(date(2026, 3, 1)) == "2026-03-01"
     assert jsonable(moment) == "2026-03-01T09:30:00+00:00"
@@ -62,7 +62,7 @@ def test_record_flushes_a_new_object_for_its_id_and_stores_the_system_as_no_acto
 def test_record_keeps_the_actor_the_organisation_and_a_given_moment():
     staff = factories.UserFactory(role=Role.STAFF)
     organisation = factories.OrganisationFactory()
-    moment = datetime(2025, 12, 31, 23, 59, tzinfo=timezone.utc)
+    moment = datetime(2025, 12, 31, 23, 59, tzinfo=UTC)
     record(staff, AuditAction.LABEL_AWARDED, organisation, organisation_id=organisation.id, occurred_at=moment)
     db.session.commit()
     db.session.expire_all()

@@ -6,37 +6,22 @@ sideways scrolling on a 360 px phone and at 200% zoom.
 """
 from __future__ import annotations
 
-import io
-import os
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
-from werkzeug.datastructures import FileStorage
 
-from impactnet.accounts.models import Role
-from impactnet.database import local_today
-from impactnet.extensions import db
-from impactnet.journey import services as journey
-from impactnet.organisations.models import OrganisationStatus
-from impactnet.stats.services import take_snapshots
 from tests import factories
-from tests.browser.conftest import DESKTOP_VIEWPORT, STAFF_EMAIL
-from tests.journey.helpers import PDF
+from tests.browser.conftest import LABELLED_KVK, PARTNER_EMAIL, STAFF_EMAIL, VIEWER_EMAIL
 
 pytestmark = pytest.mark.browser
 
-AXE_SCRIPT = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = ("serious", "critical")
 PHONE_360 = {"viewport": {"width": 360, "height": 740}}
 # A 1280 x 900 window zoomed to 200% lays the page out in 640 x 450 CSS pixels.
 ZOOM_200 = {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2}
-PARTNER_EMAIL = "inge@bakkerijdemerwede.nl"
-VIEWER_EMAIL = "joost@dordrecht.example.nl"
-LABELLED_KVK = "12121212"
 
 PUBLIC_PAGES = ["/", "/regions", "/directory", "/verify", f"/verify/{LABELLED_KVK}", "/login", "/register", "/register/sent",
                 "/reset-password"]
@@ -56,60 +41,6 @@ SIGNED_IN_PAGES = [
     ("viewer", "/dashboard"),
 ]
 EMAILS = {"partner": PARTNER_EMAIL, "staff": STAFF_EMAIL, "viewer": VIEWER_EMAIL}
-
-
-@pytest.fixture(scope="session")
-def axe_script() -> Path:
-    if not AXE_SCRIPT.exists():
-        reason = f"{AXE_SCRIPT} is missing (npm ci --prefix tests/browser)"
-        if os.environ.get("IMPACTNET_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"IMPACTNET_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-        pytest.skip(reason)
-    return AXE_SCRIPT
-
-
-@pytest.fixture
-def new_page(browser, live_server):
-    """Open pages in fresh browser contexts; ``bypass_csp`` lets axe be injected as an inline script."""
-    contexts = []
-
-    def _new_page(viewport=DESKTOP_VIEWPORT, device_scale_factor=1, bypass_csp=False):
-        context = browser.new_context(base_url=live_server, viewport=viewport, device_scale_factor=device_scale_factor,
-                                      locale="nl-NL", bypass_csp=bypass_csp)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield _new_page
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def network(dordrecht, zwijndrecht, path):
-    """Listed partners with a label, a partner (signed in below) at the start of the path, an organisation
-    whose partnerovereenkomst waits for review, staff, a municipality viewer and today's figures."""
-    today = local_today()
-    for number, name in enumerate(["Aannemer Groen", "Café De Merwede", "Drukkerij Van Dijk"]):
-        factories.OrganisationFactory(
-            municipality=dordrecht if number != 1 else zwijndrecht, name=name,
-            kvk_number=LABELLED_KVK if number == 0 else f"3434343{number}", status=OrganisationStatus.LABELLED,
-            public_listing=True, label_awarded_on=today - timedelta(days=30), label_valid_until=today + timedelta(days=700),
-            website="https://www.example.nl", impact_statement="Wij leiden jongeren op in de bouw.")
-    own = factories.PartnerUserFactory(email=PARTNER_EMAIL, name="Inge de Vries", organisation__municipality=dordrecht,
-                                       organisation__name="Bakkerij De Merwede B.V.").organisation
-    waiting_partner = factories.PartnerUserFactory(organisation__municipality=dordrecht,
-                                                   organisation__name="Schildersbedrijf Oud B.V.")
-    waiting = waiting_partner.organisation
-    journey.add_evidence(waiting_partner, waiting, "partnerovereenkomst", FileStorage(io.BytesIO(PDF), "overeenkomst.pdf"))
-    submission = journey.submit(waiting_partner, waiting, "partnerovereenkomst", journey.StepInput(statement="Getekend"))
-    db.session.commit()
-    factories.UserFactory(role=Role.STAFF, email=STAFF_EMAIL, name="Sanne de Vries")
-    factories.MunicipalityUserFactory(municipality=dordrecht, email=VIEWER_EMAIL, name="Joost Bakker")
-    factories.TargetFactory(municipality=dordrecht, year=today.year)
-    take_snapshots(today)
-    db.session.commit()
-    return {"own": own.id, "waiting": waiting.id, "submission": submission.id}
 
 
 def sign_in(page, email: str) -> None:

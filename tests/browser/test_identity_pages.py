@@ -12,11 +12,9 @@ from impactnet.organisations import identity
 from impactnet.organisations.models import IdentityChange
 from tests import factories
 from tests.browser.conftest import STAFF_EMAIL
-from tests.browser.test_accessibility import (  # noqa: F401 - fixtures
+from tests.browser.test_accessibility import (
     assert_no_serious_axe_violations,
     assert_tab_order_follows_the_page,
-    axe_script,
-    new_page,
     open_page,
     sideways_scrolling,
     sign_in,

@@ -13,12 +13,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP_VIEWPORT
-from tests.browser.test_accessibility import (  # noqa: F401 - fixtures
+from tests.browser.test_accessibility import (
     EMAILS,
     assert_no_serious_axe_violations,
-    axe_script,
-    network,
-    new_page,
     sign_in,
 )
 

@@ -15,10 +15,8 @@ from impactnet.journey import services as journey
 from impactnet.review import services as review
 from tests import factories
 from tests.browser.conftest import DESKTOP_VIEWPORT, STAFF_EMAIL
-from tests.browser.test_accessibility import (  # noqa: F401 - fixtures
+from tests.browser.test_accessibility import (
     assert_no_serious_axe_violations,
-    axe_script,
-    new_page,
     sign_in,
 )
 from tests.browser.test_registration_flow import assert_no_horizontal_overflow
@@ -48,7 +46,7 @@ def second_version(dordrecht, path):
 @pytest.mark.parametrize("viewport", [DESKTOP_VIEWPORT, PHONE_375], ids=["desktop", "phone-375"])
 def test_staff_open_a_second_version_and_see_the_feedback_and_the_diff(new_page, axe_script, second_version,
                                                                          viewport):
-    organisation_id, submission_id = second_version
+    _organisation_id, submission_id = second_version
     page = new_page(viewport=viewport, bypass_csp=True)
     sign_in(page, STAFF_EMAIL)
     page.goto("/review/")

@@ -2,6 +2,7 @@
 user) renders, in Dutch, with the security headers; a unique violation no service caught is a 409."""
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 import pytest
@@ -36,10 +37,8 @@ def failing_app(make_app):
 
     def swallowed_then(fail):
         def view():
-            try:
+            with contextlib.suppress(IntegrityError):  # caught, but the session is left needing a rollback
                 _insert_a_duplicate()
-            except IntegrityError:
-                pass  # caught, but the session is left needing a rollback
             fail()
         return view
 

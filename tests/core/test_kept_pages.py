@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 
 from impactnet.accounts.models import Role, User
-from impactnet.accounts.sessions import lifetime
 from impactnet.accounts.services import set_active
+from impactnet.accounts.sessions import lifetime
 from impactnet.core import response_cache
 from impactnet.database import utcnow
 from impactnet.extensions import db, login_manager

@@ -1,6 +1,6 @@
 """The demo network: idempotent, deterministic, usable, and true to the programme's figures."""
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 
 import pytest
@@ -32,12 +32,12 @@ ACCOUNTS = [
     ("municipality", "dordrecht@demo.impactnet.example"),
     ("admin", "admin@demo.impactnet.example"),
 ]
-END = datetime.combine(HISTORY_END + timedelta(days=1), time(), tzinfo=timezone.utc)  # nothing after HISTORY_END
+END = datetime.combine(HISTORY_END + timedelta(days=1), time(), tzinfo=UTC)  # nothing after HISTORY_END
 POSTCODE_RANGES = {"dordrecht": range(3311, 3320), "zwijndrecht": range(3331, 3337), "sliedrecht": range(3361, 3364)}
 
 
 def _utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -433,12 +433,12 @@ def test_the_demo_offers_the_partner_agreement_in_dutch_and_english(app, seeded)
     documents = db.session.scalars(sa.select(StepDocument).order_by(StepDocument.language)).all()
     assert [(d.step_key, d.language, d.version) for d in documents] == [
         ("partnerovereenkomst", "en", 1), ("partnerovereenkomst", "nl", 1)]
-    for document, title in zip(documents, (b"Partner agreement", b"Partnerovereenkomst")):
+    for document, title in zip(documents, (b"Partner agreement", b"Partnerovereenkomst"), strict=True):
         content = document_path(document.stored_name).read_bytes()
         assert content.startswith(b"%PDF-1.4\n") and content.endswith(b"%%EOF\n") and title in content
         assert document.size == len(content) and document.uploaded_by.email == "staff@demo.impactnet.example"
         assert document.uploaded_at < END  # nothing after the demo's history
-    assert count(AuditEvent, AuditAction.STEP_DOCUMENT_ADDED == AuditEvent.action) == 2
+    assert count(AuditEvent, AuditEvent.action == AuditAction.STEP_DOCUMENT_ADDED) == 2
 
     client = app.test_client()
     client.post("/login", data={"email": "partner@demo.impactnet.example", "password": DEMO_PASSWORD})

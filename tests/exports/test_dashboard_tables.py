@@ -10,9 +10,9 @@ from impactnet.accounts.models import Role
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import record
 from impactnet.database import local_today, utcnow
+from impactnet.exports.services import as_of_cell
 from impactnet.extensions import db
 from impactnet.journey.models import StepProgress, StepState
-from impactnet.exports.services import as_of_cell
 from impactnet.organisations.models import OrganisationStatus as Status
 from impactnet.stats.models import REGION, GrowthSnapshot
 from impactnet.stats.services import compute_projections, take_snapshots

@@ -23,7 +23,7 @@ HEADER = ("kvk_nummer;naam;gemeente;adres;postcode;plaats;sector;grootte;contact
 
 
 def csv(*lines: str) -> bytes:
-    return ("\n".join((HEADER,) + lines) + "\n").encode()
+    return ("\n".join((HEADER, *lines)) + "\n").encode()
 
 
 def row(kvk="90000010", name="Test BV", municipality="Dordrecht", agreement="2024-01-01", rest=";;;;", email=""):
@@ -60,7 +60,7 @@ def test_running_it_twice_changes_nothing(world, app):
         run_import(world, SAMPLE.read_bytes(), SAMPLE.name, invite=False, today=TODAY)
         db.session.commit()
         events = db.session.scalar(sa.select(sa.func.count(AuditEvent.id)))
-        preview, outcome = run_import(world, SAMPLE.read_bytes(), SAMPLE.name, invite=False, today=TODAY)
+        _preview, outcome = run_import(world, SAMPLE.read_bytes(), SAMPLE.name, invite=False, today=TODAY)
     db.session.commit()
     assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 0, 5)
     assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == events
@@ -98,15 +98,14 @@ def test_duplicates_in_the_file_and_with_a_registered_organisation(world, app, d
     preview = dry_run(csv(row(), row(name="Dubbel"), row(kvk="90000020")), "x.csv", TODAY)
     errors = [" ".join(map(str, r.errors)) for r in preview.plan.rows]
     assert errors[0] == "" and "staat ook in rij 2" in errors[1] and "via het portaal" in errors[2]
-    with pytest.raises(ValueError):
-        with app.test_request_context():
-            from impactnet.imports.applying import Source, apply_plan
-            apply_plan(world, preview.plan.rows, Source("x", "0" * 64), invite=False)
+    with pytest.raises(ValueError), app.test_request_context():
+        from impactnet.imports.applying import Source, apply_plan
+        apply_plan(world, preview.plan.rows, Source("x", "0" * 64), invite=False)
 
 
 def test_an_error_imports_nothing(world, app):
     with app.test_request_context():
-        preview, outcome = run_import(world, csv(row(), row(kvk="x")), "x.csv", invite=False, today=TODAY)
+        _preview, outcome = run_import(world, csv(row(), row(kvk="x")), "x.csv", invite=False, today=TODAY)
     assert outcome is None and db.session.scalar(sa.select(sa.func.count(Organisation.id))) == 0
 
 

@@ -9,8 +9,16 @@ from impactnet.audit.models import AuditEvent
 from impactnet.notifications.models import OutboxMail
 from tests import factories
 from tests.helpers import count, login_client
-from tests.organisations.bulk_helpers import (BODY, SUBJECT, partners, preview_message, selection,  # noqa: F401
-                                              send_message, staff, token_in)
+from tests.organisations.bulk_helpers import (  # noqa: F401
+    BODY,
+    SUBJECT,
+    partners,
+    preview_message,
+    selection,
+    send_message,
+    staff,
+    token_in,
+)
 
 SCRIPT = "<script>alert('xss')</script>"
 

@@ -8,8 +8,16 @@ from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.extensions import db
 from impactnet.notifications.models import OutboxMail
 from tests.helpers import count
-from tests.organisations.bulk_helpers import (BODY, SUBJECT, partners, preview_message, selection,  # noqa: F401
-                                              send_message, staff, token_in)
+from tests.organisations.bulk_helpers import (  # noqa: F401
+    BODY,
+    SUBJECT,
+    partners,
+    preview_message,
+    selection,
+    send_message,
+    staff,
+    token_in,
+)
 
 
 def _events():
@@ -112,8 +120,8 @@ def test_a_forged_or_foreign_token_sends_nothing(app, client, staff, partners, l
     assert send_message(client, data, token[:-3] + "abc").status_code == 400
     assert send_message(client, data, "").status_code == 400
     colleague = app.test_client()
-    from tests.helpers import login_client
     from tests import factories
+    from tests.helpers import login_client
     login_client(colleague, factories.UserFactory(role="staff"))
     response = send_message(colleague, data, token)  # someone else's preview
     assert response.status_code == 400 and "hoort niet bij een voorvertoning" in response.get_data(as_text=True)

@@ -104,7 +104,7 @@ def test_the_unique_number_decides_a_race_the_check_did_not_see(app, dordrecht, 
 
 
 def test_a_colleague_decided_first_the_second_gets_a_409(app, dordrecht, mailbox):
-    organisation, change, first = _requested(app, dordrecht)
+    _organisation, change, first = _requested(app, dordrecht)
     second = signed_in(app, factories.UserFactory(role=Role.STAFF))
     assert second.get(f"/review/identity-changes/{change.id}").status_code == 200  # both have the page open
     assert first.post(f"/review/identity-changes/{change.id}/approve", data={"note": ""}).status_code == 302

@@ -17,8 +17,9 @@ from impactnet.organisations import notes
 from impactnet.organisations.models import Note, NoteKind, Organisation
 from impactnet.privacy.services import erase_organisation
 from tests import factories
+from tests.access_world import PARTNER, PARTNER_OTHER, STAFF, VIEWER, VIEWER_OTHER, VISITOR
 from tests.helpers import count, login_client
-from tests.test_access_matrix import PARTNER, PARTNER_OTHER, STAFF, VIEWER, VIEWER_OTHER, VISITOR, _routes, world  # noqa: F401
+from tests.test_access_matrix import _routes
 
 SECRET = "Geheimpje-7f3a: Pieter wil eigenlijk stoppen"
 SECRET_PUBLIC = "Geheimpje-91bc: de gelabelde zaak loopt slecht"
@@ -71,7 +72,7 @@ def test_notes_appear_on_no_partner_municipality_or_public_page_nor_in_the_api(a
             seen += status == 200
     assert seen > 40  # the pages were really rendered, not all refused
 
-    token, plain = create_token(users[VIEWER], "lek-test")
+    _token, plain = create_token(users[VIEWER], "lek-test")
     db.session.commit()
     for url in ("/api/v1/regions", f"/api/v1/verify/{values['kvk']}", f"/api/v1/regions/{values['slug']}/series"):
         response = app.test_client().get(url, headers={"Authorization": f"Bearer {plain}"})

@@ -107,7 +107,7 @@ def test_filters(client, staff, network, query, expected):
     assert names(client, query) == expected
 
 
-B, Z, L, O = "Bakkerij De Molen", "Bouwbedrijf Zwijn", "Labelhouder 100% B.V.", "Oud_Label"
+B, Z, L, O = "Bakkerij De Molen", "Bouwbedrijf Zwijn", "Labelhouder 100% B.V.", "Oud_Label"  # noqa: E741 - the names' initials
 
 
 @pytest.mark.parametrize("sort, ascending, descending", [

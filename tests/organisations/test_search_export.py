@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC
 
 import openpyxl
 import sqlalchemy as sa
@@ -75,9 +76,9 @@ def test_a_refused_parameter_records_no_download(client, staff, network):  # noq
 
 
 def test_the_registration_date_is_the_dutch_calendar_day(client, staff, network):  # noqa: F811
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    network["bakker"].created_at = datetime(2026, 3, 31, 22, 30, tzinfo=timezone.utc)  # 1 April in Dordrecht
+    network["bakker"].created_at = datetime(2026, 3, 31, 22, 30, tzinfo=UTC)  # 1 April in Dordrecht
     db.session.commit()
     rows = _csv(client.get("/organisations/export.csv?q=molen"))
     assert dict(zip(rows[0], rows[1], strict=True))["Aangemeld op"] == "2026-04-01"

@@ -205,7 +205,7 @@ def count_statements(app, db, kvk: str, organisation_id: int) -> dict[str, tuple
         change_for(app, db, who, organisation_id)(+1 if len(counts) % 2 == 0 else -1)  # every figure read again
         seen = []
 
-        def note(_conn, _cursor, statement, *_args):
+        def note(_conn, _cursor, statement, *_args, seen=seen):
             seen.append(statement)
 
         sa.event.listen(engine, "before_cursor_execute", note)
@@ -355,7 +355,7 @@ def peak_rss_mb(pid: int) -> float | None:
     return _proc_mb(f"/proc/{pid}/status", "VmHWM")
 
 
-def own_mb(pid: int) -> float | None:
+def proportional_mb(pid: int) -> float | None:
     """The worker's memory now, shared pages counted at their share (PSS, reported beside the peak):
     with ``--preload`` the imported code is shared with the master and the other workers."""
     return _proc_mb(f"/proc/{pid}/smaps_rollup", "Pss")
@@ -507,7 +507,7 @@ def bench_size(app, db, url: str, size: int, seconds: float, rounds: int, backfi
             print(f"[{size:,}] {label}: first after a change {results[label]['first_ms']:.1f} CPU ms; "
                   f"with a change a second {changing['cpu_ms']:.2f} CPU ms/request", file=sys.stderr, flush=True)
         rss = {pid: peak_rss_mb(pid) for pid in workers(process.pid)}
-        pss = {pid: own_mb(pid) for pid in workers(process.pid)}
+        pss = {pid: proportional_mb(pid) for pid in workers(process.pid)}
     finally:
         stop_gunicorn(process)
         stop_gunicorn(minimal)

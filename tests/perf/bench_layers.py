@@ -10,20 +10,26 @@ Seeds 300 organisations in that database (once) and uses that Redis database as 
 import os
 import tempfile
 import time
+
+import sqlalchemy as sa
 from flask_migrate import upgrade
+
+import impactnet.accounts.signed_in as si
 from impactnet import create_app
-from impactnet.extensions import db
+from impactnet.accounts.sessions import signed_in_user, start_session
+from impactnet.core import kept
 from impactnet.database import local_today
+from impactnet.extensions import db
 from impactnet.organisations.models import OrganisationStatus as S
 from impactnet.regions.models import Municipality
-import sqlalchemy as sa
+from impactnet.stats import cache as fc
+from impactnet.stats.services import compute_projections, take_snapshots
+from tests import factories
 
 app = create_app({"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_layers"),
                   "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"), "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False,
                   "INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-layers-")})
-from tests import factories
-from impactnet.stats.services import take_snapshots, compute_projections
-from impactnet.accounts.sessions import start_session
+
 with app.app_context():
     upgrade()
     if not db.session.scalar(sa.select(sa.func.count()).select_from(sa.text("organisations"))):
@@ -33,14 +39,15 @@ with app.app_context():
         factories.UserFactory(email="staff-bench@example.nl")
         factories.PartnerUserFactory(email="partner-bench@example.nl",
                                      organisation=factories.OrganisationFactory(municipality=d, status=S.PARTNER))
-        take_snapshots(local_today()); compute_projections(local_today()); db.session.commit()
+        take_snapshots(local_today())
+        compute_projections(local_today())
+        db.session.commit()
     staff = db.session.scalar(sa.select(factories.User).where(factories.User.email == "staff-bench@example.nl"))
     partner = db.session.scalar(sa.select(factories.User).where(factories.User.email == "partner-bench@example.nl"))
     token, partner_token = start_session(staff), start_session(partner)
     db.session.commit()
 
-from impactnet.stats import cache as fc
-import impactnet.accounts.signed_in as si
+
 
 def run(label, path, signed_in, n=400):
     c = app.test_client()
@@ -68,14 +75,16 @@ for path, signed in (("/api/v1/regions", False), ("/regions", False), ("/municip
 app.config["FIGURES_LOCAL_CACHE_SECONDS"] = 5
 run("kept user (as shipped)", "/municipalities/dordrecht", True)
 orig_load = si.load_user
-from impactnet.accounts.sessions import signed_in_user
+
+
 def uncached(tok):
-    found = signed_in_user(tok); return found[0] if found else None
+    found = signed_in_user(tok)
+    return found[0] if found else None
 app.login_manager._user_callback = uncached
 run("user read from PostgreSQL each request", "/municipalities/dordrecht", True)
 
 app.login_manager._user_callback = orig_load
-from impactnet.core import kept
+
 run("partner dashboard kept (as shipped)", "/dashboard", True)
 kept.cached = lambda compute, *key: compute()
 run("partner dashboard rendered each request", "/dashboard", True)

@@ -73,7 +73,7 @@ def _run_together(*jobs):
     def run(index, job):
         try:
             results[index] = job()
-        except BaseException as error:  # noqa: BLE001 - handed to the test thread
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=run, args=(i, job), daemon=True) for i, job in enumerate(jobs)]
@@ -102,7 +102,7 @@ def _http_race(clients, submission_id: int, decisions: list[str]):
         return job
 
     db.session.rollback()  # the test's own session holds nothing while they race
-    return _run_together(*(decide(c, d) for c, d in zip(clients, decisions)))
+    return _run_together(*(decide(c, d) for c, d in zip(clients, decisions, strict=True)))
 
 
 OUTCOME = {"approve": StepState.APPROVED, "request-changes": StepState.CHANGES_REQUESTED}
@@ -217,7 +217,7 @@ def test_second_decision_waits_for_the_first_and_then_loses(app, path):
         finally:
             first_may_commit.set()
 
-    first_result, (outcome, message, waited), saw_wait = _run_together(first, second, referee)
+    first_result, (outcome, message, _waited), saw_wait = _run_together(first, second, referee)
 
     assert first_result == "approved"
     assert saw_wait, "the second decision never waited for the first one's row lock"

@@ -17,7 +17,7 @@ from impactnet.organisations.models import OrganisationStatus
 from impactnet.review import services as review
 from tests import factories
 from tests.helpers import link_in, login_client
-from tests.journey.helpers import PDF, answers, latest_submission, plan
+from tests.journey.helpers import PDF, answers, latest_submission
 
 
 def _text(message) -> str:

@@ -53,7 +53,7 @@ def _agreement_sent_back(partner, organisation, staff_user):
 def test_second_version_shows_the_feedback_that_asked_for_it_and_a_diff(app, login_as, path):
     partner = login_as(Role.PARTNER)
     staff_user, staff = _staff(app)
-    first, second = _agreement_sent_back(partner, partner.organisation, staff_user)
+    _first, second = _agreement_sent_back(partner, partner.organisation, staff_user)
     assert second.number == 2 and second.state is StepState.SUBMITTED
 
     page = staff.get(f"/review/submissions/{second.id}").get_data(as_text=True)

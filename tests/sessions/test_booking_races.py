@@ -14,7 +14,6 @@ from tests.races import WRITE, at_once, expect, rival_client, rival_commits_firs
 from tests.sessions.helpers import planned_session, waiting_partner
 
 
-
 def test_two_colleagues_signing_up_for_different_sessions_at_once_leave_one_booking(client, rival_app, dordrecht, path):
     partner = waiting_partner(dordrecht, path)
     journey.progress_list(partner.organisation)  # every step's row exists: the booking is the first write
@@ -47,7 +46,7 @@ def test_two_organisations_taking_the_last_place_at_once_get_one_place_and_one_w
             clients.append(client)
         url = f"/inspiration-sessions/{session.id}/book"
         db.session.commit()  # the test's own session holds nothing while they race
-        responses = at_once(*(lambda c=c: c.post(url) for c in clients))
+        responses = at_once(*(lambda c=c, url=url: c.post(url) for c in clients))
         assert [r.status_code for r in responses] == [302, 302], round_number
         db.session.expire_all()
         states = sorted(b.state.value for b in db.session.query(SessionBooking).filter(SessionBooking.session_id == session.id))

@@ -1,7 +1,7 @@
 """St MBO plans, changes and cancels inspiration sessions; the list shows booked, capacity and waiting."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -37,8 +37,8 @@ def test_staff_plan_a_session_in_dutch_local_time_stored_in_utc(client, login_as
     assert response.status_code == 302
     session = db.session.query(InspirationSession).one()
     # 15:30 in Amsterdam in winter (CET, UTC+1) is 14:30 UTC; summer time would be 13:30.
-    assert session.starts_at == datetime(2031, 3, 3, 14, 30, tzinfo=timezone.utc)
-    assert session.ends_at == datetime(2031, 3, 3, 16, 0, tzinfo=timezone.utc)
+    assert session.starts_at == datetime(2031, 3, 3, 14, 30, tzinfo=UTC)
+    assert session.ends_at == datetime(2031, 3, 3, 16, 0, tzinfo=UTC)
     assert session.municipality_id == dordrecht.id and session.created_by_id == staff.id
     assert count(AuditEvent, AuditEvent.action == AuditAction.SESSION_PLANNED) == 1
     page = client.get("/sessions/").get_data(as_text=True)
@@ -48,7 +48,7 @@ def test_staff_plan_a_session_in_dutch_local_time_stored_in_utc(client, login_as
 def test_summer_time_is_converted_too(client, login_as):
     login_as(Role.STAFF)
     client.post("/sessions/new", data=form(date(2031, 7, 1)))
-    assert db.session.query(InspirationSession).one().starts_at == datetime(2031, 7, 1, 13, 30, tzinfo=timezone.utc)
+    assert db.session.query(InspirationSession).one().starts_at == datetime(2031, 7, 1, 13, 30, tzinfo=UTC)
 
 
 def test_the_list_shows_booked_waiting_and_how_many_wait_without_a_booking(app, client, login_as, dordrecht, path):

@@ -9,6 +9,7 @@ server received from the worker.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -140,18 +141,14 @@ class Worker:
     def stop(self) -> None:
         if self.alive():
             self.process.terminate()  # warm shutdown: the running task finishes
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                pass
         self._signal_group(signal.SIGKILL)  # whatever is left of the group (beat)
         self.process.wait(timeout=10)
 
     def _signal_group(self, signum: int) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signum)
-        except ProcessLookupError:
-            pass
 
 
 @pytest.fixture

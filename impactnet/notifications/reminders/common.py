@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 
 import sqlalchemy as sa
@@ -89,7 +89,7 @@ def local_day(moment: datetime) -> date:
 
 def stamp(moment: datetime) -> str:
     """A moment in a dedupe key (UTC, to the microsecond, as stored)."""
-    return f"{moment.astimezone(timezone.utc):%Y%m%dT%H%M%S.%f}"
+    return f"{moment.astimezone(UTC):%Y%m%dT%H%M%S.%f}"
 
 
 @contextmanager
