@@ -5,6 +5,7 @@ With nothing set, the portal runs on an embedded SQLite file under
 ``IMPACTNET_ENV=production`` switches to :class:`ProductionConfig`, which
 refuses to start without the settings a public deployment needs.
 """
+
 from __future__ import annotations
 
 import os
@@ -42,7 +43,7 @@ def database_url(raw: str | None, instance_path: Path) -> str:
         return f"sqlite:///{instance_path / 'impactnet.db'}"
     for prefix in ("postgres://", "postgresql://"):
         if raw.startswith(prefix):
-            return "postgresql+psycopg://" + raw[len(prefix):]
+            return "postgresql+psycopg://" + raw[len(prefix) :]
     return raw
 
 
@@ -200,7 +201,9 @@ class ProductionConfig(Config):
     def problems(cls) -> list[str]:
         missing = []
         if not cls.SECRET_KEY or len(cls.SECRET_KEY) < 32:
-            missing.append("SECRET_KEY (at least 32 random characters, e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)")
+            missing.append(
+                "SECRET_KEY (at least 32 random characters, e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)"
+            )
         if not os.environ.get("DATABASE_URL"):
             missing.append("DATABASE_URL (postgresql://user:password@host:5432/impactnet)")
         if not cls.REDIS_URL:
@@ -225,6 +228,4 @@ def config_from_env() -> type[Config]:
     try:
         return CONFIGS[name]
     except KeyError:
-        raise RuntimeError(
-            f"IMPACTNET_ENV={name!r} is unknown; use one of: {', '.join(CONFIGS)}"
-        ) from None
+        raise RuntimeError(f"IMPACTNET_ENV={name!r} is unknown; use one of: {', '.join(CONFIGS)}") from None

@@ -1,4 +1,5 @@
 """impactnet: partner network and label tracking for Ondernemen met impact."""
+
 from __future__ import annotations
 
 import secrets
@@ -32,8 +33,11 @@ def create_app(config: dict | type | None = None) -> Flask:
     config_class = config if isinstance(config, type) else config_module.config_from_env()
     app = Flask(
         __name__,
-        instance_path=str((config or {}).get("INSTANCE_PATH", config_class.INSTANCE_PATH)
-                          if isinstance(config, dict) else config_class.INSTANCE_PATH),
+        instance_path=str(
+            (config or {}).get("INSTANCE_PATH", config_class.INSTANCE_PATH)
+            if isinstance(config, dict)
+            else config_class.INSTANCE_PATH
+        ),
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     app.config.from_object(config_class)
@@ -65,8 +69,7 @@ def _check_config(app: Flask, config_class) -> None:
     problems = config_class.problems()
     if problems:
         raise RuntimeError(
-            "impactnet will not start in production with missing or unsafe settings:\n  - "
-            + "\n  - ".join(problems)
+            "impactnet will not start in production with missing or unsafe settings:\n  - " + "\n  - ".join(problems)
         )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
@@ -163,8 +166,21 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.sessions.views import bp as sessions_bp
     from impactnet.stats.views import bp as figures_bp
 
-    for blueprint in (core_bp, accounts_bp, admin_bp, organisations_bp, regions_bp, journey_bp, review_bp, path_bp,
-                      notifications_bp, api_bp, api_tokens_bp, overview_bp, directory_bp):
+    for blueprint in (
+        core_bp,
+        accounts_bp,
+        admin_bp,
+        organisations_bp,
+        regions_bp,
+        journey_bp,
+        review_bp,
+        path_bp,
+        notifications_bp,
+        api_bp,
+        api_tokens_bp,
+        overview_bp,
+        directory_bp,
+    ):
         app.register_blueprint(blueprint)
     app.register_blueprint(exports_bp)
     app.register_blueprint(privacy_bp)

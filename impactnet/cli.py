@@ -1,4 +1,5 @@
 """``flask --app wsgi …`` commands."""
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,11 @@ from impactnet.stats.cli import backfill_snapshots_command
 @click.option("--municipality", "municipality_slug", help="Slug of the municipality (municipality viewers).")
 @click.option("--name", default="", help="Display name.")
 @click.option("--password", help="Set this password; without it an invitation mail is sent.")
-@click.option("--prompt-password/--invite", default=True,
-              help="Without --password: ask for one (default) or send an invitation mail.")
+@click.option(
+    "--prompt-password/--invite",
+    default=True,
+    help="Without --password: ask for one (default) or send an invitation mail.",
+)
 def create_user_command(email, role, municipality_slug, name, password, prompt_password):
     """Create a staff, municipality or admin account."""
     from impactnet.accounts import passwords, services
@@ -35,9 +39,11 @@ def create_user_command(email, role, municipality_slug, name, password, prompt_p
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if password is not None and not passwords.MIN_LENGTH <= len(password) <= passwords.MAX_LENGTH:
         raise click.BadParameter(
-            f"use {passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters", param_hint="--password")
-    account = services.NewAccount(email=email, role=Role(role), name=name,
-                                  municipality_slug=municipality_slug, password=password)
+            f"use {passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters", param_hint="--password"
+        )
+    account = services.NewAccount(
+        email=email, role=Role(role), name=name, municipality_slug=municipality_slug, password=password
+    )
     try:
         user = services.create_account(None, account)
     except services.AccountError as error:
@@ -108,12 +114,28 @@ def _start_worker() -> subprocess.Popen:
     """A real Celery worker with beat, on Redis when REDIS_URL is set, else on
     the filesystem transport in the instance folder (see workers/); its mails link to the demo's
     address too."""
-    env = {**os.environ, "IMPACTNET_INSTANCE_PATH": current_app.instance_path,
-           "PUBLIC_URL": current_app.config["PUBLIC_URL"]}
+    env = {
+        **os.environ,
+        "IMPACTNET_INSTANCE_PATH": current_app.instance_path,
+        "PUBLIC_URL": current_app.config["PUBLIC_URL"],
+    }
     pidfile = Path(current_app.instance_path) / "celery" / "worker.pid"
     pidfile.parent.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "celery", "-A", "workers", "worker", "--beat", "--pool", "solo",
-               "--loglevel", "WARNING", "--pidfile", str(pidfile)]
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers",
+        "worker",
+        "--beat",
+        "--pool",
+        "solo",
+        "--loglevel",
+        "WARNING",
+        "--pidfile",
+        str(pidfile),
+    ]
     click.echo("Celery worker with beat started (reminders, mail outbox, snapshots).")
     return subprocess.Popen(command, env=env, cwd=Path(__file__).resolve().parent.parent)
 

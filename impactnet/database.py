@@ -1,4 +1,5 @@
 """Column types and helpers shared by all models."""
+
 from __future__ import annotations
 
 import os
@@ -91,9 +92,7 @@ class UTCDateTime(sa.TypeDecorator):
 
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
-    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
 
 
 @event.listens_for(Engine, "connect")
@@ -126,6 +125,7 @@ def _sqlite_savepoint_inside_transaction(connection, name) -> None:
 # Session events fire for savepoints too: "after_commit" when one is released, "after_rollback"
 # when one is rolled back. What must happen only when the whole transaction ends (a file deleted,
 # caches told, the worker woken) asks these two.
+
 
 def whole_transaction_committed(session) -> bool:
     """In an "after_commit" listener: the outermost transaction committed (not a savepoint released)."""

@@ -1,4 +1,5 @@
 """Flask extensions: created here, initialised in :func:`impactnet.create_app`."""
+
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -34,4 +35,3 @@ limiter = Limiter(key_func=get_remote_address)
 # The shared cache, in named key spaces (impactnet.core.caching): Redis when REDIS_URL is set, else
 # a folder under instance/ that the web process and the embedded Celery worker share.
 cache = Cache()
-

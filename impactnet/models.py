@@ -1,4 +1,5 @@
 """Every model, imported in one place for Alembic and the mapper registry."""
+
 from impactnet.accounts.models import AccountRequest, Role, User, UserSession
 from impactnet.api.models import ApiToken
 from impactnet.audit.models import AuditAction, AuditEvent
@@ -20,8 +21,35 @@ from impactnet.sessions.models import BookingState, InspirationSession, SessionB
 from impactnet.stats.models import BreakdownSnapshot, FunnelSnapshot, GrowthSnapshot, Projection
 
 __all__ = [
-    "AccountRequest", "ApiToken", "AuditAction", "AuditEvent", "BookingState", "BreakdownSnapshot", "DrechtsDoel", "Evidence",
-    "FunnelSnapshot", "GrowthSnapshot", "IdentityChange", "IdentityChangeState", "ImpactAction", "InspirationSession", "JourneyStep",
-    "MailStatus", "Municipality", "Organisation", "OrganisationStatus", "OutboxMail", "Projection", "Role",
-    "SessionBooking", "StepDocument", "StepKind", "StepProgress", "StepState", "StepSubmission", "Target", "User", "UserSession",
+    "AccountRequest",
+    "ApiToken",
+    "AuditAction",
+    "AuditEvent",
+    "BookingState",
+    "BreakdownSnapshot",
+    "DrechtsDoel",
+    "Evidence",
+    "FunnelSnapshot",
+    "GrowthSnapshot",
+    "IdentityChange",
+    "IdentityChangeState",
+    "ImpactAction",
+    "InspirationSession",
+    "JourneyStep",
+    "MailStatus",
+    "Municipality",
+    "Organisation",
+    "OrganisationStatus",
+    "OutboxMail",
+    "Projection",
+    "Role",
+    "SessionBooking",
+    "StepDocument",
+    "StepKind",
+    "StepProgress",
+    "StepState",
+    "StepSubmission",
+    "Target",
+    "User",
+    "UserSession",
 ]

@@ -5,6 +5,7 @@ The database is SQLite (a file in a temporary folder) unless
 the Alembic migrations, once per session; each test starts from empty tables.
 Mail goes over real SMTP to an aiosmtpd server the session starts.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -154,8 +155,10 @@ def rival_app(app, make_app):
     so that a test whose rival waits on a row this request holds fails instead of hanging."""
     options = {}
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        options["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-                                                "connect_args": {"options": "-c lock_timeout=10000"}}
+        options["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+            "connect_args": {"options": "-c lock_timeout=10000"},
+        }
     return make_app(**shared_cache(app), **options)
 
 
@@ -276,7 +279,6 @@ def login_as(login, dordrecht):
     return _login_as
 
 
-
 def _seeded_migration(name: str):
     """A migration module, for the reference data it seeds (kept in one place)."""
     path = Path(__file__).resolve().parent.parent / "migrations" / "versions" / f"{name}.py"
@@ -293,16 +295,33 @@ def path():
 
     seed, english = _seeded_migration("0002_journey"), _seeded_migration("0007_english_texts")
     unnamed = _seeded_migration("0013_partner_day").PLACEHOLDER_MARK  # those goals are inactive
-    steps = [JourneyStep(position=position, key=key, kind=StepKind(kind), title=title, explanation=explanation,
-                         requirements=requirements, evidence_required=evidence, reminder_days=days,
-                         **dict(zip(("title_en", "explanation_en", "requirements_en"), english.STEPS_EN[key], strict=True)))
-             for position, key, kind, title, explanation, requirements, evidence, days in seed.STEPS]
+    steps = [
+        JourneyStep(
+            position=position,
+            key=key,
+            kind=StepKind(kind),
+            title=title,
+            explanation=explanation,
+            requirements=requirements,
+            evidence_required=evidence,
+            reminder_days=days,
+            **dict(zip(("title_en", "explanation_en", "requirements_en"), english.STEPS_EN[key], strict=True)),
+        )
+        for position, key, kind, title, explanation, requirements, evidence, days in seed.STEPS
+    ]
     documents = _seeded_migration("0014_step_documents")  # the agreement step's explanation, as it reads now
     for column, (_, now) in documents.EXPLANATIONS.items():
         setattr(next(step for step in steps if step.key == documents.AGREEMENT), column, now)
-    goals = [DrechtsDoel(number=number, title=title, description=description, active=unnamed not in title,
-                         **dict(zip(("title_en", "description_en"), english.GOALS_EN[number], strict=True)))
-             for number, title, description in seed.GOALS]
+    goals = [
+        DrechtsDoel(
+            number=number,
+            title=title,
+            description=description,
+            active=unnamed not in title,
+            **dict(zip(("title_en", "description_en"), english.GOALS_EN[number], strict=True)),
+        )
+        for number, title, description in seed.GOALS
+    ]
     db.session.add_all(steps + goals)
     db.session.commit()
     return {step.key: step for step in steps}

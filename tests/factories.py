@@ -1,4 +1,5 @@
 """factory_boy factories; rows are committed so a live server thread sees them too."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,4 +1,5 @@
 """Small helpers for assertions."""
+
 from __future__ import annotations
 
 import re

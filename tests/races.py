@@ -6,6 +6,7 @@ this request sends its INSERT (or UPDATE), after every check it made, the rival 
 full in another app on the same database (another gunicorn worker, with its own connection) and
 commits. The late request must then answer as a request that came second does.
 """
+
 from __future__ import annotations
 
 import threading
@@ -68,8 +69,11 @@ def approved_before(organisation, step_key: str) -> None:
     for progress in journey.progress_list(organisation):
         if progress.step.key == step_key:
             break
-        progress.submissions.append(StepSubmission(number=1, state=StepState.APPROVED, statement="Eerder",
-                                                   submitted_at=utcnow(), decided_at=utcnow()))
+        progress.submissions.append(
+            StepSubmission(
+                number=1, state=StepState.APPROVED, statement="Eerder", submitted_at=utcnow(), decided_at=utcnow()
+            )
+        )
         progress.state = StepState.APPROVED
     organisation.status = OrganisationStatus.PARTNER
     db.session.commit()

@@ -3,6 +3,7 @@
 A new route fails this test until it is added to ACCESS, so no route can
 ship without an explicit decision about who may use it.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -161,8 +162,12 @@ def allowed_roles(endpoint: str, method: str) -> set:
 def _routes(app):
     """Every (rule, method); all reads before all writes, so that a write
     (deleting a file, deciding) cannot change what a later read finds."""
-    pairs = [(rule, method) for rule in app.url_map.iter_rules() if rule.endpoint != "static"
-             for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    pairs = [
+        (rule, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ]
     return sorted(pairs, key=lambda pair: pair[1] != "GET")
 
 

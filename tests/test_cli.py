@@ -11,8 +11,9 @@ def _user(email):
 
 
 def test_create_staff_user_with_password(app, mailbox):
-    result = app.test_cli_runner().invoke(args=["create-user", "Medewerker@STMBO.example.nl", "--role", "staff",
-                                                "--password", "een-lang-wachtwoord"])
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "Medewerker@STMBO.example.nl", "--role", "staff", "--password", "een-lang-wachtwoord"]
+    )
     assert result.exit_code == 0, result.output
     user = _user("medewerker@stmbo.example.nl")
     assert user.role is Role.STAFF
@@ -22,15 +23,25 @@ def test_create_staff_user_with_password(app, mailbox):
 
 
 def test_create_user_prompts_for_the_password(app):
-    result = app.test_cli_runner().invoke(args=["create-user", "beheer@example.nl", "--role", "admin"],
-                                          input="geheim-en-lang-1\ngeheim-en-lang-1\n")
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "beheer@example.nl", "--role", "admin"], input="geheim-en-lang-1\ngeheim-en-lang-1\n"
+    )
     assert result.exit_code == 0, result.output
     assert passwords.verify_password(_user("beheer@example.nl").password_hash, "geheim-en-lang-1")
 
 
 def test_create_municipality_viewer_by_invitation(app, dordrecht, mailbox):
-    result = app.test_cli_runner().invoke(args=["create-user", "viewer@dordrecht.example.nl", "--role", "municipality",
-                                                "--municipality", "dordrecht", "--invite"])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "create-user",
+            "viewer@dordrecht.example.nl",
+            "--role",
+            "municipality",
+            "--municipality",
+            "dordrecht",
+            "--invite",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = _user("viewer@dordrecht.example.nl")
     assert user.municipality_id == dordrecht.id and user.password_hash is None
@@ -39,7 +50,9 @@ def test_create_municipality_viewer_by_invitation(app, dordrecht, mailbox):
 
 def test_create_user_refuses_bad_input(app, dordrecht):
     runner = app.test_cli_runner()
-    no_municipality = runner.invoke(args=["create-user", "v@example.nl", "--role", "municipality", "--password", "x" * 12])
+    no_municipality = runner.invoke(
+        args=["create-user", "v@example.nl", "--role", "municipality", "--password", "x" * 12]
+    )
     assert no_municipality.exit_code != 0 and "gemeente" in no_municipality.output
     partner = runner.invoke(args=["create-user", "p@example.nl", "--role", "partner", "--password", "x" * 12])
     assert partner.exit_code != 0

@@ -1,5 +1,6 @@
 """Hostile input on every form and parameter: a Dutch message and a 4xx, never a 500,
 and nothing half-saved."""
+
 from __future__ import annotations
 
 import pytest
@@ -83,9 +84,16 @@ def test_oversized_form_is_refused_with_413(app, client, dordrecht, monkeypatch)
     assert count(Organisation) == 0
 
 
-@pytest.mark.parametrize("email,password", [
-    ("", ""), ("' OR 1=1 --", "x"), (LONG, LONG), ("a@example.nl", "p" * 500), (SCRIPT, SCRIPT),
-])
+@pytest.mark.parametrize(
+    "email,password",
+    [
+        ("", ""),
+        ("' OR 1=1 --", "x"),
+        (LONG, LONG),
+        ("a@example.nl", "p" * 500),
+        (SCRIPT, SCRIPT),
+    ],
+)
 def test_login_with_junk_never_errors_and_signs_no_one_in(client, email, password):
     factories.UserFactory(email="a@example.nl")
     response = client.post("/login", data={"email": email, "password": password})
@@ -109,21 +117,24 @@ def test_junk_tokens_in_links_give_400_and_change_no_account(client, token):
     assert count(AuditEvent) == 0
 
 
-@pytest.mark.parametrize("query,message", [
-    ("status=hacked", "Kies een status uit de lijst."),
-    ("municipality=nowhere", "Deze gemeente kennen we niet."),
-    ("page=abc", "moet een geheel getal zijn van 1 tot en met 100000."),
-    ("page=-1", "moet een geheel getal zijn van 1 tot en met 100000."),
-    ("page=99999999999999999999", "moet een geheel getal zijn van 1 tot en met 100000."),
-    ("status=" + "x" * 3000, "Kies een status uit de lijst."),
-    ("q=" + "x" * 3000, "Zoek op hoogstens 100 tekens."),
-    ("q=%1b%5b2J", "De zoekterm bevat tekens die niet in een naam, KvK-nummer, e-mailadres of postcode voorkomen."),
-    ("sort=name%20desc", "Op deze kolom kunt u niet sorteren."),
-    ("dir=up", "Sorteer oplopend of aflopend."),
-    ("step=..%2F..", "Kies een stap uit de lijst."),
-    ("waiting=1", "Kies bij ‘Wacht op’ de partner of St MBO."),
-    ("expiry=-1", "Kies bij ‘Label verloopt’ een termijn uit de lijst."),
-])
+@pytest.mark.parametrize(
+    "query,message",
+    [
+        ("status=hacked", "Kies een status uit de lijst."),
+        ("municipality=nowhere", "Deze gemeente kennen we niet."),
+        ("page=abc", "moet een geheel getal zijn van 1 tot en met 100000."),
+        ("page=-1", "moet een geheel getal zijn van 1 tot en met 100000."),
+        ("page=99999999999999999999", "moet een geheel getal zijn van 1 tot en met 100000."),
+        ("status=" + "x" * 3000, "Kies een status uit de lijst."),
+        ("q=" + "x" * 3000, "Zoek op hoogstens 100 tekens."),
+        ("q=%1b%5b2J", "De zoekterm bevat tekens die niet in een naam, KvK-nummer, e-mailadres of postcode voorkomen."),
+        ("sort=name%20desc", "Op deze kolom kunt u niet sorteren."),
+        ("dir=up", "Sorteer oplopend of aflopend."),
+        ("step=..%2F..", "Kies een stap uit de lijst."),
+        ("waiting=1", "Kies bij ‘Wacht op’ de partner of St MBO."),
+        ("expiry=-1", "Kies bij ‘Label verloopt’ een termijn uit de lijst."),
+    ],
+)
 def test_staff_list_filters_reject_junk_with_a_dutch_message(client, login_as, query, message):
     login_as(Role.STAFF)
     response = client.get("/organisations/?" + query)
@@ -131,13 +142,19 @@ def test_staff_list_filters_reject_junk_with_a_dutch_message(client, login_as, q
     assert message in response.get_data(as_text=True).replace("&#39;", "'"), query
 
 
-@pytest.mark.parametrize("data,message", [
-    ({"year": "abc", "partners_wanted": "1", "labelled_wanted": "1"}, "Ongeldig getal."),
-    ({"year": "1900", "partners_wanted": "1", "labelled_wanted": "1"}, "Vul een jaar tussen 2020 en 2100 in."),
-    ({"year": "2026", "partners_wanted": "-5", "labelled_wanted": "0"}, "Vul een aantal van 0 of meer in."),
-    ({"year": "2026", "partners_wanted": "10", "labelled_wanted": "20"}, "kan niet hoger zijn dan het aantal partners"),
-    ({"year": "2026", "partners_wanted": "9" * 30, "labelled_wanted": "1"}, "Vul een aantal van 0 of meer in."),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"year": "abc", "partners_wanted": "1", "labelled_wanted": "1"}, "Ongeldig getal."),
+        ({"year": "1900", "partners_wanted": "1", "labelled_wanted": "1"}, "Vul een jaar tussen 2020 en 2100 in."),
+        ({"year": "2026", "partners_wanted": "-5", "labelled_wanted": "0"}, "Vul een aantal van 0 of meer in."),
+        (
+            {"year": "2026", "partners_wanted": "10", "labelled_wanted": "20"},
+            "kan niet hoger zijn dan het aantal partners",
+        ),
+        ({"year": "2026", "partners_wanted": "9" * 30, "labelled_wanted": "1"}, "Vul een aantal van 0 of meer in."),
+    ],
+)
 def test_target_form_rejects_bad_numbers(client, login_as, dordrecht, data, message):
     login_as(Role.STAFF)
     response = client.post("/municipalities/dordrecht/targets", data=data)
@@ -146,13 +163,16 @@ def test_target_form_rejects_bad_numbers(client, login_as, dordrecht, data, mess
     assert count(Target) == 0
 
 
-@pytest.mark.parametrize("data,message", [
-    ({"name": "Papendrecht", "slug": "Papen drecht!", "joined_on": "2025-06-01"}, "Gebruik alleen kleine letters"),
-    ({"name": "Papendrecht", "slug": "papendrecht", "joined_on": "gisteren"}, "Vul een geldige datum in."),
-    ({"name": "Dordrecht", "slug": "dordrecht-2", "joined_on": "2025-06-01"}, "al in gebruik"),
-    ({"name": "", "slug": "", "joined_on": ""}, "Vul de naam in."),
-    ({"name": LONG, "slug": "p", "joined_on": "2025-06-01"}, "Veld mag niet langer zijn dan 100 karakters."),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"name": "Papendrecht", "slug": "Papen drecht!", "joined_on": "2025-06-01"}, "Gebruik alleen kleine letters"),
+        ({"name": "Papendrecht", "slug": "papendrecht", "joined_on": "gisteren"}, "Vul een geldige datum in."),
+        ({"name": "Dordrecht", "slug": "dordrecht-2", "joined_on": "2025-06-01"}, "al in gebruik"),
+        ({"name": "", "slug": "", "joined_on": ""}, "Vul de naam in."),
+        ({"name": LONG, "slug": "p", "joined_on": "2025-06-01"}, "Veld mag niet langer zijn dan 100 karakters."),
+    ],
+)
 def test_municipality_form_rejects_bad_input(client, login_as, dordrecht, data, message):
     login_as(Role.STAFF)
     response = client.post("/municipalities/new", data=data)

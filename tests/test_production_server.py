@@ -1,6 +1,7 @@
 """The README's production command: ``gunicorn --preload`` imports the portal once, in the master,
 and forks its workers from it; each must start and answer from the database with its own connections
 (impactnet.database.new_pools_after_fork; the pools themselves: tests/core/test_fork.py)."""
+
 from __future__ import annotations
 
 import http.client
@@ -41,13 +42,32 @@ def _workers(master: int) -> set[int]:
 @pytest.fixture
 def preloaded_server(app, tmp_path):
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], SECRET_KEY="s" * 40,
-               IMPACTNET_INSTANCE_PATH=str(tmp_path), RATELIMIT_ENABLED="0")
+    env = dict(
+        os.environ,
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        SECRET_KEY="s" * 40,
+        IMPACTNET_INSTANCE_PATH=str(tmp_path),
+        RATELIMIT_ENABLED="0",
+    )
     env.pop("IMPACTNET_ENV", None)
     env.pop("REDIS_URL", None)  # the figures cache in the instance folder: nothing shared with other tests
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--preload", "--workers", "2",
-                               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-                              cwd=ROOT, env=env)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--preload",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -5,6 +5,7 @@ and commit just before this request's first write, after this request found the 
 version number or the year still free (see :mod:`tests.races`); each checks that this was the
 insert (or update) the race is about. Runs on SQLite and PostgreSQL.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -25,12 +26,12 @@ from tests.races import WRITE, approved_before, expect, rival_client, rival_comm
 IN_USE = "Deze waarde is al in gebruik bij een andere gemeente."
 
 
-
 def _events(action: AuditAction) -> int:
     return count(AuditEvent, AuditEvent.action == action)
 
 
 # --- municipalities and targets -------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("clash", ["name and slug", "slug"])
 def test_two_staff_creating_the_same_municipality(client, login_as, rival_app, clash):
@@ -82,8 +83,10 @@ def test_two_staff_saving_the_same_years_target(client, login_as, rival_app, dor
         expect(colleague.post("/municipalities/dordrecht/targets", data=theirs), 302)
 
     with rival_commits_first(WRITE, colleague_first) as fired:
-        response = client.post("/municipalities/dordrecht/targets",
-                               data={"year": "2026", "partners_wanted": "210", "labelled_wanted": "150"})
+        response = client.post(
+            "/municipalities/dordrecht/targets",
+            data={"year": "2026", "partners_wanted": "210", "labelled_wanted": "150"},
+        )
 
     assert fired[0].startswith("INSERT INTO targets")
     assert response.status_code == 302  # the second save changes the first one's target
@@ -96,11 +99,16 @@ def test_two_staff_saving_the_same_years_target(client, login_as, rival_app, dor
 
 # --- accounts --------------------------------------------------------------------------------------
 
+
 def test_two_admins_inviting_the_same_address(client, login_as, rival_app, dordrecht):
     login_as(Role.ADMIN)
     colleague = rival_client(rival_app, factories.UserFactory(role=Role.ADMIN))
-    invitation = {"name": "Petra de Vries", "email": "p.devries@dordrecht.example.nl", "role": "municipality",
-                  "municipality": "dordrecht"}
+    invitation = {
+        "name": "Petra de Vries",
+        "email": "p.devries@dordrecht.example.nl",
+        "role": "municipality",
+        "municipality": "dordrecht",
+    }
 
     def colleague_first():
         expect(colleague.post("/admin/users/new", data=invitation), 302)
@@ -118,16 +126,25 @@ def test_two_admins_inviting_the_same_address(client, login_as, rival_app, dordr
 
 # --- the journey ------------------------------------------------------------------------------------
 
+
 def _versions(organisation, step_key: str) -> list[StepSubmission]:
     db.session.expire_all()
-    return list(db.session.scalars(
-        sa.select(StepSubmission).join(StepProgress).join(JourneyStep)
-        .where(StepProgress.organisation_id == organisation.id, JourneyStep.key == step_key)))
+    return list(
+        db.session.scalars(
+            sa.select(StepSubmission)
+            .join(StepProgress)
+            .join(JourneyStep)
+            .where(StepProgress.organisation_id == organisation.id, JourneyStep.key == step_key)
+        )
+    )
 
 
 def _draft_events(organisation) -> int:
-    events = db.session.scalars(sa.select(AuditEvent).where(
-        AuditEvent.action == AuditAction.STEP_STATE_CHANGED, AuditEvent.organisation_id == organisation.id))
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(
+            AuditEvent.action == AuditAction.STEP_STATE_CHANGED, AuditEvent.organisation_id == organisation.id
+        )
+    )
     return sum(1 for e in events if (e.after or {}).get("state") == "draft")
 
 
@@ -153,7 +170,9 @@ def test_two_first_saves_of_a_step_keep_the_later_text(client, login_as, rival_a
     assert "Concept opgeslagen." in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
-def test_a_save_just_after_a_colleague_handed_the_step_in_is_refused_as_a_later_save_is(client, login_as, rival_app, path):
+def test_a_save_just_after_a_colleague_handed_the_step_in_is_refused_as_a_later_save_is(
+    client, login_as, rival_app, path
+):
     partner = login_as(Role.PARTNER)
     organisation = partner.organisation
     approved_before(organisation, "inventarisatie")

@@ -4,6 +4,7 @@ request coming second gets, and one row exists.
 
 Real concurrent transactions, so PostgreSQL only (SQLite runs one writer at a time).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -25,7 +26,9 @@ ROUNDS = 4
 @pytest.fixture(autouse=True)
 def _postgresql_only(app):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("needs PostgreSQL for real concurrent transactions (set TEST_DATABASE_URL=postgresql+psycopg://...)")
+        pytest.skip(
+            "needs PostgreSQL for real concurrent transactions (set TEST_DATABASE_URL=postgresql+psycopg://...)"
+        )
 
 
 def _clients(app, *users):
@@ -39,22 +42,32 @@ def _clients(app, *users):
 
 
 def _post_together(clients, url, data_for):
-    return at_once(*(lambda c=c, i=i: c.post(url(i) if callable(url) else url, data=data_for(i))
-                     for i, c in enumerate(clients)))
+    return at_once(
+        *(lambda c=c, i=i: c.post(url(i) if callable(url) else url, data=data_for(i)) for i, c in enumerate(clients))
+    )
 
 
 def _versions(organisation, step_key):
     db.session.expire_all()
-    return list(db.session.scalars(
-        sa.select(StepSubmission).join(StepProgress).join(JourneyStep)
-        .where(StepProgress.organisation_id == organisation.id, JourneyStep.key == step_key)))
+    return list(
+        db.session.scalars(
+            sa.select(StepSubmission)
+            .join(StepProgress)
+            .join(JourneyStep)
+            .where(StepProgress.organisation_id == organisation.id, JourneyStep.key == step_key)
+        )
+    )
 
 
 def test_two_staff_creating_the_same_municipality_at_once(app):
     clients = _clients(app, factories.UserFactory(role=Role.STAFF), factories.UserFactory(role=Role.STAFF))
     for round_number in range(ROUNDS):
-        data = {"name": f"Gemeente {round_number}", "slug": f"gemeente-{round_number}", "joined_on": "2025-07-01",
-                "active": "y"}
+        data = {
+            "name": f"Gemeente {round_number}",
+            "slug": f"gemeente-{round_number}",
+            "joined_on": "2025-07-01",
+            "active": "y",
+        }
         responses = _post_together(clients, "/municipalities/new", lambda i, data=data: data)
         assert sorted(r.status_code for r in responses) == [302, 422], round_number
         loser = next(r for r in responses if r.status_code == 422)
@@ -66,8 +79,16 @@ def test_two_admins_inviting_the_same_address_at_once(app, dordrecht):
     clients = _clients(app, factories.UserFactory(role=Role.ADMIN), factories.UserFactory(role=Role.ADMIN))
     for round_number in range(ROUNDS):
         email = f"viewer{round_number}@dordrecht.example.nl"
-        responses = _post_together(clients, "/admin/users/new", lambda i, email=email: {
-            "name": f"Viewer {i}", "email": email, "role": "municipality", "municipality": "dordrecht"})
+        responses = _post_together(
+            clients,
+            "/admin/users/new",
+            lambda i, email=email: {
+                "name": f"Viewer {i}",
+                "email": email,
+                "role": "municipality",
+                "municipality": "dordrecht",
+            },
+        )
         assert sorted(r.status_code for r in responses) == [302, 422], round_number
         loser = next(r for r in responses if r.status_code == 422)
         assert "Er bestaat al een account met dit e-mailadres." in loser.get_data(as_text=True)
@@ -79,8 +100,15 @@ def test_two_staff_saving_the_same_years_target_at_once(app, dordrecht):
     for round_number in range(ROUNDS):
         year = 2030 + round_number
         wanted = [(200, 140), (210, 150)]
-        responses = _post_together(clients, "/municipalities/dordrecht/targets", lambda i, year=year, wanted=wanted: {
-            "year": str(year), "partners_wanted": str(wanted[i][0]), "labelled_wanted": str(wanted[i][1])})
+        responses = _post_together(
+            clients,
+            "/municipalities/dordrecht/targets",
+            lambda i, year=year, wanted=wanted: {
+                "year": str(year),
+                "partners_wanted": str(wanted[i][0]),
+                "labelled_wanted": str(wanted[i][1]),
+            },
+        )
         assert [r.status_code for r in responses] == [302, 302], round_number
         db.session.expire_all()
         [target] = db.session.scalars(sa.select(Target).where(Target.year == year))
@@ -94,8 +122,11 @@ def test_two_colleagues_saving_a_new_organisations_first_step_at_once(app, path)
         second = factories.PartnerUserFactory(organisation=organisation)
         clients = _clients(app, first, second)
         texts = [f"Getekend door J. Jansen ({round_number})", f"Getekend door P. Pietersen ({round_number})"]
-        responses = _post_together(clients, f"/organisations/{organisation.id}/steps/partnerovereenkomst",
-                                   lambda i, texts=texts: {"statement": texts[i], "save": "y"})
+        responses = _post_together(
+            clients,
+            f"/organisations/{organisation.id}/steps/partnerovereenkomst",
+            lambda i, texts=texts: {"statement": texts[i], "save": "y"},
+        )
         assert [r.status_code for r in responses] == [302, 302], round_number
         assert count(StepProgress, StepProgress.organisation_id == organisation.id) == len(path)
         [draft] = _versions(organisation, "partnerovereenkomst")

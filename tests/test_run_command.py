@@ -1,5 +1,6 @@
 """The README's run command: `flask --app wsgi demo` sets up the embedded
 default and serves the portal (a real process, a real HTTP request)."""
+
 from __future__ import annotations
 
 import http.cookiejar
@@ -20,11 +21,19 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 def test_demo_command_sets_up_and_serves_the_portal(tmp_path):
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "IMPACTNET_ENV")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "IMPACTNET_ENV")
+    }
     env["IMPACTNET_INSTANCE_PATH"] = str(tmp_path)
     flask = Path(sys.executable).with_name("flask")
-    process = subprocess.Popen([str(flask), "--app", "wsgi", "demo", "--port", str(port)], cwd=PROJECT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [str(flask), "--app", "wsgi", "demo", "--port", str(port)],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -1,4 +1,5 @@
 """CSRF on every form, security headers, cookie flags, production refusal."""
+
 from __future__ import annotations
 
 import importlib
@@ -20,9 +21,22 @@ def csrf_app(make_app):
 def test_every_post_route_refuses_a_request_without_csrf_token(csrf_app, dordrecht):
     admin = factories.UserFactory(role=Role.ADMIN)
     organisation = factories.OrganisationFactory(municipality=dordrecht)
-    values = {"organisation_id": organisation.id, "slug": "dordrecht", "user_id": admin.id, "token": "x",
-              "step_key": "partnerovereenkomst", "evidence_id": 1, "submission_id": 1, "number": 1,
-              "mail_id": 1, "token_id": 1, "change_id": 1, "colleague_id": admin.id, "note_id": 1, "session_id": 1}
+    values = {
+        "organisation_id": organisation.id,
+        "slug": "dordrecht",
+        "user_id": admin.id,
+        "token": "x",
+        "step_key": "partnerovereenkomst",
+        "evidence_id": 1,
+        "submission_id": 1,
+        "number": 1,
+        "mail_id": 1,
+        "token_id": 1,
+        "change_id": 1,
+        "colleague_id": admin.id,
+        "note_id": 1,
+        "session_id": 1,
+    }
     posts = [rule for rule in csrf_app.url_map.iter_rules() if "POST" in rule.methods]
     assert len(posts) >= 10
     for rule in posts:
@@ -39,7 +53,9 @@ def test_form_with_csrf_token_is_accepted(csrf_app):
     client = csrf_app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    response = client.post("/login", data={"email": "a@example.nl", "password": factories.PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": "a@example.nl", "password": factories.PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
 
 
@@ -77,17 +93,28 @@ def test_production_refuses_to_start_and_names_what_is_missing(monkeypatch, rest
 
 
 def test_production_refuses_a_short_secret_key(monkeypatch, restore_config):
-    _production_env(monkeypatch, SECRET_KEY="short", DATABASE_URL="postgresql://x@localhost/x",
-                    REDIS_URL="redis://localhost:6379/0", MAIL_SERVER="smtp.example.nl",
-                    PUBLIC_URL="https://impactnet.example.nl")
+    _production_env(
+        monkeypatch,
+        SECRET_KEY="short",
+        DATABASE_URL="postgresql://x@localhost/x",
+        REDIS_URL="redis://localhost:6379/0",
+        MAIL_SERVER="smtp.example.nl",
+        PUBLIC_URL="https://impactnet.example.nl",
+    )
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app()
 
 
 def test_production_starts_with_secure_cookies_when_configured(monkeypatch, restore_config, tmp_path):
-    _production_env(monkeypatch, SECRET_KEY="k" * 64, DATABASE_URL="postgresql://x@localhost/x",
-                    REDIS_URL="redis://localhost:6379/0", MAIL_SERVER="smtp.example.nl",
-                    PUBLIC_URL="https://impactnet.example.nl", IMPACTNET_INSTANCE_PATH=str(tmp_path))
+    _production_env(
+        monkeypatch,
+        SECRET_KEY="k" * 64,
+        DATABASE_URL="postgresql://x@localhost/x",
+        REDIS_URL="redis://localhost:6379/0",
+        MAIL_SERVER="smtp.example.nl",
+        PUBLIC_URL="https://impactnet.example.nl",
+        IMPACTNET_INSTANCE_PATH=str(tmp_path),
+    )
     importlib.reload(config_module)
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -7,6 +7,7 @@ with ``REDIS_URL`` as the broker. Embedded default (no ``REDIS_URL``): kombu's
 real worker with beat on a laptop with no server (impactnet.notifications.broker).
 The same tasks run in both.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

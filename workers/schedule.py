@@ -1,4 +1,5 @@
 """The beat schedule: periodic scans of what is due (never far-future ETA tasks)."""
+
 from __future__ import annotations
 
 import os

@@ -1,6 +1,7 @@
 """Celery tasks. Each takes ids or dates (never objects), commits its own
 work and is safe to run twice: the outbox's unique keys, the snapshots'
 unique (scope, day) and the state checks make a second run change nothing."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta

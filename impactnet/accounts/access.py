@@ -4,6 +4,7 @@ Route-level: :func:`roles_required`. Object-level checks live in the services
 (``visible_organisation`` etc.); a view turns their ``None`` into a 404 so that
 another organisation's ids reveal nothing.
 """
+
 from __future__ import annotations
 
 from functools import wraps

@@ -1,4 +1,5 @@
 """Admins manage staff, municipality and admin accounts."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -36,8 +37,12 @@ def invite_user():
     form = InviteForm()
     form.municipality.choices = select_choices([("", "—")] + [(m.slug, m.name) for m in list_municipalities()])
     if form.validate_on_submit():
-        account = services.NewAccount(email=form.email.data, role=Role(form.role.data), name=form.name.data,
-                                      municipality_slug=form.municipality.data or None)
+        account = services.NewAccount(
+            email=form.email.data,
+            role=Role(form.role.data),
+            name=form.name.data,
+            municipality_slug=form.municipality.data or None,
+        )
         try:
             user = services.create_account(current_user, account)
         except services.AccountError as error:
@@ -61,8 +66,7 @@ def toggle_active(user_id: int):
         services.set_active(current_user, user, not user.active)
     except services.AccountError as error:
         flash(error.args[0], "error")
-        return render_template("admin/users.html", users=services.list_accounts(),
-                               toggle_form=ToggleActiveForm()), 409
+        return render_template("admin/users.html", users=services.list_accounts(), toggle_form=ToggleActiveForm()), 409
     db.session.commit()
     flash(_("Account van %(email)s is bijgewerkt.", email=user.email), "success")
     return redirect(url_for("admin.users"))

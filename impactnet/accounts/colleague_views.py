@@ -1,5 +1,6 @@
 """Collega's: a partner's users see, invite and remove one another; St MBO does the same from the
 organisation's page. Partners of other organisations (and municipality viewers) get 404."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -58,9 +59,13 @@ def _back(organisation):
 
 
 def _page(organisation, form=None, status: int = 200):
-    return render_template("accounts/colleagues.html", organisation=organisation,
-                           colleagues=services.list_colleagues(organisation),
-                           invite_form=form or ColleagueInviteForm(formdata=None), confirm_form=ConfirmForm()), status
+    return render_template(
+        "accounts/colleagues.html",
+        organisation=organisation,
+        colleagues=services.list_colleagues(organisation),
+        invite_form=form or ColleagueInviteForm(formdata=None),
+        confirm_form=ConfirmForm(),
+    ), status
 
 
 @bp.route("/")
@@ -105,8 +110,13 @@ def remove(organisation_id: int, colleague_id: int):
         if refusal is not None:
             flash(str(refusal), "error")
             return _page(organisation, status=409)
-        return render_template("accounts/colleague_remove.html", organisation=organisation, colleague=user,
-                               form=form, yourself=user.id == current_user.id)
+        return render_template(
+            "accounts/colleague_remove.html",
+            organisation=organisation,
+            colleague=user,
+            form=form,
+            yourself=user.id == current_user.id,
+        )
     yourself = user.id == current_user.id
     try:
         services.remove_colleague(current_user, organisation, user)
@@ -117,8 +127,10 @@ def remove(organisation_id: int, colleague_id: int):
     db.session.commit()
     if yourself:
         logout_user()
-        flash(_("U bent verwijderd als gebruiker van %(organisation)s en uitgelogd.", organisation=organisation.name),
-              "success")
+        flash(
+            _("U bent verwijderd als gebruiker van %(organisation)s en uitgelogd.", organisation=organisation.name),
+            "success",
+        )
         return redirect(url_for("core.home"))
     flash(_("%(name)s is verwijderd en kan niet meer inloggen.", name=user.name or user.email), "success")
     return _back(organisation)

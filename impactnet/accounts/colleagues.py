@@ -8,6 +8,7 @@ nothing and the address is free again. Removing a colleague deactivates the acco
 sign-ins; an organisation always keeps one active user. Every change is in the organisation's
 history. Like every service these flush; the caller commits (and queues the mail).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -60,12 +61,16 @@ def _who(user: User) -> dict:
 
 def list_colleagues(organisation: Organisation) -> Colleagues:
     """The organisation's active users and its open invitations (by name)."""
-    users = db.session.scalars(sa.select(User).where(
-        User.organisation_id == organisation.id, User.role == Role.PARTNER, User.active.is_(True))
-        .order_by(sa.func.lower(User.name), User.email)).all()
+    users = db.session.scalars(
+        sa.select(User)
+        .where(User.organisation_id == organisation.id, User.role == Role.PARTNER, User.active.is_(True))
+        .order_by(sa.func.lower(User.name), User.email)
+    ).all()
     max_age = timedelta(seconds=current_app.config["INVITATION_MAX_AGE"])
-    return Colleagues(members=[user for user in users if not is_pending(user)],
-                      invitations=[Invitation(user, user.created_at + max_age) for user in users if is_pending(user)])
+    return Colleagues(
+        members=[user for user in users if not is_pending(user)],
+        invitations=[Invitation(user, user.created_at + max_age) for user in users if is_pending(user)],
+    )
 
 
 def colleague(organisation: Organisation, user_id: int) -> User | None:
@@ -77,8 +82,7 @@ def colleague(organisation: Organisation, user_id: int) -> User | None:
 def _locked(organisation: Organisation) -> Organisation:
     """The organisation row locked for the rest of the transaction (PostgreSQL), so that two
     colleagues removing each other at once cannot leave it without an active user."""
-    return db.session.scalars(sa.select(Organisation).where(Organisation.id == organisation.id)
-                              .with_for_update()).one()
+    return db.session.scalars(sa.select(Organisation).where(Organisation.id == organisation.id).with_for_update()).one()
 
 
 def invite_colleague(actor: User, organisation: Organisation, email: str, name: str) -> User:
@@ -92,8 +96,9 @@ def invite_colleague(actor: User, organisation: Organisation, email: str, name: 
     existing = find_user_by_email(email)
     if existing is not None:
         raise ColleagueError(_existing_account_message(existing, organisation))
-    user = new_user(email, Role.PARTNER, name=name, organisation_id=organisation.id,
-                    locale=_invitation_locale(actor, organisation))
+    user = new_user(
+        email, Role.PARTNER, name=name, organisation_id=organisation.id, locale=_invitation_locale(actor, organisation)
+    )
     record(actor, AuditAction.COLLEAGUE_INVITED, user, after=_who(user), organisation_id=organisation.id)
     db.session.flush()
     return user
@@ -102,15 +107,22 @@ def invite_colleague(actor: User, organisation: Organisation, email: str, name: 
 def _existing_account_message(existing: User, organisation: Organisation):
     if existing.organisation_id == organisation.id:
         if is_pending(existing):
-            return _l("%(email)s is al uitgenodigd. Is de uitnodiging verlopen? Trek haar in en nodig opnieuw uit.",
-                      email=existing.email)
+            return _l(
+                "%(email)s is al uitgenodigd. Is de uitnodiging verlopen? Trek haar in en nodig opnieuw uit.",
+                email=existing.email,
+            )
         if existing.active:
             return _l("%(email)s is al collega bij deze organisatie.", email=existing.email)
-        return _l("%(email)s is eerder als collega verwijderd. Neem contact op met St MBO om dit account weer "
-                  "te activeren.", email=existing.email)
-    return _l("Er bestaat al een impactnet-account met %(email)s, bij een andere organisatie of bij St MBO. "
-              "Een account hoort bij één organisatie en wordt niet verplaatst. Gebruik een ander e-mailadres "
-              "of neem contact op met St MBO.", email=existing.email)
+        return _l(
+            "%(email)s is eerder als collega verwijderd. Neem contact op met St MBO om dit account weer te activeren.",
+            email=existing.email,
+        )
+    return _l(
+        "Er bestaat al een impactnet-account met %(email)s, bij een andere organisatie of bij St MBO. "
+        "Een account hoort bij één organisatie en wordt niet verplaatst. Gebruik een ander e-mailadres "
+        "of neem contact op met St MBO.",
+        email=existing.email,
+    )
 
 
 def _invitation_locale(actor: User, organisation: Organisation) -> str | None:
@@ -118,9 +130,12 @@ def _invitation_locale(actor: User, organisation: Organisation) -> str | None:
     that of the organisation's first user."""
     if actor.role is Role.PARTNER and actor.organisation_id == organisation.id:
         return valid_locale(actor.locale)
-    first = db.session.scalar(sa.select(User.locale).where(
-        User.organisation_id == organisation.id, User.active.is_(True), User.password_hash.is_not(None))
-        .order_by(User.created_at, User.id).limit(1))
+    first = db.session.scalar(
+        sa.select(User.locale)
+        .where(User.organisation_id == organisation.id, User.active.is_(True), User.password_hash.is_not(None))
+        .order_by(User.created_at, User.id)
+        .limit(1)
+    )
     return valid_locale(first)
 
 
@@ -128,15 +143,17 @@ def withdraw_invitation(actor: User, organisation: Organisation, user: User) -> 
     """Withdraw an open invitation: its account goes, and with it what the link could open."""
     if user.organisation_id != organisation.id or not is_pending(user):
         raise ColleagueError(_l("Deze uitnodiging is al aanvaard of ingetrokken."))
-    record(actor, AuditAction.COLLEAGUE_INVITATION_WITHDRAWN, user, after=_who(user),
-           organisation_id=organisation.id)
+    record(actor, AuditAction.COLLEAGUE_INVITATION_WITHDRAWN, user, after=_who(user), organisation_id=organisation.id)
     db.session.delete(user)
     db.session.flush()
 
 
 def active_members(organisation: Organisation) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(User).where(
-        User.organisation_id == organisation.id, User.active.is_(True), User.password_hash.is_not(None)))
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(User)
+        .where(User.organisation_id == organisation.id, User.active.is_(True), User.password_hash.is_not(None))
+    )
 
 
 def removal_refusal(organisation: Organisation, user: User):
@@ -146,8 +163,11 @@ def removal_refusal(organisation: Organisation, user: User):
     if is_pending(user):
         return _l("Deze collega heeft de uitnodiging nog niet aanvaard. Trek de uitnodiging in.")
     if active_members(organisation) <= 1:
-        return _l("%(name)s is de laatste gebruiker van deze organisatie en kan niet worden verwijderd. "
-                  "Nodig eerst een collega uit.", name=user.name or user.email)
+        return _l(
+            "%(name)s is de laatste gebruiker van deze organisatie en kan niet worden verwijderd. "
+            "Nodig eerst een collega uit.",
+            name=user.name or user.email,
+        )
     return None
 
 
@@ -161,6 +181,12 @@ def remove_colleague(actor: User, organisation: Organisation, user: User) -> Non
     user.active = False
     user.auth_token = new_auth_token()
     end_all_sessions(user)
-    record(actor, AuditAction.COLLEAGUE_REMOVED, user, before={"active": True}, after={"active": False, **_who(user)},
-           organisation_id=organisation.id)
+    record(
+        actor,
+        AuditAction.COLLEAGUE_REMOVED,
+        user,
+        before={"active": True},
+        after={"active": False, **_who(user)},
+        organisation_id=organisation.id,
+    )
     db.session.flush()

@@ -19,38 +19,55 @@ _EMAIL_VALIDATORS = [
 
 
 def _new_password_field(label):
-    return PasswordField(label, validators=[
-        DataRequired(_l("Kies een wachtwoord.")),
-        Length(min=passwords.MIN_LENGTH, max=passwords.MAX_LENGTH,
-               message=_l("Een wachtwoord heeft %(min)d tot %(max)d tekens.",
-                          min=passwords.MIN_LENGTH, max=passwords.MAX_LENGTH)),
-    ])
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(_l("Kies een wachtwoord.")),
+            Length(
+                min=passwords.MIN_LENGTH,
+                max=passwords.MAX_LENGTH,
+                message=_l(
+                    "Een wachtwoord heeft %(min)d tot %(max)d tekens.",
+                    min=passwords.MIN_LENGTH,
+                    max=passwords.MAX_LENGTH,
+                ),
+            ),
+        ],
+    )
 
 
 def _repeat_field():
-    return PasswordField(_l("Herhaal het wachtwoord"), validators=[
-        DataRequired(_l("Herhaal het wachtwoord.")),
-        EqualTo("password", message=_l("De wachtwoorden zijn niet gelijk.")),
-    ])
+    return PasswordField(
+        _l("Herhaal het wachtwoord"),
+        validators=[
+            DataRequired(_l("Herhaal het wachtwoord.")),
+            EqualTo("password", message=_l("De wachtwoorden zijn niet gelijk.")),
+        ],
+    )
 
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mailadres"), filters=[strip], validators=_EMAIL_VALIDATORS)
-    password = PasswordField(_l("Wachtwoord"), validators=[
-        DataRequired(_l("Vul uw wachtwoord in.")), Length(max=passwords.MAX_LENGTH)])
+    password = PasswordField(
+        _l("Wachtwoord"), validators=[DataRequired(_l("Vul uw wachtwoord in.")), Length(max=passwords.MAX_LENGTH)]
+    )
     remember = BooleanField(_l("Ingelogd blijven op dit apparaat"))
     submit = SubmitField(_l("Inloggen"))
 
 
 class RegistrationForm(OrganisationForm):
-    contact_name = StringField(_l("Uw naam"), filters=[strip],
-                               validators=[DataRequired(_l("Vul uw naam in.")), Length(max=120)])
+    contact_name = StringField(
+        _l("Uw naam"), filters=[strip], validators=[DataRequired(_l("Vul uw naam in.")), Length(max=120)]
+    )
     email = EmailField(_l("Uw e-mailadres"), filters=[strip], validators=_EMAIL_VALIDATORS)
     password = _new_password_field(_l("Kies een wachtwoord"))
     password_repeat = _repeat_field()
     accept_terms = BooleanField(
-        _l("Ik meld mijn organisatie aan als partner van Ondernemen met impact en ga akkoord met de verwerking van deze gegevens door St MBO."),
-        validators=[DataRequired(_l("Geef akkoord om u aan te melden."))])
+        _l(
+            "Ik meld mijn organisatie aan als partner van Ondernemen met impact en ga akkoord met de verwerking van deze gegevens door St MBO."
+        ),
+        validators=[DataRequired(_l("Geef akkoord om u aan te melden."))],
+    )
     submit = SubmitField(_l("Organisatie aanmelden"))
 
 
@@ -66,8 +83,10 @@ class NewPasswordForm(FlaskForm):
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current_password = PasswordField(_l("Huidig wachtwoord"), validators=[
-        DataRequired(_l("Vul uw huidige wachtwoord in.")), Length(max=passwords.MAX_LENGTH)])
+    current_password = PasswordField(
+        _l("Huidig wachtwoord"),
+        validators=[DataRequired(_l("Vul uw huidige wachtwoord in.")), Length(max=passwords.MAX_LENGTH)],
+    )
 
 
 class ResendVerificationForm(FlaskForm):
@@ -89,7 +108,9 @@ STAFF_CREATED_ROLES = [(role.value, ROLE_LABELS[role.value]) for role in (Role.S
 class InviteForm(FlaskForm):
     name = StringField(_l("Naam"), filters=[strip], validators=[DataRequired(_l("Vul een naam in.")), Length(max=120)])
     email = EmailField(_l("E-mailadres"), filters=[strip], validators=_EMAIL_VALIDATORS)
-    role = SelectField(_l("Rol"), choices=select_choices(STAFF_CREATED_ROLES), validators=[DataRequired(_l("Kies een rol."))])
+    role = SelectField(
+        _l("Rol"), choices=select_choices(STAFF_CREATED_ROLES), validators=[DataRequired(_l("Kies een rol."))]
+    )
     municipality = SelectField(_l("Gemeente (alleen voor gemeenteaccounts)"), choices=[])
     submit = SubmitField(_l("Uitnodiging versturen"))
 
@@ -110,16 +131,28 @@ def _one_line(form, field):
 
 
 class ColleagueInviteForm(FlaskForm):
-    name = StringField(_l("Naam van uw collega"), filters=[strip], validators=[
-        DataRequired(_l("Vul de naam van uw collega in.")),
-        Length(max=120, message=_l("Een naam heeft hoogstens %(max)d tekens.", max=120)), _one_line])
-    email = EmailField(_l("E-mailadres van uw collega"), filters=[strip], validators=[
-        DataRequired(_l("Vul het e-mailadres van uw collega in.")),
-        Length(max=254, message=_l("Dit e-mailadres is te lang.")),
-        Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@bedrijf.nl."))])
+    name = StringField(
+        _l("Naam van uw collega"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Vul de naam van uw collega in.")),
+            Length(max=120, message=_l("Een naam heeft hoogstens %(max)d tekens.", max=120)),
+            _one_line,
+        ],
+    )
+    email = EmailField(
+        _l("E-mailadres van uw collega"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Vul het e-mailadres van uw collega in.")),
+            Length(max=254, message=_l("Dit e-mailadres is te lang.")),
+            Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@bedrijf.nl.")),
+        ],
+    )
     submit = SubmitField(_l("Uitnodiging versturen"))
 
 
 class ConfirmForm(FlaskForm):
     """A button that does one thing to the object in its URL (withdraw, remove); only the CSRF token."""
+
     submit = SubmitField(_l("Bevestigen"))

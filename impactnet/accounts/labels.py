@@ -1,4 +1,5 @@
 """How account roles read on the page (Dutch, and English through the catalogue)."""
+
 from flask_babel import lazy_gettext as _l
 
 ROLE_LABELS = {

@@ -28,12 +28,8 @@ def new_auth_token() -> str:
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        sa.CheckConstraint(
-            "(role = 'partner') = (organisation_id IS NOT NULL)", name="partner_has_organisation"
-        ),
-        sa.CheckConstraint(
-            "(role = 'municipality') = (municipality_id IS NOT NULL)", name="viewer_has_municipality"
-        ),
+        sa.CheckConstraint("(role = 'partner') = (organisation_id IS NOT NULL)", name="partner_has_organisation"),
+        sa.CheckConstraint("(role = 'municipality') = (municipality_id IS NOT NULL)", name="viewer_has_municipality"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

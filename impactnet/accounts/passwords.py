@@ -1,4 +1,5 @@
 """Password hashing: argon2id with OWASP-recommended parameters."""
+
 from __future__ import annotations
 
 from argon2 import PasswordHasher

@@ -5,6 +5,7 @@ answers; whether an account belongs to it is looked up here, by the worker that 
 outbox (``workers.tasks.send_outbox``), which then queues the reset mail. A request is handled
 once and deleted, address and all, in the same transaction as the mail it queues.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

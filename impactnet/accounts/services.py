@@ -3,6 +3,7 @@
 Services take the acting user explicitly, flush and never commit; the caller
 (view, CLI command, task) commits and then sends any mail.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -71,8 +72,9 @@ def new_user(email: str, role: Role, *, name: str = "", password: str | None = N
     if email_taken(email):
         raise AccountError(_l("Er bestaat al een account met dit e-mailadres."))
     password_hash = passwords.hash_password(password) if password else None
-    user = insert_unless_duplicate(lambda: User(email=email, name=name.strip(), role=role,
-                                                password_hash=password_hash, **links))
+    user = insert_unless_duplicate(
+        lambda: User(email=email, name=name.strip(), role=role, password_hash=password_hash, **links)
+    )
     if user is None:
         # The address was free a moment ago: a parallel request (two admins inviting the same
         # person, a double click) took it since. (The only other unique column is the random
@@ -103,8 +105,9 @@ def user_for_password_token(purpose: TokenPurpose, token: str) -> User:
     return user
 
 
-def set_password(actor: User | None, user: User, new_password: str, action: AuditAction,
-                 keep_session: str | None = None) -> None:
+def set_password(
+    actor: User | None, user: User, new_password: str, action: AuditAction, keep_session: str | None = None
+) -> None:
     """Set a new password and end every sign-in of this user but ``keep_session`` (the one in use)."""
     user.password_hash = passwords.hash_password(new_password)
     user.auth_token = new_auth_token()
@@ -194,8 +197,13 @@ def set_active(actor: User, user: User, active: bool) -> None:
 def set_reminders(user: User, enabled: bool) -> bool:
     """The user's choice about reminder mails; recorded when it changes.
     Returns whether it changed."""
-    return apply_changes(user, user, {"reminders_enabled": bool(enabled)}, AuditAction.USER_PREFERENCES_CHANGED,
-                         organisation_id=user.organisation_id)
+    return apply_changes(
+        user,
+        user,
+        {"reminders_enabled": bool(enabled)},
+        AuditAction.USER_PREFERENCES_CHANGED,
+        organisation_id=user.organisation_id,
+    )
 
 
 def set_locale(user: User, locale: str) -> bool:
@@ -203,8 +211,9 @@ def set_locale(user: User, locale: str) -> bool:
     changes. Returns whether it changed."""
     if locale not in LANGUAGES:
         raise ValueError(f"unknown language {locale!r}")  # the form allows only these
-    return apply_changes(user, user, {"locale": locale}, AuditAction.USER_PREFERENCES_CHANGED,
-                         organisation_id=user.organisation_id)
+    return apply_changes(
+        user, user, {"locale": locale}, AuditAction.USER_PREFERENCES_CHANGED, organisation_id=user.organisation_id
+    )
 
 
 def list_accounts() -> list[User]:

@@ -5,6 +5,7 @@ ends that sign-in for every copy of its cookies, and "sign out everywhere" ends 
 sign-in also ends at its own expiry: ``SESSION_HOURS`` after signing in, or ``REMEMBER_DAYS``
 with "remember me". Like every service these flush; the caller commits.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,8 +28,9 @@ def token_hash(token: str) -> str:
 
 def lifetime(remember: bool) -> timedelta:
     config = current_app.config
-    return timedelta(seconds=config["REMEMBER_COOKIE_DURATION"]) if remember \
-        else timedelta(hours=config["SESSION_HOURS"])
+    return (
+        timedelta(seconds=config["REMEMBER_COOKIE_DURATION"]) if remember else timedelta(hours=config["SESSION_HOURS"])
+    )
 
 
 def start_session(user: User, *, remember: bool = False, now: datetime | None = None) -> str:
@@ -36,11 +38,21 @@ def start_session(user: User, *, remember: bool = False, now: datetime | None = 
     Flask-Login's ``login_user`` stores in the cookies). The user's ended and expired sign-ins
     are cleared away at the same time, so the table holds about one row per device."""
     now = now or utcnow()
-    db.session.execute(sa.delete(UserSession).where(
-        UserSession.user_id == user.id, sa.or_(UserSession.ended_at.is_not(None), UserSession.expires_at <= now)))
+    db.session.execute(
+        sa.delete(UserSession).where(
+            UserSession.user_id == user.id, sa.or_(UserSession.ended_at.is_not(None), UserSession.expires_at <= now)
+        )
+    )
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(user_id=user.id, token_hash=token_hash(token), remember=remember, created_at=now,
-                               expires_at=now + lifetime(remember)))
+    db.session.add(
+        UserSession(
+            user_id=user.id,
+            token_hash=token_hash(token),
+            remember=remember,
+            created_at=now,
+            expires_at=now + lifetime(remember),
+        )
+    )
     db.session.flush()
     user.session_token = token
     return token
@@ -57,8 +69,13 @@ def signed_in_user(token: str, now: datetime | None = None) -> tuple[User, datet
         .join(UserSession, UserSession.user_id == User.id)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
         .outerjoin(Municipality, Municipality.id == User.municipality_id)
-        .where(UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None),
-               UserSession.expires_at > (now or utcnow()), User.active.is_(True))).first()
+        .where(
+            UserSession.token_hash == token_hash(token),
+            UserSession.ended_at.is_(None),
+            UserSession.expires_at > (now or utcnow()),
+            User.active.is_(True),
+        )
+    ).first()
     if found is None:
         return None
     user, expires_at, organisation_name, municipality_name = found
@@ -70,8 +87,11 @@ def signed_in_user(token: str, now: datetime | None = None) -> tuple[User, datet
 def end_session(token: str | None, now: datetime | None = None) -> None:
     """Sign out: the sign-in ``token`` opens nothing any more, whatever cookie carries it."""
     if token:
-        db.session.execute(sa.update(UserSession).where(
-            UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None)).values(ended_at=now or utcnow()))
+        db.session.execute(
+            sa.update(UserSession)
+            .where(UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None))
+            .values(ended_at=now or utcnow())
+        )
 
 
 def end_all_sessions(user: User, *, keep: str | None = None, now: datetime | None = None) -> int:
@@ -84,5 +104,10 @@ def end_all_sessions(user: User, *, keep: str | None = None, now: datetime | Non
 
 def live_sessions(user: User, now: datetime | None = None) -> int:
     """How many devices ``user`` is signed in on."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(UserSession).where(
-        UserSession.user_id == user.id, UserSession.ended_at.is_(None), UserSession.expires_at > (now or utcnow())))
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(UserSession)
+        .where(
+            UserSession.user_id == user.id, UserSession.ended_at.is_(None), UserSession.expires_at > (now or utcnow())
+        )
+    )

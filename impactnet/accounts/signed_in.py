@@ -13,6 +13,7 @@ sign-in, an organisation or a municipality renews the generation (a new sign-in 
 sign-ins) counts from the next request on, in every process; a sign-in's own expiry is checked on
 every request, copy or not.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import inspect

@@ -4,6 +4,7 @@ Built on itsdangerous (what Flask signs its session with). A password token
 carries a fingerprint of the current password hash and login token, so it
 works once: after the password is set the fingerprint no longer matches.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Registration, sign-in and the links that arrive by mail."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -74,8 +75,9 @@ def register():
         return redirect(url_for("core.dashboard"))
     form = RegistrationForm()
     if form.validate_on_submit():
-        contact = Contact(name=form.contact_name.data, email=form.email.data, password=form.password.data,
-                          locale=str(get_locale()))
+        contact = Contact(
+            name=form.contact_name.data, email=form.email.data, password=form.password.data, locale=str(get_locale())
+        )
         try:
             registration = register_organisation(form.details(), contact)
         except RegistrationError as error:
@@ -179,17 +181,31 @@ def request_password_reset():
         # The same work and answer whether or not the address has an account: the worker looks it up.
         account_requests.request_password_reset(form.email.data)
         db.session.commit()
-        flash(_("Als er een account bij dit e-mailadres hoort, ontvangt u binnen enkele minuten een link om een nieuw wachtwoord in te stellen."), "info")
+        flash(
+            _(
+                "Als er een account bij dit e-mailadres hoort, ontvangt u binnen enkele minuten een link om een nieuw wachtwoord in te stellen."
+            ),
+            "info",
+        )
         return redirect(url_for("accounts.login"))
     return render_form("accounts/reset_request.html", form)
 
 
 def _link_refused(purpose: TokenPurpose, error: TokenError) -> str:
     if purpose is TokenPurpose.INVITATION:
-        return _("Deze uitnodiging is verlopen. Vraag degene die u uitnodigde om u opnieuw uit te nodigen.") \
-            if error.expired else _("Deze uitnodiging is ongeldig, ingetrokken of al gebruikt. Heeft u uw "
-                                    "wachtwoord al gekozen? Log dan in.")
-    return _("Deze link is verlopen. Vraag een nieuwe aan.") if error.expired else _("Deze link is ongeldig of al gebruikt.")
+        return (
+            _("Deze uitnodiging is verlopen. Vraag degene die u uitnodigde om u opnieuw uit te nodigen.")
+            if error.expired
+            else _(
+                "Deze uitnodiging is ongeldig, ingetrokken of al gebruikt. Heeft u uw "
+                "wachtwoord al gekozen? Log dan in."
+            )
+        )
+    return (
+        _("Deze link is verlopen. Vraag een nieuwe aan.")
+        if error.expired
+        else _("Deze link is ongeldig of al gebruikt.")
+    )
 
 
 def _password_link_page(purpose: TokenPurpose, token: str, heading: str, done_message: str):
@@ -208,14 +224,19 @@ def _password_link_page(purpose: TokenPurpose, token: str, heading: str, done_me
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    return _password_link_page(TokenPurpose.RESET_PASSWORD, token, _("Kies een nieuw wachtwoord"),
-                               _("Uw nieuwe wachtwoord is opgeslagen."))
+    return _password_link_page(
+        TokenPurpose.RESET_PASSWORD, token, _("Kies een nieuw wachtwoord"), _("Uw nieuwe wachtwoord is opgeslagen.")
+    )
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    return _password_link_page(TokenPurpose.INVITATION, token, _("Welkom bij impactnet: kies uw wachtwoord"),
-                               _("Welkom bij impactnet. Uw wachtwoord is ingesteld."))
+    return _password_link_page(
+        TokenPurpose.INVITATION,
+        token,
+        _("Welkom bij impactnet: kies uw wachtwoord"),
+        _("Welkom bij impactnet. Uw wachtwoord is ingesteld."),
+    )
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -241,7 +262,11 @@ def reminders():
     if form.validate_on_submit():
         services.set_reminders(current_user, form.enabled.data)
         db.session.commit()
-        flash(_("U ontvangt herinneringen per e-mail.") if form.enabled.data
-              else _("U ontvangt geen herinneringen per e-mail meer."), "success")
+        flash(
+            _("U ontvangt herinneringen per e-mail.")
+            if form.enabled.data
+            else _("U ontvangt geen herinneringen per e-mail meer."),
+            "success",
+        )
         return redirect(url_for("accounts.reminders"))
     return render_form("accounts/reminders.html", form)

@@ -9,10 +9,15 @@ from impactnet.core.forms import strip
 
 
 class TokenForm(FlaskForm):
-    name = StringField(_l("Naam van de sleutel"), filters=[strip],
-                       description=_l("Waarvoor gebruikt u deze sleutel? Bijvoorbeeld: dashboard team Economie."),
-                       validators=[DataRequired(_l("Geef de sleutel een naam.")),
-                                   Length(max=80, message=_l("Gebruik hoogstens %(max)d tekens.", max=80))])
+    name = StringField(
+        _l("Naam van de sleutel"),
+        filters=[strip],
+        description=_l("Waarvoor gebruikt u deze sleutel? Bijvoorbeeld: dashboard team Economie."),
+        validators=[
+            DataRequired(_l("Geef de sleutel een naam.")),
+            Length(max=80, message=_l("Gebruik hoogstens %(max)d tekens.", max=80)),
+        ],
+    )
     submit = SubmitField(_l("Sleutel aanmaken"))
 
 

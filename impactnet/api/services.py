@@ -4,6 +4,7 @@ The payloads read the precomputed growth snapshots and projections (the daily jo
 writes them), never the organisations themselves: a fixed handful of queries
 whatever the size of the network. Like every service these flush, never commit.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -52,8 +53,13 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
 
 
 def user_tokens(user: User) -> list[ApiToken]:
-    return list(db.session.scalars(
-        sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def revoke_token(user: User, token_id: int) -> ApiToken | None:
@@ -72,7 +78,8 @@ def authenticate(header: str | None, now: datetime | None = None) -> User | None
     if scheme.lower() != "bearer" or not plain or len(plain) > MAX_TOKEN_LENGTH:
         return None
     found = db.session.execute(
-        sa.select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        sa.select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == hash_token(plain), ApiToken.revoked_at.is_(None), User.active.is_(True))
     ).first()
     if found is None:
@@ -87,8 +94,10 @@ def authenticate(header: str | None, now: datetime | None = None) -> User | None
 
 def _figures(snapshot: GrowthSnapshot | None) -> dict:
     """The figures and ``as_of``, when they were computed (None: never yet)."""
-    return {**{field: getattr(snapshot, field) if snapshot else 0 for field in FIGURES},
-            "as_of": snapshot.computed_at.isoformat() if snapshot else None}
+    return {
+        **{field: getattr(snapshot, field) if snapshot else 0 for field in FIGURES},
+        "as_of": snapshot.computed_at.isoformat() if snapshot else None,
+    }
 
 
 def _iso(day: date | None) -> str | None:
@@ -112,15 +121,19 @@ def regions_payload(now: datetime) -> dict:
     the targets (three queries). The region's figures are the sum of its municipalities'."""
     snapshots = latest_snapshots()
     municipalities = db.session.scalars(
-        sa.select(Municipality).where(Municipality.active.is_(True))
-        .order_by(Municipality.joined_on, Municipality.name))
+        sa.select(Municipality).where(Municipality.active.is_(True)).order_by(Municipality.joined_on, Municipality.name)
+    )
     targets = targets_with_projections()
     return {
         "generated_at": now.isoformat(),
         "region": _figures(snapshots.get(REGION)),
         "municipalities": [
-            {"slug": m.slug, "name": m.name, **_figures(snapshots.get(m.id)),
-             "targets": [_target(t, p) for t, p in targets.get(m.id, [])]}
+            {
+                "slug": m.slug,
+                "name": m.name,
+                **_figures(snapshots.get(m.id)),
+                "targets": [_target(t, p) for t, p in targets.get(m.id, [])],
+            }
             for m in municipalities
         ],
     }
@@ -139,9 +152,14 @@ def series_payload(municipality: Municipality, start: date, end: date, now: date
         "from": start.isoformat(),
         "to": end.isoformat(),
         "months": [
-            {"month": s.day.strftime("%Y-%m"), "day": s.day.isoformat(), **_figures(s),
-             "applicants": s.applicants, "new_this_month": s.new_this_month,
-             "labels_expired": s.label_expired}  # the name label_expired had before 0018, kept for clients
+            {
+                "month": s.day.strftime("%Y-%m"),
+                "day": s.day.isoformat(),
+                **_figures(s),
+                "applicants": s.applicants,
+                "new_this_month": s.new_this_month,
+                "labels_expired": s.label_expired,
+            }  # the name label_expired had before 0018, kept for clients
             for s in series(municipality.id, start, end)
         ],
     }
@@ -161,7 +179,8 @@ def verification_payload(found, asked_kvk: str, former_identities, now: datetime
         "status": found.status.value,
         "label_awarded_on": _iso(organisation.label_awarded_on),
         "label_valid_until": _iso(organisation.label_valid_until),
-        "former_identities": [{"kvk": former.kvk, "name": former.name, "until": former.until.isoformat()}
-                              for former in former_identities],
+        "former_identities": [
+            {"kvk": former.kvk, "name": former.name, "until": former.until.isoformat()} for former in former_identities
+        ],
         "checked_at": now.isoformat(),
     }

@@ -1,4 +1,5 @@
 """Municipality viewers' personal API tokens: list, create (shown once), revoke."""
+
 from __future__ import annotations
 
 from flask import (
@@ -23,9 +24,16 @@ bp = Blueprint("api_tokens", __name__, url_prefix="/account/tokens")
 
 
 def _page(form, plain_token=None, status=200):
-    response = make_response(render_template(
-        "api/tokens.html", form=form, revoke_form=RevokeForm(formdata=None),
-        tokens=services.user_tokens(current_user), plain_token=plain_token), status)
+    response = make_response(
+        render_template(
+            "api/tokens.html",
+            form=form,
+            revoke_form=RevokeForm(formdata=None),
+            tokens=services.user_tokens(current_user),
+            plain_token=plain_token,
+        ),
+        status,
+    )
     response.headers["Cache-Control"] = "no-store"  # the page may show a plain token
     return response
 

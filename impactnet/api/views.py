@@ -12,6 +12,7 @@ Who may read what:
   that its token stopped working.
 Every endpoint is GET only, so the blueprint is exempt from CSRF.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
@@ -35,8 +36,11 @@ csrf.exempt(bp)
 
 
 def _unauthorised():
-    response = jsonify(error=_("Log in of stuur een geldige API-sleutel mee."),
-                       error_en="Sign in or send a valid API token.", status=401)
+    response = jsonify(
+        error=_("Log in of stuur een geldige API-sleutel mee."),
+        error_en="Sign in or send a valid API token.",
+        status=401,
+    )
     response.status_code = 401
     response.headers["WWW-Authenticate"] = 'Bearer realm="impactnet"'
     return response

@@ -1,4 +1,5 @@
 """How audit actions read in the timeline."""
+
 from flask_babel import lazy_gettext as _l
 
 from impactnet.audit.models import AuditAction

@@ -1,4 +1,5 @@
 """Writing audit events. Every service that changes state calls :func:`record`."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -56,8 +57,9 @@ def record(
     return event
 
 
-def apply_changes(actor, obj: Any, values: dict[str, Any], action: AuditAction, *,
-                  organisation_id: int | None = None) -> bool:
+def apply_changes(
+    actor, obj: Any, values: dict[str, Any], action: AuditAction, *, organisation_id: int | None = None
+) -> bool:
     """Set ``values`` on ``obj`` and record the fields that really changed
     (before and after) as one event. Returns whether anything changed."""
     fields = tuple(values)
@@ -67,7 +69,13 @@ def apply_changes(actor, obj: Any, values: dict[str, Any], action: AuditAction, 
     after = snapshot(obj, fields)
     changed = [name for name in fields if before[name] != after[name]]
     if changed:
-        record(actor, action, obj, before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
-               organisation_id=organisation_id)
+        record(
+            actor,
+            action,
+            obj,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+            organisation_id=organisation_id,
+        )
     db.session.flush()
     return bool(changed)

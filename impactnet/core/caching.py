@@ -24,6 +24,7 @@ Hold this in your head:
   (:mod:`impactnet.core.response_cache`).
 - The shared cache unreachable (Redis away): logged, the value computed from the database, never a 500.
 """
+
 from __future__ import annotations
 
 import logging
@@ -95,7 +96,9 @@ class KeySpace:
         if kind in self.ignored_kinds.get(table, ()):
             return False
         ignored_columns = self.ignored_columns.get(table)
-        return not (kind == "update" and ignored_columns and columns is not None and set(columns) <= set(ignored_columns))
+        return not (
+            kind == "update" and ignored_columns and columns is not None and set(columns) <= set(ignored_columns)
+        )
 
     def generation(self) -> str | None:
         """The current generation (a new one if none is set); None when the shared cache is away.
@@ -122,8 +125,7 @@ class KeySpace:
         try:
             cache.set(self.generation_key, generation, timeout=0)
         except Exception:
-            log.error("cache generation of %s not renewed; its entries expire on their own", self.name,
-                      exc_info=True)
+            log.error("cache generation of %s not renewed; its entries expire on their own", self.name, exc_info=True)
 
     def local_copies(self, seconds: float | None = None) -> LocalCopies:
         """This app's copies (each app its own: in tests several apps share a process)."""
@@ -177,7 +179,9 @@ def _read_generations(spaces: Collection[KeySpace]) -> dict[str, str | None]:
     when the shared cache is away)."""
     spaces = list(spaces)
     try:
-        found = dict(zip((space.name for space in spaces), cache.get_many(*(s.generation_key for s in spaces)), strict=True))
+        found = dict(
+            zip((space.name for space in spaces), cache.get_many(*(s.generation_key for s in spaces)), strict=True)
+        )
         for space in spaces:
             if found[space.name] is None:
                 cache.add(space.generation_key, secrets.token_hex(8), timeout=0)
@@ -195,7 +199,9 @@ def mark_changed(session: Session, table: str, kind: str, columns: Collection[st
 
 def changed_columns(obj) -> list[str]:
     state = inspect(obj)
-    return [attribute.key for attribute in state.mapper.column_attrs if state.attrs[attribute.key].history.has_changes()]
+    return [
+        attribute.key for attribute in state.mapper.column_attrs if state.attrs[attribute.key].history.has_changes()
+    ]
 
 
 @event.listens_for(Session, "after_flush")

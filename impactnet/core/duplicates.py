@@ -5,6 +5,7 @@ and both insert it, and the unique constraint refuses the second. These helpers 
 find that out without losing its transaction, so its service can re-read and answer as a request
 that came second would (a clear message, or carrying on with the row the first one made).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable

@@ -1,4 +1,5 @@
 """Error pages in Dutch, JSON for API-style paths."""
+
 from __future__ import annotations
 
 from flask import current_app, jsonify, render_template, request
@@ -16,7 +17,9 @@ def _messages():
         403: _("U heeft geen toegang tot deze pagina."),
         404: _("Deze pagina bestaat niet (meer)."),
         405: _("Deze actie is hier niet toegestaan."),
-        409: _("Iemand anders heeft dit intussen al opgeslagen of gewijzigd. Laad de pagina opnieuw en bekijk de actuele stand."),
+        409: _(
+            "Iemand anders heeft dit intussen al opgeslagen of gewijzigd. Laad de pagina opnieuw en bekijk de actuele stand."
+        ),
         413: _("Het verstuurde bestand of formulier is te groot."),
         422: _("De gegevens konden niet worden verwerkt."),
         429: _("Te veel pogingen. Wacht even en probeer het dan opnieuw."),
@@ -49,7 +52,9 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         _forget_transaction()
-        return _render(400, _("Het formulier is verlopen of niet geldig. Laad de pagina opnieuw en probeer het nog eens."))
+        return _render(
+            400, _("Het formulier is verlopen of niet geldig. Laad de pagina opnieuw en probeer het nog eens.")
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -57,8 +62,11 @@ def register_error_handlers(app) -> None:
         code = error.code or 500
         body, status = _render(code, _messages().get(code, error.name))
         # Keep what the exception says beyond its own body: Allow on a 405, WWW-Authenticate, Retry-After.
-        headers = [(name, value) for name, value in error.get_headers()
-                   if name.lower() not in ("content-type", "content-length")]
+        headers = [
+            (name, value)
+            for name, value in error.get_headers()
+            if name.lower() not in ("content-type", "content-length")
+        ]
         return body, status, headers
 
     @app.errorhandler(IntegrityError)

@@ -1,4 +1,5 @@
 """Pieces every form uses."""
+
 from __future__ import annotations
 
 import re
@@ -26,5 +27,7 @@ class LanguageForm(FlaskForm):
     """The language switch in every page's footer: one submit button per language."""
 
     # The languages' own names (endonyms), the same in every language.
-    locale = SelectField(choices=select_choices([("nl", "Nederlands"), ("en", "English")]), validators=[InputRequired()])
+    locale = SelectField(
+        choices=select_choices([("nl", "Nederlands"), ("en", "English")]), validators=[InputRequired()]
+    )
     next = HiddenField()

@@ -11,6 +11,7 @@ target year of every municipality, with progress bars and verdicts) was about a 
 request's CPU; a change touches one municipality's results at most (issue #14: the first request
 after a change at most 15 ms).
 """
+
 from __future__ import annotations
 
 import threading
@@ -46,5 +47,9 @@ def kept(extension: str, key: Hashable, make: Callable[[], T], limit: int) -> T:
 
 def kept_fragment(template: str, key: Hashable, **context) -> Markup:
     """``template`` rendered with ``context``, of which ``key`` holds every value (by value, hashable)."""
-    return kept(EXTENSION, (template, str(get_locale()), key),
-                lambda: Markup(render_template(template, **context)), MAX_FRAGMENTS)
+    return kept(
+        EXTENSION,
+        (template, str(get_locale()), key),
+        lambda: Markup(render_template(template, **context)),
+        MAX_FRAGMENTS,
+    )

@@ -1,4 +1,5 @@
 """Checks every request passes before it reaches a view."""
+
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, request
@@ -43,9 +44,14 @@ def _has_nul(values) -> bool:
 def reject_nul_characters():
     """A NUL character is never meant, and PostgreSQL refuses it in text: stop
     such requests with a 400 here instead of a database error in a view."""
-    if "\x00" in request.path or _has_nul(request.args.values()) or (
-        request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
-        and _has_nul(request.form.values())
+    if (
+        "\x00" in request.path
+        or _has_nul(request.args.values())
+        or (
+            request.method == "POST"
+            and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+            and _has_nul(request.form.values())
+        )
     ):
         abort(400)
 

@@ -8,6 +8,7 @@ which is new for every request: such views are left to Talisman. So :class:`Tali
 compute the headers the first time and sets the same ones after that; which headers and values stay
 Talisman's decision.
 """
+
 from __future__ import annotations
 
 import threading
@@ -32,8 +33,7 @@ class Talisman(_Talisman):
 
     def _set_response_headers(self, response):
         request = flask.request
-        key = (request.endpoint,
-               request.is_secure or request.headers.get("X-Forwarded-Proto", "http") == "https")
+        key = (request.endpoint, request.is_secure or request.headers.get("X-Forwarded-Proto", "http") == "https")
         if key not in self._kept:
             options = self._get_local_options()
             headers = None

@@ -11,6 +11,7 @@ its sign-in), a changed role or a deactivated account renews the generation, in 
 the next request on. Neither reads the stored figures (snapshots, counters, projections), so the
 hourly job and the refresh after a change renew nothing here. Copies live at most ``MAX_AGE_SECONDS``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -25,8 +26,15 @@ T = TypeVar("T")
 
 KEPT = KeySpace(
     "kept",
-    ignored=("outbox_mails", "api_tokens", "targets",
-             "growth_snapshots", "projections", "funnel_snapshots", "breakdown_snapshots"),
+    ignored=(
+        "outbox_mails",
+        "api_tokens",
+        "targets",
+        "growth_snapshots",
+        "projections",
+        "funnel_snapshots",
+        "breakdown_snapshots",
+    ),
     ignored_kinds={"user_sessions": ("insert", "delete")},
     ignored_columns={"users": ("last_login_at", "updated_at")},
     local_entries=2_000,

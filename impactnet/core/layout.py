@@ -11,6 +11,7 @@ name and the language switch's return path stay in ``base.html`` itself.
 Templates and catalogues do not change while a process runs, so nothing has to be emptied; the
 dictionary is bounded (the oldest half is dropped when it is full).
 """
+
 from __future__ import annotations
 
 from flask import render_template, request

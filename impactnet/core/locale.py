@@ -9,6 +9,7 @@ visitor's choice kept in the session, the browser's Accept-Language, Dutch.
 Mails do not follow the request: they are rendered in the recipient's
 language (:func:`recipient_locale`, with ``flask_babel.force_locale``).
 """
+
 from __future__ import annotations
 
 import os

@@ -5,6 +5,7 @@ Flask-Migrate brings Alembic, Mako and Pygments (about 11 MB per process): what 
 the app gets a ``db`` command group that imports the real one when it is used, and an extensions
 dictionary that sets Flask-Migrate up the first time anything asks for ``extensions["migrate"]``.
 """
+
 from __future__ import annotations
 
 import click

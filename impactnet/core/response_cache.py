@@ -24,6 +24,7 @@ How it stays correct:
   kept page is the one Flask-WTF signed for that session, at most a minute before (valid for hours).
 - Requests with an Authorization header always reach Flask; the shared cache away, Flask answers.
 """
+
 from __future__ import annotations
 
 import logging
@@ -64,6 +65,7 @@ def keep_response(space: KeySpace) -> Callable:
     """Let :class:`ResponseCache` keep this view's answers under ``space``'s generation (and the kept
     one, for a request with a cookie). Only for a view whose answer depends on nothing but what those
     key spaces hold, the request's key and the day; :func:`forget_response` where it does after all."""
+
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
@@ -73,7 +75,9 @@ def keep_response(space: KeySpace) -> Callable:
                 if None not in generations:
                     request.environ[MARK] = _Mark(spaces, generations)
             return view(*args, **kwargs)
+
         return wrapped
+
     return decorator
 
 
@@ -92,9 +96,15 @@ class ResponseCache:
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "GET" or "HTTP_AUTHORIZATION" in environ:
             return self.wsgi_app(environ, start_response)
-        key = (environ.get("SCRIPT_NAME"), environ.get("PATH_INFO"), environ.get("QUERY_STRING"),
-               environ.get("HTTP_HOST"), environ.get("wsgi.url_scheme"), environ.get("HTTP_ACCEPT_LANGUAGE"),
-               environ.get("HTTP_COOKIE"))
+        key = (
+            environ.get("SCRIPT_NAME"),
+            environ.get("PATH_INFO"),
+            environ.get("QUERY_STRING"),
+            environ.get("HTTP_HOST"),
+            environ.get("wsgi.url_scheme"),
+            environ.get("HTTP_ACCEPT_LANGUAGE"),
+            environ.get("HTTP_COOKIE"),
+        )
         kept = self.copies.get(key)
         if kept is not None and self._still_current(kept):
             start_response(kept.status, list(kept.headers))
@@ -107,8 +117,12 @@ class ResponseCache:
 
         body = self.wsgi_app(environ, capture)
         mark = environ.get(MARK)
-        if mark is None or not answered or not answered[0].startswith("200 ") or any(
-                name.lower() == "set-cookie" for name, _value in answered[1]):
+        if (
+            mark is None
+            or not answered
+            or not answered[0].startswith("200 ")
+            or any(name.lower() == "set-cookie" for name, _value in answered[1])
+        ):
             return body
         try:
             content = b"".join(body)

@@ -1,4 +1,5 @@
 """Home page, each role's dashboard, the language switch and the health check."""
+
 from __future__ import annotations
 
 import logging
@@ -64,10 +65,17 @@ def dashboard():
     if current_user.role is Role.MUNICIPALITY:
         return redirect(url_for("regions.show", slug=current_user.municipality.slug))
     snapshots, path, now = latest_snapshots(), journey_steps(), utcnow()
-    return render_template("core/dashboard_staff.html", region=snapshots.get(REGION),
-                           municipalities=list_municipalities(), counts=snapshots, now=now,
-                           todo=todo.counts(path, now, local_today()), staff_steps=todo.staff_steps(path),
-                           oldest=review_queue(now, limit=OLDEST_SHOWN), expiring_days=todo.EXPIRING_DAYS)
+    return render_template(
+        "core/dashboard_staff.html",
+        region=snapshots.get(REGION),
+        municipalities=list_municipalities(),
+        counts=snapshots,
+        now=now,
+        todo=todo.counts(path, now, local_today()),
+        staff_steps=todo.staff_steps(path),
+        oldest=review_queue(now, limit=OLDEST_SHOWN),
+        expiring_days=todo.EXPIRING_DAYS,
+    )
 
 
 def partner_dashboard_page(status: int = 200):
@@ -77,24 +85,45 @@ def partner_dashboard_page(status: int = 200):
     offer = offer_for(current_user.organisation, utcnow()) if waits_for_session else None
     if offer is not None:
         forget_response()  # the sessions on offer change with the clock
-    return render_template("core/dashboard_partner.html", name=name, top=Markup(top), rest=Markup(rest),
-                           offer=offer, button_form=ButtonForm(), resend_form=ResendVerificationForm()), status
+    return render_template(
+        "core/dashboard_partner.html",
+        name=name,
+        top=Markup(top),
+        rest=Markup(rest),
+        offer=offer,
+        button_form=ButtonForm(),
+        resend_form=ResendVerificationForm(),
+    ), status
 
 
 def _partner_dashboard(organisation_id: int, today: date) -> tuple[str, str, str, bool]:
     """The organisation's name, its part of the dashboard (journey, label, latest events: above and
     below the sessions) and whether it waits for an inspiration session, kept (:mod:`impactnet.core.kept`):
     read again only after a write that counts, rendered once for all its users."""
+
     def render() -> tuple[str, str, str, bool]:
         organisation = db.session.get(Organisation, organisation_id)
         journey = journey_overview(organisation)
-        context = {"organisation": organisation, "today": today, "journey": journey,
-                   "history": history(organisation, limit=5), "step_titles": journey.step_titles}
+        context = {
+            "organisation": organisation,
+            "today": today,
+            "journey": journey,
+            "history": history(organisation, limit=5),
+            "step_titles": journey.step_titles,
+        }
         current = journey.current
-        waits = (current is not None and current.step.kind is StepKind.STAFF_RECORDED
-                 and organisation.status is not OrganisationStatus.WITHDRAWN and organisation.erased_at is None)
-        return (organisation.name, render_template("core/_dashboard_partner.html", **context),
-                render_template("core/_dashboard_partner_more.html", **context), waits)
+        waits = (
+            current is not None
+            and current.step.kind is StepKind.STAFF_RECORDED
+            and organisation.status is not OrganisationStatus.WITHDRAWN
+            and organisation.erased_at is None
+        )
+        return (
+            organisation.name,
+            render_template("core/_dashboard_partner.html", **context),
+            render_template("core/_dashboard_partner_more.html", **context),
+            waits,
+        )
 
     return kept.cached(render, "partner-dashboard", organisation_id, today)
 

@@ -1,5 +1,6 @@
 """The demo's partner agreement: a one-page PDF in Dutch and one in English, written at seed time
 (no binary files in git) and uploaded as St MBO's staff would, through the documents service."""
+
 from __future__ import annotations
 
 import io
@@ -16,34 +17,42 @@ from impactnet.journey.models import JourneyStep
 # The network's first day (as impactnet.demo.seed starts it): St MBO had its agreement from the start.
 UPLOADED_AT = datetime(2021, 11, 1, 9, tzinfo=UTC)
 AGREEMENTS = {
-    "nl": ("partnerovereenkomst.pdf", "Partnerovereenkomst Ondernemen met impact", (
-        "Voorbeeld voor de demo van impactnet; niet de echte overeenkomst van St MBO.",
-        "",
-        "Partijen: Stichting Maatschappelijk Betrokken Ondernemen (St MBO), Dordrecht,",
-        "en de organisatie die hieronder tekent (de partner).",
-        "",
-        "1. De partner werkt toe naar het label Ondernemen met impact.",
-        "2. De partner bepaalt zelf welke impact hij wil maken (Drechtse Doelen).",
-        "3. St MBO begeleidt de partner en beoordeelt het impactplan.",
-        "",
-        "Naam organisatie: ____________________   KvK-nummer: __________",
-        "Getekend door: ____________________   Functie: __________",
-        "Datum: __________   Handtekening: ____________________",
-    )),
-    "en": ("partner-agreement.pdf", "Partner agreement Ondernemen met impact", (
-        "Example for the impactnet demo; not St MBO's real agreement.",
-        "",
-        "Parties: Stichting Maatschappelijk Betrokken Ondernemen (St MBO), Dordrecht,",
-        "and the organisation signing below (the partner).",
-        "",
-        "1. The partner works toward the label Ondernemen met impact.",
-        "2. The partner decides what impact it wants to make (Drechtse Doelen).",
-        "3. St MBO guides the partner and reviews the impact plan.",
-        "",
-        "Organisation: ____________________   KvK number: __________",
-        "Signed by: ____________________   Position: __________",
-        "Date: __________   Signature: ____________________",
-    )),
+    "nl": (
+        "partnerovereenkomst.pdf",
+        "Partnerovereenkomst Ondernemen met impact",
+        (
+            "Voorbeeld voor de demo van impactnet; niet de echte overeenkomst van St MBO.",
+            "",
+            "Partijen: Stichting Maatschappelijk Betrokken Ondernemen (St MBO), Dordrecht,",
+            "en de organisatie die hieronder tekent (de partner).",
+            "",
+            "1. De partner werkt toe naar het label Ondernemen met impact.",
+            "2. De partner bepaalt zelf welke impact hij wil maken (Drechtse Doelen).",
+            "3. St MBO begeleidt de partner en beoordeelt het impactplan.",
+            "",
+            "Naam organisatie: ____________________   KvK-nummer: __________",
+            "Getekend door: ____________________   Functie: __________",
+            "Datum: __________   Handtekening: ____________________",
+        ),
+    ),
+    "en": (
+        "partner-agreement.pdf",
+        "Partner agreement Ondernemen met impact",
+        (
+            "Example for the impactnet demo; not St MBO's real agreement.",
+            "",
+            "Parties: Stichting Maatschappelijk Betrokken Ondernemen (St MBO), Dordrecht,",
+            "and the organisation signing below (the partner).",
+            "",
+            "1. The partner works toward the label Ondernemen met impact.",
+            "2. The partner decides what impact it wants to make (Drechtse Doelen).",
+            "3. St MBO guides the partner and reviews the impact plan.",
+            "",
+            "Organisation: ____________________   KvK number: __________",
+            "Signed by: ____________________   Position: __________",
+            "Date: __________   Signature: ____________________",
+        ),
+    ),
 }
 
 
@@ -89,4 +98,3 @@ def ensure_agreements(staff: User) -> None:
                 upload = FileStorage(io.BytesIO(simple_pdf(title, lines)), file_name, content_type="application/pdf")
                 documents.add_document(staff, step, language, upload, uploaded_at=UPLOADED_AT)
     db.session.flush()
-

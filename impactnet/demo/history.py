@@ -8,6 +8,7 @@ the audit trail :mod:`impactnet.journey.services` and :mod:`impactnet.review.ser
 Demo agreements have no files: an Evidence row needs a stored file on disk, so none are created and
 the agreement steps show a statement only.
 """
+
 from __future__ import annotations
 
 import random
@@ -21,17 +22,28 @@ from impactnet.journey.models import DrechtsDoel, ImpactAction, JourneyStep, Ste
 from impactnet.organisations.models import Organisation
 
 AGREEMENT, INVENTORY, SESSION, PLAN, REVIEW = STEP_KEYS = (
-    "partnerovereenkomst", "inventarisatie", "inspiratiesessie", "impactplan", "beoordeling")
+    "partnerovereenkomst",
+    "inventarisatie",
+    "inspiratiesessie",
+    "impactplan",
+    "beoordeling",
+)
 STAFF_MOVES = frozenset({"approve", "changes", "record"})
 OUTCOMES = {"approve": StepState.APPROVED, "changes": StepState.CHANGES_REQUESTED}
-PER_MOVE = timedelta(days=2)        # the least time a move takes after the one before it
-QUEUE_WAIT = timedelta(days=40)     # nothing waits longer than this for St MBO's decision
+PER_MOVE = timedelta(days=2)  # the least time a move takes after the one before it
+QUEUE_WAIT = timedelta(days=40)  # nothing waits longer than this for St MBO's decision
 
 # Where organisations working toward the label stand: (stage, share, days since the Inventarisatie was
 # handed in that the stage needs at least). Earlier stages go to those who started more recently.
 WORKING_STAGES = (
-    ("inv_submitted", 2, 0), ("inv_changes", 2, 4), ("inv_approved", 3, 14), ("session", 3, 21),
-    ("plan_draft", 3, 30), ("plan_submitted", 2, 40), ("plan_changes", 3, 45), ("plan_approved", 2, 60),
+    ("inv_submitted", 2, 0),
+    ("inv_changes", 2, 4),
+    ("inv_approved", 3, 14),
+    ("session", 3, 21),
+    ("plan_draft", 3, 30),
+    ("plan_submitted", 2, 40),
+    ("plan_changes", 3, 45),
+    ("plan_approved", 2, 60),
     ("review_submitted", 2, 70),
 )
 STAGES = [name for name, _, _ in WORKING_STAGES] + ["labelled"]
@@ -43,8 +55,8 @@ APPLICANT_STAGES = ("submitted", "draft", "none", "changes", "submitted", "resub
 @dataclass
 class Move:
     step: str
-    action: str                   # draft, submit, approve, changes (staff) or record (staff-recorded step)
-    at: datetime | None = None    # pinned, or spread by schedule()
+    action: str  # draft, submit, approve, changes (staff) or record (staff-recorded step)
+    at: datetime | None = None  # pinned, or spread by schedule()
 
 
 @dataclass
@@ -52,7 +64,7 @@ class Event:
     """An audit event to record once the rows have ids."""
 
     at: datetime
-    rank: int                     # at one moment: step change, then status change, then label event
+    rank: int  # at one moment: step change, then status change, then label event
     actor: User | None
     action: AuditAction
     obj: object
@@ -107,8 +119,10 @@ def assign_stages(available: list[timedelta], taken: dict[str, int]) -> list[str
     """Stages for organisations working toward the label, given (most recent first) how long ago each
     handed in its Inventarisatie; ``taken`` counts stages already given out (the demo partner)."""
     total = sum(share for _, share, _ in WORKING_STAGES)
-    quotas = [max(1, round(share * (len(available) + sum(taken.values())) / total)) - taken.get(name, 0)
-              for name, share, _ in WORKING_STAGES]
+    quotas = [
+        max(1, round(share * (len(available) + sum(taken.values())) / total)) - taken.get(name, 0)
+        for name, share, _ in WORKING_STAGES
+    ]
     result, current = [], 0
     for since in available:
         while current < len(quotas) - 1 and (quotas[current] <= 0 or (current == 0 and since > QUEUE_WAIT)):
@@ -146,8 +160,10 @@ def _spread(rng: random.Random, start: datetime, pending: list[Move], closing: M
     span = (closing.at - start).total_seconds()
     ends = [*pending, closing]
     decisions = [rng.uniform(1, 10) * 86400 if m.action in OUTCOMES else 0.0 for m in ends]
-    weights = [0.0 if m.action in OUTCOMES else rng.uniform(0.5, 2) if m.action == "submit" else rng.uniform(1, 3)
-               for m in ends]
+    weights = [
+        0.0 if m.action in OUTCOMES else rng.uniform(0.5, 2) if m.action == "submit" else rng.uniform(1, 3)
+        for m in ends
+    ]
     fixed = sum(decisions)
     if not sum(weights):
         decisions = [d * span / fixed for d in decisions]
@@ -209,19 +225,30 @@ class _Content:
         self.plan_statement = rng.choice(texts.PLAN_STATEMENTS)
         self.agreement_feedback = rng.choice(texts.AGREEMENT_FEEDBACK)
 
-    def fill(self, step: str, version: StepSubmission, previous: StepSubmission | None, fate: str | None,
-             edited: datetime, goals: dict[int, DrechtsDoel]) -> None:
+    def fill(
+        self,
+        step: str,
+        version: StepSubmission,
+        previous: StepSubmission | None,
+        fate: str | None,
+        edited: datetime,
+        goals: dict[int, DrechtsDoel],
+    ) -> None:
         """Write ``version``: complete if it is handed in, with a flaw if it will be sent back."""
         day = edited.date()
         if fate is None and previous is not None and previous.state is StepState.CHANGES_REQUESTED:
             version.statement, version.answers = previous.statement, dict(previous.answers)  # a copy, not yet changed
-            version.actions = [ImpactAction(goal_id=a.goal_id, description=a.description, commitment=a.commitment,
-                                            target_date=a.target_date) for a in previous.actions]
+            version.actions = [
+                ImpactAction(
+                    goal_id=a.goal_id, description=a.description, commitment=a.commitment, target_date=a.target_date
+                )
+                for a in previous.actions
+            ]
         elif step == AGREEMENT:
             version.statement = texts.agreement(self.rng, self.contact.name, day) if fate else ""
         elif step == INVENTORY:
             keys = list(self.answers)
-            kept = keys if fate else keys[:self.rng.randint(1, len(keys) - 1)]
+            kept = keys if fate else keys[: self.rng.randint(1, len(keys) - 1)]
             version.answers = {key: self.answers[key] for key in kept}
             if fate == "changes":
                 version.answers[self.skipped] = texts.SKIPPED_ANSWER
@@ -229,10 +256,14 @@ class _Content:
             version.statement = self.plan_statement
             chosen = self.actions if fate else self.actions[:1]
             version.actions = [
-                ImpactAction(goal_id=goals[number].id, description=description,
-                             commitment=vague if fate in ("changes", None) and i == self.vague else measurable,
-                             target_date=date(day.year + 1 + i // 2, 6 if i % 2 else 12, 30 if i % 2 else 31))
-                for i, (number, description, measurable, vague) in enumerate(chosen)]
+                ImpactAction(
+                    goal_id=goals[number].id,
+                    description=description,
+                    commitment=vague if fate in ("changes", None) and i == self.vague else measurable,
+                    target_date=date(day.year + 1 + i // 2, 6 if i % 2 else 12, 30 if i % 2 else 31),
+                )
+                for i, (number, description, measurable, vague) in enumerate(chosen)
+            ]
         elif step == REVIEW and fate:
             renewing = previous is not None and previous.state is StepState.APPROVED
             version.statement = texts.renewal(self.rng, self.actions) if renewing else texts.review(self.actions)
@@ -256,7 +287,7 @@ def _fates(moves: list[Move]) -> dict[int, tuple[str | None, datetime]]:
     for i, move in enumerate(moves):
         if move.action == "draft":
             later = {}
-            for other in moves[i + 1:]:
+            for other in moves[i + 1 :]:
                 if other.step == move.step:
                     if other.action == "draft":
                         break
@@ -266,27 +297,55 @@ def _fates(moves: list[Move]) -> dict[int, tuple[str | None, datetime]]:
     return fates
 
 
-def build(rng: random.Random, organisation: Organisation, contact: User, staff: User,
-          steps: dict[str, JourneyStep], goals: dict[int, DrechtsDoel], moves: list[Move]):
+def build(
+    rng: random.Random,
+    organisation: Organisation,
+    contact: User,
+    staff: User,
+    steps: dict[str, JourneyStep],
+    goals: dict[int, DrechtsDoel],
+    moves: list[Move],
+):
     """The organisation's progress rows (with versions) and the step events, from its scheduled moves."""
     opened = contact.email_verified_at  # the journey's rows are made on the first visit after verifying
-    progress = {key: StepProgress(organisation_id=organisation.id, step_id=steps[key].id, state=StepState.NOT_STARTED,
-                                  state_changed_at=opened, created_at=opened, updated_at=opened)
-                for key in STEP_KEYS}
+    progress = {
+        key: StepProgress(
+            organisation_id=organisation.id,
+            step_id=steps[key].id,
+            state=StepState.NOT_STARTED,
+            state_changed_at=opened,
+            created_at=opened,
+            updated_at=opened,
+        )
+        for key in STEP_KEYS
+    }
     content, fates, events = _Content(rng, contact), _fates(moves), []
     for i, move in enumerate(moves):
         row, note = progress[move.step], None
         old, actor = row.state, staff if move.action in STAFF_MOVES else contact
         if move.action == "draft":
-            version = StepSubmission(number=len(row.submissions) + 1, state=StepState.DRAFT, statement="", answers={},
-                                     created_at=move.at, created_by_id=contact.id)
+            version = StepSubmission(
+                number=len(row.submissions) + 1,
+                state=StepState.DRAFT,
+                statement="",
+                answers={},
+                created_at=move.at,
+                created_by_id=contact.id,
+            )
             content.fill(move.step, version, row.submissions[-1] if row.submissions else None, *fates[i], goals)
             row.submissions.append(version)
         elif move.action == "record":
             note = texts.session_note(rng, contact.name.split()[0])
-            version = StepSubmission(number=len(row.submissions) + 1, statement=note, answers={}, created_at=move.at,
-                                     created_by_id=staff.id, submitted_at=move.at, decided_at=move.at,
-                                     decided_by_id=staff.id)
+            version = StepSubmission(
+                number=len(row.submissions) + 1,
+                statement=note,
+                answers={},
+                created_at=move.at,
+                created_by_id=staff.id,
+                submitted_at=move.at,
+                decided_at=move.at,
+                decided_by_id=staff.id,
+            )
             row.submissions.append(version)
         else:
             version = row.submissions[-1]
@@ -296,11 +355,23 @@ def build(rng: random.Random, organisation: Organisation, contact: User, staff: 
                 note = content.feedback(move.step, move.action, version) or None
                 version.decided_at, version.decided_by_id, version.feedback = move.at, staff.id, note
         new = {"draft": StepState.DRAFT, "submit": StepState.SUBMITTED, "record": StepState.APPROVED}.get(
-            move.action) or OUTCOMES[move.action]
+            move.action
+        ) or OUTCOMES[move.action]
         version.state = row.state = new
         row.state_changed_at = row.updated_at = move.at
         if old is not new:
-            events.append(Event(move.at, 0, actor, AuditAction.STEP_STATE_CHANGED, row, {
-                "before": {"step": move.step, "state": old.value}, "after": {"step": move.step, "state": new.value},
-                "note": note}))
+            events.append(
+                Event(
+                    move.at,
+                    0,
+                    actor,
+                    AuditAction.STEP_STATE_CHANGED,
+                    row,
+                    {
+                        "before": {"step": move.step, "state": old.value},
+                        "after": {"step": move.step, "state": new.value},
+                        "note": note,
+                    },
+                )
+            )
     return list(progress.values()), events

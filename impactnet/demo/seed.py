@@ -5,6 +5,7 @@ backdated, so counts "as of" any date follow from the audit events, and every
 organisation's steps agree with its status. Running it again changes nothing.
 It flushes; the caller commits.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -47,8 +48,10 @@ SEED = 20211101
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "HISTORY_END", "seed_demo"]
 LABEL_FIELDS = ("label_awarded_on", "label_valid_until", "label_revoked_on", "label_revoked_reason")
 NOTES = {  # what staff would have written with each status change
-    Status.PARTNER: "Partnerovereenkomst goedgekeurd.", Status.WORKING_TOWARD_LABEL: "Inventarisatie ingediend.",
-    Status.LABELLED: "Label toegekend.", Status.WITHDRAWN: "Partnerovereenkomst opgezegd.",
+    Status.PARTNER: "Partnerovereenkomst goedgekeurd.",
+    Status.WORKING_TOWARD_LABEL: "Inventarisatie ingediend.",
+    Status.LABELLED: "Label toegekend.",
+    Status.WITHDRAWN: "Partnerovereenkomst opgezegd.",
     Status.LABEL_EXPIRED: "Geldigheid van het label verstreken.",
 }
 
@@ -99,9 +102,16 @@ def _ensure_path() -> tuple[dict[str, JourneyStep], dict[int, DrechtsDoel]]:
         if key not in steps:
             if key == documents.AGREEMENT:  # as it reads since the step offers the agreement's PDF
                 explanation = documents.EXPLANATIONS["explanation"][1]
-            steps[key] = JourneyStep(position=position, key=key, kind=StepKind(kind), title=title,
-                                     explanation=explanation, requirements=requirements,
-                                     evidence_required=evidence, reminder_days=days)
+            steps[key] = JourneyStep(
+                position=position,
+                key=key,
+                kind=StepKind(kind),
+                title=title,
+                explanation=explanation,
+                requirements=requirements,
+                evidence_required=evidence,
+                reminder_days=days,
+            )
     for number, title, description in seeded.GOALS:
         if number not in goals:
             goals[number] = DrechtsDoel(number=number, title=title, description=description, active=True)
@@ -110,8 +120,14 @@ def _ensure_path() -> tuple[dict[str, JourneyStep], dict[int, DrechtsDoel]]:
     return steps, goals
 
 
-def _moves(rng: random.Random, journey: Journey, moments: dict[Status, datetime], start: datetime,
-           renewed: list[datetime], demo: bool) -> list[Move]:
+def _moves(
+    rng: random.Random,
+    journey: Journey,
+    moments: dict[Status, datetime],
+    start: datetime,
+    renewed: list[datetime],
+    demo: bool,
+) -> list[Move]:
     """The organisation's moves along the path, each with its moment."""
     if journey.partner is None:
         return history.close(rng, history.agreement_moves(rng, journey.stage), start, END)
@@ -129,16 +145,29 @@ def _moves(rng: random.Random, journey: Journey, moments: dict[Status, datetime]
         return history.close(rng, moves, start, last)
     moves[-1].at = moments[Status.LABELLED]
     for approved in renewed:
-        draft = history.office(rng, approved - timedelta(days=rng.uniform(7, 40)), staff=False,
-                               low=approved - timedelta(days=45), high=approved - timedelta(days=3))
+        draft = history.office(
+            rng,
+            approved - timedelta(days=rng.uniform(7, 40)),
+            staff=False,
+            low=approved - timedelta(days=45),
+            high=approved - timedelta(days=3),
+        )
         moves += [Move(REVIEW, "draft", draft), Move(REVIEW, "submit"), Move(REVIEW, "approve", approved)]
     history.schedule(rng, start, moves)
     return moves
 
 
-def _label_events(organisation: Organisation, journey: Journey, moments: dict[Status, datetime],
-                  renewed: list[datetime], validity: relativedelta, reason: str | None, staff: User) -> list[Event]:
+def _label_events(
+    organisation: Organisation,
+    journey: Journey,
+    moments: dict[Status, datetime],
+    renewed: list[datetime],
+    validity: relativedelta,
+    reason: str | None,
+    staff: User,
+) -> list[Event]:
     """The label's life (awarded, renewed, then revoked or expired); sets the organisation's label fields."""
+
     def change(at: datetime, action: AuditAction, actor: User | None = staff, note: str | None = None, **values):
         before = snapshot(organisation, LABEL_FIELDS)
         for name, value in values.items():
@@ -146,14 +175,28 @@ def _label_events(organisation: Organisation, journey: Journey, moments: dict[St
         after = snapshot(organisation, LABEL_FIELDS)
         return Event(at, 2, actor, action, organisation, {"before": before, "after": after, "note": note})
 
-    events = [change(moments[Status.LABELLED], AuditAction.LABEL_AWARDED, label_awarded_on=journey.labelled,
-                     label_valid_until=journey.labelled + validity)]
+    events = [
+        change(
+            moments[Status.LABELLED],
+            AuditAction.LABEL_AWARDED,
+            label_awarded_on=journey.labelled,
+            label_valid_until=journey.labelled + validity,
+        )
+    ]
     for approved in renewed:
-        events.append(change(approved, AuditAction.LABEL_RENEWED,
-                             label_valid_until=organisation.label_valid_until + validity))
+        events.append(
+            change(approved, AuditAction.LABEL_RENEWED, label_valid_until=organisation.label_valid_until + validity)
+        )
     if journey.status is Status.LABEL_REVOKED:
-        events.append(change(moments[Status.LABEL_REVOKED], AuditAction.LABEL_REVOKED, note=reason,
-                             label_revoked_on=journey.ended[0], label_revoked_reason=reason))
+        events.append(
+            change(
+                moments[Status.LABEL_REVOKED],
+                AuditAction.LABEL_REVOKED,
+                note=reason,
+                label_revoked_on=journey.ended[0],
+                label_revoked_reason=reason,
+            )
+        )
     elif journey.status is Status.LABEL_EXPIRED:  # expire_due_labels(): the nightly scan, no person
         events.append(change(moments[Status.LABEL_EXPIRED], AuditAction.LABEL_EXPIRED, actor=None))
         events[-1].values.pop("before")
@@ -175,31 +218,63 @@ def _organisation_row(rng, plan: Plan, journey: Journey, municipality: Municipal
     times += [(timeline.office_time(rng, day), status) for day, status in journey.steps()]
     moments = {status: at for at, status in times}
     organisation, domain = people.organisation(
-        rng, plan.slug, municipality, listed=journey.partner is not None, created=times[0][0],
-        companies=context["companies"], kvks=context["kvks"])
+        rng,
+        plan.slug,
+        municipality,
+        listed=journey.partner is not None,
+        created=times[0][0],
+        companies=context["companies"],
+        kvks=context["kvks"],
+    )
     organisation.status = journey.status
     if journey is context["public_body"]:
         domain = people.make_public_body(organisation)
     contact = people.contact(rng, organisation, domain, context["password_hash"])
     if journey is context["demo"]:
         contact.email = dict(DEMO_ACCOUNTS)["partner"]
-    renewed = [timeline.office_time(rng, day) for day in timeline.renewals(rng, journey, validity)
-               ] if journey.labelled else []
+    renewed = (
+        [timeline.office_time(rng, day) for day in timeline.renewals(rng, journey, validity)]
+        if journey.labelled
+        else []
+    )
     moves = _moves(rng, journey, moments, contact.email_verified_at, renewed, journey is context["demo"])
     reason = rng.choice(texts.REVOKE_REASONS) if journey.status is Status.LABEL_REVOKED else None
 
     registered = times[0][0]
     events = [
-        Event(registered, -2, contact, AuditAction.ORGANISATION_REGISTERED, organisation,
-              {"after": {**snapshot(organisation, EDITABLE_FIELDS), "status": Status.APPLICANT.value}}),
-        Event(registered, -1, contact, AuditAction.USER_CREATED, contact,
-              {"after": {"email": contact.email, "role": contact.role.value}}),
+        Event(
+            registered,
+            -2,
+            contact,
+            AuditAction.ORGANISATION_REGISTERED,
+            organisation,
+            {"after": {**snapshot(organisation, EDITABLE_FIELDS), "status": Status.APPLICANT.value}},
+        ),
+        Event(
+            registered,
+            -1,
+            contact,
+            AuditAction.USER_CREATED,
+            contact,
+            {"after": {"email": contact.email, "role": contact.role.value}},
+        ),
         Event(contact.email_verified_at, -1, contact, AuditAction.USER_EMAIL_VERIFIED, contact),
     ]
     for (_, before), (at, after) in pairwise(times):
-        events.append(Event(at, 1, staff, AuditAction.ORGANISATION_STATUS_CHANGED, organisation, {
-            "before": {"status": before.value}, "after": {"status": after.value},
-            "note": reason if after is Status.LABEL_REVOKED else NOTES[after]}))
+        events.append(
+            Event(
+                at,
+                1,
+                staff,
+                AuditAction.ORGANISATION_STATUS_CHANGED,
+                organisation,
+                {
+                    "before": {"status": before.value},
+                    "after": {"status": after.value},
+                    "note": reason if after is Status.LABEL_REVOKED else NOTES[after],
+                },
+            )
+        )
     if journey.labelled:
         events += _label_events(organisation, journey, moments, renewed, validity, reason, staff)
     organisation.updated_at = max(event.at for event in events if event.obj is organisation)
@@ -212,8 +287,13 @@ def _seed_network(rng: random.Random, municipalities: dict[str, Municipality]) -
     emails = dict(DEMO_ACCOUNTS)
     account = {"password_hash": password_hash, "email_verified_at": start, "created_at": start, "updated_at": start}
     staff = User(email=emails["staff"], name="Sanne de Vries (St MBO)", role=Role.STAFF, **account)
-    viewer = User(email=emails["municipality"], name="Gemeente Dordrecht (demo)", role=Role.MUNICIPALITY,
-                  municipality_id=municipalities["dordrecht"].id, **account)
+    viewer = User(
+        email=emails["municipality"],
+        name="Gemeente Dordrecht (demo)",
+        role=Role.MUNICIPALITY,
+        municipality_id=municipalities["dordrecht"].id,
+        **account,
+    )
     admin = User(email=emails["admin"], name="Beheer St MBO (demo)", role=Role.ADMIN, **account)
     db.session.add_all([staff, viewer, admin])
     steps, goals = _ensure_path()
@@ -221,11 +301,16 @@ def _seed_network(rng: random.Random, municipalities: dict[str, Municipality]) -
     validity = relativedelta(months=current_app.config["LABEL_VALIDITY_MONTHS"])
     planned = [(plan, journey) for plan in PLANS for journey in timeline.journeys(rng, plan, validity)]
     context = {
-        "staff": staff, "validity": validity, "password_hash": password_hash, "companies": set(),
+        "staff": staff,
+        "validity": validity,
+        "password_hash": password_hash,
+        "companies": set(),
         "kvks": set(db.session.scalars(sa.select(Organisation.kvk_number))),
         "demo": timeline.assign_stages(rng, planned),
-        "public_body": min((j for plan, j in planned if plan.slug == "dordrecht" and j.status is Status.LABELLED),
-                           key=lambda j: j.partner),
+        "public_body": min(
+            (j for plan, j in planned if plan.slug == "dordrecht" and j.status is Status.LABELLED),
+            key=lambda j: j.partner,
+        ),
     }
     rows = [_organisation_row(rng, plan, journey, municipalities[plan.slug], context) for plan, journey in planned]
     db.session.add_all([row.organisation for row in rows])
@@ -237,17 +322,39 @@ def _seed_network(rng: random.Random, municipalities: dict[str, Municipality]) -
         row.events += step_events
     db.session.flush()
 
-    events = [Event(start, 0, None, AuditAction.USER_CREATED, user, {"after": {
-        "email": user.email, "role": user.role.value, "municipality_id": user.municipality_id}})
-        for user in (staff, viewer, admin)]
+    events = [
+        Event(
+            start,
+            0,
+            None,
+            AuditAction.USER_CREATED,
+            user,
+            {"after": {"email": user.email, "role": user.role.value, "municipality_id": user.municipality_id}},
+        )
+        for user in (staff, viewer, admin)
+    ]
     # What audit.services.record() writes, inserted in one statement (thousands of rows).
-    db.session.execute(sa.insert(AuditEvent.__table__), [
-        {"occurred_at": event.at, "actor_id": event.actor.id if event.actor else None, "action": event.action,
-         "object_type": event.obj.__tablename__, "object_id": event.obj.id, "organisation_id": organisation_id,
-         "before": event.values.get("before"), "after": event.values.get("after"), "note": event.values.get("note")}
-        for organisation_id, event in [(None, event) for event in events] + [
-            (row.organisation.id, event) for row in rows
-            for event in sorted(row.events, key=lambda event: (event.at, event.rank))]
-    ])
+    db.session.execute(
+        sa.insert(AuditEvent.__table__),
+        [
+            {
+                "occurred_at": event.at,
+                "actor_id": event.actor.id if event.actor else None,
+                "action": event.action,
+                "object_type": event.obj.__tablename__,
+                "object_id": event.obj.id,
+                "organisation_id": organisation_id,
+                "before": event.values.get("before"),
+                "after": event.values.get("after"),
+                "note": event.values.get("note"),
+            }
+            for organisation_id, event in [(None, event) for event in events]
+            + [
+                (row.organisation.id, event)
+                for row in rows
+                for event in sorted(row.events, key=lambda event: (event.at, event.rank))
+            ]
+        ],
+    )
     # The events went in without the ORM: the organisations' milestones follow them here.
     milestones.recompute([row.organisation.id for row in rows])

@@ -1,5 +1,6 @@
 """Inspiration sessions to come in the demo: one in Dordrecht, one online, one in English in
 Zwijndrecht, so partners waiting for the session see them (added again when all have passed)."""
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -22,15 +23,26 @@ SESSIONS = (
 
 def ensure_sessions(staff: User) -> None:
     """Plan the demo's sessions unless one is still to come (flush only)."""
-    upcoming = db.session.scalar(sa.select(InspirationSession.id).where(
-        InspirationSession.starts_at > utcnow(), InspirationSession.cancelled_at.is_(None)).limit(1))
+    upcoming = db.session.scalar(
+        sa.select(InspirationSession.id)
+        .where(InspirationSession.starts_at > utcnow(), InspirationSession.cancelled_at.is_(None))
+        .limit(1)
+    )
     if upcoming is not None:
         return
     slugs = {m.slug: m.id for m in db.session.scalars(sa.select(Municipality))}
     for days, start, hours, location, url, capacity, language, slug in SESSIONS:
         starts = datetime.combine(local_today() + timedelta(days=days), start, tzinfo=LOCAL_TIMEZONE)
-        db.session.add(InspirationSession(
-            starts_at=starts, ends_at=starts + timedelta(hours=hours), location=location, online_url=url,
-            capacity=capacity, language=language, municipality_id=slugs.get(slug) if slug else None,
-            created_by_id=staff.id))
+        db.session.add(
+            InspirationSession(
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=hours),
+                location=location,
+                online_url=url,
+                capacity=capacity,
+                language=language,
+                municipality_id=slugs.get(slug) if slug else None,
+                created_by_id=staff.id,
+            )
+        )
     db.session.flush()

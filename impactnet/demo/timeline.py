@@ -2,6 +2,7 @@
 
 Dates only, from a seeded random generator; :mod:`impactnet.demo.seed` turns them into rows.
 """
+
 from __future__ import annotations
 
 import random
@@ -14,11 +15,11 @@ from impactnet.demo import history
 from impactnet.organisations.models import OrganisationStatus as Status
 
 # The history follows the figures in DOMAIN.md ("The network and its targets").
-HISTORY_END = date(2026, 11, 27)   # the demo's "yesterday": no event lies in the future
+HISTORY_END = date(2026, 11, 27)  # the demo's "yesterday": no event lies in the future
 END = datetime.combine(HISTORY_END, time(16), tzinfo=UTC)
-LOSSES_FROM = date(2024, 10, 1)    # Q3 2024 was 75 = 30 labelled + 45 working: nobody had left yet
+LOSSES_FROM = date(2024, 10, 1)  # Q3 2024 was 75 = 30 labelled + 45 working: nobody had left yet
 LABEL_AFTER = timedelta(days=100)  # a label takes at least ~3 months after the partner agreement
-RENEW_AHEAD = timedelta(days=30)   # labels ending this soon after HISTORY_END have been renewed already
+RENEW_AHEAD = timedelta(days=30)  # labels ending this soon after HISTORY_END have been renewed already
 LABEL_FIELDS = ("label_awarded_on", "label_valid_until", "label_revoked_on", "label_revoked_reason")
 
 
@@ -29,7 +30,7 @@ class Plan:
     slug: str
     name: str
     joined_on: date
-    opens: date                             # first registration
+    opens: date  # first registration
     partners: tuple[tuple[date, int], ...]  # applicant -> partner events, cumulative
     labelled: tuple[tuple[date, int], ...]  # labels awarded, cumulative
     applicants: int
@@ -41,14 +42,37 @@ class Plan:
 PLANS = (
     # Dordrecht ends behind its 2025 target (155 partners, 110 labelled): 141 signed, of whom one
     # withdrew, so 140 partners now; 89 labels awarded, 3 expired and 1 revoked, so 85 labelled now.
-    Plan("dordrecht", "Dordrecht", date(2021, 11, 1), date(2022, 1, 1),
-         partners=((date(2024, 5, 31), 65), (date(2024, 9, 30), 75), (date(2026, 11, 15), 141)),
-         labelled=((date(2024, 9, 30), 30), (date(2026, 11, 20), 89)),
-         applicants=6, expired=3, revoked=1, withdrawn=1),
-    Plan("zwijndrecht", "Zwijndrecht", date(2025, 1, 1), date(2025, 1, 1),
-         partners=((date(2026, 11, 15), 25),), labelled=((date(2026, 11, 20), 9),), applicants=3, revoked=1),
-    Plan("sliedrecht", "Sliedrecht", date(2025, 1, 1), date(2025, 1, 1),
-         partners=((date(2026, 11, 15), 16),), labelled=((date(2026, 11, 20), 6),), applicants=2),
+    Plan(
+        "dordrecht",
+        "Dordrecht",
+        date(2021, 11, 1),
+        date(2022, 1, 1),
+        partners=((date(2024, 5, 31), 65), (date(2024, 9, 30), 75), (date(2026, 11, 15), 141)),
+        labelled=((date(2024, 9, 30), 30), (date(2026, 11, 20), 89)),
+        applicants=6,
+        expired=3,
+        revoked=1,
+        withdrawn=1,
+    ),
+    Plan(
+        "zwijndrecht",
+        "Zwijndrecht",
+        date(2025, 1, 1),
+        date(2025, 1, 1),
+        partners=((date(2026, 11, 15), 25),),
+        labelled=((date(2026, 11, 20), 9),),
+        applicants=3,
+        revoked=1,
+    ),
+    Plan(
+        "sliedrecht",
+        "Sliedrecht",
+        date(2025, 1, 1),
+        date(2025, 1, 1),
+        partners=((date(2026, 11, 15), 16),),
+        labelled=((date(2026, 11, 20), 6),),
+        applicants=2,
+    ),
 )
 # Known targets (also seeded by the first migration); never invent later ones.
 TARGETS = {"dordrecht": ((2024, 75, 50), (2025, 155, 110))}
@@ -61,14 +85,18 @@ class Journey:
 
     registered: date
     partner: date | None = None
-    working: date | None = None   # the Inventarisatie handed in
+    working: date | None = None  # the Inventarisatie handed in
     labelled: date | None = None
     ended: tuple[date, Status] | None = None  # expired, revoked or withdrawn
-    stage: str | None = None      # see history.STAGES / APPLICANT_STAGES
+    stage: str | None = None  # see history.STAGES / APPLICANT_STAGES
 
     def steps(self) -> list[tuple[date, Status]]:
-        steps = [(self.partner, Status.PARTNER), (self.working, Status.WORKING_TOWARD_LABEL),
-                 (self.labelled, Status.LABELLED), self.ended or (None, None)]
+        steps = [
+            (self.partner, Status.PARTNER),
+            (self.working, Status.WORKING_TOWARD_LABEL),
+            (self.labelled, Status.LABELLED),
+            self.ended or (None, None),
+        ]
         return [(day, status) for day, status in steps if day is not None]
 
     @property
@@ -113,12 +141,16 @@ def journeys(rng: random.Random, plan: Plan, validity: relativedelta) -> list[Jo
         journey.ended = (journey.labelled + validity + timedelta(1), Status.LABEL_EXPIRED)
     revocable = [j for j in result if j.labelled and not j.ended and j.labelled <= HISTORY_END - timedelta(90)]
     for journey in rng.sample(revocable, plan.revoked):
-        journey.ended = (working_day(rng, max(journey.labelled + timedelta(60), LOSSES_FROM), HISTORY_END),
-                         Status.LABEL_REVOKED)
+        journey.ended = (
+            working_day(rng, max(journey.labelled + timedelta(60), LOSSES_FROM), HISTORY_END),
+            Status.LABEL_REVOKED,
+        )
     leaving = [j for j in result if not j.labelled and j.partner <= HISTORY_END - timedelta(120)]
     for journey in rng.sample(leaving, plan.withdrawn):
-        journey.ended = (working_day(rng, max(journey.partner + timedelta(90), LOSSES_FROM), HISTORY_END),
-                         Status.WITHDRAWN)
+        journey.ended = (
+            working_day(rng, max(journey.partner + timedelta(90), LOSSES_FROM), HISTORY_END),
+            Status.WITHDRAWN,
+        )
     for journey in result:
         stalled = not journey.labelled and not journey.ended and rng.random() < 0.15
         latest = journey.partner + timedelta(75)
@@ -136,10 +168,19 @@ def journeys(rng: random.Random, plan: Plan, validity: relativedelta) -> list[Jo
 def assign_stages(rng: random.Random, planned: list[tuple[Plan, Journey]]) -> Journey:
     """Where each organisation stands on the path; returns the demo partner's journey: in Dordrecht,
     working on its impact plan, which St MBO sent back with feedback."""
-    working = sorted((j for _, j in planned if j.status is Status.WORKING_TOWARD_LABEL),
-                     key=lambda j: j.working, reverse=True)
-    demo = max((j for plan, j in planned if plan.slug == "dordrecht" and j.status is Status.WORKING_TOWARD_LABEL
-                and j.working <= HISTORY_END - timedelta(days=120)), key=lambda j: j.working)
+    working = sorted(
+        (j for _, j in planned if j.status is Status.WORKING_TOWARD_LABEL), key=lambda j: j.working, reverse=True
+    )
+    demo = max(
+        (
+            j
+            for plan, j in planned
+            if plan.slug == "dordrecht"
+            and j.status is Status.WORKING_TOWARD_LABEL
+            and j.working <= HISTORY_END - timedelta(days=120)
+        ),
+        key=lambda j: j.working,
+    )
     demo.stage = "plan_changes"
     others = [j for j in working if j is not demo]
     stages = history.assign_stages([HISTORY_END - j.working for j in others], {demo.stage: 1})

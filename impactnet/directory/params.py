@@ -1,6 +1,7 @@
 """The directory's query parameters (``q``, ``municipality``, ``sector``, ``goal``, ``status``,
 ``page``), the same for the page, the CSV and the JSON: parsed strictly, refused with a message
 in Dutch and English that names the parameter."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -15,8 +16,11 @@ MAX_PAGE = 10_000
 
 def _number(name: str, raw: str, largest: int) -> int:
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= largest:
-        raise ParameterError(name, f"'{name}' moet een geheel getal zijn van 1 tot en met {largest}.",
-                             f"'{name}' must be a whole number from 1 to {largest}.")
+        raise ParameterError(
+            name,
+            f"'{name}' moet een geheel getal zijn van 1 tot en met {largest}.",
+            f"'{name}' must be a whole number from 1 to {largest}.",
+        )
     return int(raw)
 
 
@@ -24,8 +28,9 @@ def directory_filters(args: Mapping[str, str], municipality_slugs: set[str]) -> 
     """The filters in ``args``; an empty parameter means "any". Raises ParameterError."""
     q = " ".join(args.get("q", "").split())
     if len(q) > MAX_QUERY:
-        raise ParameterError("q", f"Zoek op hoogstens {MAX_QUERY} tekens.",
-                             f"Search for at most {MAX_QUERY} characters.")
+        raise ParameterError(
+            "q", f"Zoek op hoogstens {MAX_QUERY} tekens.", f"Search for at most {MAX_QUERY} characters."
+        )
     municipality = args.get("municipality") or None
     if municipality is not None and municipality not in municipality_slugs:
         raise ParameterError("municipality", "Deze gemeente kennen we niet.", "Unknown municipality.")
@@ -34,11 +39,16 @@ def directory_filters(args: Mapping[str, str], municipality_slugs: set[str]) -> 
         raise ParameterError("sector", "Deze sector kennen we niet.", "Unknown sector.")
     status = args.get("status") or None
     if status is not None and status not in set(PublicStatus):
-        raise ParameterError("status", "Kies een status uit de lijst.",
-                             "'status' must be one of: " + ", ".join(PublicStatus) + ".")
+        raise ParameterError(
+            "status", "Kies een status uit de lijst.", "'status' must be one of: " + ", ".join(PublicStatus) + "."
+        )
     goal = args.get("goal") or None
     page = args.get("page") or "1"
-    return Filters(q=q, municipality=municipality, sector=sector,
-                   goal=_number("goal", goal, 99) if goal is not None else None,
-                   status=PublicStatus(status) if status is not None else None,
-                   page=_number("page", page, MAX_PAGE))
+    return Filters(
+        q=q,
+        municipality=municipality,
+        sector=sector,
+        goal=_number("goal", goal, 99) if goal is not None else None,
+        status=PublicStatus(status) if status is not None else None,
+        page=_number("page", page, MAX_PAGE),
+    )

@@ -10,6 +10,7 @@ current number and name; a number a change not yet approved asks for is nobody's
 revealed: every other KvK number answers "unknown", so verification does not tell who registered.
 Erased organisations are never shown.
 """
+
 from __future__ import annotations
 
 import enum
@@ -50,9 +51,13 @@ def public_status(organisation: Organisation, today: date) -> PublicStatus | Non
     before the nightly job has stored that; a withdrawn organisation's label reads expired (or
     revoked, if it was)."""
     status = organisation.shown_status(today)
-    direct = {Status.LABELLED: PublicStatus.LABELLED, Status.LABEL_EXPIRED: PublicStatus.EXPIRED,
-              Status.LABEL_REVOKED: PublicStatus.REVOKED, Status.WORKING_TOWARD_LABEL: PublicStatus.WORKING_TOWARD_LABEL,
-              Status.PARTNER: PublicStatus.PARTNER}
+    direct = {
+        Status.LABELLED: PublicStatus.LABELLED,
+        Status.LABEL_EXPIRED: PublicStatus.EXPIRED,
+        Status.LABEL_REVOKED: PublicStatus.REVOKED,
+        Status.WORKING_TOWARD_LABEL: PublicStatus.WORKING_TOWARD_LABEL,
+        Status.PARTNER: PublicStatus.PARTNER,
+    }
     if status in direct:
         return direct[status]
     if organisation.label_revoked_on is not None:
@@ -112,8 +117,9 @@ def verifiable(organisation: Organisation | None, today: date) -> PublicStatus |
     status = public_status(organisation, today)
     if status is None:
         return None
-    if organisation.label_awarded_on is not None or (organisation.public_listing
-                                                     and organisation.status in LISTED_STATUSES):
+    if organisation.label_awarded_on is not None or (
+        organisation.public_listing and organisation.status in LISTED_STATUSES
+    ):
         return status
     return None
 
@@ -148,19 +154,21 @@ class Entry:
 def _approved_goals(*columns):
     """``columns`` over the goals of approved impact plans: each row an organisation's
     (StepProgress.organisation_id) goal (DrechtsDoel) of an approved version."""
-    return (sa.select(*columns).select_from(StepProgress)
-            .join(StepSubmission, StepSubmission.progress_id == StepProgress.id)
-            .join(ImpactAction, ImpactAction.submission_id == StepSubmission.id)
-            .join(DrechtsDoel, DrechtsDoel.id == ImpactAction.goal_id)
-            .where(StepSubmission.state == StepState.APPROVED))
+    return (
+        sa.select(*columns)
+        .select_from(StepProgress)
+        .join(StepSubmission, StepSubmission.progress_id == StepProgress.id)
+        .join(ImpactAction, ImpactAction.submission_id == StepSubmission.id)
+        .join(DrechtsDoel, DrechtsDoel.id == ImpactAction.goal_id)
+        .where(StepSubmission.state == StepState.APPROVED)
+    )
 
 
 def _conditions(filters: Filters, today: date) -> list:
     org = Organisation
     conditions = [org.public_listing.is_(True), org.erased_at.is_(None), org.status.in_(LISTED_STATUSES)]
     if filters.q:
-        conditions.append(sa.or_(org.name.ilike(contains_pattern(filters.q), escape="\\"),
-                                 org.kvk_number == filters.q))
+        conditions.append(sa.or_(org.name.ilike(contains_pattern(filters.q), escape="\\"), org.kvk_number == filters.q))
     if filters.municipality:
         conditions.append(Municipality.slug == filters.municipality)
     if filters.sector:
@@ -168,8 +176,13 @@ def _conditions(filters: Filters, today: date) -> list:
     if filters.status:
         conditions.append(_status_condition(filters.status, today))
     if filters.goal is not None:
-        conditions.append(sa.exists(_approved_goals(StepProgress.id).where(
-            StepProgress.organisation_id == org.id, DrechtsDoel.number == filters.goal)))
+        conditions.append(
+            sa.exists(
+                _approved_goals(StepProgress.id).where(
+                    StepProgress.organisation_id == org.id, DrechtsDoel.number == filters.goal
+                )
+            )
+        )
     return conditions
 
 
@@ -186,31 +199,55 @@ def search(filters: Filters, today: date, page_size: int = PAGE_SIZE) -> Page:
     COUNT_CAP: counting every listed organisation on every view would grow with the network).
     Three queries (count, page, the page's goals), whatever the size of the network."""
     conditions = _conditions(filters, today)
-    matching = (sa.select(Organisation.id).join(Municipality, Municipality.id == Organisation.municipality_id)
-                .where(*conditions))
+    matching = (
+        sa.select(Organisation.id)
+        .join(Municipality, Municipality.id == Organisation.municipality_id)
+        .where(*conditions)
+    )
     total = db.session.scalar(sa.select(sa.func.count()).select_from(matching.limit(COUNT_CAP + 1).subquery()))
     rows = db.session.execute(
         sa.select(Organisation, Municipality.slug, Municipality.name)
-        .join(Municipality, Municipality.id == Organisation.municipality_id).where(*conditions)
+        .join(Municipality, Municipality.id == Organisation.municipality_id)
+        .where(*conditions)
         .order_by(Organisation.name, Organisation.id)
-        .limit(page_size + 1).offset((filters.page - 1) * page_size)).all()
+        .limit(page_size + 1)
+        .offset((filters.page - 1) * page_size)
+    ).all()
     has_next, rows = len(rows) > page_size, rows[:page_size]
     goals: dict[int, list[int]] = {}
     if rows:
         for organisation_id, number in db.session.execute(
-                _approved_goals(StepProgress.organisation_id, DrechtsDoel.number)
-                .where(StepProgress.organisation_id.in_([row[0].id for row in rows])).distinct()):
+            _approved_goals(StepProgress.organisation_id, DrechtsDoel.number)
+            .where(StepProgress.organisation_id.in_([row[0].id for row in rows]))
+            .distinct()
+        ):
             goals.setdefault(organisation_id, []).append(number)
-    entries = [Entry(kvk=o.kvk_number, name=o.name, municipality_slug=slug, municipality_name=name, sector=o.sector,
-                     status=public_status(o, today), label_awarded_on=o.label_awarded_on,
-                     label_valid_until=o.label_valid_until, website=o.website, impact_statement=o.impact_statement,
-                     goals=tuple(sorted(goals.get(o.id, ()))))
-               for o, slug, name in rows]
+    entries = [
+        Entry(
+            kvk=o.kvk_number,
+            name=o.name,
+            municipality_slug=slug,
+            municipality_name=name,
+            sector=o.sector,
+            status=public_status(o, today),
+            label_awarded_on=o.label_awarded_on,
+            label_valid_until=o.label_valid_until,
+            website=o.website,
+            impact_statement=o.impact_statement,
+            goals=tuple(sorted(goals.get(o.id, ()))),
+        )
+        for o, slug, name in rows
+    ]
     return Page(entries, min(total, COUNT_CAP), total > COUNT_CAP, has_next)
 
 
 def goals_of(organisation: Organisation) -> list[DrechtsDoel]:
     """The Drechtse Doelen of the organisation's approved impact plans (one query)."""
-    return list(db.session.scalars(
-        _approved_goals(DrechtsDoel).where(StepProgress.organisation_id == organisation.id)
-        .distinct().order_by(DrechtsDoel.number)))
+    return list(
+        db.session.scalars(
+            _approved_goals(DrechtsDoel)
+            .where(StepProgress.organisation_id == organisation.id)
+            .distinct()
+            .order_by(DrechtsDoel.number)
+        )
+    )

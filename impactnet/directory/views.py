@@ -3,6 +3,7 @@
 All public and read-only (GET), so no CSRF token is involved; no route shows anything of an
 organisation that did not opt in, except the label status of one that had a label.
 """
+
 from __future__ import annotations
 
 import functools
@@ -51,15 +52,26 @@ def _filters(municipalities):
 def index():
     municipalities = list_municipalities(active_only=True)
     goals = active_goals()
-    context = {"municipalities": municipalities, "goals": goals, "sectors": SECTORS,
-               "statuses": PUBLIC_STATUS_LABELS, "args": request.args}
+    context = {
+        "municipalities": municipalities,
+        "goals": goals,
+        "sectors": SECTORS,
+        "statuses": PUBLIC_STATUS_LABELS,
+        "args": request.args,
+    }
     try:
         filters = _filters(municipalities)
     except ParameterError as error:
         return render_template("directory/index.html", error=error, page=None, filters=None, **context), 400
     page = search(filters, local_today())
-    return render_template("directory/index.html", error=None, page=page, filters=filters,
-                           pages=None if page.more_than_total else max(1, -(-page.total // PAGE_SIZE)), **context)
+    return render_template(
+        "directory/index.html",
+        error=None,
+        page=page,
+        filters=filters,
+        pages=None if page.more_than_total else max(1, -(-page.total // PAGE_SIZE)),
+        **context,
+    )
 
 
 @bp.errorhandler(ParameterError)
@@ -77,16 +89,27 @@ def _open_data_page():
 @bp.get("/directory.json")
 def as_json():
     filters, page = _open_data_page()
-    return jsonify({"generated_at": utcnow().isoformat(), "page": filters.page, "page_size": OPEN_DATA_PAGE_SIZE,
-                    "total": None if page.more_than_total else page.total, "has_next": page.has_next,
-                    "items": [export.item(entry) for entry in page.entries]})
+    return jsonify(
+        {
+            "generated_at": utcnow().isoformat(),
+            "page": filters.page,
+            "page_size": OPEN_DATA_PAGE_SIZE,
+            "total": None if page.more_than_total else page.total,
+            "has_next": page.has_next,
+            "items": [export.item(entry) for entry in page.entries],
+        }
+    )
 
 
 @bp.get("/directory.csv")
 def as_csv():
     filters, page = _open_data_page()
-    return send_file(io.BytesIO(to_csv(export.table(page.entries))), mimetype=CSV_MIMETYPE, as_attachment=True,
-                     download_name=f"impactnet-partners-{local_today().isoformat()}-p{filters.page}.csv")
+    return send_file(
+        io.BytesIO(to_csv(export.table(page.entries))),
+        mimetype=CSV_MIMETYPE,
+        as_attachment=True,
+        download_name=f"impactnet-partners-{local_today().isoformat()}-p{filters.page}.csv",
+    )
 
 
 @bp.get("/verify")
@@ -120,10 +143,20 @@ def verify(kvk: str):
         organisation = found.organisation
         # The QR code leads to the organisation's current number, also when asked by a former one.
         url = current_app.config["PUBLIC_URL"] + url_for("directory.verify", kvk=organisation.kvk_number)
-        response = current_app.make_response(render_template(
-            "directory/verify.html", organisation=organisation, status=found.status, asked_kvk=kvk,
-            former_until=found.former_until, former_identities=identity_history(organisation),
-            goals=goals_of(organisation), checked_at=utcnow(), url=url, qr_code=_qr_code(url)))
+        response = current_app.make_response(
+            render_template(
+                "directory/verify.html",
+                organisation=organisation,
+                status=found.status,
+                asked_kvk=kvk,
+                former_until=found.former_until,
+                former_identities=identity_history(organisation),
+                goals=goals_of(organisation),
+                checked_at=utcnow(),
+                url=url,
+                qr_code=_qr_code(url),
+            )
+        )
     response.headers["Cache-Control"] = "no-cache"
     return response
 
@@ -133,8 +166,9 @@ def badge(kvk: str):
     well_formed = is_kvk(kvk)
     found = verified(kvk, local_today()) if well_formed else None
     status = found.status if found else None
-    svg = render_template("directory/badge.svg", status=status, label=public_status_label(status) if status
-                          else str(_l("Onbekend")))
+    svg = render_template(
+        "directory/badge.svg", status=status, label=public_status_label(status) if status else str(_l("Onbekend"))
+    )
     response = Response(svg, status=200 if status else 404 if well_formed else 400, mimetype="image/svg+xml")
     response.headers["Cache-Control"] = BADGE_CACHE
     return response

@@ -1,4 +1,5 @@
 """Writing a :class:`~impactnet.exports.services.Table` as CSV or XLSX bytes."""
+
 from __future__ import annotations
 
 import csv
@@ -62,8 +63,9 @@ def to_spreadsheet_csv(table: Table, language: str) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=dialect.delimiter, lineterminator="\r\n")
     writer.writerow(table.columns)
-    writer.writerows(tuple("" if cell is None else neutralised(_number(cell, dialect)) for cell in row)
-                     for row in table.rows)
+    writer.writerows(
+        tuple("" if cell is None else neutralised(_number(cell, dialect)) for cell in row) for row in table.rows
+    )
     return out.getvalue().encode("utf-8-sig")
 
 

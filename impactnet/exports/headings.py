@@ -5,6 +5,7 @@ shows them as words in the language of the page it came from ("Werken aan het la
 "Working toward the label"). The open-data directory CSV (``/directory.csv``) keeps its
 documented machine names and does not pass through here.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace

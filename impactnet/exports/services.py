@@ -3,6 +3,7 @@
 Aggregates only: municipality names and counts, never an organisation's or a person's name or
 address. Like every service these only read (and would flush, never commit).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -48,9 +49,14 @@ def regions_table(now: datetime, year: int) -> Table:
     rows = []
     for municipality in payload["municipalities"]:
         target = next((t for t in municipality["targets"] if t["year"] == year), None)
-        rows.append((municipality["name"], *(municipality[field] for field in FIGURES),
-                     as_of_cell(municipality["as_of"]),
-                     *((year, target["partners"], target["labelled"]) if target else (None, None, None))))
+        rows.append(
+            (
+                municipality["name"],
+                *(municipality[field] for field in FIGURES),
+                as_of_cell(municipality["as_of"]),
+                *((year, target["partners"], target["labelled"]) if target else (None, None, None)),
+            )
+        )
     region = payload["region"]
     rows.append((REGION_LABEL, *(region[field] for field in FIGURES), as_of_cell(region["as_of"]), None, None, None))
     return Table("Regio", REGION_COLUMNS, rows)
@@ -60,8 +66,14 @@ def series_table(municipality: Municipality, start: date, end: date, now: dateti
     """The municipality's monthly series from ``start`` to ``end``, oldest month first, each month
     with when its figures were computed."""
     months = series_payload(municipality, start, end, now)["months"]
-    return Table("Reeks", SERIES_COLUMNS, [tuple(as_of_cell(month[column]) if column == "as_of" else month[column]
-                                                 for column in SERIES_COLUMNS) for month in months])
+    return Table(
+        "Reeks",
+        SERIES_COLUMNS,
+        [
+            tuple(as_of_cell(month[column]) if column == "as_of" else month[column] for column in SERIES_COLUMNS)
+            for month in months
+        ],
+    )
 
 
 def _count(n: int) -> int | str:
@@ -71,20 +83,32 @@ def _count(n: int) -> int | str:
 
 
 def _new_table(board: Dashboard) -> Table:
-    rows = [(str(what), *(getattr(board.new[period], field) for period in ("month", "quarter", "year")))
-            for what, field in ((_("Nieuwe partners"), "partners"), (_("Nieuwe labels"), "labels"))]
+    rows = [
+        (str(what), *(getattr(board.new[period], field) for period in ("month", "quarter", "year")))
+        for what, field in ((_("Nieuwe partners"), "partners"), (_("Nieuwe labels"), "labels"))
+    ]
     return Table("Nieuw", ("figure", "this_month", "this_quarter", "this_year"), rows)
 
 
 def _funnel_table(board: Dashboard) -> Table:
-    rows = [(step.position, step.title, _count(step.organisations),
-             step.median_days if step.organisations >= SMALLEST_SHOWN else None) for step in board.funnel]
+    rows = [
+        (
+            step.position,
+            step.title,
+            _count(step.organisations),
+            step.median_days if step.organisations >= SMALLEST_SHOWN else None,
+        )
+        for step in board.funnel
+    ]
     return Table("Stappen", ("position", "step", "organisations", "median_days_at_step"), rows)
 
 
 def _breakdown_table(sheet: str, column: str, rows) -> Table:
-    return Table(sheet, (column, "partners", "labelled"),
-                 [(row.label, _count(row.partners), _count(row.labelled)) for row in rows])
+    return Table(
+        sheet,
+        (column, "partners", "labelled"),
+        [(row.label, _count(row.partners), _count(row.labelled)) for row in rows],
+    )
 
 
 def _targets_table(board: Dashboard) -> Table:
@@ -94,16 +118,45 @@ def _targets_table(board: Dashboard) -> Table:
     results = {result.year: result for result in board.results}
     for target, projection in board.targets:
         result = results.get(target.year)
-        reached = (result.as_of, result.partners.now, result.labelled.now, result.reached) \
-            if result and result.as_of else (None,) * 4
+        reached = (
+            (result.as_of, result.partners.now, result.labelled.now, result.reached)
+            if result and result.as_of
+            else (None,) * 4
+        )
         projection = projection if result is None or not result.finished else None
-        rows.append((target.year, target.partners_wanted, target.labelled_wanted, *reached,
-                     *((projection.on_track, projection.projected_partners_date, projection.projected_labelled_date,
+        rows.append(
+            (
+                target.year,
+                target.partners_wanted,
+                target.labelled_wanted,
+                *reached,
+                *(
+                    (
+                        projection.on_track,
+                        projection.projected_partners_date,
+                        projection.projected_labelled_date,
                         round(projection.partners_needed_per_month, 1),
-                        round(projection.labelled_needed_per_month, 1)) if projection else (None,) * 5)))
-    columns = ("year", "target_partners", "target_labelled", "result_on", "result_partners", "result_labelled",
-               "reached", "on_track", "projected_partners_date", "projected_labelled_date",
-               "partners_needed_per_month", "labelled_needed_per_month")
+                        round(projection.labelled_needed_per_month, 1),
+                    )
+                    if projection
+                    else (None,) * 5
+                ),
+            )
+        )
+    columns = (
+        "year",
+        "target_partners",
+        "target_labelled",
+        "result_on",
+        "result_partners",
+        "result_labelled",
+        "reached",
+        "on_track",
+        "projected_partners_date",
+        "projected_labelled_date",
+        "partners_needed_per_month",
+        "labelled_needed_per_month",
+    )
     return Table("Doelen", columns, [tuple(_plain(cell) for cell in row) for row in rows])
 
 

@@ -8,6 +8,7 @@ another municipality's viewer 403), and so are the tables of its dashboard
 targets), with the same "< 5" for small numbers as the page. Each file has two URLs, ``.csv`` and
 ``.xlsx``, on one endpoint: ``url_for("exports.series", slug=..., fmt="xlsx")``.
 """
+
 from __future__ import annotations
 
 import io

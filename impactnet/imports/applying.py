@@ -8,6 +8,7 @@ in the audit trail with those dates, so that the growth snapshots rebuilt from t
 history. An organisation imported before is only updated where the file's details differ; the history
 is taken once, when it is created.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,12 +53,22 @@ def moment(day: date) -> datetime:
     return datetime.combine(day, time(12), tzinfo=LOCAL_TIMEZONE)
 
 
-def _event(actor: User | None, action: AuditAction, obj_type: str, obj_id: int, organisation_id: int, at: datetime,
-           **values) -> dict:
+def _event(
+    actor: User | None, action: AuditAction, obj_type: str, obj_id: int, organisation_id: int, at: datetime, **values
+) -> dict:
     """An audit event as a row (inserted in bulk: 10,000 organisations leave some 80,000)."""
-    return {"actor_id": actor.id if actor is not None else None, "action": action, "object_type": obj_type,
-            "object_id": obj_id, "organisation_id": organisation_id, "occurred_at": at, "before": None, "after": None,
-            "note": None, **values}
+    return {
+        "actor_id": actor.id if actor is not None else None,
+        "action": action,
+        "object_type": obj_type,
+        "object_id": obj_id,
+        "organisation_id": organisation_id,
+        "occurred_at": at,
+        "before": None,
+        "after": None,
+        "note": None,
+        **values,
+    }
 
 
 def _status_moves(row: RowPlan, today: date) -> list[tuple[date, Status]]:
@@ -74,48 +85,122 @@ def _status_moves(row: RowPlan, today: date) -> list[tuple[date, Status]]:
 
 
 def _new_organisation(row: RowPlan, moves, now: datetime) -> Organisation:
-    return Organisation(kvk_number=row.kvk_number, website=None, public_listing=False, status=moves[-1][1],
-                        created_at=moment(row.steps["partnerovereenkomst"]), updated_at=now,
-                        label_awarded_on=row.steps.get("beoordeling"),
-                        label_valid_until=row.label_valid_until if "beoordeling" in row.steps else None,
-                        **{name: row.details[name] for name in DETAIL_FIELDS})
+    return Organisation(
+        kvk_number=row.kvk_number,
+        website=None,
+        public_listing=False,
+        status=moves[-1][1],
+        created_at=moment(row.steps["partnerovereenkomst"]),
+        updated_at=now,
+        label_awarded_on=row.steps.get("beoordeling"),
+        label_valid_until=row.label_valid_until if "beoordeling" in row.steps else None,
+        **{name: row.details[name] for name in DETAIL_FIELDS},
+    )
 
 
-def _history(actor: User, row: RowPlan, organisation: Organisation, moves, by_key: dict[str, JourneyStep],
-             source: Source, now: datetime) -> list:
+def _history(
+    actor: User,
+    row: RowPlan,
+    organisation: Organisation,
+    moves,
+    by_key: dict[str, JourneyStep],
+    source: Source,
+    now: datetime,
+) -> list:
     """The progress rows and audit events of a new organisation's imported history."""
-    objects = [_event(actor, AuditAction.ORGANISATION_IMPORTED, "organisations", organisation.id, organisation.id, now,
-                      after={"file": source.filename, "sha256": source.checksum, "row": row.number,
-                             "kvk_number": row.kvk_number, "name": row.name})]
+    objects = [
+        _event(
+            actor,
+            AuditAction.ORGANISATION_IMPORTED,
+            "organisations",
+            organisation.id,
+            organisation.id,
+            now,
+            after={
+                "file": source.filename,
+                "sha256": source.checksum,
+                "row": row.number,
+                "kvk_number": row.kvk_number,
+                "name": row.name,
+            },
+        )
+    ]
     for key, day in row.steps.items():
         at = moment(day)
-        progress = StepProgress(organisation_id=organisation.id, step_id=by_key[key].id, state=StepState.APPROVED,
-                                state_changed_at=at, created_at=at, updated_at=at)
-        progress.submissions.append(StepSubmission(
-            number=1, state=StepState.APPROVED, statement=IMPORTED_NOTE, answers={}, created_at=at,
-            created_by_id=actor.id, submitted_at=at, decided_at=at, decided_by_id=actor.id))
+        progress = StepProgress(
+            organisation_id=organisation.id,
+            step_id=by_key[key].id,
+            state=StepState.APPROVED,
+            state_changed_at=at,
+            created_at=at,
+            updated_at=at,
+        )
+        progress.submissions.append(
+            StepSubmission(
+                number=1,
+                state=StepState.APPROVED,
+                statement=IMPORTED_NOTE,
+                answers={},
+                created_at=at,
+                created_by_id=actor.id,
+                submitted_at=at,
+                decided_at=at,
+                decided_by_id=actor.id,
+            )
+        )
         objects.append(progress)
     previous = Status.APPLICANT
     for day, status in moves:
-        objects.append(_event(actor if status is not Status.LABEL_EXPIRED else None,
-                              AuditAction.ORGANISATION_STATUS_CHANGED, "organisations", organisation.id,
-                              organisation.id, moment(day), before={"status": previous.value},
-                              after={"status": status.value}, note=IMPORTED_NOTE))
+        objects.append(
+            _event(
+                actor if status is not Status.LABEL_EXPIRED else None,
+                AuditAction.ORGANISATION_STATUS_CHANGED,
+                "organisations",
+                organisation.id,
+                organisation.id,
+                moment(day),
+                before={"status": previous.value},
+                after={"status": status.value},
+                note=IMPORTED_NOTE,
+            )
+        )
         previous = status
     if organisation.label_awarded_on is not None:
-        objects.append(_event(actor, AuditAction.LABEL_AWARDED, "organisations", organisation.id, organisation.id,
-                              moment(organisation.label_awarded_on), note=IMPORTED_NOTE, after={
-                                  "label_awarded_on": organisation.label_awarded_on.isoformat(),
-                                  "label_valid_until": organisation.label_valid_until.isoformat(),
-                                  "label_revoked_on": None, "label_revoked_reason": None}))
+        objects.append(
+            _event(
+                actor,
+                AuditAction.LABEL_AWARDED,
+                "organisations",
+                organisation.id,
+                organisation.id,
+                moment(organisation.label_awarded_on),
+                note=IMPORTED_NOTE,
+                after={
+                    "label_awarded_on": organisation.label_awarded_on.isoformat(),
+                    "label_valid_until": organisation.label_valid_until.isoformat(),
+                    "label_revoked_on": None,
+                    "label_revoked_reason": None,
+                },
+            )
+        )
     return objects
 
 
 def _step_events(actor: User, organisation: Organisation, progress_rows: list[StepProgress], keys: dict[int, str]):
-    return [_event(actor, AuditAction.STEP_STATE_CHANGED, "step_progress", p.id, organisation.id, p.state_changed_at,
-                   before={"step": keys[p.step_id], "state": StepState.NOT_STARTED.value},
-                   after={"step": keys[p.step_id], "state": StepState.APPROVED.value}, note=IMPORTED_NOTE)
-            for p in progress_rows]
+    return [
+        _event(
+            actor,
+            AuditAction.STEP_STATE_CHANGED,
+            "step_progress",
+            p.id,
+            organisation.id,
+            p.state_changed_at,
+            before={"step": keys[p.step_id], "state": StepState.NOT_STARTED.value},
+            after={"step": keys[p.step_id], "state": StepState.APPROVED.value},
+            note=IMPORTED_NOTE,
+        )
+        for p in progress_rows
+    ]
 
 
 def _contact(row: RowPlan, organisation: Organisation) -> User | None:
@@ -135,7 +220,7 @@ def apply_plan(actor: User, rows: list[RowPlan], source: Source, *, invite: bool
     keys = {step.id: step.key for step in by_key.values()}
     new_rows = [row for row in rows if row.action == "create"]
     for start in range(0, len(new_rows), CHUNK):
-        chunk = [(row, _status_moves(row, today)) for row in new_rows[start:start + CHUNK]]
+        chunk = [(row, _status_moves(row, today)) for row in new_rows[start : start + CHUNK]]
         organisations = [_new_organisation(row, moves, now) for row, moves in chunk]
         db.session.add_all(organisations)
         db.session.flush()
@@ -151,8 +236,18 @@ def apply_plan(actor: User, rows: list[RowPlan], source: Source, *, invite: bool
         for (row, _), organisation, progress, user in zip(chunk, organisations, progress_rows, contacts, strict=True):
             events += _step_events(actor, organisation, progress, keys)
             if user is not None:
-                events.append(_event(actor, AuditAction.USER_CREATED, "users", user.id, organisation.id, now,
-                                      after={"email": user.email, "role": user.role.value}, note=IMPORTED_NOTE))
+                events.append(
+                    _event(
+                        actor,
+                        AuditAction.USER_CREATED,
+                        "users",
+                        user.id,
+                        organisation.id,
+                        now,
+                        after={"email": user.email, "role": user.role.value},
+                        note=IMPORTED_NOTE,
+                    )
+                )
                 if invite:
                     queue(invitation_mail(user), "invitation", user)
                     outcome.invited += 1
@@ -164,12 +259,31 @@ def apply_plan(actor: User, rows: list[RowPlan], source: Source, *, invite: bool
     for row in rows:
         if row.action == "update":
             organisation = db.session.get(Organisation, row.organisation_id)
-            apply_changes(actor, organisation, {name: row.details[name] for name in DETAIL_FIELDS},
-                          AuditAction.ORGANISATION_UPDATED, organisation_id=organisation.id)
-            db.session.add(AuditEvent(**_event(
-                actor, AuditAction.ORGANISATION_IMPORTED, "organisations", organisation.id, organisation.id, now,
-                after={"file": source.filename, "sha256": source.checksum, "row": row.number,
-                       "changed": sorted(row.changes)})))
+            apply_changes(
+                actor,
+                organisation,
+                {name: row.details[name] for name in DETAIL_FIELDS},
+                AuditAction.ORGANISATION_UPDATED,
+                organisation_id=organisation.id,
+            )
+            db.session.add(
+                AuditEvent(
+                    **_event(
+                        actor,
+                        AuditAction.ORGANISATION_IMPORTED,
+                        "organisations",
+                        organisation.id,
+                        organisation.id,
+                        now,
+                        after={
+                            "file": source.filename,
+                            "sha256": source.checksum,
+                            "row": row.number,
+                            "changed": sorted(row.changes),
+                        },
+                    )
+                )
+            )
             outcome.updated += 1
         elif row.action == "unchanged":
             outcome.unchanged += 1

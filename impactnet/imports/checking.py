@@ -4,6 +4,7 @@ The checks are those of the registration form (KvK number, municipality, postcod
 e-mail address) plus the history's: dates in the past, steps in the path's order (a step needs the one
 before it, as the state machine does), a label that ends after it starts, no KvK number twice.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,9 +25,13 @@ from impactnet.organisations.models import Organisation
 from impactnet.regions.models import Municipality
 
 # The file's date columns and the steps of the path they say were done (in the path's order).
-STEP_COLUMNS = (("overeenkomst_getekend", "partnerovereenkomst"), ("inventarisatie", "inventarisatie"),
-                ("inspiratiesessie", "inspiratiesessie"), ("impactplan", "impactplan"),
-                ("label_toegekend", "beoordeling"))
+STEP_COLUMNS = (
+    ("overeenkomst_getekend", "partnerovereenkomst"),
+    ("inventarisatie", "inventarisatie"),
+    ("inspiratiesessie", "inspiratiesessie"),
+    ("impactplan", "impactplan"),
+    ("label_toegekend", "beoordeling"),
+)
 DETAIL_FIELDS = ("name", "municipality_id", "sector", "size_class", "street_address", "postcode", "city")
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%y", "%d/%m/%y")
 FORMULA = re.compile(r"^\s*[=+@]")  # what a spreadsheet would run as a formula (a leading "-" is a minus sign)
@@ -39,10 +44,10 @@ class RowPlan:
     number: int
     kvk_number: str
     name: str
-    action: str = "create"               # create | update | unchanged | error
+    action: str = "create"  # create | update | unchanged | error
     details: dict = field(default_factory=dict)
-    changes: dict = field(default_factory=dict)   # field: (old, new), for an update
-    steps: dict = field(default_factory=dict)     # step key: date done
+    changes: dict = field(default_factory=dict)  # field: (old, new), for an update
+    steps: dict = field(default_factory=dict)  # step key: date done
     label_valid_until: date | None = None
     contact_name: str = ""
     contact_email: str = ""
@@ -101,14 +106,36 @@ class _Context:
         for municipality in db.session.scalars(sa.select(Municipality)):
             self.municipalities[municipality.name.lower()] = municipality
             self.municipalities[municipality.slug.lower()] = municipality
-        self.existing = {o.kvk_number: o for o in db.session.scalars(
-            sa.select(Organisation).where(Organisation.kvk_number.in_(kvk_numbers)))} if kvk_numbers else {}
-        self.imported = set(db.session.scalars(
-            sa.select(AuditEvent.organisation_id).where(
-                AuditEvent.action == AuditAction.ORGANISATION_IMPORTED,
-                AuditEvent.organisation_id.in_([o.id for o in self.existing.values()])))) if self.existing else set()
-        self.emails = {email: organisation_id for email, organisation_id in db.session.execute(
-            sa.select(User.email, User.organisation_id).where(User.email.in_(emails)))} if emails else {}
+        self.existing = (
+            {
+                o.kvk_number: o
+                for o in db.session.scalars(sa.select(Organisation).where(Organisation.kvk_number.in_(kvk_numbers)))
+            }
+            if kvk_numbers
+            else {}
+        )
+        self.imported = (
+            set(
+                db.session.scalars(
+                    sa.select(AuditEvent.organisation_id).where(
+                        AuditEvent.action == AuditAction.ORGANISATION_IMPORTED,
+                        AuditEvent.organisation_id.in_([o.id for o in self.existing.values()]),
+                    )
+                )
+            )
+            if self.existing
+            else set()
+        )
+        self.emails = (
+            {
+                email: organisation_id
+                for email, organisation_id in db.session.execute(
+                    sa.select(User.email, User.organisation_id).where(User.email.in_(emails))
+                )
+            }
+            if emails
+            else {}
+        )
 
 
 def _check_details(row: RowPlan, values: dict, context: _Context) -> None:
@@ -124,22 +151,38 @@ def _check_details(row: RowPlan, values: dict, context: _Context) -> None:
     if postcode is None:
         errors.append(_l("Ongeldige postcode ‘%(value)s’.", value=values.get("postcode", "")))
     elif municipality is not None and not municipality.covers_postcode(postcode):
-        errors.append(_l("Postcode %(postcode)s ligt niet in de gemeente %(municipality)s.", postcode=postcode,
-                         municipality=municipality.name))
+        errors.append(
+            _l(
+                "Postcode %(postcode)s ligt niet in de gemeente %(municipality)s.",
+                postcode=postcode,
+                municipality=municipality.name,
+            )
+        )
     sector = _choice(SECTORS, values.get("sector", ""))
     if sector is None:
         errors.append(_l("Onbekende sector ‘%(value)s’.", value=values.get("sector", "")))
     size = _choice(SIZE_CLASSES, values.get("grootte", ""))
     if size is None:
-        errors.append(_l("Onbekende grootte ‘%(value)s’ (gebruik 1, 2-9, 10-49, 50-249 of 250+).",
-                         value=values.get("grootte", "")))
+        errors.append(
+            _l(
+                "Onbekende grootte ‘%(value)s’ (gebruik 1, 2-9, 10-49, 50-249 of 250+).",
+                value=values.get("grootte", ""),
+            )
+        )
     street, city = values.get("adres", "").strip(), values.get("plaats", "").strip()
     if not street or not city:
         errors.append(_l("Adres en plaats zijn verplicht."))
     elif len(street) > 200 or len(city) > 100:
         errors.append(_l("Adres of plaats is te lang."))
-    row.details = {"name": row.name, "municipality_id": municipality.id if municipality else None, "sector": sector,
-                   "size_class": size, "street_address": street, "postcode": postcode, "city": city}
+    row.details = {
+        "name": row.name,
+        "municipality_id": municipality.id if municipality else None,
+        "sector": sector,
+        "size_class": size,
+        "street_address": street,
+        "postcode": postcode,
+        "city": city,
+    }
 
 
 def _check_dates(row: RowPlan, values: dict, today: date, validity) -> None:
@@ -148,8 +191,13 @@ def _check_dates(row: RowPlan, values: dict, today: date, validity) -> None:
         try:
             done = parse_date(values.get(column))
         except ValueError as error:
-            errors.append(_l("‘%(value)s’ in %(column)s is geen datum (gebruik bijvoorbeeld 2024-03-15 of 15-03-2024).",
-                             value=str(error), column=column))
+            errors.append(
+                _l(
+                    "‘%(value)s’ in %(column)s is geen datum (gebruik bijvoorbeeld 2024-03-15 of 15-03-2024).",
+                    value=str(error),
+                    column=column,
+                )
+            )
             continue
         if done is None:
             previous = previous if previous is not None else None
@@ -161,8 +209,9 @@ def _check_dates(row: RowPlan, values: dict, today: date, validity) -> None:
             errors.append(_l("%(column)s ligt in de toekomst (%(date)s).", column=column, date=done.isoformat()))
         earlier = [key for key, day in row.steps.items() if day is None]
         if earlier:
-            errors.append(_l("%(column)s is ingevuld, maar een eerdere stap niet: de stappen gaan op volgorde.",
-                             column=column))
+            errors.append(
+                _l("%(column)s is ingevuld, maar een eerdere stap niet: de stappen gaan op volgorde.", column=column)
+            )
         elif previous is not None and done < previous:
             errors.append(_l("%(column)s (%(date)s) ligt vóór de vorige stap.", column=column, date=done.isoformat()))
         row.steps[step_key], previous = done, done
@@ -170,8 +219,13 @@ def _check_dates(row: RowPlan, values: dict, today: date, validity) -> None:
     try:
         until = parse_date(values.get("label_geldig_tot"))
     except ValueError as error:
-        errors.append(_l("‘%(value)s’ in %(column)s is geen datum (gebruik bijvoorbeeld 2024-03-15 of 15-03-2024).",
-                         value=str(error), column="label_geldig_tot"))
+        errors.append(
+            _l(
+                "‘%(value)s’ in %(column)s is geen datum (gebruik bijvoorbeeld 2024-03-15 of 15-03-2024).",
+                value=str(error),
+                column="label_geldig_tot",
+            )
+        )
         return
     awarded = row.steps.get("beoordeling")
     if until is not None and awarded is None:
@@ -179,8 +233,13 @@ def _check_dates(row: RowPlan, values: dict, today: date, validity) -> None:
     elif awarded is not None:
         until = until or awarded + validity
         if until <= awarded:
-            errors.append(_l("Het label eindigt (%(end)s) vóór of op de dag dat het begint (%(start)s).",
-                             end=until.isoformat(), start=awarded.isoformat()))
+            errors.append(
+                _l(
+                    "Het label eindigt (%(end)s) vóór of op de dag dat het begint (%(start)s).",
+                    end=until.isoformat(),
+                    start=awarded.isoformat(),
+                )
+            )
         row.label_valid_until = until
 
 
@@ -205,12 +264,21 @@ def _check_contact(row: RowPlan, values: dict, context: _Context, emails_seen: d
 
 def _compare(row: RowPlan, organisation: Organisation, imported: bool) -> None:
     if not imported:
-        row.errors.append(_l("KvK-nummer %(kvk)s hoort al bij ‘%(name)s’, die zich via het portaal heeft aangemeld; "
-                             "die wordt niet overschreven.", kvk=row.kvk_number, name=organisation.name))
+        row.errors.append(
+            _l(
+                "KvK-nummer %(kvk)s hoort al bij ‘%(name)s’, die zich via het portaal heeft aangemeld; "
+                "die wordt niet overschreven.",
+                kvk=row.kvk_number,
+                name=organisation.name,
+            )
+        )
         return
     row.organisation_id = organisation.id
-    row.changes = {name: (getattr(organisation, name), row.details[name]) for name in DETAIL_FIELDS
-                   if getattr(organisation, name) != row.details[name]}
+    row.changes = {
+        name: (getattr(organisation, name), row.details[name])
+        for name in DETAIL_FIELDS
+        if getattr(organisation, name) != row.details[name]
+    }
     row.action = "update" if row.changes else "unchanged"
 
 
@@ -225,14 +293,19 @@ def check_rows(rows: list[tuple[int, dict]], today: date, validity) -> list[RowP
         plans.append(row)
         formulas = sorted(column for column, value in values.items() if isinstance(value, str) and FORMULA.match(value))
         if formulas:
-            row.errors.append(_l("Formule in %(columns)s: formules worden niet uitgevoerd of overgenomen. Vul de "
-                                 "waarde zelf in.", columns=", ".join(formulas)))
+            row.errors.append(
+                _l(
+                    "Formule in %(columns)s: formules worden niet uitgevoerd of overgenomen. Vul de waarde zelf in.",
+                    columns=", ".join(formulas),
+                )
+            )
         values = {key: value if isinstance(value, date) else str(value) for key, value in values.items()}
         if _kvk(raw_kvk) is None:
             row.errors.append(_l("Ongeldig KvK-nummer ‘%(value)s’ (8 cijfers).", value=raw_kvk))
         elif row.kvk_number in kvk_seen:
-            row.errors.append(_l("KvK-nummer %(kvk)s staat ook in rij %(row)s.", kvk=row.kvk_number,
-                                 row=kvk_seen[row.kvk_number]))
+            row.errors.append(
+                _l("KvK-nummer %(kvk)s staat ook in rij %(row)s.", kvk=row.kvk_number, row=kvk_seen[row.kvk_number])
+            )
         else:
             kvk_seen[row.kvk_number] = number
         _check_details(row, values, context)

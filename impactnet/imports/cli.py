@@ -1,4 +1,5 @@
 """``flask --app wsgi import-organisations FILE``: the dry run, and with --apply the import."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -44,8 +45,10 @@ def import_organisations_command(path, apply_it, actor_email, invite):
         db.session.rollback()
         raise click.ClickException(str(error.message)) from None
     plan = preview.plan
-    summary = (f"{plan.count('create')} new, {plan.count('update')} changed, {plan.count('unchanged')} unchanged, "
-               f"{plan.errors} errors")
+    summary = (
+        f"{plan.count('create')} new, {plan.count('update')} changed, {plan.count('unchanged')} unchanged, "
+        f"{plan.errors} errors"
+    )
     if plan.errors:
         db.session.rollback()
         raise click.ClickException(f"{summary}: nothing imported.")

@@ -2,6 +2,7 @@
 
 Every refusal is an :class:`ImportFileError` with a Dutch message; nothing here touches the database.
 """
+
 from __future__ import annotations
 
 import csv
@@ -14,14 +15,48 @@ from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 
 # The columns of St MBO's list, as the README documents them; other spellings people use map onto them.
-COLUMNS = ("kvk_nummer", "naam", "gemeente", "adres", "postcode", "plaats", "sector", "grootte",
-           "contactpersoon", "email", "overeenkomst_getekend", "inventarisatie", "inspiratiesessie",
-           "impactplan", "label_toegekend", "label_geldig_tot")
-REQUIRED = ("kvk_nummer", "naam", "gemeente", "adres", "postcode", "plaats", "sector", "grootte",
-            "overeenkomst_getekend")
-ALIASES = {"kvk": "kvk_nummer", "kvknummer": "kvk_nummer", "kvk_number": "kvk_nummer", "e_mail": "email",
-           "e_mailadres": "email", "emailadres": "email", "partnerovereenkomst": "overeenkomst_getekend",
-           "label_geldig_t_m": "label_geldig_tot", "omvang": "grootte", "straat": "adres", "woonplaats": "plaats"}
+COLUMNS = (
+    "kvk_nummer",
+    "naam",
+    "gemeente",
+    "adres",
+    "postcode",
+    "plaats",
+    "sector",
+    "grootte",
+    "contactpersoon",
+    "email",
+    "overeenkomst_getekend",
+    "inventarisatie",
+    "inspiratiesessie",
+    "impactplan",
+    "label_toegekend",
+    "label_geldig_tot",
+)
+REQUIRED = (
+    "kvk_nummer",
+    "naam",
+    "gemeente",
+    "adres",
+    "postcode",
+    "plaats",
+    "sector",
+    "grootte",
+    "overeenkomst_getekend",
+)
+ALIASES = {
+    "kvk": "kvk_nummer",
+    "kvknummer": "kvk_nummer",
+    "kvk_number": "kvk_nummer",
+    "e_mail": "email",
+    "e_mailadres": "email",
+    "emailadres": "email",
+    "partnerovereenkomst": "overeenkomst_getekend",
+    "label_geldig_t_m": "label_geldig_tot",
+    "omvang": "grootte",
+    "straat": "adres",
+    "woonplaats": "plaats",
+}
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -53,8 +88,12 @@ def _columns(header: list) -> list[str]:
     keys = [_header_key(cell) for cell in header]
     missing = [name for name in REQUIRED if name not in keys]
     if missing:
-        raise ImportFileError(_l("De kopregel mist de kolom(men): %(names)s. Gebruik de kolommen uit het voorbeeldbestand.",
-                                 names=", ".join(missing)))
+        raise ImportFileError(
+            _l(
+                "De kopregel mist de kolom(men): %(names)s. Gebruik de kolommen uit het voorbeeldbestand.",
+                names=", ".join(missing),
+            )
+        )
     doubled = sorted({key for key in keys if key and keys.count(key) > 1})
     if doubled:
         raise ImportFileError(_l("De kolom(men) %(names)s staan twee keer in de kopregel.", names=", ".join(doubled)))
@@ -64,8 +103,9 @@ def _columns(header: list) -> list[str]:
 def _decode(data: bytes) -> tuple[str, list]:
     """UTF-8 (with or without BOM), else Windows-1252 with a notice; else refused."""
     if b"\x00" in data:
-        raise ImportFileError(_l("Dit is geen CSV- of Excel-bestand (xlsx). Sla de lijst op als CSV of xlsx en "
-                                 "probeer het opnieuw."))
+        raise ImportFileError(
+            _l("Dit is geen CSV- of Excel-bestand (xlsx). Sla de lijst op als CSV of xlsx en probeer het opnieuw.")
+        )
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
@@ -73,10 +113,18 @@ def _decode(data: bytes) -> tuple[str, list]:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
-        raise ImportFileError(_l("De tekens in dit bestand zijn niet te lezen (geen UTF-8 en geen Windows-1252). "
-                                 "Sla het op als ‘CSV UTF-8’ en probeer het opnieuw.")) from None
-    return text, [_l("Het bestand is niet in UTF-8 opgeslagen; het is gelezen als Windows-1252. Controleer in de "
-                     "voorbeeldweergave of letters met accenten (é, ë) goed staan.")]
+        raise ImportFileError(
+            _l(
+                "De tekens in dit bestand zijn niet te lezen (geen UTF-8 en geen Windows-1252). "
+                "Sla het op als ‘CSV UTF-8’ en probeer het opnieuw."
+            )
+        ) from None
+    return text, [
+        _l(
+            "Het bestand is niet in UTF-8 opgeslagen; het is gelezen als Windows-1252. Controleer in de "
+            "voorbeeldweergave of letters met accenten (é, ë) goed staan."
+        )
+    ]
 
 
 def _read_csv(data: bytes, max_rows: int) -> Sheet:
@@ -99,16 +147,23 @@ def _read_csv(data: bytes, max_rows: int) -> Sheet:
                 continue
             if len(rows) >= max_rows:
                 raise _too_many(max_rows)
-            rows.append((reader.line_num, {key: value.strip() for key, value in zip(keys, values, strict=False) if key}))
+            rows.append(
+                (reader.line_num, {key: value.strip() for key, value in zip(keys, values, strict=False) if key})
+            )
     except csv.Error:
-        raise ImportFileError(_l("Dit CSV-bestand is niet goed opgebouwd (bijvoorbeeld een aanhalingsteken dat niet "
-                                 "wordt gesloten).")) from None
+        raise ImportFileError(
+            _l("Dit CSV-bestand is niet goed opgebouwd (bijvoorbeeld een aanhalingsteken dat niet wordt gesloten).")
+        ) from None
     return Sheet(rows, notices)
 
 
 def _too_many(max_rows: int) -> ImportFileError:
-    return ImportFileError(_l("Het bestand heeft meer dan %(count)s rijen. Splits het in kleinere bestanden.",
-                              count=format_number(max_rows)))
+    return ImportFileError(
+        _l(
+            "Het bestand heeft meer dan %(count)s rijen. Splits het in kleinere bestanden.",
+            count=format_number(max_rows),
+        )
+    )
 
 
 def _cell(cell):
@@ -162,8 +217,12 @@ def _read_xlsx(data: bytes, max_rows: int) -> Sheet:
 def read_sheet(data: bytes, filename: str, *, max_bytes: int, max_rows: int) -> Sheet:
     """The rows of an uploaded file: an xlsx workbook (its first sheet) or a CSV file."""
     if len(data) > max_bytes:
-        raise ImportFileError(_l("Het bestand is groter dan %(size)s MB. Splits het in kleinere bestanden.",
-                                 size=max_bytes // (1024 * 1024)))
+        raise ImportFileError(
+            _l(
+                "Het bestand is groter dan %(size)s MB. Splits het in kleinere bestanden.",
+                size=max_bytes // (1024 * 1024),
+            )
+        )
     if not data.strip():
         raise ImportFileError(_l("Het bestand is leeg."))
     if data.startswith(XLSX_MAGIC):

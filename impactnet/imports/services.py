@@ -4,6 +4,7 @@ The web page keeps the previewed file in the instance folder under its SHA-256 c
 confirmation names that checksum: the import reads exactly the bytes that were previewed, checks them
 again (the portal may have changed meanwhile) and applies them only when there is no error at all.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -45,10 +46,14 @@ def dry_run(data: bytes, filename: str, today: date | None = None) -> Preview:
     if not sheet.rows:
         raise ImportFileError(_l("Het bestand heeft een kopregel maar geen organisaties."))
     rows = check_rows(sheet.rows, today or local_today(), relativedelta(months=config["LABEL_VALIDITY_MONTHS"]))
-    return Preview(Plan(rows, sheet.notices), Source(filename=Path(filename).name[:200] or "import", checksum=checksum(data)))
+    return Preview(
+        Plan(rows, sheet.notices), Source(filename=Path(filename).name[:200] or "import", checksum=checksum(data))
+    )
 
 
-def run_import(actor: User, data: bytes, filename: str, *, invite: bool, today: date | None = None) -> tuple[Preview, Outcome | None]:
+def run_import(
+    actor: User, data: bytes, filename: str, *, invite: bool, today: date | None = None
+) -> tuple[Preview, Outcome | None]:
     """Check ``data`` again and, without errors, import it and rebuild the growth history from the
     first imported date (the caller commits; on errors nothing is changed and the outcome is None)."""
     from impactnet.stats.services import backfill_snapshots, compute_projections, take_snapshots

@@ -1,4 +1,5 @@
 """Staff bring the existing network in: upload St MBO's list, see the dry run, confirm the import."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -14,8 +15,7 @@ bp = Blueprint("imports", __name__, url_prefix="/organisations/import")
 
 
 def _page(form, preview=None, confirm=None, status=200, problem=None):
-    return render_template("imports/index.html", form=form, preview=preview, confirm=confirm,
-                           problem=problem), status
+    return render_template("imports/index.html", form=form, preview=preview, confirm=confirm, problem=problem), status
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -33,8 +33,7 @@ def index():
         return _page(form, status=422, problem=error.message)
     confirm = None
     if not preview.plan.errors:
-        confirm = ImportConfirmForm(checksum=services.keep_file(data), filename=preview.source.filename,
-                                    formdata=None)
+        confirm = ImportConfirmForm(checksum=services.keep_file(data), filename=preview.source.filename, formdata=None)
     return _page(form, preview, confirm, status=200 if confirm else 422)
 
 
@@ -44,20 +43,35 @@ def confirm():
     form = ImportConfirmForm()
     data = services.kept_file(form.checksum.data or "") if form.validate_on_submit() else None
     if data is None:
-        return _page(ImportUploadForm(formdata=None), status=400,
-                     problem=_("Dit bestand is niet (meer) bekend. Laad het opnieuw op en controleer het opnieuw."))
+        return _page(
+            ImportUploadForm(formdata=None),
+            status=400,
+            problem=_("Dit bestand is niet (meer) bekend. Laad het opnieuw op en controleer het opnieuw."),
+        )
     try:
-        preview, outcome = services.run_import(current_user, data, form.filename.data or "import",
-                                               invite=form.invite.data)
+        preview, outcome = services.run_import(
+            current_user, data, form.filename.data or "import", invite=form.invite.data
+        )
     except services.ImportFileError as error:
         db.session.rollback()
         return _page(ImportUploadForm(formdata=None), status=422, problem=error.message)
     if outcome is None:
         db.session.rollback()
-        return _page(ImportUploadForm(formdata=None), preview, status=409,
-                     problem=_("Het portaal is intussen veranderd: het bestand heeft nu fouten. Er is niets geïmporteerd."))
+        return _page(
+            ImportUploadForm(formdata=None),
+            preview,
+            status=409,
+            problem=_("Het portaal is intussen veranderd: het bestand heeft nu fouten. Er is niets geïmporteerd."),
+        )
     db.session.commit()
-    flash(_("Import klaar: %(created)d nieuw, %(updated)d gewijzigd, %(unchanged)d ongewijzigd, %(invited)d uitnodigingen.",
-            created=outcome.created, updated=outcome.updated, unchanged=outcome.unchanged, invited=outcome.invited),
-          "success")
+    flash(
+        _(
+            "Import klaar: %(created)d nieuw, %(updated)d gewijzigd, %(unchanged)d ongewijzigd, %(invited)d uitnodigingen.",
+            created=outcome.created,
+            updated=outcome.updated,
+            unchanged=outcome.unchanged,
+            invited=outcome.invited,
+        ),
+        "success",
+    )
     return redirect(url_for("imports.index"))

@@ -1,4 +1,5 @@
 """Staff keep the path: step texts and reminder intervals, and the Drechtse Doelen."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -19,8 +20,16 @@ from impactnet.journey.models import DrechtsDoel
 
 bp = Blueprint("path", __name__, url_prefix="/path")
 
-STEP_FIELDS = ("title", "explanation", "requirements", "title_en", "explanation_en", "requirements_en",
-               "evidence_required", "reminder_days")
+STEP_FIELDS = (
+    "title",
+    "explanation",
+    "requirements",
+    "title_en",
+    "explanation_en",
+    "requirements_en",
+    "evidence_required",
+    "reminder_days",
+)
 GOAL_FIELDS = ("title", "description", "title_en", "description_en", "active")
 
 
@@ -50,9 +59,16 @@ def edit_step(step_key: str):
 
 
 def _step_page(step, form, document_form, status: int):
-    return render_template("path/step.html", step=step, form=form, document_form=document_form,
-                           heading=localized(step, "title"), offers_document=documents.offers_document(step),
-                           versions=documents.document_versions(step), language_names=documents.LANGUAGE_NAMES), status
+    return render_template(
+        "path/step.html",
+        step=step,
+        form=form,
+        document_form=document_form,
+        heading=localized(step, "title"),
+        offers_document=documents.offers_document(step),
+        versions=documents.document_versions(step),
+        language_names=documents.LANGUAGE_NAMES,
+    ), status
 
 
 @bp.route("/steps/<step_key>/documents", methods=["POST"])
@@ -68,11 +84,21 @@ def upload_document(step_key: str):
         except (EvidenceError, documents.DocumentRaceError) as error:  # nothing saved, nothing left on disk
             db.session.rollback()
             form.document.errors.append(str(error))
-            return _step_page(step, StepTextForm(obj=step, formdata=None), form,
-                              409 if isinstance(error, documents.DocumentRaceError) else 422)
+            return _step_page(
+                step,
+                StepTextForm(obj=step, formdata=None),
+                form,
+                409 if isinstance(error, documents.DocumentRaceError) else 422,
+            )
         db.session.commit()
-        flash(_("Versie %(version)d van het document (%(language)s) is geüpload.", version=document.version,
-                language=documents.LANGUAGE_NAMES[document.language]), "success")
+        flash(
+            _(
+                "Versie %(version)d van het document (%(language)s) is geüpload.",
+                version=document.version,
+                language=documents.LANGUAGE_NAMES[document.language],
+            ),
+            "success",
+        )
         return redirect(url_for("path.edit_step", step_key=step.key) + "#documents")
     return _step_page(step, StepTextForm(obj=step, formdata=None), form, 422)
 

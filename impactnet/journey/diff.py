@@ -1,4 +1,5 @@
 """What changed between two versions of a step: the one reviewed before and a newer one."""
+
 from __future__ import annotations
 
 import difflib
@@ -49,8 +50,13 @@ def reviewed_before(submission: StepSubmission | None) -> StepSubmission | None:
     """The latest earlier version St MBO decided on (approved, or sent back with feedback)."""
     if submission is None:
         return None
-    earlier = [s for s in submission.progress.submissions if s.number < submission.number and s.decided_at is not None
-               and s.state in (StepState.APPROVED, StepState.CHANGES_REQUESTED)]
+    earlier = [
+        s
+        for s in submission.progress.submissions
+        if s.number < submission.number
+        and s.decided_at is not None
+        and s.state in (StepState.APPROVED, StepState.CHANGES_REQUESTED)
+    ]
     return earlier[-1] if earlier else None
 
 
@@ -65,8 +71,14 @@ def version_changes(earlier: StepSubmission | None, newer: StepSubmission | None
     old_actions = [_action_text(a) for a in earlier.actions]
     new_actions = [_action_text(a) for a in newer.actions]
     if old_actions != new_actions:
-        changes.append(Change(str(_l("Acties")), "\n".join(old_actions), "\n".join(new_actions),
-                              _line_diff(old_actions, new_actions, 0)))
+        changes.append(
+            Change(
+                str(_l("Acties")),
+                "\n".join(old_actions),
+                "\n".join(new_actions),
+                _line_diff(old_actions, new_actions, 0),
+            )
+        )
     old_files = sorted(e.original_name for e in earlier.evidence)
     new_files = sorted(e.original_name for e in newer.evidence)
     if old_files != new_files:

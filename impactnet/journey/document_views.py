@@ -1,4 +1,5 @@
 """Downloading the documents St MBO offers on a step (the partner agreement)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, send_file
@@ -17,5 +18,4 @@ def download(document_id: int):
     path = documents.document_path(document.stored_name)
     if not path.is_file():
         abort(404)
-    return send_file(path, mimetype=documents.PDF_MIME, as_attachment=True, download_name=document.file_name,
-                     max_age=0)
+    return send_file(path, mimetype=documents.PDF_MIME, as_attachment=True, download_name=document.file_name, max_age=0)

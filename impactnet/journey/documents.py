@@ -6,6 +6,7 @@ Files are checked and stored as evidence files are (impactnet.journey.evidence: 
 the same size limit, generated names outside the static files, following the transaction), in a
 folder of their own.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -48,8 +49,9 @@ def document_path(stored_name: str) -> Path:
     return directory / stored_name
 
 
-def add_document(actor: User, step: JourneyStep, language: str, upload, *,
-                 uploaded_at: datetime | None = None) -> StepDocument:
+def add_document(
+    actor: User, step: JourneyStep, language: str, upload, *, uploaded_at: datetime | None = None
+) -> StepDocument:
     """Store ``upload`` (a PDF, checked by its content) as the next version of ``step``'s document in
     ``language`` and record it. Raises EvidenceError (Dutch message) when the file is refused,
     LookupError for a step without a document or a language impactnet does not speak. ``uploaded_at``:
@@ -57,30 +59,47 @@ def add_document(actor: User, step: JourneyStep, language: str, upload, *,
     if not offers_document(step) or language not in LANGUAGES:
         raise LookupError((step.key, language))
     stored_name, _allowed, size, name = files.store_upload(upload, document_path, PDF_ONLY)
-    document = StepDocument(step_key=step.key, language=language, version=next_version(step.key, language),
-                            file_name=name, stored_name=stored_name, size=size, uploaded_by_id=actor.id,
-                            uploaded_at=uploaded_at or utcnow())
+    document = StepDocument(
+        step_key=step.key,
+        language=language,
+        version=next_version(step.key, language),
+        file_name=name,
+        stored_name=stored_name,
+        size=size,
+        uploaded_by_id=actor.id,
+        uploaded_at=uploaded_at or utcnow(),
+    )
     try:
         with db.session.begin_nested():  # a colleague's upload of the same version: only this one is undone
             db.session.add(document)
     except sa.exc.IntegrityError:
         raise DocumentRaceError(step.key) from None
-    record(actor, AuditAction.STEP_DOCUMENT_ADDED, document,
-           after={"step": step.key, "language": language, "version": document.version, "name": name, "size": size},
-           occurred_at=uploaded_at)
+    record(
+        actor,
+        AuditAction.STEP_DOCUMENT_ADDED,
+        document,
+        after={"step": step.key, "language": language, "version": document.version, "name": name, "size": size},
+        occurred_at=uploaded_at,
+    )
     return document
 
 
 def next_version(step_key: str, language: str) -> int:
-    latest = db.session.scalar(sa.select(sa.func.max(StepDocument.version)).where(
-        StepDocument.step_key == step_key, StepDocument.language == language))
+    latest = db.session.scalar(
+        sa.select(sa.func.max(StepDocument.version)).where(
+            StepDocument.step_key == step_key, StepDocument.language == language
+        )
+    )
     return (latest or 0) + 1
 
 
 def latest_document(step_key: str, language: str) -> StepDocument | None:
-    return db.session.scalar(sa.select(StepDocument).where(
-        StepDocument.step_key == step_key, StepDocument.language == language)
-        .order_by(StepDocument.version.desc()).limit(1))
+    return db.session.scalar(
+        sa.select(StepDocument)
+        .where(StepDocument.step_key == step_key, StepDocument.language == language)
+        .order_by(StepDocument.version.desc())
+        .limit(1)
+    )
 
 
 def offered_document(step: JourneyStep, language: str) -> StepDocument | None:
@@ -88,14 +107,20 @@ def offered_document(step: JourneyStep, language: str) -> StepDocument | None:
     if not offers_document(step):
         return None
     return latest_document(step.key, language) or (
-        latest_document(step.key, DEFAULT_LOCALE) if language != DEFAULT_LOCALE else None)
+        latest_document(step.key, DEFAULT_LOCALE) if language != DEFAULT_LOCALE else None
+    )
 
 
 def document_versions(step: JourneyStep) -> list[StepDocument]:
     """Every version of the step's documents, by language, the newest first (for staff)."""
     order = sa.case({code: index for index, code in enumerate(LANGUAGES)}, value=StepDocument.language)
-    return list(db.session.scalars(sa.select(StepDocument).where(StepDocument.step_key == step.key)
-                                   .order_by(order, StepDocument.version.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(StepDocument)
+            .where(StepDocument.step_key == step.key)
+            .order_by(order, StepDocument.version.desc())
+        )
+    )
 
 
 def get_document(document_id: int) -> StepDocument | None:

@@ -5,6 +5,7 @@ the button, the texts are saved as the draft first; a refused file or a hand-in 
 complete yet is reported, with the draft kept. Only when the step cannot be changed at all (it
 waits for review, the organisation left) is nothing saved, and the page shows the texts again.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,8 +29,15 @@ class Saved:
     not_handed_in: str | None = None  # why the hand-in was refused (the draft is saved)
 
 
-def save_step(actor: User, organisation: Organisation, step_key: str, data: services.StepInput, *,
-              upload=None, hand_in: bool = False) -> Saved:
+def save_step(
+    actor: User,
+    organisation: Organisation,
+    step_key: str,
+    data: services.StepInput,
+    *,
+    upload=None,
+    hand_in: bool = False,
+) -> Saved:
     """Save the texts as the draft, add ``upload`` (a file, or None) and, when asked, hand the step
     in. Raises JourneyError (nothing saved) only when the step cannot be changed at all or the input
     itself is refused; flushes, the caller commits, also when the file or the hand-in was refused."""
@@ -48,5 +56,9 @@ def save_step(actor: User, organisation: Organisation, step_key: str, data: serv
             refusal = str(error)
         except TransitionError:
             refusal = str(_l("Deze stap kan nu niet worden ingediend."))
-    return Saved(handed_in=hand_in and file_error is None and refusal is None, added=added, file_error=file_error,
-                 not_handed_in=refusal)
+    return Saved(
+        handed_in=hand_in and file_error is None and refusal is None,
+        added=added,
+        file_error=file_error,
+        not_handed_in=refusal,
+    )

@@ -5,6 +5,7 @@ magic bytes; for DOCX and XLSX the zip's own parts are checked), never by the
 name alone, and the name's extension must agree with it. Files are stored
 under generated names in the upload folder, outside the static files.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,10 +36,12 @@ ALLOWED = {
     "pdf": AllowedType("application/pdf", ("pdf",)),
     "png": AllowedType("image/png", ("png",)),
     "jpg": AllowedType("image/jpeg", ("jpg", "jpeg")),
-    "docx": AllowedType("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ("docx",),
-                        "word/document.xml"),
-    "xlsx": AllowedType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ("xlsx",),
-                        "xl/workbook.xml"),
+    "docx": AllowedType(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ("docx",), "word/document.xml"
+    ),
+    "xlsx": AllowedType(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ("xlsx",), "xl/workbook.xml"
+    ),
 }
 ALLOWED_EXTENSIONS_TEXT = "PDF, PNG, JPEG, DOCX, XLSX"
 
@@ -78,8 +81,13 @@ def detect_type(path: Path, filename: str, accept: dict[str, AllowedType] | None
             return allowed
         if not allowed.zip_part and kind is not None and kind.mime == allowed.mime:
             return allowed
-        raise EvidenceError(_l("De inhoud van %(name)s past niet bij een %(ext)s-bestand. Upload het echte bestand.",
-                               name=filename, ext=extension.upper()))
+        raise EvidenceError(
+            _l(
+                "De inhoud van %(name)s past niet bij een %(ext)s-bestand. Upload het echte bestand.",
+                name=filename,
+                ext=extension.upper(),
+            )
+        )
     types = ALLOWED_EXTENSIONS_TEXT if accept is ALLOWED else ", ".join(key.upper() for key in accept)
     raise EvidenceError(_l("Dit soort bestand kunnen we niet aannemen. Toegestaan: %(types)s.", types=types))
 
@@ -110,8 +118,9 @@ def save_upload(file_storage, organisation_id: int) -> tuple[str, AllowedType, i
     return store_upload(file_storage, lambda name: stored_path(organisation_id, name))
 
 
-def store_upload(file_storage, path_for: Callable[[str], Path], accept: dict[str, AllowedType] | None = None
-                 ) -> tuple[str, AllowedType, int, str]:
+def store_upload(
+    file_storage, path_for: Callable[[str], Path], accept: dict[str, AllowedType] | None = None
+) -> tuple[str, AllowedType, int, str]:
     """Check an uploaded file (size, type by content: one of ``accept``) and store it at
     ``path_for(stored name)``; the file follows the database transaction (see below)."""
     original = clean_filename(file_storage.filename or "")
@@ -124,8 +133,13 @@ def store_upload(file_storage, path_for: Callable[[str], Path], accept: dict[str
             while chunk := file_storage.stream.read(64 * 1024):
                 size += len(chunk)
                 if size > limit:
-                    raise EvidenceError(_l("%(name)s is te groot: hoogstens %(mb)d MB per bestand.",
-                                           name=original, mb=limit // (1024 * 1024)))
+                    raise EvidenceError(
+                        _l(
+                            "%(name)s is te groot: hoogstens %(mb)d MB per bestand.",
+                            name=original,
+                            mb=limit // (1024 * 1024),
+                        )
+                    )
                 out.write(chunk)
         if size == 0:
             raise EvidenceError(_l("%(name)s is leeg.", name=original))

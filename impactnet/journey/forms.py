@@ -37,8 +37,12 @@ class ActionForm(Form):
 
     goal_id = SelectField(_l("Drechts Doel"), coerce=int, validators=[Optional()])
     description = TextAreaField(_l("Actie"), filters=[strip], validators=[Length(max=1000)])
-    commitment = StringField(_l("Meetbare toezegging"), filters=[strip], validators=[Length(max=200)],
-                             description=_l("Bijvoorbeeld: 2 BBL-plaatsen per jaar."))
+    commitment = StringField(
+        _l("Meetbare toezegging"),
+        filters=[strip],
+        validators=[Length(max=200)],
+        description=_l("Bijvoorbeeld: 2 BBL-plaatsen per jaar."),
+    )
     target_date = DateField(_l("Streefdatum"), validators=[Optional()])
 
     def is_empty(self) -> bool:
@@ -49,10 +53,12 @@ class ActionForm(Form):
             return False
         if self.is_empty():
             return True
-        for name, message in (("goal_id", _l("Kies een Drechts Doel.")),
-                              ("description", _l("Beschrijf de actie.")),
-                              ("commitment", _l("Vul een meetbare toezegging in.")),
-                              ("target_date", _l("Vul een streefdatum in."))):
+        for name, message in (
+            ("goal_id", _l("Kies een Drechts Doel.")),
+            ("description", _l("Beschrijf de actie.")),
+            ("commitment", _l("Vul een meetbare toezegging in.")),
+            ("target_date", _l("Vul een streefdatum in.")),
+        ):
             if not getattr(self, name).data:
                 getattr(self, name).errors = [*getattr(self, name).errors, message]
         return not self.errors
@@ -74,8 +80,15 @@ class StepForm(FlaskForm):
         if submission is not None and "formdata" not in kwargs:
             kwargs["data"] = {
                 "statement": submission.statement,
-                "actions": [{"goal_id": a.goal_id, "description": a.description, "commitment": a.commitment,
-                             "target_date": a.target_date} for a in submission.actions],
+                "actions": [
+                    {
+                        "goal_id": a.goal_id,
+                        "description": a.description,
+                        "commitment": a.commitment,
+                        "target_date": a.target_date,
+                    }
+                    for a in submission.actions
+                ],
                 **{f"answer_{key}": value for key, value in (submission.answers or {}).items()},
             }
         super().__init__(*args, **kwargs)
@@ -112,23 +125,35 @@ class StepForm(FlaskForm):
     def step_input(self) -> StepInput:
         answers = {q.key: self[f"answer_{q.key}"].data or "" for theme in THEMES for q in theme.questions}
         actions = tuple(
-            PlannedAction(goal_id=e.form.goal_id.data, description=e.form.description.data,
-                          commitment=e.form.commitment.data, target_date=e.form.target_date.data)
-            for e in self.actions.entries if not e.form.is_empty()
+            PlannedAction(
+                goal_id=e.form.goal_id.data,
+                description=e.form.description.data,
+                commitment=e.form.commitment.data,
+                target_date=e.form.target_date.data,
+            )
+            for e in self.actions.entries
+            if not e.form.is_empty()
         )
         return StepInput(statement=self.statement.data or "", answers=answers, actions=actions)
 
 
 for _theme in THEMES:
     for _question in _theme.questions:
-        setattr(StepForm, f"answer_{_question.key}", TextAreaField(
-            _question.text, description=_question.hint, filters=[strip],
-            validators=[Length(max=MAX_ANSWER_LENGTH)]))
+        setattr(
+            StepForm,
+            f"answer_{_question.key}",
+            TextAreaField(
+                _question.text, description=_question.hint, filters=[strip], validators=[Length(max=MAX_ANSWER_LENGTH)]
+            ),
+        )
 
 
 class EvidenceForm(FlaskForm):
-    file = FileField(_l("Bestand toevoegen"), validators=[FileRequired(_l("Kies een bestand."))],
-                     description=_l("PDF, PNG, JPEG, DOCX of XLSX."))
+    file = FileField(
+        _l("Bestand toevoegen"),
+        validators=[FileRequired(_l("Kies een bestand."))],
+        description=_l("PDF, PNG, JPEG, DOCX of XLSX."),
+    )
     upload = SubmitField(_l("Uploaden"))
 
 
@@ -139,27 +164,46 @@ class DeleteForm(FlaskForm):
 class StepTextForm(FlaskForm):
     """Staff edit how a step reads and when its reminder is due."""
 
-    title = StringField(_l("Titel"), filters=[strip], validators=[DataRequired(_l("Vul een titel in.")), Length(max=100)])
-    explanation = TextAreaField(_l("Uitleg voor de ondernemer"), filters=[strip],
-                                validators=[DataRequired(_l("Vul een uitleg in.")), Length(max=5000)])
+    title = StringField(
+        _l("Titel"), filters=[strip], validators=[DataRequired(_l("Vul een titel in.")), Length(max=100)]
+    )
+    explanation = TextAreaField(
+        _l("Uitleg voor de ondernemer"),
+        filters=[strip],
+        validators=[DataRequired(_l("Vul een uitleg in.")), Length(max=5000)],
+    )
     requirements = TextAreaField(_l("Wat moet worden ingeleverd"), filters=[strip], validators=[Length(max=2000)])
-    title_en = StringField(_l("Titel in het Engels"), filters=[strip], validators=[Length(max=100)],
-                           description=_l("Leeg: Engelstalige pagina's tonen de Nederlandse tekst."))
+    title_en = StringField(
+        _l("Titel in het Engels"),
+        filters=[strip],
+        validators=[Length(max=100)],
+        description=_l("Leeg: Engelstalige pagina's tonen de Nederlandse tekst."),
+    )
     explanation_en = TextAreaField(_l("Uitleg in het Engels"), filters=[strip], validators=[Length(max=5000)])
-    requirements_en = TextAreaField(_l("Wat moet worden ingeleverd, in het Engels"), filters=[strip],
-                                    validators=[Length(max=2000)])
+    requirements_en = TextAreaField(
+        _l("Wat moet worden ingeleverd, in het Engels"), filters=[strip], validators=[Length(max=2000)]
+    )
     evidence_required = BooleanField(_l("Minstens één bestand als bewijs verplicht"))
-    reminder_days = IntegerField(_l("Herinnering na zoveel dagen stilstand"), validators=[
-        # InputRequired, not DataRequired: 0 is input, and gets the range's message.
-        InputRequired(_l("Vul een aantal dagen in.")), NumberRange(1, 365, _l("Kies 1 tot 365 dagen."))])
+    reminder_days = IntegerField(
+        _l("Herinnering na zoveel dagen stilstand"),
+        validators=[
+            # InputRequired, not DataRequired: 0 is input, and gets the range's message.
+            InputRequired(_l("Vul een aantal dagen in.")),
+            NumberRange(1, 365, _l("Kies 1 tot 365 dagen.")),
+        ],
+    )
     submit = SubmitField(_l("Opslaan"))
 
 
 class GoalForm(FlaskForm):
     title = StringField(_l("Naam"), filters=[strip], validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)])
     description = TextAreaField(_l("Omschrijving"), filters=[strip], validators=[Length(max=2000)])
-    title_en = StringField(_l("Naam in het Engels"), filters=[strip], validators=[Length(max=200)],
-                           description=_l("Leeg: Engelstalige pagina's tonen de Nederlandse tekst."))
+    title_en = StringField(
+        _l("Naam in het Engels"),
+        filters=[strip],
+        validators=[Length(max=200)],
+        description=_l("Leeg: Engelstalige pagina's tonen de Nederlandse tekst."),
+    )
     description_en = TextAreaField(_l("Omschrijving in het Engels"), filters=[strip], validators=[Length(max=2000)])
     active = BooleanField(_l("Actief (kan in impactplannen worden gekozen)"))
     submit = SubmitField(_l("Opslaan"))
@@ -168,10 +212,17 @@ class GoalForm(FlaskForm):
 class StepDocumentForm(FlaskForm):
     """Staff upload a version of a step's document (the partner agreement): a PDF per language."""
 
-    language = SelectField(_l("Taal van het document"), choices=select_choices([("nl", _l("Nederlands")), ("en", _l("Engels"))]),
-                           validators=[DataRequired(_l("Kies een taal."))])
-    document = FileField(_l("PDF-bestand"), validators=[FileRequired(_l("Kies een PDF-bestand."))],
-                         render_kw={"accept": "application/pdf,.pdf"},
-                         description=_l("Alleen PDF. Een nieuw bestand wordt de volgende versie; die krijgen "
-                                        "partners voortaan aangeboden."))
+    language = SelectField(
+        _l("Taal van het document"),
+        choices=select_choices([("nl", _l("Nederlands")), ("en", _l("Engels"))]),
+        validators=[DataRequired(_l("Kies een taal."))],
+    )
+    document = FileField(
+        _l("PDF-bestand"),
+        validators=[FileRequired(_l("Kies een PDF-bestand."))],
+        render_kw={"accept": "application/pdf,.pdf"},
+        description=_l(
+            "Alleen PDF. Een nieuw bestand wordt de volgende versie; die krijgen partners voortaan aangeboden."
+        ),
+    )
     upload_document = SubmitField(_l("Document uploaden"))

@@ -1,5 +1,6 @@
 """Every step's versions for St MBO's view of an organisation: handed in when and by whom, the
 decision, the feedback and the reviewer. Two queries, however many steps and versions."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,8 +26,11 @@ def step_history(organisation: Organisation) -> list[StepHistory]:
         sa.select(StepSubmission)
         .join(StepSubmission.progress)
         .where(StepProgress.organisation_id == organisation.id, StepSubmission.state != StepState.DRAFT)
-        .options(contains_eager(StepSubmission.progress), joinedload(StepSubmission.created_by),
-                 joinedload(StepSubmission.decided_by))
+        .options(
+            contains_eager(StepSubmission.progress),
+            joinedload(StepSubmission.created_by),
+            joinedload(StepSubmission.decided_by),
+        )
         .order_by(StepSubmission.number)
     ).all()
     by_step: dict[int, list[StepSubmission]] = {}

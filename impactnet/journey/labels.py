@@ -1,4 +1,5 @@
 """How step states and kinds read on the page (Dutch, and English through the catalogue)."""
+
 from flask_babel import lazy_gettext as _l
 
 STEP_STATE_LABELS = {

@@ -20,11 +20,11 @@ def _values(enum_cls):
 class StepKind(enum.StrEnum):
     """What a step asks of the organisation; decides its form."""
 
-    EVIDENCE = "evidence"            # a statement plus files (e.g. the signed agreement)
+    EVIDENCE = "evidence"  # a statement plus files (e.g. the signed agreement)
     QUESTIONNAIRE = "questionnaire"  # the Inventarisatie, by theme
     STAFF_RECORDED = "staff_recorded"  # St MBO records it (e.g. the session attended)
-    IMPACT_PLAN = "impact_plan"      # Drechtse Doelen and concrete actions
-    LABEL_REVIEW = "label_review"    # request the review; staff award (or renew) the label
+    IMPACT_PLAN = "impact_plan"  # Drechtse Doelen and concrete actions
+    LABEL_REVIEW = "label_review"  # request the review; staff award (or renew) the label
 
 
 class StepState(enum.StrEnum):
@@ -83,15 +83,18 @@ class StepProgress(TimestampMixin, db.Model):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     step_id: Mapped[int] = mapped_column(sa.ForeignKey("journey_steps.id"), index=True)
     state: Mapped[StepState] = mapped_column(
-        sa.Enum(StepState, native_enum=False, length=20, values_callable=_values), default=StepState.NOT_STARTED,
-        index=True)
+        sa.Enum(StepState, native_enum=False, length=20, values_callable=_values),
+        default=StepState.NOT_STARTED,
+        index=True,
+    )
     # When the organisation or staff last moved this step (for reminders).
     state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
     step: Mapped[JourneyStep] = relationship()
     submissions: Mapped[list[StepSubmission]] = relationship(
-        back_populates="progress", order_by="StepSubmission.number", cascade="all, delete-orphan")
+        back_populates="progress", order_by="StepSubmission.number", cascade="all, delete-orphan"
+    )
 
     @property
     def current(self) -> StepSubmission | None:
@@ -117,7 +120,8 @@ class StepSubmission(db.Model):
     progress_id: Mapped[int] = mapped_column(sa.ForeignKey("step_progress.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
     state: Mapped[StepState] = mapped_column(
-        sa.Enum(StepState, native_enum=False, length=20, values_callable=_values), index=True)
+        sa.Enum(StepState, native_enum=False, length=20, values_callable=_values), index=True
+    )
     statement: Mapped[str] = mapped_column(sa.Text, default="")
     answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -136,9 +140,11 @@ class StepSubmission(db.Model):
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
     evidence: Mapped[list[Evidence]] = relationship(
-        back_populates="submission", order_by="Evidence.id", cascade="all, delete-orphan")
+        back_populates="submission", order_by="Evidence.id", cascade="all, delete-orphan"
+    )
     actions: Mapped[list[ImpactAction]] = relationship(
-        back_populates="submission", order_by="ImpactAction.id", cascade="all, delete-orphan")
+        back_populates="submission", order_by="ImpactAction.id", cascade="all, delete-orphan"
+    )
 
 
 class Evidence(db.Model):
@@ -180,8 +186,9 @@ class StepDocument(db.Model):
     a new upload is a new version, the latest is offered, earlier ones stay listed for staff."""
 
     __tablename__ = "step_documents"
-    __table_args__ = (sa.UniqueConstraint("step_key", "language", "version",
-                                          name="uq_step_documents_step_language_version"),)
+    __table_args__ = (
+        sa.UniqueConstraint("step_key", "language", "version", name="uq_step_documents_step_language_version"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # No index of its own: the unique constraint below starts with it.

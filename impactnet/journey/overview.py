@@ -1,4 +1,5 @@
 """The organisation's journey at a glance: progress, what is next, open feedback."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,8 +18,8 @@ class Overview:
     progress: list[StepProgress]
     approved: int
     current: StepProgress | None  # the first step not yet approved
-    missing: list[str]            # what the current step still needs
-    feedback: str | None          # staff feedback on the current step, if changes were asked
+    missing: list[str]  # what the current step still needs
+    feedback: str | None  # staff feedback on the current step, if changes were asked
 
     @property
     def total(self) -> int:
@@ -58,6 +59,8 @@ def journey_overview(organisation: Organisation) -> Overview:
         progress=progress,
         approved=sum(1 for p in progress if p.last_approved is not None),
         current=current,
-        missing=missing_items(current, latest) if current is not None and current.state is not StepState.SUBMITTED else [],
+        missing=missing_items(current, latest)
+        if current is not None and current.state is not StepState.SUBMITTED
+        else [],
         feedback=open_feedback(current) if current is not None else None,
     )

@@ -3,6 +3,7 @@
 Every move goes through :mod:`impactnet.journey.statemachine`; every state
 change writes an AuditEvent. Services flush, the caller commits.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -84,14 +85,19 @@ def step_by_key(key: str) -> JourneyStep | None:
 
 
 def active_goals() -> list[DrechtsDoel]:
-    return list(db.session.scalars(sa.select(DrechtsDoel).where(DrechtsDoel.active.is_(True)).order_by(DrechtsDoel.number)))
+    return list(
+        db.session.scalars(sa.select(DrechtsDoel).where(DrechtsDoel.active.is_(True)).order_by(DrechtsDoel.number))
+    )
 
 
 def _existing_progress(organisation: Organisation) -> dict[int, StepProgress]:
     return {
-        p.step_id: p for p in db.session.scalars(
-            sa.select(StepProgress).where(StepProgress.organisation_id == organisation.id)
-            .options(joinedload(StepProgress.step), selectinload(StepProgress.submissions)))
+        p.step_id: p
+        for p in db.session.scalars(
+            sa.select(StepProgress)
+            .where(StepProgress.organisation_id == organisation.id)
+            .options(joinedload(StepProgress.step), selectinload(StepProgress.submissions))
+        )
     }
 
 
@@ -104,9 +110,14 @@ def progress_list(organisation: Organisation) -> list[StepProgress]:
         # Two first page views or saves of one organisation may make these rows at the same
         # moment: the insert skips rows that exist by then, and all are read again.
         db.session.flush()
-        insert_missing_rows(StepProgress.__table__, [
-            {"organisation_id": organisation.id, "step_id": step.id, "state": StepState.NOT_STARTED}
-            for step in missing], keys=("organisation_id", "step_id"))
+        insert_missing_rows(
+            StepProgress.__table__,
+            [
+                {"organisation_id": organisation.id, "step_id": step.id, "state": StepState.NOT_STARTED}
+                for step in missing
+            ],
+            keys=("organisation_id", "step_id"),
+        )
         existing = _existing_progress(organisation)
     return [existing[step.id] for step in all_steps]
 
@@ -128,8 +139,13 @@ def check_predecessor_approved(progress: StepProgress) -> None:
         raise JourneyError(_l("Rond eerst de stap ‘%(title)s’ af.", title=localized(blocking, "title")))
 
 
-def change_state(actor: User | None, progress: StepProgress, submission: StepSubmission | None,
-                 new_state: StepState, note: str | None = None) -> None:
+def change_state(
+    actor: User | None,
+    progress: StepProgress,
+    submission: StepSubmission | None,
+    new_state: StepState,
+    note: str | None = None,
+) -> None:
     """Move a step (and its current version) to ``new_state`` and record it."""
     old_state = progress.state
     progress.state = new_state
@@ -137,10 +153,15 @@ def change_state(actor: User | None, progress: StepProgress, submission: StepSub
     if submission is not None:
         submission.state = new_state
     if old_state is not new_state:
-        record(actor, AuditAction.STEP_STATE_CHANGED, progress,
-               before={"step": progress.step.key, "state": old_state.value},
-               after={"step": progress.step.key, "state": new_state.value},
-               organisation_id=progress.organisation_id, note=note)
+        record(
+            actor,
+            AuditAction.STEP_STATE_CHANGED,
+            progress,
+            before={"step": progress.step.key, "state": old_state.value},
+            after={"step": progress.step.key, "state": new_state.value},
+            organisation_id=progress.organisation_id,
+            note=note,
+        )
     db.session.flush()
 
 
@@ -151,9 +172,15 @@ def reread_progress(progress: StepProgress) -> None:
 
 
 def _copy_evidence(source: Evidence, into: StepSubmission) -> Evidence:
-    copy = Evidence(organisation_id=source.organisation_id, original_name=source.original_name,
-                    stored_name=files.new_stored_name(), content_type=source.content_type, size=source.size,
-                    uploaded_at=source.uploaded_at, uploaded_by_id=source.uploaded_by_id)
+    copy = Evidence(
+        organisation_id=source.organisation_id,
+        original_name=source.original_name,
+        stored_name=files.new_stored_name(),
+        content_type=source.content_type,
+        size=source.size,
+        uploaded_at=source.uploaded_at,
+        uploaded_by_id=source.uploaded_by_id,
+    )
     target = files.stored_path(copy.organisation_id, copy.stored_name)
     shutil.copyfile(files.stored_path(source.organisation_id, source.stored_name), target)
     files.written_in_transaction(target)
@@ -169,8 +196,14 @@ def working_draft(actor: User, progress: StepProgress) -> StepSubmission:
     if current is not None and current.state is StepState.DRAFT:
         return current
     statemachine.check_step_move(progress.state, StepState.DRAFT, by_staff=False, kind=progress.step.kind)
-    draft = insert_unless_duplicate(lambda: StepSubmission(
-        progress=progress, number=(current.number + 1) if current else 1, state=StepState.DRAFT, created_by_id=actor.id))
+    draft = insert_unless_duplicate(
+        lambda: StepSubmission(
+            progress=progress,
+            number=(current.number + 1) if current else 1,
+            state=StepState.DRAFT,
+            created_by_id=actor.id,
+        )
+    )
     if draft is None:
         # A parallel request of this organisation (a colleague, a second tab, a double click)
         # made this version a moment ago: carry on as the one that came second would, with the
@@ -180,8 +213,12 @@ def working_draft(actor: User, progress: StepProgress) -> StepSubmission:
         return working_draft(actor, progress)
     if current is not None:
         draft.statement, draft.answers = current.statement, dict(current.answers or {})
-        draft.actions = [ImpactAction(goal_id=a.goal_id, description=a.description, commitment=a.commitment,
-                                      target_date=a.target_date) for a in current.actions]
+        draft.actions = [
+            ImpactAction(
+                goal_id=a.goal_id, description=a.description, commitment=a.commitment, target_date=a.target_date
+            )
+            for a in current.actions
+        ]
         for item in current.evidence:
             _copy_evidence(item, draft)
     change_state(actor, progress, draft, StepState.DRAFT)
@@ -201,8 +238,11 @@ def edit_refusal(progress: StepProgress, today: date | None = None):
     if progress.state is StepState.SUBMITTED:
         return _l("Deze stap wacht op beoordeling door St MBO en kan nu niet worden gewijzigd.")
     if (opens := renewal_waits_until(progress, today)) is not None:
-        return _l("Uw label is geldig tot en met %(end)s. Verlengen kunt u aanvragen vanaf %(date)s.",
-                  end=format_date(organisation.label_valid_until, "long"), date=format_date(opens, "long"))
+        return _l(
+            "Uw label is geldig tot en met %(end)s. Verlengen kunt u aanvragen vanaf %(date)s.",
+            end=format_date(organisation.label_valid_until, "long"),
+            date=format_date(opens, "long"),
+        )
     return None
 
 
@@ -210,8 +250,12 @@ def renewal_waits_until(progress: StepProgress, today: date | None = None) -> da
     """For the approved label review of a labelled organisation: the day renewal opens, while that
     day is still to come (None otherwise). Asking earlier would only stack validity periods."""
     organisation = progress.organisation
-    if (progress.step.kind is not StepKind.LABEL_REVIEW or progress.state is not StepState.APPROVED
-            or organisation.status is not OrganisationStatus.LABELLED or organisation.label_valid_until is None):
+    if (
+        progress.step.kind is not StepKind.LABEL_REVIEW
+        or progress.state is not StepState.APPROVED
+        or organisation.status is not OrganisationStatus.LABELLED
+        or organisation.label_valid_until is None
+    ):
         return None
     opens = statemachine.renewal_opens_on(organisation.label_valid_until, current_app.config["RENEWAL_OPENS_MONTHS"])
     return opens if (today or local_today()) < opens else None
@@ -231,9 +275,15 @@ def _apply(draft: StepSubmission, data: StepInput) -> None:
         goals = {g.id for g in active_goals()}
         if any(a.goal_id not in goals for a in data.actions):
             raise JourneyError(_l("Kies voor elke actie een van de Drechtse Doelen."))
-        draft.actions = [ImpactAction(goal_id=a.goal_id, description=a.description.strip(),
-                                      commitment=a.commitment.strip(), target_date=a.target_date)
-                         for a in data.actions]
+        draft.actions = [
+            ImpactAction(
+                goal_id=a.goal_id,
+                description=a.description.strip(),
+                commitment=a.commitment.strip(),
+                target_date=a.target_date,
+            )
+            for a in data.actions
+        ]
 
 
 def save_draft(actor: User, organisation: Organisation, step_key: str, data: StepInput) -> StepSubmission:
@@ -250,7 +300,11 @@ def missing_items(progress: StepProgress, submission: StepSubmission | None) -> 
     step = progress.step
     missing = []
     if step.kind is StepKind.STAFF_RECORDED:
-        return [] if progress.state is StepState.APPROVED else [str(_l("St MBO legt deze stap vast zodra die heeft plaatsgevonden."))]
+        return (
+            []
+            if progress.state is StepState.APPROVED
+            else [str(_l("St MBO legt deze stap vast zodra die heeft plaatsgevonden."))]
+        )
     statement = submission.statement if submission else ""
     if step.kind in (StepKind.EVIDENCE, StepKind.LABEL_REVIEW) and not statement:
         missing.append(str(_l("Schrijf een toelichting.")))
@@ -260,7 +314,11 @@ def missing_items(progress: StepProgress, submission: StepSubmission | None) -> 
         for question in missing_answers(submission.answers if submission else {}):
             missing.append(str(_l("Beantwoord: %(question)s", question=question.text)))
     if step.kind is StepKind.IMPACT_PLAN and not (submission and submission.actions):
-        missing.append(str(_l("Kies minstens één Drechts Doel met een concrete actie, een meetbare toezegging en een streefdatum.")))
+        missing.append(
+            str(
+                _l("Kies minstens één Drechts Doel met een concrete actie, een meetbare toezegging en een streefdatum.")
+            )
+        )
     return missing
 
 
@@ -293,12 +351,23 @@ def add_evidence(actor: User, organisation: Organisation, step_key: str, upload)
     _check_may_edit(actor, progress)
     stored_name, allowed, size, original = files.save_upload(upload, organisation.id)
     draft = working_draft(actor, progress)
-    item = Evidence(organisation_id=organisation.id, original_name=original, stored_name=stored_name,
-                    content_type=allowed.mime, size=size, uploaded_by_id=actor.id)
+    item = Evidence(
+        organisation_id=organisation.id,
+        original_name=original,
+        stored_name=stored_name,
+        content_type=allowed.mime,
+        size=size,
+        uploaded_by_id=actor.id,
+    )
     draft.evidence.append(item)
     db.session.flush()
-    record(actor, AuditAction.EVIDENCE_ADDED, item, after={"name": original, "size": size, "step": step_key},
-           organisation_id=organisation.id)
+    record(
+        actor,
+        AuditAction.EVIDENCE_ADDED,
+        item,
+        after={"name": original, "size": size, "step": step_key},
+        organisation_id=organisation.id,
+    )
     return item
 
 
@@ -307,8 +376,13 @@ def remove_evidence(actor: User, item: Evidence) -> None:
     submission = item.submission
     if submission.state is not StepState.DRAFT:
         raise JourneyError(_l("Alleen bestanden in een concept kunnen worden verwijderd."))
-    record(actor, AuditAction.EVIDENCE_REMOVED, item, before={"name": item.original_name},
-           organisation_id=item.organisation_id)
+    record(
+        actor,
+        AuditAction.EVIDENCE_REMOVED,
+        item,
+        before={"name": item.original_name},
+        organisation_id=item.organisation_id,
+    )
     submission.evidence.remove(item)
     files.delete_after_commit(item.organisation_id, item.stored_name)
     db.session.flush()
@@ -328,4 +402,3 @@ def _progress_or_error(organisation: Organisation, step_key: str) -> StepProgres
     if progress is None:
         raise LookupError(step_key)
     return progress
-

@@ -3,6 +3,7 @@
 Services ask this module whether a move is allowed and raise
 :class:`TransitionError` when it is not; templates only show what it allows.
 """
+
 from __future__ import annotations
 
 from datetime import date

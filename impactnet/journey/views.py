@@ -1,4 +1,5 @@
 """The entrepreneur's steps: fill in, save, hand in, add evidence."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -58,9 +59,16 @@ def _step_page(organisation, progress, form, status=200):
     submission = progress.current
     editable = current_user.role is Role.PARTNER and services.edit_refusal(progress) is None
     return render_template(
-        "journey/step.html", organisation=organisation, progress=progress, form=form, editable=editable,
-        submission=submission, goals=services.active_goals(), feedback=open_feedback(progress),
-        blocked_by=services.blocking_step(progress), refusal=services.edit_refusal(progress),
+        "journey/step.html",
+        organisation=organisation,
+        progress=progress,
+        form=form,
+        editable=editable,
+        submission=submission,
+        goals=services.active_goals(),
+        feedback=open_feedback(progress),
+        blocked_by=services.blocking_step(progress),
+        refusal=services.edit_refusal(progress),
         missing=services.missing_items(progress, submission),
         changes=version_changes(progress.last_approved, submission),
         offers_document=documents.offers_document(progress.step),
@@ -75,8 +83,10 @@ def _flash_saved(saved: editing.Saved) -> None:
     if saved.file_error is not None:
         flash(_("%(error)s Wat u typte, is als concept bewaard.", error=saved.file_error), "error")
     elif saved.not_handed_in is not None:
-        flash(_("Nog niet ingediend: %(reason)s Wat u typte, is als concept bewaard.", reason=saved.not_handed_in),
-              "error")
+        flash(
+            _("Nog niet ingediend: %(reason)s Wat u typte, is als concept bewaard.", reason=saved.not_handed_in),
+            "error",
+        )
     elif saved.handed_in:
         flash(_("Ingediend. St MBO beoordeelt uw inzending; u krijgt een e-mail zodra er een besluit is."), "success")
     elif saved.added is None:
@@ -91,12 +101,28 @@ def step(organisation_id: int, step_key: str):
     form = StepForm(progress.step, progress.current)
     if request.method == "POST" and form.validate_on_submit():
         try:
-            saved = editing.save_step(current_user, organisation, step_key, form.step_input(), upload=form.uploaded,
-                                      hand_in=bool(form.submit.data))
+            saved = editing.save_step(
+                current_user,
+                organisation,
+                step_key,
+                form.step_input(),
+                upload=form.uploaded,
+                hand_in=bool(form.submit.data),
+            )
         except (services.JourneyError, TransitionError) as error:  # nothing could be saved: the page keeps the texts
             db.session.rollback()
-            flash(str(error) if isinstance(error, services.JourneyError) else _("Deze stap kan nu niet worden gewijzigd."), "error")
-            return _step_page(organisation, services.progress_for(organisation, step_key), form, 409 if isinstance(error, TransitionError) else 422)
+            flash(
+                str(error)
+                if isinstance(error, services.JourneyError)
+                else _("Deze stap kan nu niet worden gewijzigd."),
+                "error",
+            )
+            return _step_page(
+                organisation,
+                services.progress_for(organisation, step_key),
+                form,
+                409 if isinstance(error, TransitionError) else 422,
+            )
         db.session.commit()  # the draft, also when the file or the hand-in was refused
         _flash_saved(saved)
         if saved.file_error or saved.not_handed_in:
@@ -136,8 +162,7 @@ def download(organisation_id: int, evidence_id: int):
     path = files.stored_path(item.organisation_id, item.stored_name)
     if not path.is_file():
         abort(404)
-    return send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.original_name,
-                     max_age=0)
+    return send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.original_name, max_age=0)
 
 
 @bp.route("/evidence/<int:evidence_id>/delete", methods=["POST"])

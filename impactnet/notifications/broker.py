@@ -7,6 +7,7 @@ The worker (``workers``) and the web process's wake-up calls after a commit (mai
 read the same settings, so a call reaches the worker in either setup. ``CELERY_QUEUE`` (unset: Celery's
 default queue) names the queue those calls go to. The worker looks at the folder every ``POLLING_SECONDS``.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,10 +30,18 @@ def broker_settings(config, instance_path: str) -> dict:
     queue, processed, control = folder / "queue", folder / "processed", folder / "control"
     for path in (queue, processed, control):
         path.mkdir(parents=True, exist_ok=True)
-    return {**named, "broker_url": "filesystem://",
-            "broker_transport_options": {"data_folder_in": str(queue), "data_folder_out": str(queue),
-                                         "processed_folder": str(processed), "store_processed": False,
-                                         "control_folder": str(control), "polling_interval": POLLING_SECONDS}}
+    return {
+        **named,
+        "broker_url": "filesystem://",
+        "broker_transport_options": {
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "processed_folder": str(processed),
+            "store_processed": False,
+            "control_folder": str(control),
+            "polling_interval": POLLING_SECONDS,
+        },
+    }
 
 
 def send_by_name(name: str, **options) -> None:
@@ -53,8 +62,13 @@ def _client(settings: dict) -> Celery:
         client = Celery("impactnet-web", set_as_current=False)
         # max_retries=0: kombu would otherwise sleep and retry the connection
         # (2 s per request that kicks the worker while Redis is down).
-        client.conf.update(settings, broker_connection_timeout=1, broker_connection_retry=False,
-                           broker_connection_max_retries=0, task_ignore_result=True)
+        client.conf.update(
+            settings,
+            broker_connection_timeout=1,
+            broker_connection_retry=False,
+            broker_connection_max_retries=0,
+            task_ignore_result=True,
+        )
         client.conf.broker_transport_options = {**settings["broker_transport_options"], "max_retries": 0}
         _clients[key] = client
     return _clients[key]

@@ -6,6 +6,7 @@ the worker hands them over here. The backend is chosen by ``MAIL_BACKEND``:
 ``smtp`` sends with a timeout; ``file`` (the embedded default) writes .eml
 files to ``instance/mail/`` so that a person can open them.
 """
+
 from __future__ import annotations
 
 import logging

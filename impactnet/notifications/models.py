@@ -38,10 +38,12 @@ class OutboxMail(db.Model):
     attachment_content_type: Mapped[str | None] = mapped_column(sa.String(100))
     attachment_data: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     organisation_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[MailStatus] = mapped_column(
         sa.Enum(MailStatus, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]),
-        default=MailStatus.PENDING)
+        default=MailStatus.PENDING,
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_error: Mapped[str | None] = mapped_column(sa.Text)

@@ -6,6 +6,7 @@ straight after handing it over, retries failures with exponential backoff
 and, after ``MAIL_MAX_ATTEMPTS``, marks the mail failed (staff see it and
 can retry it).
 """
+
 from __future__ import annotations
 
 import logging
@@ -73,8 +74,11 @@ def _row(mail: QueuedMail) -> dict:
     html = message.get_body(preferencelist=("html",))
     attachment = next(message.iter_attachments(), None)  # at most one (a calendar invitation)
     return {
-        "dedupe_key": mail.dedupe_key, "kind": mail.kind, "organisation_id": mail.organisation_id,
-        "to_address": str(message["To"]), "subject": str(message["Subject"])[:300],
+        "dedupe_key": mail.dedupe_key,
+        "kind": mail.kind,
+        "organisation_id": mail.organisation_id,
+        "to_address": str(message["To"]),
+        "subject": str(message["Subject"])[:300],
         "body_text": message.get_body(preferencelist=("plain",)).get_content(),
         "body_html": html.get_content() if html is not None else "",
         "attachment_filename": attachment.get_filename() if attachment is not None else None,
@@ -95,8 +99,11 @@ def queued_keys(keys: Iterable[str], chunk: int = 1000) -> set[str]:
     keys = list(dict.fromkeys(keys))
     found: set[str] = set()
     for start in range(0, len(keys), chunk):
-        found.update(db.session.scalars(
-            sa.select(OutboxMail.dedupe_key).where(OutboxMail.dedupe_key.in_(keys[start:start + chunk]))))
+        found.update(
+            db.session.scalars(
+                sa.select(OutboxMail.dedupe_key).where(OutboxMail.dedupe_key.in_(keys[start : start + chunk]))
+            )
+        )
     return found
 
 
@@ -112,9 +119,13 @@ def as_message(mail: OutboxMail) -> EmailMessage:
     if mail.attachment_data is not None:
         content_type, *params = (part.strip() for part in (mail.attachment_content_type or "").split(";"))
         maintype, _, subtype = (content_type or "application/octet-stream").partition("/")
-        message.add_attachment(mail.attachment_data, maintype=maintype, subtype=subtype,
-                               filename=mail.attachment_filename,
-                               params=dict(param.partition("=")[::2] for param in params if "=" in param))
+        message.add_attachment(
+            mail.attachment_data,
+            maintype=maintype,
+            subtype=subtype,
+            filename=mail.attachment_filename,
+            params=dict(param.partition("=")[::2] for param in params if "=" in param),
+        )
     return message
 
 
@@ -195,9 +206,14 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> tuple[int, int
 
 def failed_mails(limit: int | None = None) -> list[OutboxMail]:
     """Failed mails, newest first (at most ``limit``)."""
-    return list(db.session.scalars(
-        sa.select(OutboxMail).where(OutboxMail.status == MailStatus.FAILED)
-        .order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMail)
+            .where(OutboxMail.status == MailStatus.FAILED)
+            .order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def failed_count() -> int:
@@ -215,10 +231,10 @@ def retry(mail: OutboxMail) -> bool:
     return True
 
 
-
 # After a commit that queued mail, ask the worker to deliver now instead of at
 # its next periodic run (OUTBOX_INTERVAL_SECONDS, 30 s). Best effort: when the
 # broker is down the portal goes on and the periodic run delivers the backlog.
+
 
 def deliver_soon() -> None:
     """Wake the worker after this transaction commits: it has something to send (or to look up)."""

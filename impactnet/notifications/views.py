@@ -1,4 +1,5 @@
 """St MBO staff see the mails that could not be delivered and send them again."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -19,8 +20,9 @@ SHOWN = 200
 @bp.route("")
 @staff_required
 def outbox():
-    return render_template("notifications/outbox.html", mails=mails.failed_mails(SHOWN), total=mails.failed_count(),
-                           retry_form=RetryForm())
+    return render_template(
+        "notifications/outbox.html", mails=mails.failed_mails(SHOWN), total=mails.failed_count(), retry_form=RetryForm()
+    )
 
 
 @bp.route("/<int:mail_id>/retry", methods=["POST"])

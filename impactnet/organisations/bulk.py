@@ -13,6 +13,7 @@ keyed by it, so a double click or a resubmit queues nothing twice) and a digest 
 preview showed. When the confirmation would do something else (the selection or the text changed
 in between), it is refused and the new preview shown instead.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -81,8 +82,9 @@ def parse_ids(values: list[str]) -> tuple[int, ...]:
             if not part:
                 continue
             if not (part.isascii() and part.isdigit() and len(part) <= 10 and 0 < int(part) <= _ID_LIMIT):
-                raise BulkError(_l("De selectie bevat iets dat geen organisatie is. Kies de organisaties opnieuw "
-                                   "in de lijst."), 400)
+                raise BulkError(
+                    _l("De selectie bevat iets dat geen organisatie is. Kies de organisaties opnieuw in de lijst."), 400
+                )
             ids[int(part)] = None
             if len(ids) > MAX_SELECTION:
                 raise too_many(len(ids))
@@ -90,9 +92,14 @@ def parse_ids(values: list[str]) -> tuple[int, ...]:
 
 
 def too_many(found: int) -> BulkError:
-    return BulkError(_l("Een actie kan hoogstens %(max)s organisaties tegelijk betreffen; deze selectie telt er "
-                        "%(count)s. Maak het filter nauwer.", max=format_number(MAX_SELECTION),
-                        count=format_number(found)))
+    return BulkError(
+        _l(
+            "Een actie kan hoogstens %(max)s organisaties tegelijk betreffen; deze selectie telt er "
+            "%(count)s. Maak het filter nauwer.",
+            max=format_number(MAX_SELECTION),
+            count=format_number(found),
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -130,8 +137,12 @@ def resolve(selection: Selection, today: date) -> Resolved:
         rows = search.selected_rows(params, today, MAX_SELECTION, among=list(selection.ids))
         left_out = len(selection.ids) - len(rows)
     if not rows:
-        raise BulkError(_l("Geen van de gekozen organisaties kan meedoen: ze bestaan niet meer, zijn gewist of "
-                           "vallen niet (meer) binnen het filter."))
+        raise BulkError(
+            _l(
+                "Geen van de gekozen organisaties kan meedoen: ze bestaan niet meer, zijn gewist of "
+                "vallen niet (meer) binnen het filter."
+            )
+        )
     return Resolved(selection, rows, left_out)
 
 
@@ -156,15 +167,30 @@ def confirmed_action(actor, token: str, preview_digest: str) -> str:
     try:
         data = _serializer().loads(token or "", max_age=PREVIEW_MAX_AGE)
     except SignatureExpired:
-        raise StalePreview(_l("De voorvertoning is meer dan een uur oud. Controleer de nieuwe voorvertoning en "
-                              "bevestig opnieuw.")) from None
+        raise StalePreview(
+            _l("De voorvertoning is meer dan een uur oud. Controleer de nieuwe voorvertoning en bevestig opnieuw.")
+        ) from None
     except BadSignature:
-        raise StalePreview(_l("Deze bevestiging hoort niet bij een voorvertoning. Controleer de voorvertoning "
-                              "hieronder en bevestig opnieuw."), 400) from None
+        raise StalePreview(
+            _l(
+                "Deze bevestiging hoort niet bij een voorvertoning. Controleer de voorvertoning "
+                "hieronder en bevestig opnieuw."
+            ),
+            400,
+        ) from None
     if not isinstance(data, dict) or data.get("actor") != actor.id or not isinstance(data.get("id"), str):
-        raise StalePreview(_l("Deze bevestiging hoort niet bij een voorvertoning. Controleer de voorvertoning "
-                              "hieronder en bevestig opnieuw."), 400)
+        raise StalePreview(
+            _l(
+                "Deze bevestiging hoort niet bij een voorvertoning. Controleer de voorvertoning "
+                "hieronder en bevestig opnieuw."
+            ),
+            400,
+        )
     if data.get("digest") != preview_digest:
-        raise StalePreview(_l("De selectie of de inhoud is veranderd sinds de voorvertoning. Controleer de nieuwe "
-                              "voorvertoning en bevestig opnieuw."))
+        raise StalePreview(
+            _l(
+                "De selectie of de inhoud is veranderd sinds de voorvertoning. Controleer de nieuwe "
+                "voorvertoning en bevestig opnieuw."
+            )
+        )
     return data["id"]

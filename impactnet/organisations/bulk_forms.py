@@ -1,6 +1,7 @@
 """Forms of the bulk actions on the organisation search. The selection itself travels in hidden
 fields of its own (see :mod:`impactnet.organisations.bulk_views`); these carry what the action
 does and the preview's token."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -20,15 +21,29 @@ def _one_line(form, field):
 
 
 class MessageForm(FlaskForm):
-    subject = StringField(_l("Onderwerp"), filters=[lambda v: v.strip(" ") if isinstance(v, str) else v],
-                          validators=[DataRequired(_l("Vul het onderwerp in.")), _one_line, Length(
-                              max=MAX_SUBJECT, message=_l("Het onderwerp mag hoogstens %(max)d tekens lang zijn.",
-                                                          max=MAX_SUBJECT))])
-    body = TextAreaField(_l("Bericht"), filters=[strip], description=_l(
-        "Platte tekst. Een witregel begint een nieuwe alinea. De aanhef (‘Beste …’) en de afsluiting zet "
-        "impactnet er zelf bij."), validators=[
-        DataRequired(_l("Schrijf het bericht.")),
-        Length(max=MAX_BODY, message=_l("Het bericht mag hoogstens %(max)d tekens lang zijn.", max=MAX_BODY))])
+    subject = StringField(
+        _l("Onderwerp"),
+        filters=[lambda v: v.strip(" ") if isinstance(v, str) else v],
+        validators=[
+            DataRequired(_l("Vul het onderwerp in.")),
+            _one_line,
+            Length(
+                max=MAX_SUBJECT, message=_l("Het onderwerp mag hoogstens %(max)d tekens lang zijn.", max=MAX_SUBJECT)
+            ),
+        ],
+    )
+    body = TextAreaField(
+        _l("Bericht"),
+        filters=[strip],
+        description=_l(
+            "Platte tekst. Een witregel begint een nieuwe alinea. De aanhef (‘Beste …’) en de afsluiting zet "
+            "impactnet er zelf bij."
+        ),
+        validators=[
+            DataRequired(_l("Schrijf het bericht.")),
+            Length(max=MAX_BODY, message=_l("Het bericht mag hoogstens %(max)d tekens lang zijn.", max=MAX_BODY)),
+        ],
+    )
     token = HiddenField()
     preview = SubmitField(_l("Voorvertoning bekijken"))
     edit = SubmitField(_l("Terug en aanpassen"))

@@ -1,6 +1,7 @@
 """One account manager (or none) for a selection of organisations, through the same service as the
 organisation's page (:func:`impactnet.organisations.notes.set_account_manager`), so each
 organisation's change is audited as there; one more event records the action as a whole."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,7 +54,17 @@ def assign(actor: User, resolved: Resolved, manager: User | None, action_id: str
     manager_id = manager.id if manager is not None else None
     changed = sum(set_account_manager(actor, organisation, manager_id) for organisation in resolved.organisations)
     if changed:
-        record(actor, AuditAction.BULK_ACCOUNT_MANAGER_SET, actor, after={
-            "action_id": action_id, "account_manager_id": manager_id, "organisations": len(resolved.rows),
-            "changed": changed, "left_out": resolved.left_out, "selection": resolved.selection.describe()})
+        record(
+            actor,
+            AuditAction.BULK_ACCOUNT_MANAGER_SET,
+            actor,
+            after={
+                "action_id": action_id,
+                "account_manager_id": manager_id,
+                "organisations": len(resolved.rows),
+                "changed": changed,
+                "left_out": resolved.left_out,
+                "selection": resolved.selection.describe(),
+            },
+        )
     return changed

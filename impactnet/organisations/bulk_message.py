@@ -9,6 +9,7 @@ It is a service message, like St MBO's decisions (:mod:`impactnet.organisations.
 whatever the user chose for *reminders* (the only mail preference the portal has), and it carries
 no reminder footer; it says instead why the user receives it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -82,9 +83,15 @@ def audience(resolved: Resolved) -> Audience:
 def build(user: User, organisation: Organisation, message: Message) -> EmailMessage:
     """The mail to ``user``: St MBO's text as written, the frame in the user's language."""
     with force_locale(recipient_locale(user)):
-        return build_message(user.email, message.subject, "bulk_message", user=user, organisation=organisation,
-                             paragraphs=[p.strip() for p in message.body.split("\n\n") if p.strip()],
-                             link=public_url("core.dashboard"))
+        return build_message(
+            user.email,
+            message.subject,
+            "bulk_message",
+            user=user,
+            organisation=organisation,
+            paragraphs=[p.strip() for p in message.body.split("\n\n") if p.strip()],
+            link=public_url("core.dashboard"),
+        )
 
 
 def preview_digest(resolved: Resolved, message: Message) -> str:
@@ -107,12 +114,26 @@ def send(actor: User, resolved: Resolved, message: Message, action_id: str) -> S
     when anything was queued, record the action (flushes; the caller commits)."""
     found = audience(resolved)
     already = queued_keys(_key(action_id, user) for user, _organisation in found.recipients)
-    queued = enqueue_many(QueuedMail(build(user, organisation, message), _key(action_id, user), KIND, organisation.id)
-                          for user, organisation in found.recipients if _key(action_id, user) not in already)
+    queued = enqueue_many(
+        QueuedMail(build(user, organisation, message), _key(action_id, user), KIND, organisation.id)
+        for user, organisation in found.recipients
+        if _key(action_id, user) not in already
+    )
     if queued:
-        record(actor, AuditAction.BULK_MESSAGE_SENT, actor, after={
-            "action_id": action_id, "subject": message.subject, "organisations": len(resolved.rows),
-            "organisations_reached": found.organisations_reached, "recipients": len(found.recipients),
-            "queued": queued, "excluded": found.excluded, "left_out": resolved.left_out,
-            "selection": resolved.selection.describe()})
+        record(
+            actor,
+            AuditAction.BULK_MESSAGE_SENT,
+            actor,
+            after={
+                "action_id": action_id,
+                "subject": message.subject,
+                "organisations": len(resolved.rows),
+                "organisations_reached": found.organisations_reached,
+                "recipients": len(found.recipients),
+                "queued": queued,
+                "excluded": found.excluded,
+                "left_out": resolved.left_out,
+                "selection": resolved.selection.describe(),
+            },
+        )
     return Sent(queued, len(found.recipients), found.organisations_reached)

@@ -1,6 +1,7 @@
 """Bulk actions on a selection of St MBO's organisation search (staff only): a message to the
 organisations' users, an account manager, a download. Each shows a preview first; its "confirm"
 runs only what that preview showed (see :mod:`impactnet.organisations.bulk`)."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -52,6 +53,7 @@ def _page(template: str, status: int = 200, **context):
 
 # A message to the organisations' users -------------------------------------------------------
 
+
 @bp.get("/message")
 @staff_required
 def message():
@@ -62,8 +64,16 @@ def _message_preview(form: MessageForm, resolved: bulk.Resolved, status: int = 2
     found = bulk_message.audience(resolved)
     sample = bulk_message.build(*found.recipients[0], form.message()) if found.recipients else None
     form.token.data = bulk.preview_token(current_user, bulk_message.preview_digest(resolved, form.message()))
-    return _page("bulk_message_preview.html", status, form=form, resolved=resolved, audience=found, sample=sample,
-                 warning=warning, excluded_labels=bulk_message.EXCLUDED_LABELS)
+    return _page(
+        "bulk_message_preview.html",
+        status,
+        form=form,
+        resolved=resolved,
+        audience=found,
+        sample=sample,
+        warning=warning,
+        excluded_labels=bulk_message.EXCLUDED_LABELS,
+    )
 
 
 @bp.post("/message")
@@ -82,8 +92,9 @@ def message_send():
     if not form.validate_on_submit():
         return _page("bulk_message.html", 422, form=form, resolved=resolved)
     try:
-        action_id = bulk.confirmed_action(current_user, form.token.data,
-                                          bulk_message.preview_digest(resolved, form.message()))
+        action_id = bulk.confirmed_action(
+            current_user, form.token.data, bulk_message.preview_digest(resolved, form.message())
+        )
     except bulk.StalePreview as stale:
         return _message_preview(form, resolved, stale.status, stale.message)
     sent = bulk_message.send(current_user, resolved, form.message(), action_id)
@@ -94,11 +105,14 @@ def message_send():
 
 def _flash_sent(sent: bulk_message.Sent) -> None:
     if sent.queued:
-        flash(ngettext("Het bericht gaat naar %(num)d ontvanger", "Het bericht gaat naar %(num)d ontvangers",
-                       sent.queued) + " " +
-              ngettext("bij %(num)d organisatie.", "bij %(num)d organisaties.", sent.organisations) + " " +
-              _("Het vertrekt binnen enkele minuten. Een mail die niet aankomt, staat onder ‘Mislukte e-mails’."),
-              "success")
+        flash(
+            ngettext("Het bericht gaat naar %(num)d ontvanger", "Het bericht gaat naar %(num)d ontvangers", sent.queued)
+            + " "
+            + ngettext("bij %(num)d organisatie.", "bij %(num)d organisaties.", sent.organisations)
+            + " "
+            + _("Het vertrekt binnen enkele minuten. Een mail die niet aankomt, staat onder ‘Mislukte e-mails’."),
+            "success",
+        )
     elif sent.recipients:
         flash(_("Dit bericht was al verstuurd. Er is niets opnieuw verstuurd."), "warning")
     else:
@@ -106,6 +120,7 @@ def _flash_sent(sent: bulk_message.Sent) -> None:
 
 
 # An account manager ---------------------------------------------------------------------------
+
 
 @bp.get("/account-manager")
 @staff_required
@@ -126,8 +141,14 @@ def _manager_or_form(form: ManagerForm, resolved: bulk.Resolved):
 
 def _manager_preview(form: ManagerForm, resolved: bulk.Resolved, manager, status: int = 200, warning=None):
     form.token.data = bulk.preview_token(current_user, bulk_manager.preview_digest(resolved, manager))
-    return _page("bulk_manager_preview.html", status, form=form, resolved=resolved,
-                 plan=bulk_manager.plan(resolved, manager), warning=warning)
+    return _page(
+        "bulk_manager_preview.html",
+        status,
+        form=form,
+        resolved=resolved,
+        plan=bulk_manager.plan(resolved, manager),
+        warning=warning,
+    )
 
 
 @bp.post("/account-manager")
@@ -151,13 +172,21 @@ def manager_assign():
         return _manager_preview(form, resolved, manager, stale.status, stale.message)
     changed = bulk_manager.assign(current_user, resolved, manager, action_id)
     db.session.commit()
-    flash(ngettext("De relatiebeheerder is gewijzigd bij %(num)d organisatie.",
-                   "De relatiebeheerder is gewijzigd bij %(num)d organisaties.", changed)
-          if changed else _("Er was niets gewijzigd."), "success")
+    flash(
+        ngettext(
+            "De relatiebeheerder is gewijzigd bij %(num)d organisatie.",
+            "De relatiebeheerder is gewijzigd bij %(num)d organisaties.",
+            changed,
+        )
+        if changed
+        else _("Er was niets gewijzigd."),
+        "success",
+    )
     return _back(resolved)
 
 
 # A download -----------------------------------------------------------------------------------
+
 
 def _download_preview(resolved: bulk.Resolved, status: int = 200, warning=None):
     form = DownloadForm(formdata=None, token=bulk.preview_token(current_user, bulk.digest("download", None, resolved)))
@@ -181,7 +210,13 @@ def download_file():
     except bulk.StalePreview as stale:
         return _download_preview(resolved, stale.status, stale.message)
     selection = resolved.selection
-    table = export_table(current_user, selection.params, local_today(), form.fmt.data, rows=resolved.rows,
-                         selection={**selection.describe(), "left_out": resolved.left_out})
+    table = export_table(
+        current_user,
+        selection.params,
+        local_today(),
+        form.fmt.data,
+        rows=resolved.rows,
+        selection={**selection.describe(), "left_out": resolved.left_out},
+    )
     db.session.commit()
     return table_download(table, form.fmt.data, local_today())

@@ -1,4 +1,5 @@
 """Fixed lists the registration form offers (labels are translated)."""
+
 from flask_babel import lazy_gettext as _l
 
 SECTORS = [
@@ -27,6 +28,7 @@ SIZE_CLASSES = [
 
 def label_for(choices, key: str) -> str:
     return str(dict(choices).get(key, key))
+
 
 STATUS_LABELS = {
     "applicant": _l("Aangemeld"),

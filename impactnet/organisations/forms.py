@@ -59,42 +59,73 @@ IMPACT_STATEMENT_MAX = 600
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField(_l("Naam van de organisatie"), filters=[strip],
-                       validators=[DataRequired(_l("Vul de naam van de organisatie in.")), Length(max=200)])
-    kvk_number = StringField(_l("KvK-nummer"), filters=[strip],
-                             description=_l("8 cijfers, te vinden op uw uittreksel van de Kamer van Koophandel."),
-                             validators=[DataRequired(_l("Vul het KvK-nummer in.")), Length(max=20), _validate_kvk])
+    name = StringField(
+        _l("Naam van de organisatie"),
+        filters=[strip],
+        validators=[DataRequired(_l("Vul de naam van de organisatie in.")), Length(max=200)],
+    )
+    kvk_number = StringField(
+        _l("KvK-nummer"),
+        filters=[strip],
+        description=_l("8 cijfers, te vinden op uw uittreksel van de Kamer van Koophandel."),
+        validators=[DataRequired(_l("Vul het KvK-nummer in.")), Length(max=20), _validate_kvk],
+    )
     # Nothing is chosen beforehand: a default nobody looked at would skew the municipal figures.
-    municipality_id = SelectField(_l("Gemeente van vestiging"), coerce=_number_or_none,
-                                  validators=[DataRequired(_l("Kies een gemeente."))])
-    sector = SelectField(_l("Sector"), choices=select_choices([("", _l("Kies een sector")), *SECTORS]),
-                         validators=[DataRequired(_l("Kies een sector."))])
-    size_class = SelectField(_l("Aantal medewerkers"),
-                             choices=select_choices([("", _l("Kies het aantal medewerkers")), *SIZE_CLASSES]),
-                             validators=[DataRequired(_l("Kies het aantal medewerkers."))])
-    street_address = StringField(_l("Straat en huisnummer"), filters=[strip],
-                                 validators=[DataRequired(_l("Vul straat en huisnummer in.")), Length(max=200)])
-    postcode = StringField(_l("Postcode"), filters=[strip],
-                           validators=[DataRequired(_l("Vul de postcode in.")), Length(max=10), _validate_postcode])
-    city = StringField(_l("Plaats"), filters=[strip],
-                       validators=[DataRequired(_l("Vul de plaats in.")), Length(max=100)])
-    website = StringField(_l("Website (niet verplicht)"), filters=[strip, with_scheme],
-                          description=_l("Bijvoorbeeld www.uwbedrijf.nl."),
-                          validators=[Optional(), Length(max=300), _validate_website])
+    municipality_id = SelectField(
+        _l("Gemeente van vestiging"), coerce=_number_or_none, validators=[DataRequired(_l("Kies een gemeente."))]
+    )
+    sector = SelectField(
+        _l("Sector"),
+        choices=select_choices([("", _l("Kies een sector")), *SECTORS]),
+        validators=[DataRequired(_l("Kies een sector."))],
+    )
+    size_class = SelectField(
+        _l("Aantal medewerkers"),
+        choices=select_choices([("", _l("Kies het aantal medewerkers")), *SIZE_CLASSES]),
+        validators=[DataRequired(_l("Kies het aantal medewerkers."))],
+    )
+    street_address = StringField(
+        _l("Straat en huisnummer"),
+        filters=[strip],
+        validators=[DataRequired(_l("Vul straat en huisnummer in.")), Length(max=200)],
+    )
+    postcode = StringField(
+        _l("Postcode"),
+        filters=[strip],
+        validators=[DataRequired(_l("Vul de postcode in.")), Length(max=10), _validate_postcode],
+    )
+    city = StringField(
+        _l("Plaats"), filters=[strip], validators=[DataRequired(_l("Vul de plaats in.")), Length(max=100)]
+    )
+    website = StringField(
+        _l("Website (niet verplicht)"),
+        filters=[strip, with_scheme],
+        description=_l("Bijvoorbeeld www.uwbedrijf.nl."),
+        validators=[Optional(), Length(max=300), _validate_website],
+    )
     public_listing = BooleanField(_l("Toon onze organisatie in de openbare partnerlijst"))
     impact_statement = TextAreaField(
-        _l("Onze impact in een paar zinnen (niet verplicht)"), filters=[strip],
-        description=_l("Staat bij uw organisatie in de openbare partnerlijst, als u daarvoor kiest. Hoogstens %(n)d tekens.",
-                       n=IMPACT_STATEMENT_MAX),
-        validators=[Optional(), Length(max=IMPACT_STATEMENT_MAX,
-                                       message=_l("Houd het kort: hoogstens %(n)d tekens.", n=IMPACT_STATEMENT_MAX))],
-        render_kw={"rows": 4, "maxlength": IMPACT_STATEMENT_MAX})
+        _l("Onze impact in een paar zinnen (niet verplicht)"),
+        filters=[strip],
+        description=_l(
+            "Staat bij uw organisatie in de openbare partnerlijst, als u daarvoor kiest. Hoogstens %(n)d tekens.",
+            n=IMPACT_STATEMENT_MAX,
+        ),
+        validators=[
+            Optional(),
+            Length(
+                max=IMPACT_STATEMENT_MAX, message=_l("Houd het kort: hoogstens %(n)d tekens.", n=IMPACT_STATEMENT_MAX)
+            ),
+        ],
+        render_kw={"rows": 4, "maxlength": IMPACT_STATEMENT_MAX},
+    )
     submit = SubmitField(_l("Opslaan"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality_id.choices = select_choices(
-            [("", _l("Kies een gemeente"))] + [(m.id, m.name) for m in list_municipalities(active_only=True)])
+            [("", _l("Kies een gemeente"))] + [(m.id, m.name) for m in list_municipalities(active_only=True)]
+        )
 
     def validate_postcode(self, field) -> None:
         municipality = db.session.get(Municipality, self.municipality_id.data) if self.municipality_id.data else None
@@ -121,16 +152,23 @@ IDENTITY_NOTE_MAX = 2000  # St MBO's note goes into the mail to the organisation
 
 
 class ApproveIdentityForm(FlaskForm):
-    note = TextAreaField(_l("Opmerking voor de organisatie (niet verplicht)"), filters=[strip],
-                         validators=[Length(max=IDENTITY_NOTE_MAX)], render_kw={"rows": 3})
+    note = TextAreaField(
+        _l("Opmerking voor de organisatie (niet verplicht)"),
+        filters=[strip],
+        validators=[Length(max=IDENTITY_NOTE_MAX)],
+        render_kw={"rows": 3},
+    )
     approve = SubmitField(_l("Goedkeuren"))
 
 
 class RejectIdentityForm(FlaskForm):
-    reason = TextAreaField(_l("Reden van de afwijzing"), filters=[strip],
-                           description=_l("De organisatie leest deze reden in de e-mail over uw besluit."),
-                           validators=[DataRequired(_l("Geef de reden van de afwijzing.")),
-                                       Length(max=IDENTITY_NOTE_MAX)], render_kw={"rows": 3})
+    reason = TextAreaField(
+        _l("Reden van de afwijzing"),
+        filters=[strip],
+        description=_l("De organisatie leest deze reden in de e-mail over uw besluit."),
+        validators=[DataRequired(_l("Geef de reden van de afwijzing.")), Length(max=IDENTITY_NOTE_MAX)],
+        render_kw={"rows": 3},
+    )
     reject = SubmitField(_l("Afwijzen"))
 
 

@@ -1,4 +1,5 @@
 """Normalising and checking the identifiers people type in."""
+
 from __future__ import annotations
 
 import re

@@ -11,6 +11,7 @@ for a former number with the organisation's current identity.
 A decision is a conditional update ("only while it is still pending"), so of two staff members
 deciding at once exactly one wins and the other gets :class:`IdentityConflict`.
 """
+
 from __future__ import annotations
 
 import enum
@@ -87,20 +88,31 @@ def _local_day(moment: datetime) -> date:
 
 def pending_change(organisation: Organisation) -> IdentityChange | None:
     """The organisation's request that waits for St MBO, if any."""
-    return db.session.scalar(sa.select(IdentityChange).where(
-        IdentityChange.organisation_id == organisation.id, IdentityChange.state == State.PENDING))
+    return db.session.scalar(
+        sa.select(IdentityChange).where(
+            IdentityChange.organisation_id == organisation.id, IdentityChange.state == State.PENDING
+        )
+    )
 
 
 def _pending_query():
-    return sa.select(IdentityChange).join(Organisation, Organisation.id == IdentityChange.organisation_id).where(
-        IdentityChange.state == State.PENDING, Organisation.erased_at.is_(None))
+    return (
+        sa.select(IdentityChange)
+        .join(Organisation, Organisation.id == IdentityChange.organisation_id)
+        .where(IdentityChange.state == State.PENDING, Organisation.erased_at.is_(None))
+    )
 
 
 def pending_identity_changes(municipality_id: int | None = None) -> list[IdentityChange]:
     """The requests waiting for St MBO, oldest first, with their organisation and who asked."""
-    query = (_pending_query().options(joinedload(IdentityChange.organisation).joinedload(Organisation.municipality),
-                                      joinedload(IdentityChange.requested_by))
-             .order_by(IdentityChange.requested_at, IdentityChange.id))
+    query = (
+        _pending_query()
+        .options(
+            joinedload(IdentityChange.organisation).joinedload(Organisation.municipality),
+            joinedload(IdentityChange.requested_by),
+        )
+        .order_by(IdentityChange.requested_at, IdentityChange.id)
+    )
     if municipality_id is not None:
         query = query.where(Organisation.municipality_id == municipality_id)
     return list(db.session.scalars(query))
@@ -118,11 +130,16 @@ def pending_identity_change_count() -> int:
 
 def identity_history(organisation: Organisation) -> list[FormerIdentity]:
     """The identities the organisation had before, oldest first (from the approved changes)."""
-    changes = db.session.scalars(sa.select(IdentityChange).where(
-        IdentityChange.organisation_id == organisation.id, IdentityChange.state == State.APPROVED)
-        .order_by(IdentityChange.decided_at, IdentityChange.id))
-    return [FormerIdentity(change.old_kvk_number, change.old_name, _local_day(change.decided_at)) for change in changes
-            if change.changes_kvk or change.changes_name]  # approved when staff had made it so already: no change
+    changes = db.session.scalars(
+        sa.select(IdentityChange)
+        .where(IdentityChange.organisation_id == organisation.id, IdentityChange.state == State.APPROVED)
+        .order_by(IdentityChange.decided_at, IdentityChange.id)
+    )
+    return [
+        FormerIdentity(change.old_kvk_number, change.old_name, _local_day(change.decided_at))
+        for change in changes
+        if change.changes_kvk or change.changes_name
+    ]  # approved when staff had made it so already: no change
 
 
 def former_holder(kvk: str) -> tuple[int, date] | None:
@@ -130,9 +147,14 @@ def former_holder(kvk: str) -> tuple[int, date] | None:
     took it to another number (the latest, should several have had it); None if none did."""
     row = db.session.execute(
         sa.select(IdentityChange.organisation_id, IdentityChange.decided_at)
-        .where(IdentityChange.old_kvk_number == kvk, IdentityChange.new_kvk_number != kvk,
-               IdentityChange.state == State.APPROVED)
-        .order_by(IdentityChange.decided_at.desc(), IdentityChange.id.desc()).limit(1)).first()
+        .where(
+            IdentityChange.old_kvk_number == kvk,
+            IdentityChange.new_kvk_number != kvk,
+            IdentityChange.state == State.APPROVED,
+        )
+        .order_by(IdentityChange.decided_at.desc(), IdentityChange.id.desc())
+        .limit(1)
+    ).first()
     return (row.organisation_id, _local_day(row.decided_at)) if row else None
 
 
@@ -156,8 +178,9 @@ def save_details(actor: User, organisation: Organisation, details: OrganisationD
     if details.kvk_number != organisation.kvk_number and kvk_taken(details.kvk_number, except_id=organisation.id):
         raise RegistrationError("kvk_number", KVK_TAKEN)
     kvk_number, name = details.kvk_number, details.name
-    changed = update_organisation(actor, organisation, replace(
-        details, kvk_number=organisation.kvk_number, name=organisation.name))
+    changed = update_organisation(
+        actor, organisation, replace(details, kvk_number=organisation.kvk_number, name=organisation.name)
+    )
     if actor.is_staff:
         return Saved(changed, _apply_directly(actor, organisation, kvk_number, name))
     return Saved(changed, _request(actor, organisation, kvk_number, name))
@@ -174,8 +197,14 @@ def _request(actor: User, organisation: Organisation, kvk_number: str, name: str
         return IdentityOutcome.WITHDRAWN
     if pending is not None and _identity(pending.new_kvk_number, pending.new_name) == wanted:
         return IdentityOutcome.STILL_PENDING
-    values = {"old_kvk_number": organisation.kvk_number, "old_name": organisation.name,
-              "new_kvk_number": kvk_number, "new_name": name, "requested_by_id": actor.id, "requested_at": utcnow()}
+    values = {
+        "old_kvk_number": organisation.kvk_number,
+        "old_name": organisation.name,
+        "new_kvk_number": kvk_number,
+        "new_name": name,
+        "requested_by_id": actor.id,
+        "requested_at": utcnow(),
+    }
     if pending is None:
         change = IdentityChange(organisation_id=organisation.id, state=State.PENDING, **values)
         try:
@@ -183,18 +212,28 @@ def _request(actor: User, organisation: Organisation, kvk_number: str, name: str
                 db.session.add(change)
                 db.session.flush()
         except IntegrityError:  # a colleague's request for the same organisation, a moment earlier
-            raise IdentityConflict(_l("Een collega heeft zojuist al een wijziging aangevraagd. "
-                                      "Bekijk de actuele stand.")) from None
+            raise IdentityConflict(
+                _l("Een collega heeft zojuist al een wijziging aangevraagd. Bekijk de actuele stand.")
+            ) from None
     else:
         updated = db.session.execute(
-            sa.update(IdentityChange).where(IdentityChange.id == pending.id, IdentityChange.state == State.PENDING)
-            .values(**values).execution_options(synchronize_session=False))
+            sa.update(IdentityChange)
+            .where(IdentityChange.id == pending.id, IdentityChange.state == State.PENDING)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
         if updated.rowcount != 1:
             raise IdentityConflict.already_decided()
         db.session.refresh(pending)
         change = pending
-    record(actor, AuditAction.IDENTITY_CHANGE_REQUESTED, change, before=current, after=wanted,
-           organisation_id=organisation.id)
+    record(
+        actor,
+        AuditAction.IDENTITY_CHANGE_REQUESTED,
+        change,
+        before=current,
+        after=wanted,
+        organisation_id=organisation.id,
+    )
     return IdentityOutcome.REQUESTED
 
 
@@ -218,12 +257,28 @@ def _apply_directly(actor: User, organisation: Organisation, kvk_number: str, na
     except IdentityError as error:
         raise RegistrationError("kvk_number", KVK_TAKEN) from error
     now = utcnow()
-    db.session.add(IdentityChange(
-        organisation_id=organisation.id, old_kvk_number=before["kvk_number"], old_name=before["name"],
-        new_kvk_number=kvk_number, new_name=name, state=State.APPROVED, requested_by_id=actor.id, requested_at=now,
-        decided_by_id=actor.id, decided_at=now))
-    record(actor, AuditAction.ORGANISATION_IDENTITY_CHANGED, organisation, before=before,
-           after=_identity(kvk_number, name), organisation_id=organisation.id)
+    db.session.add(
+        IdentityChange(
+            organisation_id=organisation.id,
+            old_kvk_number=before["kvk_number"],
+            old_name=before["name"],
+            new_kvk_number=kvk_number,
+            new_name=name,
+            state=State.APPROVED,
+            requested_by_id=actor.id,
+            requested_at=now,
+            decided_by_id=actor.id,
+            decided_at=now,
+        )
+    )
+    record(
+        actor,
+        AuditAction.ORGANISATION_IDENTITY_CHANGED,
+        organisation,
+        before=before,
+        after=_identity(kvk_number, name),
+        organisation_id=organisation.id,
+    )
     db.session.flush()
     return IdentityOutcome.APPLIED
 
@@ -232,17 +287,27 @@ def _decide(actor: User, change: IdentityChange, outcome: State, note: str | Non
     if change.state is not State.PENDING:
         raise IdentityConflict.already_decided()
     result = db.session.execute(
-        sa.update(IdentityChange).where(IdentityChange.id == change.id, IdentityChange.state == State.PENDING)
+        sa.update(IdentityChange)
+        .where(IdentityChange.id == change.id, IdentityChange.state == State.PENDING)
         .values(state=outcome, decided_at=utcnow(), decided_by_id=actor.id, note=note or None)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     if result.rowcount != 1:
         raise IdentityConflict.already_decided()
     db.session.refresh(change)
-    record(actor, {State.APPROVED: AuditAction.IDENTITY_CHANGE_APPROVED,
-                   State.REJECTED: AuditAction.IDENTITY_CHANGE_REJECTED,
-                   State.WITHDRAWN: AuditAction.IDENTITY_CHANGE_WITHDRAWN}[outcome], change,
-           before={"state": State.PENDING.value}, after={"state": outcome.value},
-           organisation_id=change.organisation_id, note=note)
+    record(
+        actor,
+        {
+            State.APPROVED: AuditAction.IDENTITY_CHANGE_APPROVED,
+            State.REJECTED: AuditAction.IDENTITY_CHANGE_REJECTED,
+            State.WITHDRAWN: AuditAction.IDENTITY_CHANGE_WITHDRAWN,
+        }[outcome],
+        change,
+        before={"state": State.PENDING.value},
+        after={"state": outcome.value},
+        organisation_id=change.organisation_id,
+        note=note,
+    )
 
 
 def _check_staff(actor: User, change: IdentityChange) -> Organisation:
@@ -259,8 +324,11 @@ def approve(actor: User, change: IdentityChange, note: str = "") -> None:
     organisation may have taken the number meanwhile), and its users are told by mail."""
     organisation = _check_staff(actor, change)
     note = (note or "").strip()[:NOTE_MAX]
-    if change.state is State.PENDING and change.new_kvk_number != organisation.kvk_number \
-            and kvk_taken(change.new_kvk_number, except_id=organisation.id):
+    if (
+        change.state is State.PENDING
+        and change.new_kvk_number != organisation.kvk_number
+        and kvk_taken(change.new_kvk_number, except_id=organisation.id)
+    ):
         raise IdentityError(KVK_TAKEN)
     _decide(actor, change, State.APPROVED, note)
     before = _identity(organisation.kvk_number, organisation.name)
@@ -269,8 +337,15 @@ def approve(actor: User, change: IdentityChange, note: str = "") -> None:
     change.old_kvk_number, change.old_name = before["kvk_number"], before["name"]
     after = _identity(organisation.kvk_number, organisation.name)
     if after != before:
-        record(actor, AuditAction.ORGANISATION_IDENTITY_CHANGED, organisation, before=before, after=after,
-               organisation_id=organisation.id, note=note)
+        record(
+            actor,
+            AuditAction.ORGANISATION_IDENTITY_CHANGED,
+            organisation,
+            before=before,
+            after=after,
+            organisation_id=organisation.id,
+            note=note,
+        )
     db.session.flush()
     queue_decision_mails(change)
 

@@ -1,5 +1,6 @@
 """The mail that tells an organisation's users what St MBO decided on a change of its KvK number
 or name, each in their own language (whoever decided, whatever their browser says)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -19,9 +20,16 @@ SUBJECTS = {
 def queue_decision_mails(change: IdentityChange) -> int:
     """Put a mail about the decision on ``change`` in the outbox for each active user of its
     organisation, with St MBO's note and a link to the organisation's page. Returns how many."""
+
     def build(user):
-        return build_message(user.email, str(SUBJECTS[change.state]), "identity_change_decided", user=user,
-                             change=change, approved=change.state is IdentityChangeState.APPROVED,
-                             link=public_url("organisations.show", organisation_id=change.organisation_id))
+        return build_message(
+            user.email,
+            str(SUBJECTS[change.state]),
+            "identity_change_decided",
+            user=user,
+            change=change,
+            approved=change.state is IdentityChangeState.APPROVED,
+            link=public_url("organisations.show", organisation_id=change.organisation_id),
+        )
 
     return mail_organisation(change.organisation, kind=KIND, key=str(change.id), build=build)

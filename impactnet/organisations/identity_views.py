@@ -1,4 +1,5 @@
 """Changes of an organisation's KvK number or name: St MBO decides, the partner may withdraw."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -40,7 +41,10 @@ def _change_or_404(change_id: int) -> IdentityChange:
 
 def _page(change: IdentityChange, status: int = 200, approve_form=None, reject_form=None):
     return render_template(
-        "organisations/identity_change.html", change=change, organisation=change.organisation, today=local_today(),
+        "organisations/identity_change.html",
+        change=change,
+        organisation=change.organisation,
+        today=local_today(),
         approve_form=approve_form or ApproveIdentityForm(formdata=None),
         reject_form=reject_form or RejectIdentityForm(formdata=None),
     ), status
@@ -70,17 +74,25 @@ def _decide(change_id: int, form, form_name: str, decide, done: str):
 @bp.post("/review/identity-changes/<int:change_id>/approve")
 @staff_required
 def approve(change_id: int):
-    return _decide(change_id, ApproveIdentityForm(), "approve_form",
-                   lambda change, form: identity.approve(current_user, change, form.note.data or ""),
-                   _("De wijziging is goedgekeurd. De organisatie heeft nu de nieuwe naam en het nieuwe KvK-nummer."))
+    return _decide(
+        change_id,
+        ApproveIdentityForm(),
+        "approve_form",
+        lambda change, form: identity.approve(current_user, change, form.note.data or ""),
+        _("De wijziging is goedgekeurd. De organisatie heeft nu de nieuwe naam en het nieuwe KvK-nummer."),
+    )
 
 
 @bp.post("/review/identity-changes/<int:change_id>/reject")
 @staff_required
 def reject(change_id: int):
-    return _decide(change_id, RejectIdentityForm(), "reject_form",
-                   lambda change, form: identity.reject(current_user, change, form.reason.data or ""),
-                   _("De wijziging is afgewezen. De organisatie krijgt een e-mail met uw reden."))
+    return _decide(
+        change_id,
+        RejectIdentityForm(),
+        "reject_form",
+        lambda change, form: identity.reject(current_user, change, form.reason.data or ""),
+        _("De wijziging is afgewezen. De organisatie krijgt een e-mail met uw reden."),
+    )
 
 
 @bp.post("/organisations/<int:organisation_id>/identity-change/withdraw")

@@ -1,6 +1,7 @@
 """Mails to every active user of an organisation about what happened to it (St MBO's decisions),
 each in the user's own language whoever caused it, and whatever the user's reminder choice: a
 decision is news, not a reminder."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -16,8 +17,7 @@ from impactnet.notifications.outbox import enqueue
 from impactnet.organisations.models import Organisation
 
 
-def mail_organisation(organisation: Organisation, *, kind: str, key: str,
-                      build: Callable[[User], EmailMessage]) -> int:
+def mail_organisation(organisation: Organisation, *, kind: str, key: str, build: Callable[[User], EmailMessage]) -> int:
     """Queue ``build(user)`` for each active user of ``organisation`` who has joined (in the caller's transaction),
     rendered in that user's language, once per ``key`` and user. Links may be built with url_for:
     a request context is made when there is none (a task, a command). Returns how many were queued."""
@@ -28,6 +28,5 @@ def mail_organisation(organisation: Organisation, *, kind: str, key: str,
                 continue  # deactivated, or invited and not yet joined (impactnet.accounts.colleagues)
             with force_locale(recipient_locale(user)):
                 message = build(user)
-            queued += enqueue(message, dedupe_key=f"{kind}:{key}:{user.id}", kind=kind,
-                              organisation_id=organisation.id)
+            queued += enqueue(message, dedupe_key=f"{kind}:{key}:{user.id}", kind=kind, organisation_id=organisation.id)
     return queued

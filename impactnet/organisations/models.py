@@ -88,18 +88,23 @@ class Organisation(TimestampMixin, db.Model):
     # impactnet.organisations.notes.set_account_manager); never shown to partners or municipalities.
     # (use_alter: users refer to organisations too, so this key is added after both tables exist.)
     account_manager_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL", use_alter=True), index=True)
+        sa.ForeignKey("users.id", ondelete="SET NULL", use_alter=True), index=True
+    )
 
     municipality: Mapped[Municipality] = relationship()
     account_manager: Mapped[User | None] = relationship(foreign_keys=[account_manager_id], post_update=True)
-    users: Mapped[list[User]] = relationship(back_populates="organisation", order_by="User.id",
-                                             foreign_keys="User.organisation_id")
+    users: Mapped[list[User]] = relationship(
+        back_populates="organisation", order_by="User.id", foreign_keys="User.organisation_id"
+    )
 
     def shown_status(self, today: date) -> OrganisationStatus:
         """The status to show on ``today``: a label past its end date is expired
         even before the nightly scan has stored that."""
-        if (self.status is OrganisationStatus.LABELLED and self.label_valid_until is not None
-                and self.label_valid_until < today):
+        if (
+            self.status is OrganisationStatus.LABELLED
+            and self.label_valid_until is not None
+            and self.label_valid_until < today
+        ):
             return OrganisationStatus.LABEL_EXPIRED
         return self.status
 
@@ -134,7 +139,8 @@ class Note(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
     kind: Mapped[NoteKind] = mapped_column(
-        sa.Enum(NoteKind, native_enum=False, length=10, values_callable=_enum_values))
+        sa.Enum(NoteKind, native_enum=False, length=10, values_callable=_enum_values)
+    )
     happened_on: Mapped[date] = mapped_column(sa.Date)
     text: Mapped[str] = mapped_column(sa.Text)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -164,8 +170,13 @@ class IdentityChange(db.Model):
     __tablename__ = "identity_changes"
     __table_args__ = (
         # At most one request waits per organisation: a new edit replaces the waiting one's values.
-        sa.Index("uq_identity_changes_pending", "organisation_id", unique=True,
-                 sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'")),
+        sa.Index(
+            "uq_identity_changes_pending",
+            "organisation_id",
+            unique=True,
+            sqlite_where=sa.text("state = 'pending'"),
+            postgresql_where=sa.text("state = 'pending'"),
+        ),
         # Verification by a former number.
         sa.Index("ix_identity_changes_old_kvk", "old_kvk_number", "state"),
     )
@@ -178,7 +189,8 @@ class IdentityChange(db.Model):
     new_name: Mapped[str] = mapped_column(sa.String(200))
     state: Mapped[IdentityChangeState] = mapped_column(
         sa.Enum(IdentityChangeState, native_enum=False, length=10, values_callable=_enum_values),
-        default=IdentityChangeState.PENDING)
+        default=IdentityChangeState.PENDING,
+    )
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

@@ -1,4 +1,5 @@
 """Forms for St MBO's account manager and notes on an organisation's page."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -38,7 +39,9 @@ class AccountManagerChoiceForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.account_manager.choices = select_choices(
-            [(NOBODY, _l("Geen relatiebeheerder"))] + [(user.id, user.name or user.email) for user in account_manager_choices()])
+            [(NOBODY, _l("Geen relatiebeheerder"))]
+            + [(user.id, user.name or user.email) for user in account_manager_choices()]
+        )
 
 
 class AccountManagerForm(AccountManagerChoiceForm):
@@ -46,12 +49,25 @@ class AccountManagerForm(AccountManagerChoiceForm):
 
 
 class NoteForm(FlaskForm):
-    kind = SelectField(_l("Soort"), choices=select_choices([(kind.value, label) for kind, label in NOTE_KIND_LABELS.items()]),
-                       default=NoteKind.CONVERSATION.value, validate_choice=False, validators=[_known_kind])
+    kind = SelectField(
+        _l("Soort"),
+        choices=select_choices([(kind.value, label) for kind, label in NOTE_KIND_LABELS.items()]),
+        default=NoteKind.CONVERSATION.value,
+        validate_choice=False,
+        validators=[_known_kind],
+    )
     happened_on = DateField(_l("Datum"), validators=[DataRequired(_l("Vul een geldige datum in."))])
-    text = TextAreaField(_l("Notitie"), filters=[strip], validators=[
-        DataRequired(_l("Schrijf de notitie.")),
-        Length(max=MAX_NOTE_LENGTH, message=_l("De notitie mag hoogstens %(max)d tekens lang zijn.", max=MAX_NOTE_LENGTH))])
+    text = TextAreaField(
+        _l("Notitie"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Schrijf de notitie.")),
+            Length(
+                max=MAX_NOTE_LENGTH,
+                message=_l("De notitie mag hoogstens %(max)d tekens lang zijn.", max=MAX_NOTE_LENGTH),
+            ),
+        ],
+    )
     add_note = SubmitField(_l("Notitie opslaan"))
 
     def note(self) -> NoteInput:

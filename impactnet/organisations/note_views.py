@@ -1,4 +1,5 @@
 """St MBO's account manager and notes on an organisation, and "Mijn organisaties" (staff only)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for

@@ -3,6 +3,7 @@ internal notes. Staff only: nothing here reaches a partner, a municipality, the 
 API. The audit trail records who set the account manager and who added or deleted a note, with the
 note's kind and date but never its text: deleting a note, or an erasure, must take the text away,
 and an audit trail is kept longer than any note."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,8 +47,11 @@ class NoteInput:
 
 def account_manager_choices() -> list[User]:
     """The users who may be an account manager: active staff and admins, by name."""
-    return list(db.session.scalars(sa.select(User).where(User.role.in_(STAFF_ROLES), User.active.is_(True))
-                                   .order_by(User.name, User.email)))
+    return list(
+        db.session.scalars(
+            sa.select(User).where(User.role.in_(STAFF_ROLES), User.active.is_(True)).order_by(User.name, User.email)
+        )
+    )
 
 
 def set_account_manager(actor: User, organisation: Organisation, manager_id: int | None) -> bool:
@@ -59,8 +63,13 @@ def set_account_manager(actor: User, organisation: Organisation, manager_id: int
             raise NoteError("account_manager", _l("Kies een medewerker van St MBO uit de lijst."))
     if organisation.erased_at is not None:
         raise NoteError("account_manager", _l("De gegevens van deze organisatie zijn gewist."))
-    return apply_changes(actor, organisation, {"account_manager_id": manager_id}, AuditAction.ACCOUNT_MANAGER_SET,
-                         organisation_id=organisation.id)
+    return apply_changes(
+        actor,
+        organisation,
+        {"account_manager_id": manager_id},
+        AuditAction.ACCOUNT_MANAGER_SET,
+        organisation_id=organisation.id,
+    )
 
 
 def add_note(actor: User, organisation: Organisation, note: NoteInput, today: date) -> Note:
@@ -74,12 +83,22 @@ def add_note(actor: User, organisation: Organisation, note: NoteInput, today: da
         raise NoteError("text", _l("De notitie mag hoogstens %(max)d tekens lang zijn.", max=MAX_NOTE_LENGTH))
     if note.happened_on > today:
         raise NoteError("happened_on", _l("Deze datum ligt in de toekomst. Een notitie legt vast wat er is gebeurd."))
-    row = Note(organisation_id=organisation.id, kind=note.kind, happened_on=note.happened_on, text=note.text,
-               author_id=actor.id)
+    row = Note(
+        organisation_id=organisation.id,
+        kind=note.kind,
+        happened_on=note.happened_on,
+        text=note.text,
+        author_id=actor.id,
+    )
     db.session.add(row)
     db.session.flush()
-    record(actor, AuditAction.NOTE_ADDED, row, organisation_id=organisation.id,
-           after={"kind": row.kind.value, "happened_on": row.happened_on.isoformat()})
+    record(
+        actor,
+        AuditAction.NOTE_ADDED,
+        row,
+        organisation_id=organisation.id,
+        after={"kind": row.kind.value, "happened_on": row.happened_on.isoformat()},
+    )
     return row
 
 
@@ -90,17 +109,27 @@ def note_of(organisation: Organisation, note_id: int) -> Note | None:
 
 def delete_note(actor: User, note: Note) -> None:
     """Delete the note (its text goes; the audit trail keeps who deleted what kind of note of when)."""
-    record(actor, AuditAction.NOTE_DELETED, note, organisation_id=note.organisation_id,
-           before={"kind": note.kind.value, "happened_on": note.happened_on.isoformat()})
+    record(
+        actor,
+        AuditAction.NOTE_DELETED,
+        note,
+        organisation_id=note.organisation_id,
+        before={"kind": note.kind.value, "happened_on": note.happened_on.isoformat()},
+    )
     db.session.delete(note)
     db.session.flush()
 
 
 def notes_of(organisation: Organisation) -> list[Note]:
     """The organisation's notes, latest first (with their authors)."""
-    return list(db.session.scalars(sa.select(Note).where(Note.organisation_id == organisation.id)
-                                   .options(joinedload(Note.author))
-                                   .order_by(Note.happened_on.desc(), Note.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(Note)
+            .where(Note.organisation_id == organisation.id)
+            .options(joinedload(Note.author))
+            .order_by(Note.happened_on.desc(), Note.id.desc())
+        )
+    )
 
 
 def timeline_moment(note: Note) -> datetime:
@@ -111,6 +140,11 @@ def timeline_moment(note: Note) -> datetime:
 
 def managed_by(user: User) -> list[Organisation]:
     """The organisations ``user`` is the account manager of, by name (erased ones are gone)."""
-    return list(db.session.scalars(
-        sa.select(Organisation).where(Organisation.account_manager_id == user.id, Organisation.erased_at.is_(None))
-        .options(joinedload(Organisation.municipality)).order_by(Organisation.name, Organisation.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Organisation)
+            .where(Organisation.account_manager_id == user.id, Organisation.erased_at.is_(None))
+            .options(joinedload(Organisation.municipality))
+            .order_by(Organisation.name, Organisation.id)
+        )
+    )

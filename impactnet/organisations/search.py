@@ -9,6 +9,7 @@ query per row:
   step is one St MBO records (the Inspiratiesessie); else the partner, while it has a step to do and
   is in the network (not withdrawn, not erased); nobody otherwise.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,29 +36,50 @@ _POSTCODE = re.compile(r"[0-9]{4}[A-Z]{0,2}")
 def _current_step_id():
     """SQL, per organisation: the id of its first step without an approved version (or NULL)."""
     step = aliased(JourneyStep)
-    approved = (sa.select(StepProgress.id)
-                .join(StepSubmission, StepSubmission.progress_id == StepProgress.id)
-                .where(StepProgress.organisation_id == Organisation.id, StepProgress.step_id == step.id,
-                       StepSubmission.state == StepState.APPROVED)
-                .correlate(Organisation, step))  # two levels up: each select correlates only its own
-    return (sa.select(step.id).where(~approved.exists()).order_by(step.position).limit(1)
-            .correlate(Organisation).scalar_subquery())
+    approved = (
+        sa.select(StepProgress.id)
+        .join(StepSubmission, StepSubmission.progress_id == StepProgress.id)
+        .where(
+            StepProgress.organisation_id == Organisation.id,
+            StepProgress.step_id == step.id,
+            StepSubmission.state == StepState.APPROVED,
+        )
+        .correlate(Organisation, step)
+    )  # two levels up: each select correlates only its own
+    return (
+        sa.select(step.id)
+        .where(~approved.exists())
+        .order_by(step.position)
+        .limit(1)
+        .correlate(Organisation)
+        .scalar_subquery()
+    )
 
 
 def _facts():
     """A subquery: each organisation's id, current step id and whom it waits on ('stmbo', 'partner' or NULL)."""
-    inner = (sa.select(Organisation.id.label("id"), _current_step_id().label("step_id"),
-                       Organisation.status.label("status"), Organisation.erased_at.label("erased_at"))
-             .subquery("org_step"))
-    handed_in = (sa.select(StepProgress.id).where(StepProgress.organisation_id == inner.c.id,
-                                                  StepProgress.state == StepState.SUBMITTED).exists())
-    staff_step = (sa.select(JourneyStep.id).where(JourneyStep.id == inner.c.step_id,
-                                                  JourneyStep.kind == StepKind.STAFF_RECORDED).exists())
+    inner = sa.select(
+        Organisation.id.label("id"),
+        _current_step_id().label("step_id"),
+        Organisation.status.label("status"),
+        Organisation.erased_at.label("erased_at"),
+    ).subquery("org_step")
+    handed_in = (
+        sa.select(StepProgress.id)
+        .where(StepProgress.organisation_id == inner.c.id, StepProgress.state == StepState.SUBMITTED)
+        .exists()
+    )
+    staff_step = (
+        sa.select(JourneyStep.id)
+        .where(JourneyStep.id == inner.c.step_id, JourneyStep.kind == StepKind.STAFF_RECORDED)
+        .exists()
+    )
     waiting = sa.case(
         (sa.or_(inner.c.status == OrganisationStatus.WITHDRAWN, inner.c.erased_at.is_not(None)), sa.null()),
         (sa.or_(handed_in, staff_step), sa.literal("stmbo")),
         (inner.c.step_id.is_not(None), sa.literal("partner")),
-        else_=sa.null())
+        else_=sa.null(),
+    )
     return sa.select(inner.c.id, inner.c.step_id, waiting.label("waiting")).subquery("facts")
 
 
@@ -77,8 +99,11 @@ def _text_condition(q: str):
 
 def _past_end(today: date):
     """SQL: labelled, and the label's end date has passed (never NULL: ``NOT`` of it must work)."""
-    return sa.and_(Organisation.status == OrganisationStatus.LABELLED, Organisation.label_valid_until.is_not(None),
-                   Organisation.label_valid_until < today)
+    return sa.and_(
+        Organisation.status == OrganisationStatus.LABELLED,
+        Organisation.label_valid_until.is_not(None),
+        Organisation.label_valid_until < today,
+    )
 
 
 def _status_condition(status: str, today: date):
@@ -135,13 +160,18 @@ def _sort_column(params: SearchParams, facts, today: date):
         "name": sa.func.lower(Organisation.name),
         "kvk": Organisation.kvk_number,
         "municipality": Municipality.name,
-        "status": sa.case((_past_end(today), statuses[OrganisationStatus.LABEL_EXPIRED]),
-                          else_=sa.case(statuses, value=Organisation.status, else_=len(statuses))),
+        "status": sa.case(
+            (_past_end(today), statuses[OrganisationStatus.LABEL_EXPIRED]),
+            else_=sa.case(statuses, value=Organisation.status, else_=len(statuses)),
+        ),
         "step": JourneyStep.position,
         "waiting": facts.c.waiting,
         "sector": sa.case(_order(SECTORS), value=Organisation.sector, else_=len(SECTORS)),
-        "size": sa.case({key: i for i, (key, _label) in enumerate(SIZE_CLASSES)}, value=Organisation.size_class,
-                        else_=len(SIZE_CLASSES)),
+        "size": sa.case(
+            {key: i for i, (key, _label) in enumerate(SIZE_CLASSES)},
+            value=Organisation.size_class,
+            else_=len(SIZE_CLASSES),
+        ),
         "expiry": Organisation.label_valid_until,
         "registered": Organisation.created_at,
     }[params.sort]
@@ -150,11 +180,13 @@ def _sort_column(params: SearchParams, facts, today: date):
 def _select(params: SearchParams, today: date, columns):
     """The search as a select of ``columns`` (joined with the municipality, the current step and the facts)."""
     facts = _facts()
-    return (sa.select(*columns(facts))
-            .join(Municipality, Municipality.id == Organisation.municipality_id)
-            .join(facts, facts.c.id == Organisation.id)
-            .outerjoin(JourneyStep, JourneyStep.id == facts.c.step_id)
-            .where(*_conditions(params, facts, today))), facts
+    return (
+        sa.select(*columns(facts))
+        .join(Municipality, Municipality.id == Organisation.municipality_id)
+        .join(facts, facts.c.id == Organisation.id)
+        .outerjoin(JourneyStep, JourneyStep.id == facts.c.step_id)
+        .where(*_conditions(params, facts, today))
+    ), facts
 
 
 @dataclass(frozen=True)
@@ -204,8 +236,9 @@ def all_rows(params: SearchParams, today: date) -> list[Row]:
     return _rows(params, today, MAX_DOWNLOAD)
 
 
-def selected_rows(params: SearchParams, today: date, limit: int, *, among: list[int] | None = None,
-                  live_only: bool = True) -> list[Row]:
+def selected_rows(
+    params: SearchParams, today: date, limit: int, *, among: list[int] | None = None, live_only: bool = True
+) -> list[Row]:
     """The matching organisations (only those of ``among``, if given; not erased, if ``live_only``),
     in the page's order, at most ``limit``: a bulk action's selection."""
     return _rows(params, today, limit, where=selection_conditions(among, live_only))
@@ -222,7 +255,8 @@ def contacts(organisation_ids: list[int]) -> dict[int, list[User]]:
     """The users (contact people) of these organisations, by organisation, in one query."""
     found: dict[int, list[User]] = {}
     if organisation_ids:
-        for user in db.session.scalars(sa.select(User).where(User.organisation_id.in_(organisation_ids))
-                                       .order_by(User.organisation_id, User.id)):
+        for user in db.session.scalars(
+            sa.select(User).where(User.organisation_id.in_(organisation_ids)).order_by(User.organisation_id, User.id)
+        ):
             found.setdefault(user.organisation_id, []).append(user)
     return found

@@ -5,6 +5,7 @@ Parsed strictly, as the directory's (:mod:`impactnet.directory.params`): an empt
 parameter (Dutch and English), which the page shows in its form with a 400. Unknown parameter
 names are ignored, as everywhere.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -42,8 +43,11 @@ class SearchParams:
 
     def filters(self) -> dict[str, str]:
         """The filters given (not sort or page), as the audit trail records them."""
-        return {name: value for name, value in asdict(self).items()
-                if name not in ("sort", "dir", "page") and value not in (None, "")}
+        return {
+            name: value
+            for name, value in asdict(self).items()
+            if name not in ("sort", "dir", "page") and value not in (None, "")
+        }
 
     def url_args(self, **changes) -> dict:
         """The parameters for a link to this search (with ``changes``), leaving out the defaults."""
@@ -58,12 +62,16 @@ def _has_control_characters(text: str) -> bool:
 
 def _query(raw: str) -> str:
     if _has_control_characters(raw.replace("\t", " ")):
-        raise ParameterError("q", "De zoekterm bevat tekens die niet in een naam, KvK-nummer, e-mailadres of "
-                                  "postcode voorkomen.", "The search contains characters that cannot be searched for.")
+        raise ParameterError(
+            "q",
+            "De zoekterm bevat tekens die niet in een naam, KvK-nummer, e-mailadres of postcode voorkomen.",
+            "The search contains characters that cannot be searched for.",
+        )
     q = " ".join(raw.split())
     if len(q) > MAX_QUERY:
-        raise ParameterError("q", f"Zoek op hoogstens {MAX_QUERY} tekens.",
-                             f"Search for at most {MAX_QUERY} characters.")
+        raise ParameterError(
+            "q", f"Zoek op hoogstens {MAX_QUERY} tekens.", f"Search for at most {MAX_QUERY} characters."
+        )
     return q
 
 
@@ -76,32 +84,59 @@ def _choice(args: Mapping[str, str], name: str, allowed, dutch: str, english: st
 
 def _page(raw: str) -> int:
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
-        raise ParameterError("page", f"'page' moet een geheel getal zijn van 1 tot en met {MAX_PAGE}.",
-                             f"'page' must be a whole number from 1 to {MAX_PAGE}.")
+        raise ParameterError(
+            "page",
+            f"'page' moet een geheel getal zijn van 1 tot en met {MAX_PAGE}.",
+            f"'page' must be a whole number from 1 to {MAX_PAGE}.",
+        )
     return int(raw)
 
 
-def search_params(args: Mapping[str, str], municipality_slugs: set[str], step_keys: set[str],
-                  manager_ids: set[str]) -> SearchParams:
+def search_params(
+    args: Mapping[str, str], municipality_slugs: set[str], step_keys: set[str], manager_ids: set[str]
+) -> SearchParams:
     """The search in ``args`` (``manager_ids``: the account managers on offer, as strings). Raises
     ParameterError."""
     return SearchParams(
         q=_query(args.get("q", "")),
-        municipality=_choice(args, "municipality", municipality_slugs, "Deze gemeente kennen we niet.",
-                             "Unknown municipality."),
+        municipality=_choice(
+            args, "municipality", municipality_slugs, "Deze gemeente kennen we niet.", "Unknown municipality."
+        ),
         status=_choice(args, "status", STATUS_LABELS, "Kies een status uit de lijst.", "Unknown status."),
         step=_choice(args, "step", step_keys, "Kies een stap uit de lijst.", "Unknown step."),
-        waiting=_choice(args, "waiting", WAITING_ON, "Kies bij ‘Wacht op’ de partner of St MBO.",
-                        "'waiting' must be partner or stmbo."),
+        waiting=_choice(
+            args,
+            "waiting",
+            WAITING_ON,
+            "Kies bij ‘Wacht op’ de partner of St MBO.",
+            "'waiting' must be partner or stmbo.",
+        ),
         sector=_choice(args, "sector", dict(SECTORS), "Deze sector kennen we niet.", "Unknown sector."),
-        size=_choice(args, "size", dict(SIZE_CLASSES), "Kies een aantal medewerkers uit de lijst.",
-                     "Unknown size class."),
-        expiry=_choice(args, "expiry", EXPIRY_WINDOWS, "Kies bij ‘Label verloopt’ een termijn uit de lijst.",
-                       "'expiry' must be one of: " + ", ".join(EXPIRY_WINDOWS) + "."),
-        manager=_choice(args, "manager", manager_ids | {NO_MANAGER}, "Kies een relatiebeheerder uit de lijst.",
-                        "Unknown account manager."),
-        sort=_choice(args, "sort", SORT_KEYS, "Op deze kolom kunt u niet sorteren.",
-                     "'sort' must be one of: " + ", ".join(SORT_KEYS) + ".") or "name",
+        size=_choice(
+            args, "size", dict(SIZE_CLASSES), "Kies een aantal medewerkers uit de lijst.", "Unknown size class."
+        ),
+        expiry=_choice(
+            args,
+            "expiry",
+            EXPIRY_WINDOWS,
+            "Kies bij ‘Label verloopt’ een termijn uit de lijst.",
+            "'expiry' must be one of: " + ", ".join(EXPIRY_WINDOWS) + ".",
+        ),
+        manager=_choice(
+            args,
+            "manager",
+            manager_ids | {NO_MANAGER},
+            "Kies een relatiebeheerder uit de lijst.",
+            "Unknown account manager.",
+        ),
+        sort=_choice(
+            args,
+            "sort",
+            SORT_KEYS,
+            "Op deze kolom kunt u niet sorteren.",
+            "'sort' must be one of: " + ", ".join(SORT_KEYS) + ".",
+        )
+        or "name",
         dir=_choice(args, "dir", DIRECTIONS, "Sorteer oplopend of aflopend.", "'dir' must be asc or desc.") or "asc",
         page=_page(args.get("page") or "1"),
     )

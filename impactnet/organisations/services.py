@@ -1,4 +1,5 @@
 """Organisation rules: self-registration and keeping the organisation's data."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -76,8 +77,12 @@ def _check_place(details: OrganisationDetails) -> None:
 def postcode_elsewhere(postcode: str, municipality: Municipality):
     """What to say when a postcode lies outside the municipality chosen (the form says it at once,
     together with any other problem; :func:`_check_place` holds whoever calls)."""
-    return _l("Postcode %(postcode)s ligt niet in de gemeente %(municipality)s. Controleer de postcode, of kies de "
-              "gemeente waar uw organisatie is gevestigd.", postcode=postcode, municipality=municipality.name)
+    return _l(
+        "Postcode %(postcode)s ligt niet in de gemeente %(municipality)s. Controleer de postcode, of kies de "
+        "gemeente waar uw organisatie is gevestigd.",
+        postcode=postcode,
+        municipality=municipality.name,
+    )
 
 
 @dataclass(frozen=True)
@@ -110,13 +115,19 @@ def register_organisation(details: OrganisationDetails, contact: Contact, *, ret
             db.session.add(organisation)
             db.session.flush()
             user = new_user(
-                contact.email, Role.PARTNER, name=contact.name, password=contact.password,
-                organisation_id=organisation.id, locale=contact.locale,
+                contact.email,
+                Role.PARTNER,
+                name=contact.name,
+                password=contact.password,
+                organisation_id=organisation.id,
+                locale=contact.locale,
             )
     except (IntegrityError, AccountError):
         if retry:  # the other registration has committed: look again, once
             return register_organisation(details, contact, retry=False)
-        raise RegistrationError("kvk_number", _l("Deze organisatie of dit e-mailadres is zojuist al geregistreerd.")) from None
+        raise RegistrationError(
+            "kvk_number", _l("Deze organisatie of dit e-mailadres is zojuist al geregistreerd.")
+        ) from None
     record(
         user,
         AuditAction.ORGANISATION_REGISTERED,
@@ -124,8 +135,13 @@ def register_organisation(details: OrganisationDetails, contact: Contact, *, ret
         after=snapshot(organisation, (*EDITABLE_FIELDS, "status")),
         organisation_id=organisation.id,
     )
-    record(user, AuditAction.USER_CREATED, user, after={"email": user.email, "role": user.role.value},
-           organisation_id=organisation.id)
+    record(
+        user,
+        AuditAction.USER_CREATED,
+        user,
+        after={"email": user.email, "role": user.role.value},
+        organisation_id=organisation.id,
+    )
     return Registration(user=user)
 
 
@@ -136,7 +152,9 @@ def organisation_by_kvk(kvk_number: str) -> Organisation | None:
 def check_details_editable(organisation: Organisation, details: OrganisationDetails) -> None:
     """Raise RegistrationError when ``details`` may not be saved on ``organisation``."""
     if organisation.erased_at is not None:  # kept for the counts only: no personal data may come back
-        raise RegistrationError("name", _l("De gegevens van deze organisatie zijn gewist; ze kunnen niet meer worden gewijzigd."))
+        raise RegistrationError(
+            "name", _l("De gegevens van deze organisatie zijn gewist; ze kunnen niet meer worden gewijzigd.")
+        )
     _check_place(details)
 
 
@@ -153,8 +171,7 @@ def update_organisation(actor: User, organisation: Organisation, details: Organi
             del values[field]
     elif kvk_taken(details.kvk_number, except_id=organisation.id):
         raise RegistrationError("kvk_number", KVK_TAKEN)
-    return apply_changes(actor, organisation, values, AuditAction.ORGANISATION_UPDATED,
-                         organisation_id=organisation.id)
+    return apply_changes(actor, organisation, values, AuditAction.ORGANISATION_UPDATED, organisation_id=organisation.id)
 
 
 def visible_organisation(user: User, organisation_id: int) -> Organisation | None:
@@ -173,9 +190,10 @@ def history(organisation: Organisation, limit: int | None = None, *, staff: bool
     query = sa.select(AuditEvent).where(AuditEvent.organisation_id == organisation.id)
     if not staff:
         query = query.where(AuditEvent.action.not_in(STAFF_ONLY_ACTIONS))
-    return list(db.session.scalars(
-        query
-        .options(joinedload(AuditEvent.actor))
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-        .limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            query.options(joinedload(AuditEvent.actor))
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )

@@ -1,4 +1,5 @@
 """An organisation's own page (partners) and the organisation list (staff)."""
+
 from __future__ import annotations
 
 import io
@@ -61,12 +62,19 @@ def organisation_page(organisation, status: int = 200, erase_form=None, **manage
     journey, today = journey_overview(organisation), local_today()
     history = services.history(organisation, staff=current_user.is_staff)
     return render_template(
-        "organisations/show.html", organisation=organisation, history=history,
-        journey=journey, today=today, step_titles=journey.step_titles, public_status=verifiable(organisation, today),
-        reason_form=ReasonForm(), record_form=RecordStepForm(),
+        "organisations/show.html",
+        organisation=organisation,
+        history=history,
+        journey=journey,
+        today=today,
+        step_titles=journey.step_titles,
+        public_status=verifiable(organisation, today),
+        reason_form=ReasonForm(),
+        record_form=RecordStepForm(),
         erase_form=erase_form or ErasureForm(formdata=None, kvk_number=organisation.kvk_number),
         pending_identity=identity.pending_change(organisation),
-        former_identities=identity.identity_history(organisation), withdraw_form=WithdrawIdentityForm(),
+        former_identities=identity.identity_history(organisation),
+        withdraw_form=WithdrawIdentityForm(),
         step_history=step_history(organisation) if current_user.is_staff else None,
         **_colleagues_context(organisation),
         **(management_context(organisation, history, **management_forms) if current_user.is_staff else {}),
@@ -77,8 +85,11 @@ def _colleagues_context(organisation) -> dict:
     """St MBO sees, invites and removes the organisation's users on its page (partners on Collega's)."""
     if not current_user.is_staff:
         return {}
-    return {"colleagues": list_colleagues(organisation), "invite_form": ColleagueInviteForm(formdata=None),
-            "confirm_form": ConfirmForm()}
+    return {
+        "colleagues": list_colleagues(organisation),
+        "invite_form": ColleagueInviteForm(formdata=None),
+        "confirm_form": ConfirmForm(),
+    }
 
 
 @bp.route("/<int:organisation_id>")
@@ -119,15 +130,21 @@ def _show_wanted_identity(form: OrganisationForm, organisation) -> None:
 
 
 def _edit_page(organisation, form, status: int):
-    return render_template("organisations/edit.html", form=form, organisation=organisation,
-                           pending_identity=identity.pending_change(organisation),
-                           withdraw_form=WithdrawIdentityForm(formdata=None)), status
+    return render_template(
+        "organisations/edit.html",
+        form=form,
+        organisation=organisation,
+        pending_identity=identity.pending_change(organisation),
+        withdraw_form=WithdrawIdentityForm(formdata=None),
+    ), status
 
 
 IDENTITY_MESSAGES = {
-    identity.IdentityOutcome.REQUESTED: _l("De nieuwe naam of het nieuwe KvK-nummer is naar St MBO gestuurd. "
-                                           "Tot St MBO de wijziging goedkeurt, gelden de huidige naam en het "
-                                           "huidige KvK-nummer."),
+    identity.IdentityOutcome.REQUESTED: _l(
+        "De nieuwe naam of het nieuwe KvK-nummer is naar St MBO gestuurd. "
+        "Tot St MBO de wijziging goedkeurt, gelden de huidige naam en het "
+        "huidige KvK-nummer."
+    ),
     identity.IdentityOutcome.STILL_PENDING: _l("Uw wijziging van naam of KvK-nummer wacht nog op St MBO."),
     identity.IdentityOutcome.WITHDRAWN: _l("Uw verzoek om naam of KvK-nummer te wijzigen is ingetrokken."),
     identity.IdentityOutcome.APPLIED: _l("De naam en het KvK-nummer zijn gewijzigd en vastgelegd in de geschiedenis."),
@@ -146,14 +163,22 @@ def _flash_saved(saved: identity.Saved) -> None:
 def search_or_error(args=None):
     """The search the query parameters (or ``args``) ask for, and what the page's form offers; or the error."""
     municipalities, all_steps, managers = list_municipalities(), steps(), account_manager_choices()
-    context = {"municipalities": [(m.slug, m.name) for m in municipalities],
-               "managers": [(str(u.id), u.name or u.email) for u in managers] + [(NO_MANAGER, _("Geen"))],
-               "statuses": [(s.value, status_label(s)) for s in OrganisationStatus],
-               "steps": [(s.key, localized(s, "title")) for s in all_steps],
-               "sectors": SECTORS, "sizes": SIZE_CLASSES, "today": local_today()}
+    context = {
+        "municipalities": [(m.slug, m.name) for m in municipalities],
+        "managers": [(str(u.id), u.name or u.email) for u in managers] + [(NO_MANAGER, _("Geen"))],
+        "statuses": [(s.value, status_label(s)) for s in OrganisationStatus],
+        "steps": [(s.key, localized(s, "title")) for s in all_steps],
+        "sectors": SECTORS,
+        "sizes": SIZE_CLASSES,
+        "today": local_today(),
+    }
     try:
-        params = search_params(request.args if args is None else args, {m.slug for m in municipalities}, {s.key for s in all_steps},
-                               {str(u.id) for u in managers})
+        params = search_params(
+            request.args if args is None else args,
+            {m.slug for m in municipalities},
+            {s.key for s in all_steps},
+            {str(u.id) for u in managers},
+        )
     except ParameterError as error:
         return None, error, context
     return params, None, context
@@ -165,11 +190,13 @@ def index():
     """Find any organisation: search, filters, sort by column, 50 a page (St MBO)."""
     params, error, context = search_or_error()
     if error is not None:
-        return render_template("organisations/index.html", params=SearchParams(), error=error, result=None,
-                               args=request.args, **context), 400
+        return render_template(
+            "organisations/index.html", params=SearchParams(), error=error, result=None, args=request.args, **context
+        ), 400
     result = search.search_page(params, context["today"]) or abort(404)
-    return render_template("organisations/index.html", params=params, error=None, result=result,
-                           args=request.args, **context)
+    return render_template(
+        "organisations/index.html", params=params, error=None, result=result, args=request.args, **context
+    )
 
 
 @bp.get("/export.csv", defaults={"fmt": "csv"})
@@ -191,8 +218,9 @@ def table_download(table, fmt: str, today):
         body, mimetype = formats.to_spreadsheet_csv(table, str(get_locale())), formats.CSV_MIMETYPE
     else:
         body, mimetype = formats.to_xlsx(table), formats.XLSX_MIMETYPE
-    response = send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True,
-                         download_name=f"organisaties-{today.isoformat()}.{fmt}")
+    response = send_file(
+        io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=f"organisaties-{today.isoformat()}.{fmt}"
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -22,6 +22,7 @@ The right of access (AVG art. 15). What is in it, and why:
 Staff and municipality users get their own account data only: what they see of organisations
 is not data about them.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -49,8 +50,11 @@ SECRET_USER_FIELDS = frozenset({"password_hash", "auth_token"})
 
 def _columns(obj: Any, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Every column of a row (new columns are exported without a change here)."""
-    return {attr.key: jsonable(getattr(obj, attr.key)) for attr in sa.inspect(obj).mapper.column_attrs
-            if attr.key not in skip}
+    return {
+        attr.key: jsonable(getattr(obj, attr.key))
+        for attr in sa.inspect(obj).mapper.column_attrs
+        if attr.key not in skip
+    }
 
 
 def account_data(user: User, evidence_url: Callable[[Evidence], str]) -> dict[str, Any]:
@@ -61,10 +65,18 @@ def account_data(user: User, evidence_url: Callable[[Evidence], str]) -> dict[st
         "exported_at": jsonable(utcnow()),
         "user": _user(user),
         "account_history": _events(AuditEvent.object_type == User.__tablename__, AuditEvent.object_id == user.id),
-        "api_tokens": [_columns(token, frozenset({"token_hash", "user_id"})) for token in db.session.scalars(
-            sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id))],
-        "sessions": [_columns(row, frozenset({"token_hash", "user_id"})) for row in db.session.scalars(
-            sa.select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.id))],
+        "api_tokens": [
+            _columns(token, frozenset({"token_hash", "user_id"}))
+            for token in db.session.scalars(
+                sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+            )
+        ],
+        "sessions": [
+            _columns(row, frozenset({"token_hash", "user_id"}))
+            for row in db.session.scalars(
+                sa.select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.id)
+            )
+        ],
         "mails": _mails(user.email),
         "organisation": None,
     }
@@ -82,8 +94,11 @@ def _user(user: User) -> dict[str, Any]:
 def _organisation(organisation: Organisation, user: User, evidence_url) -> dict[str, Any]:
     data = _columns(organisation)
     data["municipality"] = organisation.municipality.name
-    data["colleagues"] = [{"name": other.name, "email": other.email, "active": other.active}
-                          for other in organisation.users if other.id != user.id]
+    data["colleagues"] = [
+        {"name": other.name, "email": other.email, "active": other.active}
+        for other in organisation.users
+        if other.id != user.id
+    ]
     data["journey"] = _journey(organisation, evidence_url)
     data["identity_changes"] = _identity_changes(organisation)
     data["history"] = _events(AuditEvent.organisation_id == organisation.id)
@@ -94,23 +109,40 @@ def _organisation(organisation: Organisation, user: User, evidence_url) -> dict[
 
 def _notes(organisation: Organisation) -> list[dict[str, Any]]:
     """St MBO's internal notes on the organisation, oldest first (see the module docstring)."""
-    notes = db.session.scalars(sa.select(Note).where(Note.organisation_id == organisation.id)
-                               .options(joinedload(Note.author)).order_by(Note.happened_on, Note.id))
-    return [{"kind": jsonable(note.kind), "happened_on": jsonable(note.happened_on), "text": note.text,
-             "by": _name(note.author), "created_at": jsonable(note.created_at)} for note in notes]
+    notes = db.session.scalars(
+        sa.select(Note)
+        .where(Note.organisation_id == organisation.id)
+        .options(joinedload(Note.author))
+        .order_by(Note.happened_on, Note.id)
+    )
+    return [
+        {
+            "kind": jsonable(note.kind),
+            "happened_on": jsonable(note.happened_on),
+            "text": note.text,
+            "by": _name(note.author),
+            "created_at": jsonable(note.created_at),
+        }
+        for note in notes
+    ]
 
 
 def _identity_changes(organisation: Organisation) -> list[dict[str, Any]]:
     """Every change of the organisation's KvK number or name (asked for, decided, withdrawn), oldest first."""
     changes = db.session.scalars(
-        sa.select(IdentityChange).where(IdentityChange.organisation_id == organisation.id)
+        sa.select(IdentityChange)
+        .where(IdentityChange.organisation_id == organisation.id)
         .options(joinedload(IdentityChange.requested_by), joinedload(IdentityChange.decided_by))
-        .order_by(IdentityChange.requested_at, IdentityChange.id))
-    return [{
-        **_columns(change, frozenset({"organisation_id", "requested_by_id", "decided_by_id"})),
-        "requested_by": _name(change.requested_by),
-        "decided_by": _name(change.decided_by),
-    } for change in changes]
+        .order_by(IdentityChange.requested_at, IdentityChange.id)
+    )
+    return [
+        {
+            **_columns(change, frozenset({"organisation_id", "requested_by_id", "decided_by_id"})),
+            "requested_by": _name(change.requested_by),
+            "decided_by": _name(change.decided_by),
+        }
+        for change in changes
+    ]
 
 
 def _name(user: User | None) -> str | None:
@@ -120,19 +152,26 @@ def _name(user: User | None) -> str | None:
 def _journey(organisation: Organisation, evidence_url) -> list[dict[str, Any]]:
     """Every step the organisation has started, in order, with every version handed in."""
     progress_rows = db.session.scalars(
-        sa.select(StepProgress).join(JourneyStep, JourneyStep.id == StepProgress.step_id)
-        .where(StepProgress.organisation_id == organisation.id).order_by(JourneyStep.position)
-        .options(joinedload(StepProgress.step),
-                 selectinload(StepProgress.submissions).selectinload(StepSubmission.evidence),
-                 selectinload(StepProgress.submissions).selectinload(StepSubmission.actions)
-                 .joinedload(ImpactAction.goal)))
-    return [{
-        "step": progress.step.key,
-        "title": progress.step.title,
-        "state": jsonable(progress.state),
-        "state_changed_at": jsonable(progress.state_changed_at),
-        "versions": [_submission(submission, evidence_url) for submission in progress.submissions],
-    } for progress in progress_rows]
+        sa.select(StepProgress)
+        .join(JourneyStep, JourneyStep.id == StepProgress.step_id)
+        .where(StepProgress.organisation_id == organisation.id)
+        .order_by(JourneyStep.position)
+        .options(
+            joinedload(StepProgress.step),
+            selectinload(StepProgress.submissions).selectinload(StepSubmission.evidence),
+            selectinload(StepProgress.submissions).selectinload(StepSubmission.actions).joinedload(ImpactAction.goal),
+        )
+    )
+    return [
+        {
+            "step": progress.step.key,
+            "title": progress.step.title,
+            "state": jsonable(progress.state),
+            "state_changed_at": jsonable(progress.state_changed_at),
+            "versions": [_submission(submission, evidence_url) for submission in progress.submissions],
+        }
+        for progress in progress_rows
+    ]
 
 
 def _submission(submission: StepSubmission, evidence_url) -> dict[str, Any]:
@@ -145,35 +184,68 @@ def _submission(submission: StepSubmission, evidence_url) -> dict[str, Any]:
         "created_at": jsonable(submission.created_at),
         "submitted_at": jsonable(submission.submitted_at),
         "decided_at": jsonable(submission.decided_at),
-        "evidence": [{"id": item.id, "name": item.original_name, "content_type": item.content_type,
-                      "size": item.size, "uploaded_at": jsonable(item.uploaded_at), "download_url": evidence_url(item)}
-                     for item in submission.evidence],
-        "impact_actions": [{"goal_number": action.goal.number, "goal": action.goal.title,
-                            "description": action.description, "commitment": action.commitment,
-                            "target_date": jsonable(action.target_date)} for action in submission.actions],
+        "evidence": [
+            {
+                "id": item.id,
+                "name": item.original_name,
+                "content_type": item.content_type,
+                "size": item.size,
+                "uploaded_at": jsonable(item.uploaded_at),
+                "download_url": evidence_url(item),
+            }
+            for item in submission.evidence
+        ],
+        "impact_actions": [
+            {
+                "goal_number": action.goal.number,
+                "goal": action.goal.title,
+                "description": action.description,
+                "commitment": action.commitment,
+                "target_date": jsonable(action.target_date),
+            }
+            for action in submission.actions
+        ],
     }
 
 
 def _events(*where) -> list[dict[str, Any]]:
     """Audit events, oldest first, with who made them (as the timeline shows them)."""
-    events = db.session.scalars(sa.select(AuditEvent).where(*where).options(joinedload(AuditEvent.actor))
-                                .order_by(AuditEvent.occurred_at, AuditEvent.id))
-    return [{
-        "occurred_at": jsonable(event.occurred_at),
-        "action": jsonable(event.action),
-        "label": str(AUDIT_LABELS.get(event.action, event.action)),
-        "by": (event.actor.name or event.actor.email) if event.actor is not None else None,
-        "object": event.object_type,
-        "before": event.before,
-        "after": event.after,
-        "note": event.note,
-    } for event in events]
+    events = db.session.scalars(
+        sa.select(AuditEvent)
+        .where(*where)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)
+    )
+    return [
+        {
+            "occurred_at": jsonable(event.occurred_at),
+            "action": jsonable(event.action),
+            "label": str(AUDIT_LABELS.get(event.action, event.action)),
+            "by": (event.actor.name or event.actor.email) if event.actor is not None else None,
+            "object": event.object_type,
+            "before": event.before,
+            "after": event.after,
+            "note": event.note,
+        }
+        for event in events
+    ]
 
 
 def _mails(address: str) -> list[dict[str, Any]]:
     """The mails in the outbox for ``address`` (addresses are stored lower-cased), oldest first."""
-    mails = db.session.scalars(sa.select(OutboxMail).where(sa.func.lower(OutboxMail.to_address) == address.lower())
-                               .order_by(OutboxMail.created_at, OutboxMail.id))
-    return [{"kind": mail.kind, "subject": mail.subject, "status": jsonable(mail.status),
-             "created_at": jsonable(mail.created_at), "sent_at": jsonable(mail.sent_at), "body_text": mail.body_text}
-            for mail in mails]
+    mails = db.session.scalars(
+        sa.select(OutboxMail)
+        .where(sa.func.lower(OutboxMail.to_address) == address.lower())
+        .order_by(OutboxMail.created_at, OutboxMail.id)
+    )
+    return [
+        {
+            "kind": mail.kind,
+            "subject": mail.subject,
+            "status": jsonable(mail.status),
+            "created_at": jsonable(mail.created_at),
+            "sent_at": jsonable(mail.sent_at),
+            "body_text": mail.body_text,
+        }
+        for mail in mails
+    ]

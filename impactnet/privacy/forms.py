@@ -14,12 +14,16 @@ class ErasureForm(FlaskForm):
     so that nobody erases the wrong organisation by a slip of the mouse."""
 
     reason = TextAreaField(
-        _l("Reden (bijvoorbeeld: verzoek per e-mail van 3 maart)"), filters=[strip],
+        _l("Reden (bijvoorbeeld: verzoek per e-mail van 3 maart)"),
+        filters=[strip],
         description=_l("Noem geen namen of e-mailadressen: de reden blijft bewaard in de geschiedenis."),
-        validators=[DataRequired(_l("Geef de reden van het verzoek.")), Length(max=2000)])
+        validators=[DataRequired(_l("Geef de reden van het verzoek.")), Length(max=2000)],
+    )
     confirmation = StringField(
-        _l("Typ ter bevestiging het KvK-nummer van de organisatie"), filters=[strip],
-        validators=[DataRequired(_l("Typ het KvK-nummer ter bevestiging.")), Length(max=40)])
+        _l("Typ ter bevestiging het KvK-nummer van de organisatie"),
+        filters=[strip],
+        validators=[DataRequired(_l("Typ het KvK-nummer ter bevestiging.")), Length(max=40)],
+    )
     erase = SubmitField(_l("Persoonsgegevens definitief wissen"))
 
     def __init__(self, *args, kvk_number: str, **kwargs):

@@ -14,6 +14,7 @@ versions' states and dates, and its ORGANISATION_STATUS_CHANGED events. The grow
 rebuilt from exactly those (``impactnet.stats.snapshots``), and the funnel and breakdowns read
 them, so every count of the past and of today is the same before and after.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,10 +40,25 @@ from impactnet.organisations.models import IdentityChange, Note, Organisation
 # The before/after keys of audit events that carry no personal data and that the history needs
 # (statuses, step states, label dates, the aggregates' dimensions). Everything else is dropped:
 # an allow-list, so a key added later is erased until someone decides it may stay.
-KEPT_AUDIT_KEYS = frozenset({
-    "status", "state", "step", "role", "active", "reminders_enabled", "locale", "municipality_id", "sector",
-    "size_class", "public_listing", "size", "label_awarded_on", "label_valid_until", "label_revoked_on",
-})
+KEPT_AUDIT_KEYS = frozenset(
+    {
+        "status",
+        "state",
+        "step",
+        "role",
+        "active",
+        "reminders_enabled",
+        "locale",
+        "municipality_id",
+        "sector",
+        "size_class",
+        "public_listing",
+        "size",
+        "label_awarded_on",
+        "label_valid_until",
+        "label_revoked_on",
+    }
+)
 REDACTED = "[verwijderd]"
 MIN_REDACTED_LENGTH = 3  # shorter values (initials, "" names) would blank out ordinary words
 
@@ -82,15 +98,20 @@ def erase_organisation(actor: User, organisation: Organisation, reason: str) -> 
     record the erasure with ``reason`` (personal values in it are redacted). Refused when the
     organisation was erased before or the reason is empty. Files go once the caller commits."""
     if organisation.erased_at is not None:
-        raise ErasureError(_l("De gegevens van deze organisatie zijn al gewist op %(date)s.",
-                              date=format_date(organisation.erased_at, "long")))
+        raise ErasureError(
+            _l(
+                "De gegevens van deze organisatie zijn al gewist op %(date)s.",
+                date=format_date(organisation.erased_at, "long"),
+            )
+        )
     reason = (reason or "").strip()
     if not reason:
         raise ErasureError(_l("Geef de reden van het verzoek."))
     users = list(db.session.scalars(sa.select(User).where(User.organisation_id == organisation.id)))
     user_ids = [user.id for user in users]
-    changes = list(db.session.scalars(
-        sa.select(IdentityChange).where(IdentityChange.organisation_id == organisation.id)))
+    changes = list(
+        db.session.scalars(sa.select(IdentityChange).where(IdentityChange.organisation_id == organisation.id))
+    )
     replacements = _replacements(organisation, users, changes)
 
     events = _scrub_audit_trail(organisation.id, user_ids)
@@ -101,10 +122,14 @@ def erase_organisation(actor: User, organisation: Organisation, reason: str) -> 
     _delete_users(user_ids)
     _anonymise(organisation)
     summary = ErasureSummary(len(user_ids), file_count, mails_deleted, mails_redacted, events)
-    record(actor, AuditAction.ORGANISATION_ERASED, organisation, organisation_id=organisation.id,
-           after={"users_deleted": summary.users, "files_deleted": summary.files,
-                  "mails_deleted": summary.mails_deleted},
-           note=_redact(reason, replacements))
+    record(
+        actor,
+        AuditAction.ORGANISATION_ERASED,
+        organisation,
+        organisation_id=organisation.id,
+        after={"users_deleted": summary.users, "files_deleted": summary.files, "mails_deleted": summary.mails_deleted},
+        note=_redact(reason, replacements),
+    )
     db.session.flush()
     return summary
 
@@ -116,12 +141,17 @@ def _replacements(organisation: Organisation, users: list[User], changes: list[I
     for change in changes:
         values.setdefault(change.old_name, anonymous_name(organisation.id))
         values.setdefault(change.new_name, anonymous_name(organisation.id))
-    for value in (organisation.street_address, organisation.postcode, organisation.website,
-                  *(change.old_kvk_number for change in changes), *(change.new_kvk_number for change in changes),
-                  *(user.name for user in users), *(user.email for user in users)):
+    for value in (
+        organisation.street_address,
+        organisation.postcode,
+        organisation.website,
+        *(change.old_kvk_number for change in changes),
+        *(change.new_kvk_number for change in changes),
+        *(user.name for user in users),
+        *(user.email for user in users),
+    ):
         values.setdefault(value or "", REDACTED)
-    return {value: replacement for value, replacement in values.items()
-            if len(value.strip()) >= MIN_REDACTED_LENGTH}
+    return {value: replacement for value, replacement in values.items() if len(value.strip()) >= MIN_REDACTED_LENGTH}
 
 
 def _redact(text: str, replacements: dict[str, str]) -> str:
@@ -137,8 +167,10 @@ def _scrub_audit_trail(organisation_id: int, user_ids: list[int]) -> int:
     clear their notes. Returns how many events were changed."""
     about = [AuditEvent.organisation_id == organisation_id]
     if user_ids:
-        about += [sa.and_(AuditEvent.object_type == User.__tablename__, AuditEvent.object_id.in_(user_ids)),
-                  AuditEvent.actor_id.in_(user_ids)]
+        about += [
+            sa.and_(AuditEvent.object_type == User.__tablename__, AuditEvent.object_id.in_(user_ids)),
+            AuditEvent.actor_id.in_(user_ids),
+        ]
     changed = 0
     for event in db.session.scalars(sa.select(AuditEvent).where(sa.or_(*about))):
         before, after = _kept(event.before), _kept(event.after)
@@ -169,12 +201,18 @@ def _erase_mails(organisation_id: int, users: list[User], replacements: dict[str
     Returns (deleted, redacted)."""
     addresses = [user.email.lower() for user in users]
     deleted = db.session.execute(
-        sa.delete(OutboxMail).where(sa.or_(OutboxMail.organisation_id == organisation_id,
-                                           sa.func.lower(OutboxMail.to_address).in_(addresses)))
-        .execution_options(synchronize_session="fetch")).rowcount
+        sa.delete(OutboxMail)
+        .where(
+            sa.or_(OutboxMail.organisation_id == organisation_id, sa.func.lower(OutboxMail.to_address).in_(addresses))
+        )
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
     forms = {form for value in replacements for form in (value, str(escape(value)))}
-    mentions = [column.icontains(form, autoescape=True) for form in forms
-                for column in (OutboxMail.subject, OutboxMail.body_text, OutboxMail.body_html)]
+    mentions = [
+        column.icontains(form, autoescape=True)
+        for form in forms
+        for column in (OutboxMail.subject, OutboxMail.body_text, OutboxMail.body_html)
+    ]
     redacted = 0
     for mail in db.session.scalars(sa.select(OutboxMail).where(sa.or_(*mentions))) if mentions else ():
         new = [_redact(text, replacements) for text in (mail.subject, mail.body_text, mail.body_html)]
@@ -187,8 +225,9 @@ def _erase_mails(organisation_id: int, users: list[User], replacements: dict[str
 def _erase_notes(organisation_id: int, replacements: dict[str, str]) -> None:
     """Delete St MBO's notes on the organisation (about it and its contact people, and nothing
     counts them); redact the personal values in notes on other organisations that name them."""
-    db.session.execute(sa.delete(Note).where(Note.organisation_id == organisation_id)
-                       .execution_options(synchronize_session="fetch"))
+    db.session.execute(
+        sa.delete(Note).where(Note.organisation_id == organisation_id).execution_options(synchronize_session="fetch")
+    )
     forms = {form for value in replacements for form in (value, str(escape(value)))}
     mentions = [Note.text.icontains(form, autoescape=True) for form in forms]
     for note in db.session.scalars(sa.select(Note).where(sa.or_(*mentions))) if mentions else ():
@@ -200,9 +239,11 @@ def _erase_journey(organisation_id: int) -> int:
     the reminders), delete the evidence rows, and every file in the organisation's upload folder
     once the transaction commits. Returns how many files go."""
     submissions = db.session.scalars(
-        sa.select(StepSubmission).join(StepProgress, StepProgress.id == StepSubmission.progress_id)
+        sa.select(StepSubmission)
+        .join(StepProgress, StepProgress.id == StepSubmission.progress_id)
         .where(StepProgress.organisation_id == organisation_id)
-        .options(selectinload(StepSubmission.evidence), selectinload(StepSubmission.actions)))
+        .options(selectinload(StepSubmission.evidence), selectinload(StepSubmission.actions))
+    )
     stored: set[str] = set()
     for submission in submissions:
         submission.statement, submission.answers, submission.feedback = "", {}, None
@@ -211,8 +252,11 @@ def _erase_journey(organisation_id: int) -> int:
         stored.update(item.stored_name for item in submission.evidence)
         submission.evidence.clear()  # delete-orphan: the rows go
     db.session.flush()
-    db.session.execute(sa.delete(Evidence).where(Evidence.organisation_id == organisation_id)
-                       .execution_options(synchronize_session="fetch"))
+    db.session.execute(
+        sa.delete(Evidence)
+        .where(Evidence.organisation_id == organisation_id)
+        .execution_options(synchronize_session="fetch")
+    )
     folder = files.upload_dir() / str(organisation_id)
     stored |= {path.name for path in folder.iterdir() if path.is_file()} if folder.is_dir() else set()
     for name in stored:
@@ -226,13 +270,19 @@ def _delete_users(user_ids: list[int]) -> None:
     if not user_ids:
         return
     fetch = {"synchronize_session": "fetch"}
-    db.session.execute(sa.update(AuditEvent).where(AuditEvent.actor_id.in_(user_ids)).values(actor_id=None)
-                       .execution_options(**fetch))
+    db.session.execute(
+        sa.update(AuditEvent).where(AuditEvent.actor_id.in_(user_ids)).values(actor_id=None).execution_options(**fetch)
+    )
     for column in (StepSubmission.created_by_id, StepSubmission.decided_by_id):
-        db.session.execute(sa.update(StepSubmission).where(column.in_(user_ids)).values({column.key: None})
-                           .execution_options(**fetch))
-    db.session.execute(sa.update(Evidence).where(Evidence.uploaded_by_id.in_(user_ids)).values(uploaded_by_id=None)
-                       .execution_options(**fetch))
+        db.session.execute(
+            sa.update(StepSubmission).where(column.in_(user_ids)).values({column.key: None}).execution_options(**fetch)
+        )
+    db.session.execute(
+        sa.update(Evidence)
+        .where(Evidence.uploaded_by_id.in_(user_ids))
+        .values(uploaded_by_id=None)
+        .execution_options(**fetch)
+    )
     db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id.in_(user_ids)).execution_options(**fetch))
     db.session.execute(sa.delete(UserSession).where(UserSession.user_id.in_(user_ids)).execution_options(**fetch))
     db.session.execute(sa.delete(User).where(User.id.in_(user_ids)).execution_options(**fetch))

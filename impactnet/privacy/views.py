@@ -1,4 +1,5 @@
 """Privacy rights: a signed-in user's data export, and St MBO erasing an organisation on request."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,10 @@ bp = Blueprint("privacy", __name__)
 @login_required
 def export():
     """Everything impactnet holds about the signed-in user (and a partner's organisation)."""
-    data = account_data(current_user._get_current_object(), lambda item: public_url(
-        "journey.download", organisation_id=item.organisation_id, evidence_id=item.id))
+    data = account_data(
+        current_user._get_current_object(),
+        lambda item: public_url("journey.download", organisation_id=item.organisation_id, evidence_id=item.id),
+    )
     response = Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="impactnet-gegevens-{local_today()}.json"'
     response.headers["Cache-Control"] = "no-store"

@@ -5,6 +5,7 @@ linked from a CDN) is switched off, and the page shows the image through <img>, 
 a browser never runs scripts anyway. Series differ by dash pattern and marker as well as
 colour, so the chart can be read without colour.
 """
+
 from __future__ import annotations
 
 import sys
@@ -38,10 +39,12 @@ class Size:
 
 
 SIZES = {
-    "wide": Size(width=900, height=420, text=12, legend=13, title=16, rotation=30, legend_columns=2,
-                 label_every_months=0),
-    "small": Size(width=400, height=520, text=15, legend=15, title=17, rotation=45, legend_columns=1,
-                  label_every_months=6),
+    "wide": Size(
+        width=900, height=420, text=12, legend=13, title=16, rotation=30, legend_columns=2, label_every_months=0
+    ),
+    "small": Size(
+        width=400, height=520, text=15, legend=15, title=17, rotation=45, legend_columns=1, label_every_months=6
+    ),
 }
 
 
@@ -60,9 +63,19 @@ def _style(size: Size):
     from pygal.style import Style
 
     # Dark enough on white for contrast; partners/labelled/their targets share a colour.
-    return Style(background="white", plot_background="white", foreground="#222", foreground_strong="#111",
-                 foreground_subtle="#555", colors=COLOURS, font_family="sans-serif", label_font_size=size.text,
-                 major_label_font_size=size.text, legend_font_size=size.legend, title_font_size=size.title)
+    return Style(
+        background="white",
+        plot_background="white",
+        foreground="#222",
+        foreground_strong="#111",
+        foreground_subtle="#555",
+        colors=COLOURS,
+        font_family="sans-serif",
+        label_font_size=size.text,
+        major_label_font_size=size.text,
+        legend_font_size=size.legend,
+        title_font_size=size.title,
+    )
 
 
 def _label_days(first: date, last: date, every: int) -> list[date]:
@@ -89,8 +102,14 @@ def _target_path(targets: list[Target], field: str, first: date) -> list:
     return path
 
 
-def growth_svg(title: str, months: list[GrowthSnapshot], target: Target | None,
-               projection: Projection | None, targets: list[Target] | None = None, size: str = "wide") -> bytes:
+def growth_svg(
+    title: str,
+    months: list[GrowthSnapshot],
+    target: Target | None,
+    projection: Projection | None,
+    targets: list[Target] | None = None,
+    size: str = "wide",
+) -> bytes:
     """Partners and labelled organisations per month; every target (``targets``, by default
     ``target`` alone) as a level line across its year with a marked point at its end; and the
     projected path from the last month to the day the open ``target`` is reached."""
@@ -98,10 +117,21 @@ def growth_svg(title: str, months: list[GrowthSnapshot], target: Target | None,
     targets = [target] if targets is None and target is not None else list(targets or [])
     chart = _pygal().DateLine(
         js=[],  # no <script>, and above all none from a CDN: the machines have no internet
-        style=_style(shape), title=title, width=shape.width, height=shape.height, x_label_rotation=shape.rotation,
-        show_minor_x_labels=True, x_value_formatter=lambda day: day.strftime("%Y-%m"), legend_at_bottom=True,
-        legend_at_bottom_columns=shape.legend_columns, truncate_legend=-1, disable_xml_declaration=True,
-        include_x_axis=True, dots_size=4, allow_interruptions=True)
+        style=_style(shape),
+        title=title,
+        width=shape.width,
+        height=shape.height,
+        x_label_rotation=shape.rotation,
+        show_minor_x_labels=True,
+        x_value_formatter=lambda day: day.strftime("%Y-%m"),
+        legend_at_bottom=True,
+        legend_at_bottom_columns=shape.legend_columns,
+        truncate_legend=-1,
+        disable_xml_declaration=True,
+        include_x_axis=True,
+        dots_size=4,
+        allow_interruptions=True,
+    )
     points = [(s.day, s.partners) for s in months], [(s.day, s.labelled) for s in months]
     first = months[0].day if months else date(min((t.year for t in targets), default=1), 1, 1)
     targets = [t for t in targets if date(t.year, 12, 31) >= first]
@@ -111,16 +141,24 @@ def growth_svg(title: str, months: list[GrowthSnapshot], target: Target | None,
     chart.add(_("Partners"), points[0], stroke_style={"width": 3})
     chart.add(_("Met label"), points[1], stroke_style={"width": 3, "dasharray": "8, 3, 2, 3"}, dots_size=5)
     if targets:
-        chart.add(_("Doel partners (per jaar)"), _target_path(targets, "partners_wanted", first),
-                  stroke_style={"width": 2, "dasharray": TARGET_DASH}, dots_size=6)
-        chart.add(_("Doel met label (per jaar)"), _target_path(targets, "labelled_wanted", first),
-                  stroke_style={"width": 2, "dasharray": TARGET_DASH}, dots_size=6)
+        chart.add(
+            _("Doel partners (per jaar)"),
+            _target_path(targets, "partners_wanted", first),
+            stroke_style={"width": 2, "dasharray": TARGET_DASH},
+            dots_size=6,
+        )
+        chart.add(
+            _("Doel met label (per jaar)"),
+            _target_path(targets, "labelled_wanted", first),
+            stroke_style={"width": 2, "dasharray": TARGET_DASH},
+            dots_size=6,
+        )
         if target is not None and projection is not None and months:
             last = months[-1]
             for name, now, reached, wanted in (
-                    (_("Verwachting partners"), last.partners, projection.projected_partners_date, target.partners_wanted),
-                    (_("Verwachting met label"), last.labelled, projection.projected_labelled_date,
-                     target.labelled_wanted)):
+                (_("Verwachting partners"), last.partners, projection.projected_partners_date, target.partners_wanted),
+                (_("Verwachting met label"), last.labelled, projection.projected_labelled_date, target.labelled_wanted),
+            ):
                 # Added even when empty (reached already, or no growth), so the colours stay paired.
                 path = [(last.day, now), (reached, wanted)] if reached is not None and reached > last.day else []
                 chart.add(name, path, stroke_style={"width": 2, "dasharray": PROJECTION_DASH}, dots_size=3)

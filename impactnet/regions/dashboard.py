@@ -6,6 +6,7 @@ partners and labels per period), the projections, and the funnel and breakdown c
 query reads the organisations, so each page sends the same few statements whatever the size
 of the network.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,7 +53,9 @@ def _row(name, slug, snapshot: GrowthSnapshot | None, target: Target | None, res
     counts = {name: getattr(snapshot, name) if snapshot else 0 for name in COUNTS if name != "applicants"}
     partners, labelled = counts["partners"], counts["labelled"]
     return OverviewRow(
-        name=name, slug=slug, **counts,
+        name=name,
+        slug=slug,
+        **counts,
         partners_progress=Figure(partners, target.partners_wanted) if target else None,
         labelled_progress=Figure(labelled, target.labelled_wanted) if target else None,
         results=tuple(results),
@@ -74,21 +77,41 @@ def region_overview(today: date) -> tuple[list[OverviewRow], OverviewRow, dateti
     figures were computed. Four queries."""
     year = today.year
     snapshots = latest_snapshots()
-    municipalities = list(db.session.scalars(
-        sa.select(Municipality).where(Municipality.active.is_(True))
-        .order_by(Municipality.joined_on, Municipality.name)))
+    municipalities = list(
+        db.session.scalars(
+            sa.select(Municipality)
+            .where(Municipality.active.is_(True))
+            .order_by(Municipality.joined_on, Municipality.name)
+        )
+    )
     targets = targets_with_projections()
-    ends = year_end_snapshots([m.id for m in municipalities],
-                              {t.year for pairs in targets.values() for t, _p in pairs}, today)
-    rows = [_row(m.name, m.slug, snapshots.get(m.id), _current_target(targets.get(m.id, []), year)[0],
-                 target_results(targets.get(m.id, []), snapshots.get(m.id),
-                                {y: s for (key, y), s in ends.items() if key == m.id}, today))
-            for m in municipalities]
+    ends = year_end_snapshots(
+        [m.id for m in municipalities], {t.year for pairs in targets.values() for t, _p in pairs}, today
+    )
+    rows = [
+        _row(
+            m.name,
+            m.slug,
+            snapshots.get(m.id),
+            _current_target(targets.get(m.id, []), year)[0],
+            target_results(
+                targets.get(m.id, []), snapshots.get(m.id), {y: s for (key, y), s in ends.items() if key == m.id}, today
+            ),
+        )
+        for m in municipalities
+    ]
     current = [_current_target(targets.get(m.id, []), year)[0] for m in municipalities]
     current = [t for t in current if t is not None]
     # The region's target is the sum of the municipalities' targets for the year.
-    region_target = Target(year=year, partners_wanted=sum(t.partners_wanted for t in current),
-                           labelled_wanted=sum(t.labelled_wanted for t in current)) if current else None
+    region_target = (
+        Target(
+            year=year,
+            partners_wanted=sum(t.partners_wanted for t in current),
+            labelled_wanted=sum(t.labelled_wanted for t in current),
+        )
+        if current
+        else None
+    )
     region = _row(str(_l("Regio Drechtsteden")), None, snapshots.get(REGION), region_target)
     as_of = snapshots[REGION].computed_at if REGION in snapshots else None
     return rows, region, as_of
@@ -110,13 +133,22 @@ def funnel(municipality_id: int, day: date | None) -> list[FunnelStep]:
 
 def _stored_funnel(municipality_id: int, day: date | None) -> tuple[list[FunnelStep], bool]:
     """The funnel, and whether the counters of ``day`` are stored at all (one query)."""
-    stored = sa.and_(FunnelSnapshot.step_id == JourneyStep.id, FunnelSnapshot.municipality_id == municipality_id,
-                     FunnelSnapshot.day == day)
-    rows = list(db.session.execute(
-        sa.select(JourneyStep, FunnelSnapshot.id, FunnelSnapshot.organisations, FunnelSnapshot.median_days)
-        .outerjoin(FunnelSnapshot, stored).order_by(JourneyStep.position)))
-    steps = [FunnelStep(step.position, localized(step, "title"), organisations or 0, median_days)
-             for step, _id, organisations, median_days in rows]
+    stored = sa.and_(
+        FunnelSnapshot.step_id == JourneyStep.id,
+        FunnelSnapshot.municipality_id == municipality_id,
+        FunnelSnapshot.day == day,
+    )
+    rows = list(
+        db.session.execute(
+            sa.select(JourneyStep, FunnelSnapshot.id, FunnelSnapshot.organisations, FunnelSnapshot.median_days)
+            .outerjoin(FunnelSnapshot, stored)
+            .order_by(JourneyStep.position)
+        )
+    )
+    steps = [
+        FunnelStep(step.position, localized(step, "title"), organisations or 0, median_days)
+        for step, _id, organisations, median_days in rows
+    ]
     # Without steps there is no funnel to store: nothing is missing then.
     return steps, not rows or any(stored_id is not None for _step, stored_id, _n, _days in rows)
 
@@ -136,10 +168,17 @@ def breakdowns(municipality_id: int, day: date | None) -> tuple[list[Breakdown],
 
 def _stored_breakdowns(municipality_id: int, day: date | None) -> tuple[list[Breakdown], list[Breakdown], bool]:
     """The breakdowns, and whether any row of ``day`` is stored (one query)."""
-    stored = {(dimension, key): (partners, labelled) for dimension, key, partners, labelled in db.session.execute(
-        sa.select(BreakdownSnapshot.dimension, BreakdownSnapshot.key, BreakdownSnapshot.partners,
-                  BreakdownSnapshot.labelled)
-        .where(BreakdownSnapshot.municipality_id == municipality_id, BreakdownSnapshot.day == day))}
+    stored = {
+        (dimension, key): (partners, labelled)
+        for dimension, key, partners, labelled in db.session.execute(
+            sa.select(
+                BreakdownSnapshot.dimension,
+                BreakdownSnapshot.key,
+                BreakdownSnapshot.partners,
+                BreakdownSnapshot.labelled,
+            ).where(BreakdownSnapshot.municipality_id == municipality_id, BreakdownSnapshot.day == day)
+        )
+    }
 
     def rows(dimension, choices):
         return [Breakdown(str(label), *stored.get((dimension, key), (0, 0))) for key, label in choices]
@@ -155,6 +194,7 @@ class NewCounts:
 
 def new_this_period(snapshot: GrowthSnapshot | None) -> dict[str, NewCounts]:
     """New partners and new labels this month, quarter and year, from the latest snapshot."""
+
     def count(what, period):
         return getattr(snapshot, NEW_FIGURES[what, period]) if snapshot else 0
 
@@ -222,10 +262,20 @@ def municipality_dashboard(municipality: Municipality, today: date) -> Dashboard
     counters_stored = funnel_stored and (breakdowns_stored or not (snapshot and snapshot.partners))
     ends = year_end_snapshots([municipality.id], {t.year for t, _p in targets}, today)
     results = target_results(targets, snapshot, {year: s for (_key, year), s in ends.items()}, today)
-    return Dashboard(municipality=municipality, snapshot=snapshot,
-                     region=snapshots.get(REGION), targets=targets, target=target, projection=projection,
-                     funnel=steps, sectors=sectors, sizes=sizes, new=new_this_period(snapshot),
-                     results=results, counters_stored=counters_stored)
+    return Dashboard(
+        municipality=municipality,
+        snapshot=snapshot,
+        region=snapshots.get(REGION),
+        targets=targets,
+        target=target,
+        projection=projection,
+        funnel=steps,
+        sectors=sectors,
+        sizes=sizes,
+        new=new_this_period(snapshot),
+        results=results,
+        counters_stored=counters_stored,
+    )
 
 
 def counters_missing(board: Dashboard) -> bool:

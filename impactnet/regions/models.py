@@ -38,7 +38,7 @@ class Municipality(TimestampMixin, db.Model):
 
 
 def parse_postcode_ranges(text: str) -> list[tuple[int, int]] | None:
-    """"3311-3329, 3341" as [(3311, 3329), (3341, 3341)]; None when it is not written that way
+    """ "3311-3329, 3341" as [(3311, 3329), (3341, 3341)]; None when it is not written that way
     (four-digit numbers from 1000, single or as a range low-high, separated by commas or spaces)."""
     areas = []
     for part in text.replace(",", " ").replace(";", " ").split():

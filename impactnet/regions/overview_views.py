@@ -1,4 +1,5 @@
 """The public region overview: aggregates only, from the latest growth snapshots (cached)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template
@@ -25,7 +26,8 @@ def index():
             compute_missing_figures(today)  # organisations, but the snapshot job has not run yet
             db.session.commit()
             rows, region, as_of = region_overview(today)
-        return render_template("regions/_overview.html", rows=rows, region=region, as_of=as_of, year=today.year,
-                               today=today)
+        return render_template(
+            "regions/_overview.html", rows=rows, region=region, as_of=as_of, year=today.year, today=today
+        )
 
     return render_template("regions/overview.html", content=Markup(cached(render, "overview", today)))

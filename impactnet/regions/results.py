@@ -6,6 +6,7 @@ December too. The current year, and a later one, read the latest snapshot ("so f
 stored projection. Read from the growth snapshots and projections only (one query for the
 year ends, next to the ones the dashboard already sends).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -64,15 +65,19 @@ class TargetResult:
         """Everything the result holds, by value (the projection's every column): what a kept
         rendering of it is keyed by (impactnet.core.fragments)."""
         projection = self.projection
-        columns = None if projection is None else tuple(
-            getattr(projection, column.key) for column in Projection.__table__.columns)
+        columns = (
+            None
+            if projection is None
+            else tuple(getattr(projection, column.key) for column in Projection.__table__.columns)
+        )
         return self.year, self.finished, self.as_of, self.partners, self.labelled, columns
 
 
 def results_html(results: list[TargetResult], level: int | None = None) -> Markup:
     """``templates/regions/_results.html`` for these results, rendered once per value (a template global)."""
-    return kept_fragment("regions/_results.html", (level, tuple(result.value for result in results)),
-                         results=results, level=level)
+    return kept_fragment(
+        "regions/_results.html", (level, tuple(result.value for result in results)), results=results, level=level
+    )
 
 
 def year_end_snapshots(scope_keys: list[int], years: set[int], today: date) -> dict[tuple[int, int], GrowthSnapshot]:
@@ -84,25 +89,40 @@ def year_end_snapshots(scope_keys: list[int], years: set[int], today: date) -> d
     snapshot = GrowthSnapshot
     year = sa.extract("year", snapshot.day)
     in_years = sa.and_(snapshot.scope_key.in_(scope_keys), year.in_(finished))
-    last_days = (sa.select(snapshot.scope_key, sa.func.max(snapshot.day).label("day")).where(in_years)
-                 .group_by(snapshot.scope_key, year).subquery())
-    rows = db.session.scalars(sa.select(snapshot).join(
-        last_days, sa.and_(snapshot.scope_key == last_days.c.scope_key, snapshot.day == last_days.c.day)))
+    last_days = (
+        sa.select(snapshot.scope_key, sa.func.max(snapshot.day).label("day"))
+        .where(in_years)
+        .group_by(snapshot.scope_key, year)
+        .subquery()
+    )
+    rows = db.session.scalars(
+        sa.select(snapshot).join(
+            last_days, sa.and_(snapshot.scope_key == last_days.c.scope_key, snapshot.day == last_days.c.day)
+        )
+    )
     return {(row.scope_key, row.day.year): row for row in rows}
 
 
-def target_results(targets: list[tuple[Target, Projection | None]], latest: GrowthSnapshot | None,
-                   year_ends: dict[int, GrowthSnapshot], today: date) -> list[TargetResult]:
+def target_results(
+    targets: list[tuple[Target, Projection | None]],
+    latest: GrowthSnapshot | None,
+    year_ends: dict[int, GrowthSnapshot],
+    today: date,
+) -> list[TargetResult]:
     """Every target, oldest year first, with its result: a finished year's from ``year_ends``
     (year -> that year's last snapshot), the others from ``latest``."""
     results = []
     for target, projection in targets:
         finished = date(target.year, 12, 31) < today
         figures = year_ends.get(target.year) if finished else latest
-        results.append(TargetResult(
-            year=target.year, finished=finished, as_of=figures.day if figures else None,
-            partners=Figure(figures.partners, target.partners_wanted) if figures else None,
-            labelled=Figure(figures.labelled, target.labelled_wanted) if figures else None,
-            projection=None if finished else projection))
+        results.append(
+            TargetResult(
+                year=target.year,
+                finished=finished,
+                as_of=figures.day if figures else None,
+                partners=Figure(figures.partners, target.partners_wanted) if figures else None,
+                labelled=Figure(figures.labelled, target.labelled_wanted) if figures else None,
+                projection=None if finished else projection,
+            )
+        )
     return results
-

@@ -1,4 +1,5 @@
 """Municipalities, their targets and the aggregate counts they may see."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ def municipality_by_slug(slug: str) -> Municipality | None:
 @dataclass(frozen=True)
 class MunicipalityFacts:
     """What a dashboard shows of its municipality: plain values, so the figures cache can keep them."""
+
     id: int
     slug: str
     name: str
@@ -68,13 +70,15 @@ def _in_use(field: str = "name") -> RegionError:
     return RegionError(field, _l("Deze waarde is al in gebruik bij een andere gemeente."))
 
 
-def create_municipality(actor: User, name: str, slug: str, joined_on: date, active: bool = True,
-                        postcode_ranges: str = "") -> Municipality:
+def create_municipality(
+    actor: User, name: str, slug: str, joined_on: date, active: bool = True, postcode_ranges: str = ""
+) -> Municipality:
     """Add a municipality; RegionError when its name or slug is taken (also by a colleague who
     saved the same one a moment ago)."""
     _check_unique(None, name, slug)
-    municipality = insert_unless_duplicate(lambda: Municipality(name=name, slug=slug, joined_on=joined_on,
-                                                                active=active, postcode_ranges=postcode_ranges))
+    municipality = insert_unless_duplicate(
+        lambda: Municipality(name=name, slug=slug, joined_on=joined_on, active=active, postcode_ranges=postcode_ranges)
+    )
     if municipality is None:
         _check_unique(None, name, slug)  # names the field the parallel save took
         raise _in_use()
@@ -82,8 +86,15 @@ def create_municipality(actor: User, name: str, slug: str, joined_on: date, acti
     return municipality
 
 
-def update_municipality(actor: User, municipality: Municipality, name: str, slug: str,
-                        joined_on: date, active: bool, postcode_ranges: str | None = None) -> None:
+def update_municipality(
+    actor: User,
+    municipality: Municipality,
+    name: str,
+    slug: str,
+    joined_on: date,
+    active: bool,
+    postcode_ranges: str | None = None,
+) -> None:
     """Change a municipality; RegionError when the new name or slug is taken (also a moment ago)."""
     _check_unique(municipality, name, slug)
     values = {"name": name, "slug": slug, "joined_on": joined_on, "active": active}
@@ -99,16 +110,21 @@ def _target(municipality: Municipality, year: int) -> Target | None:
     return db.session.scalar(sa.select(Target).where(Target.municipality_id == municipality.id, Target.year == year))
 
 
-def save_target(actor: User, municipality: Municipality, year: int, partners_wanted: int,
-                labelled_wanted: int) -> Target:
+def save_target(
+    actor: User, municipality: Municipality, year: int, partners_wanted: int, labelled_wanted: int
+) -> Target:
     """Create or change the municipality's target for ``year``."""
     if labelled_wanted > partners_wanted:
-        raise RegionError("labelled_wanted", _l("Het aantal gelabelde organisaties kan niet hoger zijn dan het aantal partners."))
+        raise RegionError(
+            "labelled_wanted", _l("Het aantal gelabelde organisaties kan niet hoger zijn dan het aantal partners.")
+        )
     target = _target(municipality, year)
     if target is None:
-        target = insert_unless_duplicate(lambda: Target(municipality=municipality, year=year,
-                                                        partners_wanted=partners_wanted,
-                                                        labelled_wanted=labelled_wanted))
+        target = insert_unless_duplicate(
+            lambda: Target(
+                municipality=municipality, year=year, partners_wanted=partners_wanted, labelled_wanted=labelled_wanted
+            )
+        )
         if target is not None:
             record(actor, AuditAction.TARGET_CREATED, target, after=snapshot(target, TARGET_FIELDS))
             return target
@@ -116,6 +132,10 @@ def save_target(actor: User, municipality: Municipality, year: int, partners_wan
         # that came second does.
         db.session.expire(municipality, ["targets"])
         target = _target(municipality, year)
-    apply_changes(actor, target, {"partners_wanted": partners_wanted, "labelled_wanted": labelled_wanted},
-                  AuditAction.TARGET_UPDATED)
+    apply_changes(
+        actor,
+        target,
+        {"partners_wanted": partners_wanted, "labelled_wanted": labelled_wanted},
+        AuditAction.TARGET_UPDATED,
+    )
     return target

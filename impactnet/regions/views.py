@@ -1,4 +1,5 @@
 """Municipalities: staff keep them and their targets; viewers see their own counts."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -48,8 +49,12 @@ def _municipality_or_404(slug: str):
 @staff_required
 def index():
     snapshots = latest_snapshots()
-    return render_template("regions/index.html", municipalities=services.list_municipalities(), counts=snapshots,
-                           region=snapshots.get(REGION))
+    return render_template(
+        "regions/index.html",
+        municipalities=services.list_municipalities(),
+        counts=snapshots,
+        region=snapshots.get(REGION),
+    )
 
 
 def _viewable_municipality_or_404(slug: str) -> services.MunicipalityFacts:
@@ -87,8 +92,13 @@ def show(slug: str):
 
     def render():
         board = current_dashboard(municipality, today)
-        return render_template("regions/_dashboard.html", municipality=municipality, today=today,
-                               board=board, months=_months(municipality, today))
+        return render_template(
+            "regions/_dashboard.html",
+            municipality=municipality,
+            today=today,
+            board=board,
+            months=_months(municipality, today),
+        )
 
     content = cached(render, "dashboard", municipality.id, today)
     return render_template("regions/show.html", municipality=municipality, content=Markup(content))
@@ -117,8 +127,9 @@ def growth_chart(slug: str):
         title = _("Groei in %(name)s", name=municipality.name)
         if months:  # when the latest month's figures were computed, as the page says beside them
             title += "\n" + _("Stand van %(moment)s", moment=format_datetime(months[-1].computed_at, AS_OF_FORMAT))
-        return growth_svg(title, months, target, projection,
-                          targets=[t for t, _p in all_targets(municipality.id)], size=size)
+        return growth_svg(
+            title, months, target, projection, targets=[t for t, _p in all_targets(municipality.id)], size=size
+        )
 
     svg = cached(draw, "growth-chart", size, municipality.id, today)
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=300"})
@@ -128,11 +139,23 @@ def _save_municipality(form, municipality=None):
     try:
         if municipality is None:
             municipality = services.create_municipality(
-                current_user, form.name.data, form.slug.data, form.joined_on.data, bool(form.active.data),
-                form.postcode_ranges.data or "")
+                current_user,
+                form.name.data,
+                form.slug.data,
+                form.joined_on.data,
+                bool(form.active.data),
+                form.postcode_ranges.data or "",
+            )
         else:
-            services.update_municipality(current_user, municipality, form.name.data, form.slug.data,
-                                         form.joined_on.data, bool(form.active.data), form.postcode_ranges.data or "")
+            services.update_municipality(
+                current_user,
+                municipality,
+                form.name.data,
+                form.slug.data,
+                form.joined_on.data,
+                bool(form.active.data),
+                form.postcode_ranges.data or "",
+            )
     except services.RegionError as error:
         db.session.rollback()
         getattr(form, error.field).errors.append(error.message)
@@ -168,8 +191,13 @@ def save_target(slug: str):
     target_form = TargetForm()
     if target_form.validate_on_submit():
         try:
-            services.save_target(current_user, municipality, target_form.year.data,
-                                 target_form.partners_wanted.data, target_form.labelled_wanted.data)
+            services.save_target(
+                current_user,
+                municipality,
+                target_form.year.data,
+                target_form.partners_wanted.data,
+                target_form.labelled_wanted.data,
+            )
         except services.RegionError as error:
             db.session.rollback()
             getattr(target_form, error.field).errors.append(error.message)

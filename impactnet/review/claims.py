@@ -7,6 +7,7 @@ that colleague has it), so when two act at once exactly one wins and the other g
 :class:`ClaimConflict`. Claims are audited on the submission, not on the organisation's timeline:
 they are St MBO's internal working arrangement, not news for the partner.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -37,19 +38,22 @@ def _conflict(submission: StepSubmission) -> ClaimConflict:
         return ClaimConflict(_l("Over deze inzending is intussen al beslist; er valt niets meer op te pakken."))
     if submission.claimed_by_id is None:
         return ClaimConflict(_l("Deze inzending is intussen vrijgegeven. Bekijk de actuele stand."))
-    return ClaimConflict(_l("%(name)s heeft deze inzending intussen opgepakt. Bekijk de actuele stand.",
-                            name=_claimant_name(submission)))
+    return ClaimConflict(
+        _l("%(name)s heeft deze inzending intussen opgepakt. Bekijk de actuele stand.", name=_claimant_name(submission))
+    )
 
 
-def _move(actor: User, submission: StepSubmission, expected: int | None, new: int | None,
-          action: AuditAction) -> None:
+def _move(actor: User, submission: StepSubmission, expected: int | None, new: int | None, action: AuditAction) -> None:
     result = db.session.execute(
         sa.update(StepSubmission)
-        .where(StepSubmission.id == submission.id, StepSubmission.state == StepState.SUBMITTED,
-               StepSubmission.claimed_by_id.is_(None) if expected is None
-               else StepSubmission.claimed_by_id == expected)
+        .where(
+            StepSubmission.id == submission.id,
+            StepSubmission.state == StepState.SUBMITTED,
+            StepSubmission.claimed_by_id.is_(None) if expected is None else StepSubmission.claimed_by_id == expected,
+        )
         .values(claimed_by_id=new, claimed_at=utcnow() if new is not None else None)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     if result.rowcount != 1:
         raise _conflict(submission)
     db.session.refresh(submission)
@@ -68,8 +72,13 @@ def release(actor: User, submission: StepSubmission) -> None:
     if submission.claimed_by_id is None:
         return  # nothing to release (a second click)
     if submission.claimed_by_id != actor.id:
-        raise ClaimConflict(_l("%(name)s heeft deze inzending opgepakt; alleen die kan hem vrijgeven. "
-                               "Neem hem over als u hem zelf wilt beoordelen.", name=_claimant_name(submission)))
+        raise ClaimConflict(
+            _l(
+                "%(name)s heeft deze inzending opgepakt; alleen die kan hem vrijgeven. "
+                "Neem hem over als u hem zelf wilt beoordelen.",
+                name=_claimant_name(submission),
+            )
+        )
     _move(actor, submission, actor.id, None, AuditAction.SUBMISSION_RELEASED)
 
 

@@ -15,20 +15,27 @@ class ApproveForm(FlaskForm):
 
 
 class RequestChangesForm(FlaskForm):
-    feedback = TextAreaField(_l("Wat moet er veranderen?"), filters=[strip], validators=[
-        DataRequired(_l("Schrijf wat er moet veranderen.")), Length(max=5000)])
+    feedback = TextAreaField(
+        _l("Wat moet er veranderen?"),
+        filters=[strip],
+        validators=[DataRequired(_l("Schrijf wat er moet veranderen.")), Length(max=5000)],
+    )
     request_changes = SubmitField(_l("Wijzigingen vragen"))
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reden"), filters=[strip], validators=[
-        DataRequired(_l("Geef een reden.")), Length(max=5000)])
+    reason = TextAreaField(
+        _l("Reden"), filters=[strip], validators=[DataRequired(_l("Geef een reden.")), Length(max=5000)]
+    )
     confirm = SubmitField(_l("Bevestigen"))
 
 
 class RecordStepForm(FlaskForm):
-    note = TextAreaField(_l("Verslag (bijvoorbeeld datum en deelnemers)"), filters=[strip], validators=[
-        DataRequired(_l("Schrijf kort wat er is gebeurd.")), Length(max=5000)])
+    note = TextAreaField(
+        _l("Verslag (bijvoorbeeld datum en deelnemers)"),
+        filters=[strip],
+        validators=[DataRequired(_l("Schrijf kort wat er is gebeurd.")), Length(max=5000)],
+    )
     record = SubmitField(_l("Vastleggen als afgerond"))
 
 
@@ -46,6 +53,7 @@ def _database_id(form, field) -> None:
 
 class TakeOverForm(FlaskForm):
     # The colleague whose claim the page showed: if it changed meanwhile, the take-over is refused.
-    claimant = IntegerField(widget=HiddenInput(), validators=[
-        InputRequired(_l("Vernieuw de pagina en probeer het opnieuw.")), _database_id])
+    claimant = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(_l("Vernieuw de pagina en probeer het opnieuw.")), _database_id]
+    )
     take_over = SubmitField(_l("Overnemen"))

@@ -4,6 +4,7 @@ A decision on a submission is a conditional update ("only while it is still
 submitted"), so when two staff members decide at the same time exactly one
 wins and the other gets :class:`DecisionConflict`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -57,8 +58,9 @@ class QueueItem:
     waiting: timedelta
 
 
-def review_queue(now: datetime, municipality_id: int | None = None, step_id: int | None = None,
-                 limit: int | None = None) -> list[QueueItem]:
+def review_queue(
+    now: datetime, municipality_id: int | None = None, step_id: int | None = None, limit: int | None = None
+) -> list[QueueItem]:
     """Submitted steps, oldest first, with how long each has waited and who has claimed it."""
     query = (
         sa.select(StepSubmission, Organisation, JourneyStep)
@@ -127,9 +129,18 @@ def record_staff_step(actor: User, organisation: Organisation, step_key: str, no
     statemachine.check_step_move(progress.state, StepState.APPROVED, by_staff=True, kind=progress.step.kind)
     check_predecessor_approved(progress)
     now = utcnow()
-    submission = insert_unless_duplicate(lambda: StepSubmission(
-        progress=progress, number=len(progress.submissions) + 1, state=StepState.APPROVED, statement=note.strip(),
-        created_by_id=actor.id, submitted_at=now, decided_at=now, decided_by_id=actor.id))
+    submission = insert_unless_duplicate(
+        lambda: StepSubmission(
+            progress=progress,
+            number=len(progress.submissions) + 1,
+            state=StepState.APPROVED,
+            statement=note.strip(),
+            created_by_id=actor.id,
+            submitted_at=now,
+            decided_at=now,
+            decided_by_id=actor.id,
+        )
+    )
     if submission is None:
         # A colleague recorded it a moment ago: answer as when it had been recorded before
         # (the state machine refuses recording it twice).
@@ -141,8 +152,11 @@ def record_staff_step(actor: User, organisation: Organisation, step_key: str, no
 
 
 def _label_snapshot(organisation: Organisation) -> dict:
-    return {name: (value.isoformat() if isinstance(value, date) else value)
-            for name in LABEL_FIELDS for value in [getattr(organisation, name)]}
+    return {
+        name: (value.isoformat() if isinstance(value, date) else value)
+        for name in LABEL_FIELDS
+        for value in [getattr(organisation, name)]
+    }
 
 
 def award_or_renew_label(actor: User, organisation: Organisation, today: date | None = None) -> None:
@@ -151,8 +165,11 @@ def award_or_renew_label(actor: User, organisation: Organisation, today: date | 
     today = today or local_today()
     validity = relativedelta(months=current_app.config["LABEL_VALIDITY_MONTHS"])
     before = _label_snapshot(organisation)
-    renewing = organisation.status is Org.LABELLED and organisation.label_valid_until is not None \
+    renewing = (
+        organisation.status is Org.LABELLED
+        and organisation.label_valid_until is not None
         and organisation.label_valid_until >= today
+    )
     if renewing:
         organisation.label_valid_until = organisation.label_valid_until + validity
     else:
@@ -160,8 +177,14 @@ def award_or_renew_label(actor: User, organisation: Organisation, today: date | 
         organisation.label_awarded_on = today
         organisation.label_valid_until = today + validity
     organisation.label_revoked_on = organisation.label_revoked_reason = None
-    event = record(actor, AuditAction.LABEL_RENEWED if renewing else AuditAction.LABEL_AWARDED, organisation,
-                   before=before, after=_label_snapshot(organisation), organisation_id=organisation.id)
+    event = record(
+        actor,
+        AuditAction.LABEL_RENEWED if renewing else AuditAction.LABEL_AWARDED,
+        organisation,
+        before=before,
+        after=_label_snapshot(organisation),
+        organisation_id=organisation.id,
+    )
     db.session.flush()
     mails.label_awarded(organisation, event.id, renewed=renewing)
 
@@ -176,8 +199,15 @@ def revoke_label(actor: User, organisation: Organisation, reason: str, today: da
     set_status(actor, organisation, Org.LABEL_REVOKED, note=reason.strip())
     organisation.label_revoked_on = today or local_today()
     organisation.label_revoked_reason = reason.strip()
-    event = record(actor, AuditAction.LABEL_REVOKED, organisation, before=before, after=_label_snapshot(organisation),
-                   organisation_id=organisation.id, note=reason.strip())
+    event = record(
+        actor,
+        AuditAction.LABEL_REVOKED,
+        organisation,
+        before=before,
+        after=_label_snapshot(organisation),
+        organisation_id=organisation.id,
+        note=reason.strip(),
+    )
     db.session.flush()
     mails.label_revoked(organisation, event.id)
 
@@ -196,11 +226,19 @@ def withdraw(actor: User, organisation: Organisation, reason: str) -> None:
 def expire_due_labels(today: date) -> list[int]:
     """Mark labels past their end date as expired; returns the organisations'
     ids (empty on a second run the same day)."""
-    due = list(db.session.scalars(
-        sa.select(Organisation).where(Organisation.status == Org.LABELLED, Organisation.label_valid_until < today)))
+    due = list(
+        db.session.scalars(
+            sa.select(Organisation).where(Organisation.status == Org.LABELLED, Organisation.label_valid_until < today)
+        )
+    )
     for organisation in due:
         set_status(None, organisation, Org.LABEL_EXPIRED, note=_l("Geldigheid van het label verstreken."))
-        record(None, AuditAction.LABEL_EXPIRED, organisation, after=_label_snapshot(organisation),
-               organisation_id=organisation.id)
+        record(
+            None,
+            AuditAction.LABEL_EXPIRED,
+            organisation,
+            after=_label_snapshot(organisation),
+            organisation_id=organisation.id,
+        )
     db.session.flush()
     return [organisation.id for organisation in due]

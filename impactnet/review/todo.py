@@ -5,6 +5,7 @@ two cannot disagree.
 The overview sends a fixed number of statements however large the network (all counts in one; the
 oldest submissions in another): tests/review/test_todo_queries.py holds it to that.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -57,12 +58,19 @@ def staff_step_query(steps: list[JourneyStep]):
         return None
     previous, current = aliased(StepProgress), aliased(StepProgress)
     staff_step_id = sa.case({before.id: after.id for before, after in pairs}, value=previous.step_id)
-    return (sa.select(*_columns(staff_step_id, previous.state_changed_at))
-            .join(Organisation, Organisation.id == previous.organisation_id)
-            .outerjoin(current, sa.and_(current.organisation_id == previous.organisation_id,
-                                        current.step_id == staff_step_id))
-            .where(previous.step_id.in_([before.id for before, _ in pairs]), previous.state == StepState.APPROVED,
-                   in_network(), sa.or_(current.id.is_(None), current.state != StepState.APPROVED)))
+    return (
+        sa.select(*_columns(staff_step_id, previous.state_changed_at))
+        .join(Organisation, Organisation.id == previous.organisation_id)
+        .outerjoin(
+            current, sa.and_(current.organisation_id == previous.organisation_id, current.step_id == staff_step_id)
+        )
+        .where(
+            previous.step_id.in_([before.id for before, _ in pairs]),
+            previous.state == StepState.APPROVED,
+            in_network(),
+            sa.or_(current.id.is_(None), current.state != StepState.APPROVED),
+        )
+    )
 
 
 def stalled_query(steps: list[JourneyStep], now: datetime):
@@ -74,13 +82,21 @@ def stalled_query(steps: list[JourneyStep], now: datetime):
     remindable = [s for s in steps if s.kind is not StepKind.STAFF_RECORDED and s.reminder_days > 0]
     if not remindable:
         return None
+
     def overdue(since, step):
         return since <= now - timedelta(days=step.reminder_days)
-    parts = [sa.select(*_columns(StepProgress.step_id, StepProgress.state_changed_at))
-             .join(Organisation, Organisation.id == StepProgress.organisation_id)
-             .where(StepProgress.state.in_((StepState.DRAFT, StepState.CHANGES_REQUESTED)), in_network(),
-                    sa.or_(*(sa.and_(StepProgress.step_id == s.id, overdue(StepProgress.state_changed_at, s))
-                             for s in remindable)))]
+
+    parts = [
+        sa.select(*_columns(StepProgress.step_id, StepProgress.state_changed_at))
+        .join(Organisation, Organisation.id == StepProgress.organisation_id)
+        .where(
+            StepProgress.state.in_((StepState.DRAFT, StepState.CHANGES_REQUESTED)),
+            in_network(),
+            sa.or_(
+                *(sa.and_(StepProgress.step_id == s.id, overdue(StepProgress.state_changed_at, s)) for s in remindable)
+            ),
+        )
+    ]
     pairs = [(before, after) for before, after in pairwise(steps) if after in remindable]
     if pairs:
         previous, current = aliased(StepProgress), aliased(StepProgress)
@@ -88,27 +104,42 @@ def stalled_query(steps: list[JourneyStep], now: datetime):
         parts.append(
             sa.select(*_columns(next_id, previous.state_changed_at))
             .join(Organisation, Organisation.id == previous.organisation_id)
-            .outerjoin(current, sa.and_(current.organisation_id == previous.organisation_id,
-                                        current.step_id == next_id))
-            .where(previous.state == StepState.APPROVED, in_network(),
-                   sa.or_(current.id.is_(None), current.state == StepState.NOT_STARTED),
-                   sa.or_(*(sa.and_(previous.step_id == before.id, overdue(previous.state_changed_at, after))
-                            for before, after in pairs))))
+            .outerjoin(
+                current, sa.and_(current.organisation_id == previous.organisation_id, current.step_id == next_id)
+            )
+            .where(
+                previous.state == StepState.APPROVED,
+                in_network(),
+                sa.or_(current.id.is_(None), current.state == StepState.NOT_STARTED),
+                sa.or_(
+                    *(
+                        sa.and_(previous.step_id == before.id, overdue(previous.state_changed_at, after))
+                        for before, after in pairs
+                    )
+                ),
+            )
+        )
     if steps[0] in remindable:
         first = aliased(StepProgress)
         parts.append(
             sa.select(*_columns(sa.literal(steps[0].id), Organisation.created_at))
             .outerjoin(first, sa.and_(first.organisation_id == Organisation.id, first.step_id == steps[0].id))
-            .where(in_network(), sa.or_(first.id.is_(None), first.state == StepState.NOT_STARTED),
-                   overdue(Organisation.created_at, steps[0])))
+            .where(
+                in_network(),
+                sa.or_(first.id.is_(None), first.state == StepState.NOT_STARTED),
+                overdue(Organisation.created_at, steps[0]),
+            )
+        )
     return parts[0] if len(parts) == 1 else sa.union_all(*parts)
 
 
 def expiring_query(today: date):
     """Labelled organisations whose label ends within EXPIRING_DAYS (today included)."""
-    return (sa.select(*_columns(sa.null(), Organisation.label_valid_until))
-            .where(Organisation.status == Org.LABELLED, Organisation.erased_at.is_(None),
-                   Organisation.label_valid_until.between(today, today + timedelta(days=EXPIRING_DAYS))))
+    return sa.select(*_columns(sa.null(), Organisation.label_valid_until)).where(
+        Organisation.status == Org.LABELLED,
+        Organisation.erased_at.is_(None),
+        Organisation.label_valid_until.between(today, today + timedelta(days=EXPIRING_DAYS)),
+    )
 
 
 def renewing_query(steps: list[JourneyStep]):
@@ -117,16 +148,25 @@ def renewing_query(steps: list[JourneyStep]):
     review_ids = [s.id for s in steps if s.kind is StepKind.LABEL_REVIEW]
     if not review_ids:
         return None
-    return (sa.select(*_columns(StepProgress.step_id, StepProgress.state_changed_at))
-            .join(Organisation, Organisation.id == StepProgress.organisation_id)
-            .where(StepProgress.step_id.in_(review_ids), Organisation.erased_at.is_(None),
-                   Organisation.status.in_((Org.LABELLED, Org.LABEL_EXPIRED)),
-                   StepProgress.state.in_((StepState.DRAFT, StepState.SUBMITTED, StepState.CHANGES_REQUESTED))))
+    return (
+        sa.select(*_columns(StepProgress.step_id, StepProgress.state_changed_at))
+        .join(Organisation, Organisation.id == StepProgress.organisation_id)
+        .where(
+            StepProgress.step_id.in_(review_ids),
+            Organisation.erased_at.is_(None),
+            Organisation.status.in_((Org.LABELLED, Org.LABEL_EXPIRED)),
+            StepProgress.state.in_((StepState.DRAFT, StepState.SUBMITTED, StepState.CHANGES_REQUESTED)),
+        )
+    )
 
 
 def _query(kind: str, steps: list[JourneyStep], now: datetime, today: date):
-    return {"staff-step": lambda: staff_step_query(steps), "stalled": lambda: stalled_query(steps, now),
-            "expiring": lambda: expiring_query(today), "renewing": lambda: renewing_query(steps)}[kind]()
+    return {
+        "staff-step": lambda: staff_step_query(steps),
+        "stalled": lambda: stalled_query(steps, now),
+        "expiring": lambda: expiring_query(today),
+        "renewing": lambda: renewing_query(steps),
+    }[kind]()
 
 
 def _count(query):
@@ -136,10 +176,12 @@ def _count(query):
 
 
 def submitted_query():
-    return (sa.select(StepSubmission.id)
-            .join(StepProgress, StepSubmission.progress_id == StepProgress.id)
-            .join(Organisation, StepProgress.organisation_id == Organisation.id)
-            .where(StepSubmission.state == StepState.SUBMITTED, in_network()))
+    return (
+        sa.select(StepSubmission.id)
+        .join(StepProgress, StepSubmission.progress_id == StepProgress.id)
+        .join(Organisation, StepProgress.organisation_id == Organisation.id)
+        .where(StepSubmission.state == StepState.SUBMITTED, in_network())
+    )
 
 
 def counts(steps: list[JourneyStep], now: datetime, today: date) -> dict[str, int]:
@@ -149,7 +191,8 @@ def counts(steps: list[JourneyStep], now: datetime, today: date) -> dict[str, in
     columns["identity-changes"] = _count(pending_identity_count_query())
     columns["failed-mails"] = _count(sa.select(OutboxMail.id).where(OutboxMail.status == MailStatus.FAILED))
     row = db.session.execute(
-        sa.select(*(column.label(name.replace("-", "_")) for name, column in columns.items()))).one()
+        sa.select(*(column.label(name.replace("-", "_")) for name, column in columns.items()))
+    ).one()
     return {name: int(value or 0) for name, value in zip(columns, row, strict=True)}
 
 
@@ -159,8 +202,13 @@ def waiting(kind: str, steps: list[JourneyStep], now: datetime, today: date) -> 
     if query is None:
         return []
     rows = db.session.execute(sa.select(query.subquery()).order_by(sa.text("since"), sa.text("organisation_id"))).all()
-    organisations = {o.id: o for o in db.session.scalars(
-        sa.select(Organisation).where(Organisation.id.in_({row.organisation_id for row in rows}))
-        .options(joinedload(Organisation.municipality)))}
+    organisations = {
+        o.id: o
+        for o in db.session.scalars(
+            sa.select(Organisation)
+            .where(Organisation.id.in_({row.organisation_id for row in rows}))
+            .options(joinedload(Organisation.municipality))
+        )
+    }
     by_id = {step.id: step for step in steps}
     return [Waiting(organisations[row.organisation_id], by_id.get(row.step_id), row.since) for row in rows]

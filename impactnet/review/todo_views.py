@@ -1,5 +1,6 @@
 """St MBO's to-do lists: the organisations behind each count of the overview on the staff home page
 (the submissions, identity changes and failed mails have their own pages)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
@@ -19,14 +20,21 @@ TITLES = {
     "renewing": _l("Verlenging van het label loopt"),
 }
 EXPLANATIONS = {
-    "staff-step": _l("De stappen hiervoor zijn goedgekeurd; St MBO legt deze stap zelf vast op de pagina van "
-                     "de organisatie. Langst wachtend eerst, sinds de goedkeuring van de stap ervoor."),
-    "stalled": _l("Langer dan de herinneringstermijn van de stap niets veranderd: een concept, gevraagde "
-                  "wijzigingen of een stap die nog niet is begonnen. Langst stilstaand eerst."),
-    "expiring": _l("Organisaties met een label waarvan de geldigheid binnenkort afloopt; wat het eerst afloopt, "
-                   "staat bovenaan."),
-    "renewing": _l("Organisaties met een (verlopen) label die aan een nieuwe beoordeling werken: begonnen, "
-                   "ingediend of gevraagd om aan te passen."),
+    "staff-step": _l(
+        "De stappen hiervoor zijn goedgekeurd; St MBO legt deze stap zelf vast op de pagina van "
+        "de organisatie. Langst wachtend eerst, sinds de goedkeuring van de stap ervoor."
+    ),
+    "stalled": _l(
+        "Langer dan de herinneringstermijn van de stap niets veranderd: een concept, gevraagde "
+        "wijzigingen of een stap die nog niet is begonnen. Langst stilstaand eerst."
+    ),
+    "expiring": _l(
+        "Organisaties met een label waarvan de geldigheid binnenkort afloopt; wat het eerst afloopt, staat bovenaan."
+    ),
+    "renewing": _l(
+        "Organisaties met een (verlopen) label die aan een nieuwe beoordeling werken: begonnen, "
+        "ingediend of gevraagd om aan te passen."
+    ),
 }
 
 
@@ -38,5 +46,13 @@ def waiting_list(kind: str):
     now, today = utcnow(), local_today()
     path = steps()
     items = todo.waiting(kind, path, now, today)
-    return render_template("todo/list.html", kind=kind, title=TITLES[kind], explanation=EXPLANATIONS[kind],
-                           items=items, now=now, today=today, staff_steps=todo.staff_steps(path))
+    return render_template(
+        "todo/list.html",
+        kind=kind,
+        title=TITLES[kind],
+        explanation=EXPLANATIONS[kind],
+        items=items,
+        now=now,
+        today=today,
+        staff_steps=todo.staff_steps(path),
+    )

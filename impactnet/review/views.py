@@ -1,4 +1,5 @@
 """St MBO staff: the review queue, decisions, and the label's life."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -29,6 +30,7 @@ from impactnet.review.forms import (
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
+
 def _not_allowed() -> str:
     return _("Deze beslissing is in de huidige stand niet mogelijk.")
 
@@ -39,18 +41,30 @@ def queue():
     municipality = filter_arg("municipality", municipality_by_slug)
     step = filter_arg("step", journey.step_by_key)
     items = services.review_queue(utcnow(), municipality.id if municipality else None, step.id if step else None)
-    return render_template("review/queue.html", items=items, municipalities=list_municipalities(),
-                           steps=journey.steps(), municipality=municipality, step=step, now=utcnow(),
-                           identity_changes=pending_identity_changes(municipality.id if municipality else None),
-                           claim_form=ClaimForm())
+    return render_template(
+        "review/queue.html",
+        items=items,
+        municipalities=list_municipalities(),
+        steps=journey.steps(),
+        municipality=municipality,
+        step=step,
+        now=utcnow(),
+        identity_changes=pending_identity_changes(municipality.id if municipality else None),
+        claim_form=ClaimForm(),
+    )
 
 
 def _submission_page(submission: StepSubmission, status: int = 200, approve_form=None, changes_form=None):
     progress, earlier = submission.progress, reviewed_before(submission)
     return render_template(
-        "review/submission.html", submission=submission, progress=progress, organisation=progress.organisation,
-        approve_form=approve_form or ApproveForm(), changes_form=changes_form or RequestChangesForm(),
-        earlier=earlier, changes=version_changes(earlier, submission),
+        "review/submission.html",
+        submission=submission,
+        progress=progress,
+        organisation=progress.organisation,
+        approve_form=approve_form or ApproveForm(),
+        changes_form=changes_form or RequestChangesForm(),
+        earlier=earlier,
+        changes=version_changes(earlier, submission),
         claim_form=ClaimForm(formdata=None),
         take_over_form=TakeOverForm(formdata=None, claimant=submission.claimed_by_id),
     ), status
@@ -65,7 +79,9 @@ def submission(submission_id: int):
 def _decide(submission_id: int, form, decide):
     submission = db.session.get(StepSubmission, submission_id) or abort(404)
     if not form.validate_on_submit():
-        return _submission_page(submission, 422, **{"approve_form" if isinstance(form, ApproveForm) else "changes_form": form})
+        return _submission_page(
+            submission, 422, **{"approve_form" if isinstance(form, ApproveForm) else "changes_form": form}
+        )
     try:
         decide(submission, form)
     except services.DecisionConflict as error:
@@ -84,15 +100,21 @@ def _decide(submission_id: int, form, decide):
 @bp.route("/submissions/<int:submission_id>/approve", methods=["POST"])
 @staff_required
 def approve(submission_id: int):
-    return _decide(submission_id, ApproveForm(),
-                   lambda submission, form: services.approve(current_user, submission, form.note.data or ""))
+    return _decide(
+        submission_id,
+        ApproveForm(),
+        lambda submission, form: services.approve(current_user, submission, form.note.data or ""),
+    )
 
 
 @bp.route("/submissions/<int:submission_id>/request-changes", methods=["POST"])
 @staff_required
 def request_changes(submission_id: int):
-    return _decide(submission_id, RequestChangesForm(),
-                   lambda submission, form: services.request_changes(current_user, submission, form.feedback.data))
+    return _decide(
+        submission_id,
+        RequestChangesForm(),
+        lambda submission, form: services.request_changes(current_user, submission, form.feedback.data),
+    )
 
 
 def _claim_action(submission_id: int, form, act, done: str):
@@ -115,23 +137,34 @@ def _claim_action(submission_id: int, form, act, done: str):
 @bp.route("/submissions/<int:submission_id>/claim", methods=["POST"])
 @staff_required
 def claim(submission_id: int):
-    return _claim_action(submission_id, ClaimForm(), lambda submission, form: claims.claim(current_user, submission),
-                         _("U heeft deze inzending opgepakt; collega's zien dat in de wachtrij."))
+    return _claim_action(
+        submission_id,
+        ClaimForm(),
+        lambda submission, form: claims.claim(current_user, submission),
+        _("U heeft deze inzending opgepakt; collega's zien dat in de wachtrij."),
+    )
 
 
 @bp.route("/submissions/<int:submission_id>/release", methods=["POST"])
 @staff_required
 def release(submission_id: int):
-    return _claim_action(submission_id, ClaimForm(), lambda submission, form: claims.release(current_user, submission),
-                         _("De inzending is vrijgegeven; een collega kan hem oppakken."))
+    return _claim_action(
+        submission_id,
+        ClaimForm(),
+        lambda submission, form: claims.release(current_user, submission),
+        _("De inzending is vrijgegeven; een collega kan hem oppakken."),
+    )
 
 
 @bp.route("/submissions/<int:submission_id>/take-over", methods=["POST"])
 @staff_required
 def take_over(submission_id: int):
-    return _claim_action(submission_id, TakeOverForm(),
-                         lambda submission, form: claims.take_over(current_user, submission, form.claimant.data),
-                         _("U heeft de inzending overgenomen."))
+    return _claim_action(
+        submission_id,
+        TakeOverForm(),
+        lambda submission, form: claims.take_over(current_user, submission, form.claimant.data),
+        _("U heeft de inzending overgenomen."),
+    )
 
 
 def _organisation_action(organisation_id: int, form, act, done: str):
@@ -158,24 +191,30 @@ def _organisation_action(organisation_id: int, form, act, done: str):
 @staff_required
 def record_step(organisation_id: int, step_key: str):
     return _organisation_action(
-        organisation_id, RecordStepForm(),
+        organisation_id,
+        RecordStepForm(),
         lambda organisation, form: services.record_staff_step(current_user, organisation, step_key, form.note.data),
-        _("De stap is vastgelegd."))
+        _("De stap is vastgelegd."),
+    )
 
 
 @bp.route("/organisations/<int:organisation_id>/revoke", methods=["POST"])
 @staff_required
 def revoke(organisation_id: int):
     return _organisation_action(
-        organisation_id, ReasonForm(),
+        organisation_id,
+        ReasonForm(),
         lambda organisation, form: services.revoke_label(current_user, organisation, form.reason.data),
-        _("Het label is ingetrokken."))
+        _("Het label is ingetrokken."),
+    )
 
 
 @bp.route("/organisations/<int:organisation_id>/withdraw", methods=["POST"])
 @staff_required
 def withdraw(organisation_id: int):
     return _organisation_action(
-        organisation_id, ReasonForm(),
+        organisation_id,
+        ReasonForm(),
         lambda organisation, form: services.withdraw(current_user, organisation, form.reason.data),
-        _("De organisatie is afgemeld."))
+        _("De organisatie is afgemeld."),
+    )

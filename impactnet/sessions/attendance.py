@@ -2,6 +2,7 @@
 recorded through the same service as the hand-recording (review.services.record_staff_step: state
 machine, predecessor, audit, status, the partner's mail); one that was recorded already, or may no
 longer take the step, is skipped and named, never an error for the others."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ SKIP_RECORDED = _l("de stap was al vastgelegd of kan nu niet worden vastgelegd")
 
 @dataclass
 class AttendanceResult:
-    recorded: list[str] = field(default_factory=list)           # organisations whose step is now done
+    recorded: list[str] = field(default_factory=list)  # organisations whose step is now done
     skipped: list[tuple[str, str]] = field(default_factory=list)  # present, step not recorded: (name, why)
     absent: list[str] = field(default_factory=list)
 
@@ -43,8 +44,9 @@ def attendance_list(session: InspirationSession) -> list[SessionBooking]:
     return session.booked + session.waiting
 
 
-def record_attendance(actor: User, session: InspirationSession, present_ids: set[int],
-                      now: datetime | None = None) -> AttendanceResult:
+def record_attendance(
+    actor: User, session: InspirationSession, present_ids: set[int], now: datetime | None = None
+) -> AttendanceResult:
     """Mark each listed booking present (``present_ids``: booking ids) or absent, and record the session
     step for the organisations present. Once per session: a second submission is refused."""
     now = now or utcnow()
@@ -59,7 +61,8 @@ def record_attendance(actor: User, session: InspirationSession, present_ids: set
         sa.update(InspirationSession)
         .where(InspirationSession.id == session.id, InspirationSession.attendance_recorded_at.is_(None))
         .values(attendance_recorded_at=now, attendance_recorded_by_id=actor.id)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     if claimed.rowcount != 1:
         raise SessionError(_l("De aanwezigheid van deze sessie is al vastgelegd, door u of een collega."))
     db.session.refresh(session)
@@ -69,17 +72,30 @@ def record_attendance(actor: User, session: InspirationSession, present_ids: set
         booking.attendance_recorded_at, booking.attendance_recorded_by_id = now, actor.id
         booking.open_for_organisation_id = None
         db.session.flush()
-        record(actor, AuditAction.BOOKING_ATTENDANCE_RECORDED, booking, organisation_id=booking.organisation_id,
-               after={"attended": booking.attended, "state": booking.state.value})
+        record(
+            actor,
+            AuditAction.BOOKING_ATTENDANCE_RECORDED,
+            booking,
+            organisation_id=booking.organisation_id,
+            after={"attended": booking.attended, "state": booking.state.value},
+        )
         if not booking.attended:
             result.absent.append(booking.organisation.name)
         elif _record_step(actor, booking, step.key if step else None, note):
             result.recorded.append(booking.organisation.name)
         else:
             result.skipped.append((booking.organisation.name, str(SKIP_RECORDED)))
-    record(actor, AuditAction.SESSION_ATTENDANCE_RECORDED, session,
-           after={"present": sorted(present_ids), "recorded": result.recorded,
-                  "skipped": [name for name, _ in result.skipped], "absent": result.absent})
+    record(
+        actor,
+        AuditAction.SESSION_ATTENDANCE_RECORDED,
+        session,
+        after={
+            "present": sorted(present_ids),
+            "recorded": result.recorded,
+            "skipped": [name for name, _ in result.skipped],
+            "absent": result.absent,
+        },
+    )
     return result
 
 

@@ -1,6 +1,7 @@
 """The session as an iCalendar file (RFC 5545), attached to the confirmation mail, so that it lands in
 the partner's agenda: one VEVENT whose UID stays the same for the session, times in UTC, and a SEQUENCE
 that rises with every change (a cancellation included), so agenda programs replace the older one."""
+
 from __future__ import annotations
 
 from email.message import EmailMessage
@@ -21,8 +22,9 @@ def uid(session: InspirationSession) -> str:
     return f"inspiratiesessie-{session.id}@{host}"
 
 
-def calendar_file(session: InspirationSession, *, summary: str, description: str, method: str = PUBLISH,
-                  sequence: int | None = None) -> bytes:
+def calendar_file(
+    session: InspirationSession, *, summary: str, description: str, method: str = PUBLISH, sequence: int | None = None
+) -> bytes:
     """The .ics for ``session``: PUBLISH (a booking confirmed) or CANCEL (booking or session cancelled)."""
     from icalendar import Calendar, Event, vCalAddress, vText  # here: a web worker seldom writes one
 

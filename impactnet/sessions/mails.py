@@ -2,6 +2,7 @@
 list), on the waiting list, cancelled (by the organisation or with the session), the session changed.
 A place comes with the session as a calendar file (.ics); a cancelled place with its cancellation.
 Each goes to every active user of the organisation in their own language, once per key."""
+
 from __future__ import annotations
 
 from flask_babel import format_date, format_time
@@ -17,8 +18,12 @@ KIND = "session_booking"
 
 
 def when(session: InspirationSession) -> str:
-    return _("%(date)s van %(start)s tot %(end)s", date=format_date(session.starts_at, "full"),
-             start=format_time(session.starts_at, "short"), end=format_time(session.ends_at, "short"))
+    return _(
+        "%(date)s van %(start)s tot %(end)s",
+        date=format_date(session.starts_at, "full"),
+        start=format_time(session.starts_at, "short"),
+        end=format_time(session.ends_at, "short"),
+    )
 
 
 def where(session: InspirationSession) -> str:
@@ -34,21 +39,39 @@ def language_name(language: str) -> str:
 
 
 def _details(session: InspirationSession) -> list[str]:
-    return [_("Wanneer: %(when)s", when=when(session)), _("Waar: %(where)s", where=where(session)),
-            _("Taal: %(language)s", language=language_name(session.language))]
+    return [
+        _("Wanneer: %(when)s", when=when(session)),
+        _("Waar: %(where)s", where=where(session)),
+        _("Taal: %(language)s", language=language_name(session.language)),
+    ]
 
 
 def _ics(session: InspirationSession, method: str = calendar.PUBLISH) -> bytes:
     return calendar.calendar_file(
-        session, method=method, summary=_("Inspiratiesessie Ondernemen met impact (St MBO)"),
-        description=_("Inspiratiesessie van St MBO: samen verkennen welke impact uw organisatie kan maken. "
-                      "Uw aanmelding en annuleren: %(link)s", link=public_url("core.dashboard")))
+        session,
+        method=method,
+        summary=_("Inspiratiesessie Ondernemen met impact (St MBO)"),
+        description=_(
+            "Inspiratiesessie van St MBO: samen verkennen welke impact uw organisatie kan maken. "
+            "Uw aanmelding en annuleren: %(link)s",
+            link=public_url("core.dashboard"),
+        ),
+    )
 
 
 def _message(user, subject: str, paragraphs: list[str], next_steps: list[str]):
-    return build_message(user.email, subject, "decision", user=user, paragraphs=paragraphs, words=None,
-                         words_heading="", next_steps=next_steps, button=_("Naar uw overzicht"),
-                         link=public_url("core.dashboard"))
+    return build_message(
+        user.email,
+        subject,
+        "decision",
+        user=user,
+        paragraphs=paragraphs,
+        words=None,
+        words_heading="",
+        next_steps=next_steps,
+        button=_("Naar uw overzicht"),
+        link=public_url("core.dashboard"),
+    )
 
 
 def _send(booking: SessionBooking, key: str, build) -> None:
@@ -60,19 +83,35 @@ def booking_confirmed(booking: SessionBooking, promoted: bool = False) -> None:
 
     def build(user):
         if promoted:
-            subject = _("Er is een plaats vrijgekomen: %(organisation)s is aangemeld voor de inspiratiesessie",
-                        organisation=organisation.name)
-            opening = _("Er is een plaats vrijgekomen in de inspiratiesessie. %(organisation)s stond op de "
-                        "wachtlijst en is nu aangemeld.", organisation=organisation.name)
+            subject = _(
+                "Er is een plaats vrijgekomen: %(organisation)s is aangemeld voor de inspiratiesessie",
+                organisation=organisation.name,
+            )
+            opening = _(
+                "Er is een plaats vrijgekomen in de inspiratiesessie. %(organisation)s stond op de "
+                "wachtlijst en is nu aangemeld.",
+                organisation=organisation.name,
+            )
         else:
             subject = _("Aangemeld voor de inspiratiesessie van %(date)s", date=format_date(session.starts_at, "long"))
-            opening = _("%(organisation)s is aangemeld voor de inspiratiesessie van St MBO.",
-                        organisation=organisation.name)
-        message = _message(user, subject, [opening, *_details(session)], [
-            _("De uitnodiging zit als agenda-bestand bij deze e-mail: open het om de sessie in uw agenda te zetten."),
-            _("U krijgt een dag van tevoren een herinnering. Kunt u niet? Annuleer dan via uw overzicht, zodat een "
-              "ander uw plaats krijgt."),
-            _("Na de sessie legt St MBO de stap ‘Inspiratiesessie’ voor u vast.")])
+            opening = _(
+                "%(organisation)s is aangemeld voor de inspiratiesessie van St MBO.", organisation=organisation.name
+            )
+        message = _message(
+            user,
+            subject,
+            [opening, *_details(session)],
+            [
+                _(
+                    "De uitnodiging zit als agenda-bestand bij deze e-mail: open het om de sessie in uw agenda te zetten."
+                ),
+                _(
+                    "U krijgt een dag van tevoren een herinnering. Kunt u niet? Annuleer dan via uw overzicht, zodat een "
+                    "ander uw plaats krijgt."
+                ),
+                _("Na de sessie legt St MBO de stap ‘Inspiratiesessie’ voor u vast."),
+            ],
+        )
         return calendar.attach(message, _ics(session))
 
     _send(booking, "promoted" if promoted else "confirmed", build)
@@ -83,12 +122,24 @@ def booking_waiting(booking: SessionBooking, position: int) -> None:
 
     def build(user):
         return _message(
-            user, _("Op de wachtlijst voor de inspiratiesessie van %(date)s", date=format_date(session.starts_at, "long")),
-            [_("De inspiratiesessie is vol. %(organisation)s staat op de wachtlijst, op plaats %(position)d.",
-               organisation=organisation.name, position=position), *_details(session)],
-            [_("Komt er een plaats vrij, dan bent u automatisch aangemeld en krijgt u een e-mail met de "
-               "agenda-uitnodiging."),
-             _("Liever een andere sessie? Annuleer de wachtlijstplaats via uw overzicht en kies een andere.")])
+            user,
+            _("Op de wachtlijst voor de inspiratiesessie van %(date)s", date=format_date(session.starts_at, "long")),
+            [
+                _(
+                    "De inspiratiesessie is vol. %(organisation)s staat op de wachtlijst, op plaats %(position)d.",
+                    organisation=organisation.name,
+                    position=position,
+                ),
+                *_details(session),
+            ],
+            [
+                _(
+                    "Komt er een plaats vrij, dan bent u automatisch aangemeld en krijgt u een e-mail met de "
+                    "agenda-uitnodiging."
+                ),
+                _("Liever een andere sessie? Annuleer de wachtlijstplaats via uw overzicht en kies een andere."),
+            ],
+        )
 
     _send(booking, "waiting", build)
 
@@ -98,10 +149,17 @@ def booking_cancelled(booking: SessionBooking, had_place: bool) -> None:
 
     def build(user):
         message = _message(
-            user, _("Afgemeld voor de inspiratiesessie van %(date)s", date=format_date(session.starts_at, "long")),
-            [_("%(organisation)s is afgemeld voor de inspiratiesessie van %(when)s.", organisation=organisation.name,
-               when=when(session))],
-            [_("U kunt zich via uw overzicht aanmelden voor een andere sessie.")])
+            user,
+            _("Afgemeld voor de inspiratiesessie van %(date)s", date=format_date(session.starts_at, "long")),
+            [
+                _(
+                    "%(organisation)s is afgemeld voor de inspiratiesessie van %(when)s.",
+                    organisation=organisation.name,
+                    when=when(session),
+                )
+            ],
+            [_("U kunt zich via uw overzicht aanmelden voor een andere sessie.")],
+        )
         return calendar.attach(message, _ics(session, calendar.CANCEL), calendar.CANCEL) if had_place else message
 
     _send(booking, f"cancelled:{booking.cancelled_at:%Y%m%dT%H%M%S%f}", build)
@@ -112,10 +170,18 @@ def session_cancelled(booking: SessionBooking, had_place: bool) -> None:
 
     def build(user):
         message = _message(
-            user, _("De inspiratiesessie van %(date)s gaat niet door", date=format_date(session.starts_at, "long")),
-            [_("St MBO heeft de inspiratiesessie van %(when)s geannuleerd. De aanmelding van %(organisation)s "
-               "vervalt.", when=when(session), organisation=organisation.name)],
-            [_("Kies via uw overzicht een andere sessie; onze excuses voor het ongemak.")])
+            user,
+            _("De inspiratiesessie van %(date)s gaat niet door", date=format_date(session.starts_at, "long")),
+            [
+                _(
+                    "St MBO heeft de inspiratiesessie van %(when)s geannuleerd. De aanmelding van %(organisation)s "
+                    "vervalt.",
+                    when=when(session),
+                    organisation=organisation.name,
+                )
+            ],
+            [_("Kies via uw overzicht een andere sessie; onze excuses voor het ongemak.")],
+        )
         return calendar.attach(message, _ics(session, calendar.CANCEL), calendar.CANCEL) if had_place else message
 
     _send(booking, "session-cancelled", build)
@@ -126,11 +192,20 @@ def session_changed(booking: SessionBooking) -> None:
 
     def build(user):
         message = _message(
-            user, _("De inspiratiesessie is gewijzigd: nu op %(date)s", date=format_date(session.starts_at, "long")),
-            [_("St MBO heeft het moment of de plaats van de inspiratiesessie gewijzigd. Dit zijn de nieuwe "
-               "gegevens:"), *_details(session)],
-            [_("De nieuwe uitnodiging zit als agenda-bestand bij deze e-mail."),
-             _("Kunt u nu niet? Annuleer dan via uw overzicht.")])
+            user,
+            _("De inspiratiesessie is gewijzigd: nu op %(date)s", date=format_date(session.starts_at, "long")),
+            [
+                _(
+                    "St MBO heeft het moment of de plaats van de inspiratiesessie gewijzigd. Dit zijn de nieuwe "
+                    "gegevens:"
+                ),
+                *_details(session),
+            ],
+            [
+                _("De nieuwe uitnodiging zit als agenda-bestand bij deze e-mail."),
+                _("Kunt u nu niet? Annuleer dan via uw overzicht."),
+            ],
+        )
         return calendar.attach(message, _ics(session))
 
     _send(booking, f"changed:{session.sequence}", build)

@@ -19,7 +19,7 @@ def _values(enum_cls):
 
 class BookingState(enum.StrEnum):
     BOOKED = "booked"
-    WAITING = "waiting"      # on the waiting list: the session was full
+    WAITING = "waiting"  # on the waiting list: the session was full
     CANCELLED = "cancelled"  # by the organisation, or with the session
 
 
@@ -37,7 +37,8 @@ class InspirationSession(TimestampMixin, db.Model):
     capacity: Mapped[int]
     language: Mapped[str] = mapped_column(sa.String(2), default="nl")
     municipality_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("municipalities.id", ondelete="SET NULL"), index=True)
+        sa.ForeignKey("municipalities.id", ondelete="SET NULL"), index=True
+    )
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The calendar's SEQUENCE: raised on every change, so agenda programs take the newer invitation.
@@ -50,7 +51,8 @@ class InspirationSession(TimestampMixin, db.Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     attendance_recorded_by: Mapped[User | None] = relationship(foreign_keys=[attendance_recorded_by_id])
     bookings: Mapped[list[SessionBooking]] = relationship(
-        back_populates="session", order_by="SessionBooking.id", cascade="all, delete-orphan")
+        back_populates="session", order_by="SessionBooking.id", cascade="all, delete-orphan"
+    )
 
     def started(self, now: datetime) -> bool:
         return self.starts_at <= now
@@ -81,10 +83,12 @@ class SessionBooking(db.Model):
     # come), else NULL: the unique constraint makes "one open booking per organisation" hold when two
     # colleagues sign up at the same moment (NULLs never collide).
     open_for_organisation_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="CASCADE"), unique=True)
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), unique=True
+    )
     booked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     state: Mapped[BookingState] = mapped_column(
-        sa.Enum(BookingState, native_enum=False, length=10, values_callable=_values))
+        sa.Enum(BookingState, native_enum=False, length=10, values_callable=_values)
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attended: Mapped[bool | None]

@@ -1,4 +1,5 @@
 """The partner's side: sign up for an inspiration session, or cancel (buttons on the dashboard)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, url_for
@@ -34,14 +35,22 @@ def _act(session_id: int, act, done):
 @bp.post("/<int:session_id>/book")
 @roles_required(Role.PARTNER)
 def book(session_id: int):
-    return _act(session_id, lambda organisation, session: services.book(current_user, organisation, session),
-                lambda booking: _("U bent aangemeld. U ontvangt een bevestiging per e-mail met een agenda-uitnodiging.")
-                if booking.state is BookingState.BOOKED else
-                _("De sessie is vol: u staat op de wachtlijst. Komt er een plaats vrij, dan krijgt u een e-mail."))
+    return _act(
+        session_id,
+        lambda organisation, session: services.book(current_user, organisation, session),
+        lambda booking: (
+            _("U bent aangemeld. U ontvangt een bevestiging per e-mail met een agenda-uitnodiging.")
+            if booking.state is BookingState.BOOKED
+            else _("De sessie is vol: u staat op de wachtlijst. Komt er een plaats vrij, dan krijgt u een e-mail.")
+        ),
+    )
 
 
 @bp.post("/<int:session_id>/cancel")
 @roles_required(Role.PARTNER)
 def cancel(session_id: int):
-    return _act(session_id, lambda organisation, session: services.cancel_booking(current_user, organisation, session),
-                lambda _result: _("Uw aanmelding is geannuleerd."))
+    return _act(
+        session_id,
+        lambda organisation, session: services.cancel_booking(current_user, organisation, session),
+        lambda _result: _("Uw aanmelding is geannuleerd."),
+    )

@@ -5,6 +5,7 @@ two organisations taking the last place at the same moment get one place and one
 spot; an organisation's one open booking is held by a unique column (``open_for_organisation_id``).
 Services flush, the caller commits; the mails go through the outbox in the same transaction.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -77,8 +78,9 @@ def waiting_progress(organisation: Organisation) -> StepProgress | None:
     if step is None or organisation.erased_at is not None or organisation.status is Org.WITHDRAWN:
         return None
     progress = progress_for(organisation, step.key)
-    if progress is None or not statemachine.can_move_step(progress.state, StepState.APPROVED, by_staff=True,
-                                                          kind=progress.step.kind):
+    if progress is None or not statemachine.can_move_step(
+        progress.state, StepState.APPROVED, by_staff=True, kind=progress.step.kind
+    ):
         return None
     return progress if blocking_step(progress) is None else None
 
@@ -89,15 +91,26 @@ def _session_query():
 
 def upcoming_for(organisation: Organisation, now: datetime) -> list[InspirationSession]:
     """Sessions to come, not cancelled, for everyone or for the organisation's municipality; soonest first."""
-    return list(db.session.scalars(_session_query().where(
-        InspirationSession.cancelled_at.is_(None), InspirationSession.starts_at > now,
-        sa.or_(InspirationSession.municipality_id.is_(None),
-               InspirationSession.municipality_id == organisation.municipality_id))
-        .order_by(InspirationSession.starts_at, InspirationSession.id)))
+    return list(
+        db.session.scalars(
+            _session_query()
+            .where(
+                InspirationSession.cancelled_at.is_(None),
+                InspirationSession.starts_at > now,
+                sa.or_(
+                    InspirationSession.municipality_id.is_(None),
+                    InspirationSession.municipality_id == organisation.municipality_id,
+                ),
+            )
+            .order_by(InspirationSession.starts_at, InspirationSession.id)
+        )
+    )
 
 
 def open_booking(organisation: Organisation) -> SessionBooking | None:
-    return db.session.scalar(sa.select(SessionBooking).where(SessionBooking.open_for_organisation_id == organisation.id))
+    return db.session.scalar(
+        sa.select(SessionBooking).where(SessionBooking.open_for_organisation_id == organisation.id)
+    )
 
 
 def offer_for(organisation: Organisation, now: datetime) -> Offer:
@@ -109,10 +122,20 @@ def offer_for(organisation: Organisation, now: datetime) -> Offer:
 
 def sessions_overview(now: datetime) -> tuple[list[InspirationSession], list[InspirationSession]]:
     """For staff: the sessions to come (soonest first) and those that started (latest first)."""
-    upcoming = list(db.session.scalars(_session_query().where(InspirationSession.starts_at > now)
-                                       .order_by(InspirationSession.starts_at, InspirationSession.id)))
-    past = list(db.session.scalars(_session_query().where(InspirationSession.starts_at <= now)
-                                   .order_by(InspirationSession.starts_at.desc(), InspirationSession.id.desc())))
+    upcoming = list(
+        db.session.scalars(
+            _session_query()
+            .where(InspirationSession.starts_at > now)
+            .order_by(InspirationSession.starts_at, InspirationSession.id)
+        )
+    )
+    past = list(
+        db.session.scalars(
+            _session_query()
+            .where(InspirationSession.starts_at <= now)
+            .order_by(InspirationSession.starts_at.desc(), InspirationSession.id.desc())
+        )
+    )
     return upcoming, past
 
 
@@ -122,9 +145,16 @@ def waiting_without_booking(waiting_query, now: datetime) -> int:
     if waiting_query is None:
         return 0
     waiting = waiting_query.subquery()
-    booked = (sa.select(SessionBooking.id).join(InspirationSession, InspirationSession.id == SessionBooking.session_id)
-              .where(SessionBooking.organisation_id == waiting.c.organisation_id, SessionBooking.state.in_(OPEN),
-                     InspirationSession.starts_at > now, InspirationSession.cancelled_at.is_(None)))
+    booked = (
+        sa.select(SessionBooking.id)
+        .join(InspirationSession, InspirationSession.id == SessionBooking.session_id)
+        .where(
+            SessionBooking.organisation_id == waiting.c.organisation_id,
+            SessionBooking.state.in_(OPEN),
+            InspirationSession.starts_at > now,
+            InspirationSession.cancelled_at.is_(None),
+        )
+    )
     return db.session.scalar(sa.select(sa.func.count()).select_from(waiting).where(~booked.exists()))
 
 
@@ -142,8 +172,11 @@ def _check_input(data: SessionInput, now: datetime) -> None:
 
 
 def _snapshot(session: InspirationSession) -> dict:
-    return {name: (value.isoformat() if isinstance(value, datetime) else value)
-            for name in SESSION_FIELDS for value in [getattr(session, name)]}
+    return {
+        name: (value.isoformat() if isinstance(value, datetime) else value)
+        for name in SESSION_FIELDS
+        for value in [getattr(session, name)]
+    }
 
 
 def plan_session(actor: User, data: SessionInput, now: datetime | None = None) -> InspirationSession:
@@ -177,8 +210,10 @@ def update_session(actor: User, session: InspirationSession, data: SessionInput,
     _check_input(data, now)
     _lock(session)
     if data.capacity < len(session.booked):
-        raise SessionError(_l("Er zijn al %(num)d organisaties aangemeld; minder plaatsen kan niet.",
-                              num=len(session.booked)), "capacity")
+        raise SessionError(
+            _l("Er zijn al %(num)d organisaties aangemeld; minder plaatsen kan niet.", num=len(session.booked)),
+            "capacity",
+        )
     before = _snapshot(session)
     for name in SESSION_FIELDS:
         setattr(session, name, getattr(data, name))
@@ -222,10 +257,13 @@ def _release_past(organisation: Organisation, now: datetime) -> None:
     """A booking for a session that has started is not open any more (attendance is kept apart)."""
     db.session.execute(
         sa.update(SessionBooking)
-        .where(SessionBooking.open_for_organisation_id == organisation.id,
-               SessionBooking.session_id.in_(sa.select(InspirationSession.id)
-                                             .where(InspirationSession.starts_at <= now)))
-        .values(open_for_organisation_id=None).execution_options(synchronize_session=False))
+        .where(
+            SessionBooking.open_for_organisation_id == organisation.id,
+            SessionBooking.session_id.in_(sa.select(InspirationSession.id).where(InspirationSession.starts_at <= now)),
+        )
+        .values(open_for_organisation_id=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _check_bookable(session: InspirationSession, organisation: Organisation, now: datetime) -> None:
@@ -236,19 +274,34 @@ def _check_bookable(session: InspirationSession, organisation: Organisation, now
     if session.municipality_id is not None and session.municipality_id != organisation.municipality_id:
         raise SessionError(_l("Deze sessie is alleen voor partners uit een andere gemeente."))
     if waiting_progress(organisation) is None:
-        raise SessionError(_l("Uw organisatie kan zich nu niet aanmelden: dat kan wanneer de stap voor de "
-                              "inspiratiesessie is goedgekeurd en de inspiratiesessie nog niet is vastgelegd."))
+        raise SessionError(
+            _l(
+                "Uw organisatie kan zich nu niet aanmelden: dat kan wanneer de stap voor de "
+                "inspiratiesessie is goedgekeurd en de inspiratiesessie nog niet is vastgelegd."
+            )
+        )
 
 
 def _already_booked(booking: SessionBooking | None) -> SessionError:
     if booking is None:  # the colleague's booking that collided was rolled back meanwhile
-        return SessionError(_l("Een collega meldde uw organisatie tegelijk aan. Bekijk de actuele stand en probeer "
-                               "het zo nodig opnieuw."))
-    return SessionError(_l("Uw organisatie is al aangemeld voor de sessie van %(date)s. Annuleer die aanmelding "
-                           "eerst als u een andere sessie wilt.", date=format_date(booking.session.starts_at, "long")))
+        return SessionError(
+            _l(
+                "Een collega meldde uw organisatie tegelijk aan. Bekijk de actuele stand en probeer "
+                "het zo nodig opnieuw."
+            )
+        )
+    return SessionError(
+        _l(
+            "Uw organisatie is al aangemeld voor de sessie van %(date)s. Annuleer die aanmelding "
+            "eerst als u een andere sessie wilt.",
+            date=format_date(booking.session.starts_at, "long"),
+        )
+    )
 
 
-def book(actor: User, organisation: Organisation, session: InspirationSession, now: datetime | None = None) -> SessionBooking:
+def book(
+    actor: User, organisation: Organisation, session: InspirationSession, now: datetime | None = None
+) -> SessionBooking:
     """Sign ``organisation`` up for ``session``: a place while there is one, else the waiting list."""
     now = now or utcnow()
     _check_bookable(session, organisation, now)
@@ -257,14 +310,25 @@ def book(actor: User, organisation: Organisation, session: InspirationSession, n
     if (current := open_booking(organisation)) is not None:
         raise _already_booked(current)
     state = BookingState.BOOKED if session.places_left > 0 else BookingState.WAITING
-    booking = insert_unless_duplicate(lambda: SessionBooking(
-        session_id=session.id, organisation_id=organisation.id, open_for_organisation_id=organisation.id,
-        booked_by_id=actor.id, state=state))
+    booking = insert_unless_duplicate(
+        lambda: SessionBooking(
+            session_id=session.id,
+            organisation_id=organisation.id,
+            open_for_organisation_id=organisation.id,
+            booked_by_id=actor.id,
+            state=state,
+        )
+    )
     if booking is None:  # a colleague signed up a moment ago
         raise _already_booked(open_booking(organisation))
     db.session.expire(session, ["bookings"])
-    record(actor, AuditAction.BOOKING_MADE, booking, organisation_id=organisation.id,
-           after={"session_id": session.id, "state": state.value})
+    record(
+        actor,
+        AuditAction.BOOKING_MADE,
+        booking,
+        organisation_id=organisation.id,
+        after={"session_id": session.id, "state": state.value},
+    )
     if state is BookingState.BOOKED:
         mails.booking_confirmed(booking)
     else:
@@ -272,8 +336,9 @@ def book(actor: User, organisation: Organisation, session: InspirationSession, n
     return booking
 
 
-def cancel_booking(actor: User, organisation: Organisation, session: InspirationSession,
-                   now: datetime | None = None) -> None:
+def cancel_booking(
+    actor: User, organisation: Organisation, session: InspirationSession, now: datetime | None = None
+) -> None:
     """The organisation gives up its place (or waiting-list spot); the first on the waiting list gets the place."""
     now = now or utcnow()
     if session.started(now):
@@ -285,17 +350,29 @@ def cancel_booking(actor: User, organisation: Organisation, session: Inspiration
     was = booking.state
     _end(booking, BookingState.CANCELLED)
     db.session.flush()
-    record(actor, AuditAction.BOOKING_CANCELLED, booking, organisation_id=organisation.id,
-           before={"state": was.value}, after={"state": booking.state.value})
+    record(
+        actor,
+        AuditAction.BOOKING_CANCELLED,
+        booking,
+        organisation_id=organisation.id,
+        before={"state": was.value},
+        after={"state": booking.state.value},
+    )
     mails.booking_cancelled(booking, had_place=was is BookingState.BOOKED)
     _fill_places(actor, session)
 
 
 def _fill_places(actor: User | None, session: InspirationSession) -> None:
     """Give the free places to the waiting list, first come first; each is told (with the invitation)."""
-    for booking in session.waiting[:session.places_left]:
+    for booking in session.waiting[: session.places_left]:
         booking.state = BookingState.BOOKED
         db.session.flush()
-        record(actor, AuditAction.BOOKING_PROMOTED, booking, organisation_id=booking.organisation_id,
-               before={"state": BookingState.WAITING.value}, after={"state": BookingState.BOOKED.value})
+        record(
+            actor,
+            AuditAction.BOOKING_PROMOTED,
+            booking,
+            organisation_id=booking.organisation_id,
+            before={"state": BookingState.WAITING.value},
+            after={"state": BookingState.BOOKED.value},
+        )
         mails.booking_confirmed(booking, promoted=True)

@@ -1,4 +1,5 @@
 """St MBO's inspiration sessions: the list, planning, changing and cancelling one, and its attendance."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -36,9 +37,14 @@ def _refused(form: SessionForm, error: services.SessionError, session_id: int | 
 def _index(status: int = 200):
     now = utcnow()
     upcoming, past = services.sessions_overview(now)
-    return render_template("sessions/index.html", upcoming=upcoming, past=past, now=now,
-                           without_booking=services.waiting_without_booking(todo.staff_step_query(steps()), now),
-                           cancel_form=ButtonForm()), status
+    return render_template(
+        "sessions/index.html",
+        upcoming=upcoming,
+        past=past,
+        now=now,
+        without_booking=services.waiting_without_booking(todo.staff_step_query(steps()), now),
+        cancel_form=ButtonForm(),
+    ), status
 
 
 @bp.get("/")
@@ -58,7 +64,10 @@ def new():
     except services.SessionError as error:
         return _refused(form, error, None)
     db.session.commit()
-    flash(_("De inspiratiesessie is gepland. Partners die op de sessie wachten, zien haar nu op hun overzicht."), "success")
+    flash(
+        _("De inspiratiesessie is gepland. Partners die op de sessie wachten, zien haar nu op hun overzicht."),
+        "success",
+    )
     return redirect(url_for("sessions.index"))
 
 
@@ -76,8 +85,12 @@ def edit(session_id: int):
     except services.SessionError as error:
         return _refused(form, error, session_id)
     db.session.commit()
-    flash(_("De sessie is gewijzigd; aangemelde organisaties krijgen bericht als moment of plaats veranderde.")
-          if changed else _("Er was niets gewijzigd."), "success")
+    flash(
+        _("De sessie is gewijzigd; aangemelde organisaties krijgen bericht als moment of plaats veranderde.")
+        if changed
+        else _("Er was niets gewijzigd."),
+        "success",
+    )
     return redirect(url_for("sessions.index"))
 
 
@@ -102,8 +115,9 @@ def attendance_page(session_id: int):
     session, form, now = _session_or_404(session_id), AttendanceForm(), utcnow()
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
-        return render_template("sessions/attendance.html", session=session, form=form, now=now,
-                               listed=attendance.attendance_list(session)), status
+        return render_template(
+            "sessions/attendance.html", session=session, form=form, now=now, listed=attendance.attendance_list(session)
+        ), status
     present = {int(value) if value.isdigit() else -1 for value in request.form.getlist("present")}
     try:
         result = attendance.record_attendance(current_user, session, present, now)
@@ -111,12 +125,24 @@ def attendance_page(session_id: int):
         db.session.rollback()
         flash(error.message, "error")
         session = _session_or_404(session_id)
-        return render_template("sessions/attendance.html", session=session, form=form, now=now,
-                               listed=attendance.attendance_list(session)), 409
+        return render_template(
+            "sessions/attendance.html", session=session, form=form, now=now, listed=attendance.attendance_list(session)
+        ), 409
     db.session.commit()
-    flash(_("De aanwezigheid is vastgelegd: de stap ‘Inspiratiesessie’ is afgerond voor %(num)d organisatie(s).",
-            num=len(result.recorded)), "success")
+    flash(
+        _(
+            "De aanwezigheid is vastgelegd: de stap ‘Inspiratiesessie’ is afgerond voor %(num)d organisatie(s).",
+            num=len(result.recorded),
+        ),
+        "success",
+    )
     for name, reason in result.skipped:
-        flash(_("%(organisation)s was aanwezig, maar de stap is niet vastgelegd: %(reason)s.",
-                organisation=name, reason=reason), "warning")
+        flash(
+            _(
+                "%(organisation)s was aanwezig, maar de stap is niet vastgelegd: %(reason)s.",
+                organisation=name,
+                reason=reason,
+            ),
+            "warning",
+        )
     return redirect(url_for("sessions.attendance_page", session_id=session_id))

@@ -13,6 +13,7 @@ lasts at most ``FIGURES_CACHE_SECONDS``; each process keeps a copy for
 Only aggregates are kept, never anything of one user: the access checks run before the cache is
 read, on every request.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -23,8 +24,15 @@ from flask_babel import get_locale
 
 from impactnet.core.caching import KeySpace
 
-FIGURE_TABLES = ("municipalities", "targets", "journey_steps", "growth_snapshots", "projections",
-                 "funnel_snapshots", "breakdown_snapshots")
+FIGURE_TABLES = (
+    "municipalities",
+    "targets",
+    "journey_steps",
+    "growth_snapshots",
+    "projections",
+    "funnel_snapshots",
+    "breakdown_snapshots",
+)
 FIGURES = KeySpace("figures", tables=FIGURE_TABLES)
 
 T = TypeVar("T")
@@ -33,5 +41,10 @@ T = TypeVar("T")
 def cached(compute: Callable[[], T], *key: object) -> T:
     """The cached value for ``key`` in the current language, or ``compute()``'s, stored."""
     config = current_app.config
-    return FIGURES.cached(compute, get_locale(), *key, timeout=config["FIGURES_CACHE_SECONDS"],
-                          local_seconds=config["FIGURES_LOCAL_CACHE_SECONDS"])
+    return FIGURES.cached(
+        compute,
+        get_locale(),
+        *key,
+        timeout=config["FIGURES_CACHE_SECONDS"],
+        local_seconds=config["FIGURES_LOCAL_CACHE_SECONDS"],
+    )

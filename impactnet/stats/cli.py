@@ -1,4 +1,5 @@
 """``flask --app wsgi backfill-snapshots``: rebuild the growth history from the audit trail."""
+
 from __future__ import annotations
 
 import click

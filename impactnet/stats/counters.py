@@ -7,6 +7,7 @@ over the organisations alone, their milestones kept on their rows by
 :mod:`impactnet.stats.milestones`) and stores a few rows per municipality and day, so the
 dashboards read those rows instead of scanning the organisations on every request.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -40,32 +41,57 @@ def funnel_rows(day: date) -> list[dict]:
     so only a row per municipality and step comes back (at 100,000 organisations, returning the
     18,000 grouped rows and taking the median in Python cost more than the query)."""
     org = Organisation
-    g = (sa.select(org.municipality_id, org.journey_step_id.label("step_id"), org.journey_step_since.label("since"),
-                   sa.func.count().label("n"))
-         .where(org.status.in_(ON_THE_WAY), org.journey_step_id.is_not(None))
-         .group_by(org.municipality_id, org.journey_step_id, org.journey_step_since).subquery("g"))
+    g = (
+        sa.select(
+            org.municipality_id,
+            org.journey_step_id.label("step_id"),
+            org.journey_step_since.label("since"),
+            sa.func.count().label("n"),
+        )
+        .where(org.status.in_(ON_THE_WAY), org.journey_step_id.is_not(None))
+        .group_by(org.municipality_id, org.journey_step_id, org.journey_step_since)
+        .subquery("g")
+    )
     per_step = (g.c.municipality_id, g.c.step_id)
     ranked = sa.select(
-        *per_step, g.c.since,
-        sa.cast(sa.func.sum(g.c.n).over(partition_by=per_step, order_by=g.c.since.desc(), rows=(None, 0)),
-                sa.Integer).label("through"),  # organisations there since this day or later
-        sa.cast(sa.func.sum(g.c.n).over(partition_by=per_step), sa.Integer).label("total")).subquery("ranked")
+        *per_step,
+        g.c.since,
+        sa.cast(
+            sa.func.sum(g.c.n).over(partition_by=per_step, order_by=g.c.since.desc(), rows=(None, 0)), sa.Integer
+        ).label("through"),  # organisations there since this day or later
+        sa.cast(sa.func.sum(g.c.n).over(partition_by=per_step), sa.Integer).label("total"),
+    ).subquery("ranked")
 
     def day_at(rank):  # the day of the organisation at this 0-based rank, by days since ascending
         return sa.type_coerce(sa.func.max(sa.case((ranked.c.through > rank, ranked.c.since))), sa.Date)
 
-    found = {(m, s): (total, lower, upper) for m, s, total, lower, upper in db.session.execute(
-        sa.select(ranked.c.municipality_id, ranked.c.step_id, ranked.c.total,
-                  day_at((ranked.c.total - 1) // 2), day_at(ranked.c.total // 2))
-        .group_by(ranked.c.municipality_id, ranked.c.step_id, ranked.c.total))}
+    found = {
+        (m, s): (total, lower, upper)
+        for m, s, total, lower, upper in db.session.execute(
+            sa.select(
+                ranked.c.municipality_id,
+                ranked.c.step_id,
+                ranked.c.total,
+                day_at((ranked.c.total - 1) // 2),
+                day_at(ranked.c.total // 2),
+            ).group_by(ranked.c.municipality_id, ranked.c.step_id, ranked.c.total)
+        )
+    }
     steps = list(db.session.scalars(sa.select(JourneyStep.id).order_by(JourneyStep.position, JourneyStep.id)))
     rows = []
     for municipality_id in db.session.scalars(sa.select(Municipality.id)):
         for step_id in steps:
             total, lower, upper = found.get((municipality_id, step_id), (0, None, None))
             median = None if not total else (max(0, (day - lower).days) + max(0, (day - upper).days)) / 2
-            rows.append({"municipality_id": municipality_id, "day": day, "step_id": step_id,
-                         "organisations": total, "median_days": median})
+            rows.append(
+                {
+                    "municipality_id": municipality_id,
+                    "day": day,
+                    "step_id": step_id,
+                    "organisations": total,
+                    "median_days": median,
+                }
+            )
     return rows
 
 
@@ -79,11 +105,15 @@ def part_rows(day: date) -> list[sa.Row]:
     org, part = Organisation, shown_part(day).label("part")
     moment = {"partners": org.became_partner_at, "labels": org.got_label_at}
     starts = {period: day_start(start) for period, start in period_starts(day).items()}
-    new = [sa.func.count(sa.case((moment[what] >= starts[period], 1))).label(column)
-           for (what, period), column in NEW_FIGURES.items()]
+    new = [
+        sa.func.count(sa.case((moment[what] >= starts[period], 1))).label(column)
+        for (what, period), column in NEW_FIGURES.items()
+    ]
     return db.session.execute(
-        sa.select(org.municipality_id, org.sector, org.size_class, part, sa.func.count().label("organisations"), *new)
-        .group_by(org.municipality_id, org.sector, org.size_class, part)).all()
+        sa.select(
+            org.municipality_id, org.sector, org.size_class, part, sa.func.count().label("organisations"), *new
+        ).group_by(org.municipality_id, org.sector, org.size_class, part)
+    ).all()
 
 
 def breakdown_rows(day: date, parts: list[sa.Row]) -> list[dict]:
@@ -97,10 +127,19 @@ def breakdown_rows(day: date, parts: list[sa.Row]) -> list[dict]:
         for dimension, key in (("sector", row.sector), ("size_class", row.size_class)):
             totals[row.municipality_id, dimension, key or ""]["partners"] += row.organisations
             totals[row.municipality_id, dimension, key or ""]["labelled"] += (
-                row.organisations if row.part == "labelled" else 0)
-    return [{"municipality_id": municipality_id, "day": day, "dimension": dimension, "key": key,
-             "partners": counts["partners"], "labelled": counts["labelled"]}
-            for (municipality_id, dimension, key), counts in totals.items()]
+                row.organisations if row.part == "labelled" else 0
+            )
+    return [
+        {
+            "municipality_id": municipality_id,
+            "day": day,
+            "dimension": dimension,
+            "key": key,
+            "partners": counts["partners"],
+            "labelled": counts["labelled"],
+        }
+        for (municipality_id, dimension, key), counts in totals.items()
+    ]
 
 
 def take_dashboard_counters(day: date, parts: list[sa.Row] | None = None) -> None:
@@ -109,8 +148,9 @@ def take_dashboard_counters(day: date, parts: list[sa.Row] | None = None) -> Non
     :func:`part_rows` of ``day`` where the caller read it already."""
     now = utcnow()
     parts = part_rows(day) if parts is None else parts
-    for model, rows, key in ((FunnelSnapshot, funnel_rows(day), ("municipality_id", "day", "step_id")),
-                             (BreakdownSnapshot, breakdown_rows(day, parts),
-                              ("municipality_id", "day", "dimension", "key"))):
+    for model, rows, key in (
+        (FunnelSnapshot, funnel_rows(day), ("municipality_id", "day", "step_id")),
+        (BreakdownSnapshot, breakdown_rows(day, parts), ("municipality_id", "day", "dimension", "key")),
+    ):
         db.session.execute(sa.delete(model).where(model.day == day))
         upsert(model.__table__, rows, key, computed_at=now)

@@ -14,6 +14,7 @@ The snapshot job groups the organisations by :func:`shown_part` (SQL), the direc
 :func:`in_part` (SQL), the audit-trail replay maps statuses with :data:`PART_OF_STATUS`; the pages
 and "Zo tellen we" (/zo-tellen-we) show :data:`DEFINITIONS`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -49,8 +50,11 @@ PARTNER_VALUES = sorted(status.value for status in PARTNER_STATUSES)
 
 def _label_ended(day: date):
     """SQL: a stored label whose last valid day lies before ``day`` (it reads expired that day)."""
-    return sa.and_(Organisation.status == Status.LABELLED, Organisation.label_valid_until.is_not(None),
-                   Organisation.label_valid_until < day)
+    return sa.and_(
+        Organisation.status == Status.LABELLED,
+        Organisation.label_valid_until.is_not(None),
+        Organisation.label_valid_until < day,
+    )
 
 
 def in_part(part: str, day: date):
@@ -98,25 +102,51 @@ def got_label(before: Status | None, after: Status) -> bool:
 
 # What each figure counts, as "Zo tellen we" and the dashboards say it.
 DEFINITIONS: dict[str, tuple] = {
-    "partners": (_l("Partners"), _l(
-        "Organisaties die de partnerovereenkomst hebben getekend en zich niet hebben afgemeld. Partners = met "
-        "label + werken aan het label + label verlopen + label ingetrokken.")),
-    "labelled": (_l("Met label"), _l(
-        "Partners met een geldig label: toegekend door St MBO en de einddatum nog niet voorbij.")),
-    "working_toward_label": (_l("Werken aan het label"), _l(
-        "Partners die het label (nog) niet hebben: zij hebben de overeenkomst getekend en werken de stappen "
-        "naar het label af.")),
-    "label_expired": (_l("Label verlopen"), _l(
-        "Partners van wie het label voorbij de einddatum is en (nog) niet is verlengd. Zij blijven partner.")),
-    "label_revoked": (_l("Label ingetrokken"), _l(
-        "Partners van wie St MBO het label heeft ingetrokken. Zij blijven partner.")),
-    "applicants": (_l("Aangemeld"), _l(
-        "Organisaties die zich hebben aangemeld maar de partnerovereenkomst nog niet hebben getekend. Zij tellen "
-        "niet mee als partner.")),
-    "new_partners": (_l("Nieuwe partners"), _l(
-        "Organisaties die in de periode partner werden (vanaf aangemeld of na een afmelding), geteld vanaf de "
-        "eerste dag van de maand, het kwartaal of het jaar.")),
-    "new_labels": (_l("Nieuwe labels"), _l(
-        "Organisaties die in de periode het label kregen: een eerste label, of weer een label na verlopen of "
-        "intrekken. Een verlenging van een geldig label telt niet als nieuw.")),
+    "partners": (
+        _l("Partners"),
+        _l(
+            "Organisaties die de partnerovereenkomst hebben getekend en zich niet hebben afgemeld. Partners = met "
+            "label + werken aan het label + label verlopen + label ingetrokken."
+        ),
+    ),
+    "labelled": (
+        _l("Met label"),
+        _l("Partners met een geldig label: toegekend door St MBO en de einddatum nog niet voorbij."),
+    ),
+    "working_toward_label": (
+        _l("Werken aan het label"),
+        _l(
+            "Partners die het label (nog) niet hebben: zij hebben de overeenkomst getekend en werken de stappen "
+            "naar het label af."
+        ),
+    ),
+    "label_expired": (
+        _l("Label verlopen"),
+        _l("Partners van wie het label voorbij de einddatum is en (nog) niet is verlengd. Zij blijven partner."),
+    ),
+    "label_revoked": (
+        _l("Label ingetrokken"),
+        _l("Partners van wie St MBO het label heeft ingetrokken. Zij blijven partner."),
+    ),
+    "applicants": (
+        _l("Aangemeld"),
+        _l(
+            "Organisaties die zich hebben aangemeld maar de partnerovereenkomst nog niet hebben getekend. Zij tellen "
+            "niet mee als partner."
+        ),
+    ),
+    "new_partners": (
+        _l("Nieuwe partners"),
+        _l(
+            "Organisaties die in de periode partner werden (vanaf aangemeld of na een afmelding), geteld vanaf de "
+            "eerste dag van de maand, het kwartaal of het jaar."
+        ),
+    ),
+    "new_labels": (
+        _l("Nieuwe labels"),
+        _l(
+            "Organisaties die in de periode het label kregen: een eerste label, of weer een label na verlopen of "
+            "intrekken. Een verlenging van een geldig label telt niet als nieuw."
+        ),
+    ),
 }

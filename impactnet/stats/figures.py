@@ -1,4 +1,5 @@
 """What a snapshot holds, how a local calendar day maps to UTC, and writing rows once per key."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -16,9 +17,12 @@ PERIODS = ("month", "quarter", "year")
 # The snapshot column that counts the organisations that became partner, or got the label,
 # since the start of the day's month, quarter or year.
 NEW_FIGURES = {
-    ("partners", "month"): "new_this_month", ("partners", "quarter"): "new_partners_quarter",
-    ("partners", "year"): "new_partners_year", ("labels", "month"): "new_labels_month",
-    ("labels", "quarter"): "new_labels_quarter", ("labels", "year"): "new_labels_year",
+    ("partners", "month"): "new_this_month",
+    ("partners", "quarter"): "new_partners_quarter",
+    ("partners", "year"): "new_partners_year",
+    ("labels", "month"): "new_labels_month",
+    ("labels", "quarter"): "new_labels_quarter",
+    ("labels", "year"): "new_labels_year",
 }
 # A snapshot's figures (what each counts: impactnet.stats.definitions).
 FIGURES = (*COUNTS, *NEW_FIGURES.values())
@@ -34,8 +38,12 @@ def figures(by_part: Mapping[str | None, int], new: Mapping[str, int]) -> dict[s
 
 def region_row(municipality_rows: list[dict], day: date) -> dict:
     """The region's snapshot: the sum of its municipalities' (so the two always agree)."""
-    return {"scope_key": REGION, "municipality_id": None, "day": day,
-            **{name: sum(row[name] for row in municipality_rows) for name in FIGURES}}
+    return {
+        "scope_key": REGION,
+        "municipality_id": None,
+        "day": day,
+        **{name: sum(row[name] for row in municipality_rows) for name in FIGURES},
+    }
 
 
 def municipality_row(municipality_id: int, day: date, values: dict[str, int]) -> dict:
@@ -64,8 +72,11 @@ def month_start(day: date) -> date:
 def period_starts(day: date) -> dict[str, date]:
     """The first day of ``day``'s month, quarter and year."""
     month = month_start(day)
-    return {"month": month, "quarter": month - relativedelta(months=(month.month - 1) % 3),
-            "year": day.replace(month=1, day=1)}
+    return {
+        "month": month,
+        "quarter": month - relativedelta(months=(month.month - 1) % 3),
+        "year": day.replace(month=1, day=1),
+    }
 
 
 def local_day(moment: datetime) -> date:
@@ -94,6 +105,7 @@ def upsert(table: sa.Table, rows: Iterable[dict], keys: tuple[str, ...], **every
 def _upsert_chunk(bind, table: sa.Table, rows: list[dict], keys: tuple[str, ...]) -> int:
     statement = insert_on_conflict(table, bind)
     statement = statement.on_conflict_do_update(
-        index_elements=list(keys), set_={name: statement.excluded[name] for name in rows[0] if name not in keys})
+        index_elements=list(keys), set_={name: statement.excluded[name] for name in rows[0] if name not in keys}
+    )
     db.session.execute(statement, rows)
     return len(rows)

@@ -20,6 +20,7 @@ Hold this in your head:
   columns both are scans of the organisations alone (issue #14's target: 300 ms).
   tests/stats/test_milestones.py compares the columns with a recompute after every kind of change.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -46,8 +47,10 @@ def _became() -> dict[str, sa.ColumnElement[bool]]:
     partner / gave it the label (as :func:`impactnet.stats.definitions.became_partner` and
     ``got_label``)."""
     before, after = AuditEvent.before["status"].as_string(), AuditEvent.after["status"].as_string()
-    return {"became_partner_at": sa.and_(before.not_in(PARTNER_VALUES), after.in_(PARTNER_VALUES)),
-            "got_label_at": sa.and_(after == Status.LABELLED.value, before != Status.LABELLED.value)}
+    return {
+        "became_partner_at": sa.and_(before.not_in(PARTNER_VALUES), after.in_(PARTNER_VALUES)),
+        "got_label_at": sa.and_(after == Status.LABELLED.value, before != Status.LABELLED.value),
+    }
 
 
 def _utc_day(moment, dialect: str):
@@ -58,22 +61,37 @@ def _utc_day(moment, dialect: str):
 
 def _derived(dialect: str) -> dict:
     org = Organisation
-    approved = (sa.exists().where(StepProgress.organisation_id == org.id, StepProgress.step_id == JourneyStep.id,
-                                  StepProgress.state == StepState.APPROVED)
-                .correlate_except(StepProgress))  # to the step and to the organisation two levels up
-    last_approval = (sa.select(sa.func.max(StepProgress.state_changed_at))
-                     .where(StepProgress.organisation_id == org.id, StepProgress.state == StepState.APPROVED))
+    approved = (
+        sa.exists()
+        .where(
+            StepProgress.organisation_id == org.id,
+            StepProgress.step_id == JourneyStep.id,
+            StepProgress.state == StepState.APPROVED,
+        )
+        .correlate_except(StepProgress)
+    )  # to the step and to the organisation two levels up
+    last_approval = sa.select(sa.func.max(StepProgress.state_changed_at)).where(
+        StepProgress.organisation_id == org.id, StepProgress.state == StepState.APPROVED
+    )
     values = {
-        "journey_step_id": sa.select(JourneyStep.id).where(~approved)
-                             .order_by(JourneyStep.position, JourneyStep.id).limit(1).scalar_subquery(),
+        "journey_step_id": sa.select(JourneyStep.id)
+        .where(~approved)
+        .order_by(JourneyStep.position, JourneyStep.id)
+        .limit(1)
+        .scalar_subquery(),
         "journey_step_since": _utc_day(sa.func.coalesce(last_approval.scalar_subquery(), org.created_at), dialect),
         "updated_at": org.updated_at,  # derived columns are no edit of the organisation
     }
     for column, condition in _became().items():
-        values[column] = (sa.select(sa.func.max(AuditEvent.occurred_at))
-                          .where(AuditEvent.organisation_id == org.id,
-                                 AuditEvent.action == AuditAction.ORGANISATION_STATUS_CHANGED, condition)
-                          .scalar_subquery())
+        values[column] = (
+            sa.select(sa.func.max(AuditEvent.occurred_at))
+            .where(
+                AuditEvent.organisation_id == org.id,
+                AuditEvent.action == AuditAction.ORGANISATION_STATUS_CHANGED,
+                condition,
+            )
+            .scalar_subquery()
+        )
     return values
 
 
@@ -103,8 +121,11 @@ def _organisations_touched(session: Session) -> set[int] | str:
         elif isinstance(obj, AuditEvent):
             if obj.action == AuditAction.ORGANISATION_STATUS_CHANGED and obj.organisation_id is not None:
                 touched.add(obj.organisation_id)
-        elif isinstance(obj, Organisation) and obj not in session.deleted and (
-                obj in session.new or inspect(obj).attrs.created_at.history.has_changes()):
+        elif (
+            isinstance(obj, Organisation)
+            and obj not in session.deleted
+            and (obj in session.new or inspect(obj).attrs.created_at.history.has_changes())
+        ):
             touched.add(obj.id)
     return touched
 

@@ -23,8 +23,9 @@ class GrowthSnapshot(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scope_key: Mapped[int]
-    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipalities.id", ondelete="CASCADE"),
-                                                        index=True)
+    municipality_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
+    )
     day: Mapped[date] = mapped_column(sa.Date, index=True)
     # What each figure counts: impactnet.stats.definitions. The parts of "partners" add up to it:
     # partners = labelled + working_toward_label + label_expired + label_revoked.
@@ -66,8 +67,9 @@ class BreakdownSnapshot(db.Model):
     """A municipality's partners and labelled organisations in one sector or size class on one day."""
 
     __tablename__ = "breakdown_snapshots"
-    __table_args__ = (sa.UniqueConstraint("municipality_id", "day", "dimension", "key",
-                                          name="uq_breakdown_snapshots_day_key"),)
+    __table_args__ = (
+        sa.UniqueConstraint("municipality_id", "day", "dimension", "key", name="uq_breakdown_snapshots_day_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipalities.id", ondelete="CASCADE"))

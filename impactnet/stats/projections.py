@@ -4,6 +4,7 @@ All figures come from the growth snapshots. Pace is growth per day between two s
 shown per month; a month is a twelfth of the Gregorian year, the unit of both the pace and the
 growth still needed, so the two compare directly.
 """
+
 from __future__ import annotations
 
 import math
@@ -85,8 +86,10 @@ def project(target: Target, now: Reading, window_start: Reading, year_start: Rea
             f"{field}_needed_per_month": needed_per_month(now, field, wanted[field], year_end),
             f"{field}_gap": gap(now, year_start, field, wanted[field], year_end),
         }
-    values["on_track"] = all(values[f"projected_{field}_date"] is not None
-                             and values[f"projected_{field}_date"] <= year_end for field in FIELDS)
+    values["on_track"] = all(
+        values[f"projected_{field}_date"] is not None and values[f"projected_{field}_date"] <= year_end
+        for field in FIELDS
+    )
     return values
 
 
@@ -97,16 +100,22 @@ def _readings(scope_keys: set[int], points: list[date], until: date) -> dict[int
     keys = sorted(scope_keys)
     nearest = []
     for point in points:
-        nearest.append(sa.select(snapshot.scope_key, sa.func.max(snapshot.day).label("day"))
-                       .where(snapshot.scope_key.in_(keys), snapshot.day <= point).group_by(snapshot.scope_key))
-        nearest.append(sa.select(snapshot.scope_key, sa.func.min(snapshot.day).label("day"))
-                       .where(snapshot.scope_key.in_(keys), snapshot.day > point, snapshot.day <= until)
-                       .group_by(snapshot.scope_key))
+        nearest.append(
+            sa.select(snapshot.scope_key, sa.func.max(snapshot.day).label("day"))
+            .where(snapshot.scope_key.in_(keys), snapshot.day <= point)
+            .group_by(snapshot.scope_key)
+        )
+        nearest.append(
+            sa.select(snapshot.scope_key, sa.func.min(snapshot.day).label("day"))
+            .where(snapshot.scope_key.in_(keys), snapshot.day > point, snapshot.day <= until)
+            .group_by(snapshot.scope_key)
+        )
     chosen = sa.union(*nearest).subquery()
     rows = db.session.execute(
         sa.select(snapshot.scope_key, snapshot.day, snapshot.partners, snapshot.labelled)
         .join(chosen, sa.and_(snapshot.scope_key == chosen.c.scope_key, snapshot.day == chosen.c.day))
-        .order_by(snapshot.scope_key, snapshot.day))
+        .order_by(snapshot.scope_key, snapshot.day)
+    )
     readings: dict[int, list[Reading]] = {}
     for scope_key, day, partners, labelled in rows:
         readings.setdefault(scope_key, []).append(Reading(day, partners, labelled))

@@ -21,6 +21,7 @@ Hold this in your head:
   figures on its next request.
 - Beat's hourly run stays the safety net (a kick lost while the broker was away).
 """
+
 from __future__ import annotations
 
 import contextlib

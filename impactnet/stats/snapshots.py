@@ -1,4 +1,5 @@
 """Daily growth snapshots: today's from the organisations' statuses, the past's from the audit trail."""
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -91,15 +92,28 @@ def _replayed_changes() -> tuple[dict[date, dict[int, Counter]], dict[date, dict
     changes: dict[date, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
     became: dict[date, dict[str, Counter]] = defaultdict(lambda: {"partners": Counter(), "labels": Counter()})
     query = (
-        sa.select(Organisation.id, Organisation.municipality_id, Organisation.created_at, Organisation.status,
-                  AuditEvent.occurred_at, _status_before(), _status_after())
-        .outerjoin(AuditEvent, sa.and_(AuditEvent.organisation_id == Organisation.id,
-                                       AuditEvent.action == AuditAction.ORGANISATION_STATUS_CHANGED))
+        sa.select(
+            Organisation.id,
+            Organisation.municipality_id,
+            Organisation.created_at,
+            Organisation.status,
+            AuditEvent.occurred_at,
+            _status_before(),
+            _status_after(),
+        )
+        .outerjoin(
+            AuditEvent,
+            sa.and_(
+                AuditEvent.organisation_id == Organisation.id,
+                AuditEvent.action == AuditAction.ORGANISATION_STATUS_CHANGED,
+            ),
+        )
         .order_by(Organisation.id, AuditEvent.occurred_at, AuditEvent.id)
     )
     current, status = None, None
     for organisation_id, municipality_id, created_at, status_now, occurred_at, before, after in db.session.execute(
-            query, execution_options={"yield_per": STREAM_ROWS}):
+        query, execution_options={"yield_per": STREAM_ROWS}
+    ):
         if organisation_id != current:
             current = organisation_id
             status = status_now if occurred_at is None else Status(before or Status.APPLICANT)
@@ -158,8 +172,7 @@ def _history_rows(start: date, end: date) -> Iterator[dict]:
         count_new(day, starts)
         rows = []
         for municipality_id, joined_on in sorted(municipalities.items()):
-            values = figures(by_part(totals[municipality_id]),
-                             {column: new[column][municipality_id] for column in new})
+            values = figures(by_part(totals[municipality_id]), {column: new[column][municipality_id] for column in new})
             if shown(joined_on, day, values):
                 rows.append(municipality_row(municipality_id, day, values))
         if rows:

@@ -1,4 +1,5 @@
-""""Zo tellen we": the public page that says what each figure counts (impactnet.stats.definitions)."""
+""" "Zo tellen we": the public page that says what each figure counts (impactnet.stats.definitions)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template
@@ -14,5 +15,8 @@ bp.record_once(lambda state: state.app.jinja_env.globals.update(figure_definitio
 
 @bp.route("/zo-tellen-we")
 def how_we_count():
-    return render_template("figures/how_we_count.html", definitions=DEFINITIONS,
-                           names=("partners", *PARTS, "applicants", "new_partners", "new_labels"))
+    return render_template(
+        "figures/how_we_count.html",
+        definitions=DEFINITIONS,
+        names=("partners", *PARTS, "applicants", "new_partners", "new_labels"),
+    )

@@ -11,26 +11,44 @@ Revises: 0018_figure_parts
 Create Date: 2026-12-03 18:30:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0019_organisation_milestones'
-down_revision = '0018_figure_parts'
+revision = "0019_organisation_milestones"
+down_revision = "0018_figure_parts"
 branch_labels = None
 depends_on = None
 
 PARTNER_VALUES = ["label_expired", "label_revoked", "labelled", "partner", "working_toward_label"]
 
-organisations = sa.table("organisations", sa.column("id", sa.Integer), sa.column("created_at", sa.DateTime),
-                         sa.column("updated_at", sa.DateTime), sa.column("journey_step_id", sa.Integer),
-                         sa.column("journey_step_since", sa.Date), sa.column("became_partner_at", sa.DateTime),
-                         sa.column("got_label_at", sa.DateTime))
+organisations = sa.table(
+    "organisations",
+    sa.column("id", sa.Integer),
+    sa.column("created_at", sa.DateTime),
+    sa.column("updated_at", sa.DateTime),
+    sa.column("journey_step_id", sa.Integer),
+    sa.column("journey_step_since", sa.Date),
+    sa.column("became_partner_at", sa.DateTime),
+    sa.column("got_label_at", sa.DateTime),
+)
 steps = sa.table("journey_steps", sa.column("id", sa.Integer), sa.column("position", sa.Integer))
-progress = sa.table("step_progress", sa.column("organisation_id", sa.Integer), sa.column("step_id", sa.Integer),
-                    sa.column("state", sa.String), sa.column("state_changed_at", sa.DateTime))
-events = sa.table("audit_events", sa.column("organisation_id", sa.Integer), sa.column("action", sa.String),
-                  sa.column("occurred_at", sa.DateTime), sa.column("before", sa.JSON), sa.column("after", sa.JSON))
+progress = sa.table(
+    "step_progress",
+    sa.column("organisation_id", sa.Integer),
+    sa.column("step_id", sa.Integer),
+    sa.column("state", sa.String),
+    sa.column("state_changed_at", sa.DateTime),
+)
+events = sa.table(
+    "audit_events",
+    sa.column("organisation_id", sa.Integer),
+    sa.column("action", sa.String),
+    sa.column("occurred_at", sa.DateTime),
+    sa.column("before", sa.JSON),
+    sa.column("after", sa.JSON),
+)
 
 
 def utc_day(moment):
@@ -40,29 +58,48 @@ def utc_day(moment):
 
 
 def upgrade():
-    for name, type_ in (("journey_step_id", sa.Integer()), ("journey_step_since", sa.Date()),
-                        ("became_partner_at", sa.DateTime(timezone=True)), ("got_label_at", sa.DateTime(timezone=True))):
+    for name, type_ in (
+        ("journey_step_id", sa.Integer()),
+        ("journey_step_since", sa.Date()),
+        ("became_partner_at", sa.DateTime(timezone=True)),
+        ("got_label_at", sa.DateTime(timezone=True)),
+    ):
         op.add_column("organisations", sa.Column(name, type_, nullable=True))
     org = organisations.c
-    approved = sa.exists().where(progress.c.organisation_id == org.id, progress.c.step_id == steps.c.id,
-                                 progress.c.state == "approved").correlate_except(progress)
-    last_approval = (sa.select(sa.func.max(progress.c.state_changed_at))
-                     .where(progress.c.organisation_id == org.id, progress.c.state == "approved").scalar_subquery())
+    approved = (
+        sa.exists()
+        .where(progress.c.organisation_id == org.id, progress.c.step_id == steps.c.id, progress.c.state == "approved")
+        .correlate_except(progress)
+    )
+    last_approval = (
+        sa.select(sa.func.max(progress.c.state_changed_at))
+        .where(progress.c.organisation_id == org.id, progress.c.state == "approved")
+        .scalar_subquery()
+    )
     before, after = events.c.before["status"].as_string(), events.c.after["status"].as_string()
-    became = {"became_partner_at": sa.and_(before.not_in(PARTNER_VALUES), after.in_(PARTNER_VALUES)),
-              "got_label_at": sa.and_(after == "labelled", before != "labelled")}
-    values = {"journey_step_id": sa.select(steps.c.id).where(~approved)
-                                   .order_by(steps.c.position, steps.c.id).limit(1).scalar_subquery(),
-              "journey_step_since": utc_day(sa.func.coalesce(last_approval, org.created_at)),
-              "updated_at": org.updated_at}
+    became = {
+        "became_partner_at": sa.and_(before.not_in(PARTNER_VALUES), after.in_(PARTNER_VALUES)),
+        "got_label_at": sa.and_(after == "labelled", before != "labelled"),
+    }
+    values = {
+        "journey_step_id": sa.select(steps.c.id)
+        .where(~approved)
+        .order_by(steps.c.position, steps.c.id)
+        .limit(1)
+        .scalar_subquery(),
+        "journey_step_since": utc_day(sa.func.coalesce(last_approval, org.created_at)),
+        "updated_at": org.updated_at,
+    }
     for column, condition in became.items():
-        values[column] = (sa.select(sa.func.max(events.c.occurred_at))
-                          .where(events.c.organisation_id == org.id, events.c.action == "organisation.status_changed",
-                                 condition).scalar_subquery())
+        values[column] = (
+            sa.select(sa.func.max(events.c.occurred_at))
+            .where(events.c.organisation_id == org.id, events.c.action == "organisation.status_changed", condition)
+            .scalar_subquery()
+        )
     op.execute(sa.update(organisations).values(values))
 
 
 def downgrade():
-    with op.batch_alter_table('organisations', schema=None) as batch_op:
+    with op.batch_alter_table("organisations", schema=None) as batch_op:
         for name in ("got_label_at", "became_partner_at", "journey_step_since", "journey_step_id"):
             batch_op.drop_column(name)

@@ -1,5 +1,6 @@
 """Collega's: a partner's users invite, list and remove one another; St MBO does the same from
 the organisation's page. Mails go through the outbox and the real SMTP server (``mailbox``)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -25,13 +26,17 @@ def organisation(dordrecht):
 
 @pytest.fixture
 def partner(organisation):
-    return factories.PartnerUserFactory(organisation=organisation, name="Fatima Bakker",
-                                        email="fatima@molen.example.nl")
+    return factories.PartnerUserFactory(
+        organisation=organisation, name="Fatima Bakker", email="fatima@molen.example.nl"
+    )
 
 
 def _actions(organisation) -> list:
-    return list(db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.organisation_id == organisation.id)
-                                   .order_by(AuditEvent.id)))
+    return list(
+        db.session.scalars(
+            sa.select(AuditEvent.action).where(AuditEvent.organisation_id == organisation.id).order_by(AuditEvent.id)
+        )
+    )
 
 
 def _invite(client, organisation, **data):
@@ -41,11 +46,17 @@ def _invite(client, organisation, **data):
 
 # --- services ---------------------------------------------------------------------------------
 
+
 def test_an_invitation_is_a_partner_account_without_password_in_the_inviters_language(organisation, partner):
     partner.locale = "en"
     user = colleagues.invite_colleague(partner, organisation, " Sanne@Molen.example.NL ", "Sanne")
     assert (user.email, user.role, user.organisation_id, user.password_hash, user.locale) == (
-        "sanne@molen.example.nl", Role.PARTNER, organisation.id, None, "en")
+        "sanne@molen.example.nl",
+        Role.PARTNER,
+        organisation.id,
+        None,
+        "en",
+    )
     listed = colleagues.list_colleagues(organisation)
     assert listed.members == [partner] and [i.user for i in listed.invitations] == [user]
     assert not listed.invitations[0].expired
@@ -89,6 +100,7 @@ def test_withdrawing_deletes_the_pending_account(organisation, partner):
 
 # --- the whole flow over HTTP, with the mail through SMTP -------------------------------------
 
+
 def test_partner_invites_a_colleague_who_joins_and_is_removed_again(app, client, organisation, partner, mailbox):
     login_client(client, partner)
     page = client.get(f"/organisations/{organisation.id}/colleagues/")
@@ -129,8 +141,11 @@ def test_partner_invites_a_colleague_who_joins_and_is_removed_again(app, client,
     assert newcomer.get("/dashboard").status_code == 302  # signed out: the sign-in ended
     assert newcomer.post("/login", data={"email": sanne.email, "password": NEW}).status_code == 401
 
-    assert _actions(organisation)[-3:] == [AuditAction.COLLEAGUE_INVITED, AuditAction.COLLEAGUE_JOINED,
-                                          AuditAction.COLLEAGUE_REMOVED]
+    assert _actions(organisation)[-3:] == [
+        AuditAction.COLLEAGUE_INVITED,
+        AuditAction.COLLEAGUE_JOINED,
+        AuditAction.COLLEAGUE_REMOVED,
+    ]
     history = client.get(f"/organisations/{organisation.id}").get_data(as_text=True)
     for label in ("Collega uitgenodigd", "Uitnodiging aanvaard", "Collega verwijderd"):
         assert label in history
@@ -197,6 +212,7 @@ def test_an_existing_account_is_explained_on_the_page(client, organisation, part
 
 # --- St MBO, from the organisation's page -----------------------------------------------------
 
+
 def test_staff_invite_and_remove_from_the_organisations_page(app, client, login_as, organisation, partner, mailbox):
     partner.locale = "en"
     staff = login_as(Role.STAFF, name="Joost van St MBO")
@@ -214,15 +230,19 @@ def test_staff_invite_and_remove_from_the_organisations_page(app, client, login_
 
 # --- hostile input and other organisations ----------------------------------------------------
 
-@pytest.mark.parametrize("data,message", [
-    ({"email": "geen-email"}, "Vul een geldig e-mailadres in"),
-    ({"email": "a@b.nl" + "x" * 300}, "Dit e-mailadres is te lang."),
-    ({"email": ""}, "Vul het e-mailadres van uw collega in."),
-    ({"email": "a@example.nl\r\nBcc: slachtoffer@example.nl"}, "Vul een geldig e-mailadres in"),
-    ({"name": "Sanne\r\nBcc: slachtoffer@example.nl"}, "Een naam past op één regel."),
-    ({"name": "x" * 5000}, "Een naam heeft hoogstens 120 tekens."),
-    ({"name": "   "}, "Vul de naam van uw collega in."),
-])
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"email": "geen-email"}, "Vul een geldig e-mailadres in"),
+        ({"email": "a@b.nl" + "x" * 300}, "Dit e-mailadres is te lang."),
+        ({"email": ""}, "Vul het e-mailadres van uw collega in."),
+        ({"email": "a@example.nl\r\nBcc: slachtoffer@example.nl"}, "Vul een geldig e-mailadres in"),
+        ({"name": "Sanne\r\nBcc: slachtoffer@example.nl"}, "Een naam past op één regel."),
+        ({"name": "x" * 5000}, "Een naam heeft hoogstens 120 tekens."),
+        ({"name": "   "}, "Vul de naam van uw collega in."),
+    ],
+)
 def test_bad_invitations_are_refused_in_dutch_and_keep_the_input(client, organisation, partner, mailbox, data, message):
     login_client(client, partner)
     response = _invite(client, organisation, **data)
@@ -245,7 +265,9 @@ def test_another_organisations_partner_can_neither_see_nor_change(client, organi
     pending = colleagues.invite_colleague(partner, organisation, "nieuw@example.nl", "Nieuw")
     second = factories.PartnerUserFactory(organisation=organisation)
     db.session.commit()
-    login_client(client, factories.PartnerUserFactory(organisation=factories.OrganisationFactory(municipality=dordrecht)))
+    login_client(
+        client, factories.PartnerUserFactory(organisation=factories.OrganisationFactory(municipality=dordrecht))
+    )
     base = f"/organisations/{organisation.id}/colleagues"
     assert client.get(base + "/").status_code == 404
     assert _invite(client, organisation).status_code == 404

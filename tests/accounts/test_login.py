@@ -56,16 +56,18 @@ def test_remember_me_sets_an_httponly_lax_cookie(client):
 
 
 def test_failed_logins_are_throttled_per_account_and_per_ip(make_app):
-    throttled = make_app(RATELIMIT_ENABLED=True, LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes",
-                         LOGIN_LIMIT_PER_IP="5 per 15 minutes")
+    throttled = make_app(
+        RATELIMIT_ENABLED=True, LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes", LOGIN_LIMIT_PER_IP="5 per 15 minutes"
+    )
     with throttled.app_context():
         limiter.reset()
     client = throttled.test_client()
     factories.UserFactory(email="doelwit@example.nl")
 
     def attempt(email, password="fout-wachtwoord-123", ip="192.0.2.1"):
-        return client.post("/login", data={"email": email, "password": password},
-                           environ_base={"REMOTE_ADDR": ip}).status_code
+        return client.post(
+            "/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": ip}
+        ).status_code
 
     assert [attempt("doelwit@example.nl") for _ in range(3)] == [401, 401, 401]
     # The account is now locked for a while, even with the right password,
@@ -75,8 +77,9 @@ def test_failed_logins_are_throttled_per_account_and_per_ip(make_app):
     assert attempt("ander@example.nl") == 401
     assert attempt("derde@example.nl") == 401
     assert attempt("vierde@example.nl") == 429
-    page = client.post("/login", data={"email": "x@example.nl", "password": "x" * 12},
-                       environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    page = client.post(
+        "/login", data={"email": "x@example.nl", "password": "x" * 12}, environ_base={"REMOTE_ADDR": "192.0.2.1"}
+    )
     assert "Te veel pogingen" in page.get_data(as_text=True)
     with throttled.app_context():
         limiter.reset()

@@ -87,7 +87,9 @@ def test_reset_link_sets_a_new_password_once_and_ends_other_sessions(app, client
     assert other_device.get("/dashboard").status_code == 302  # signed out
     assert count(AuditEvent, AuditEvent.action == AuditAction.USER_PASSWORD_RESET) == 1
 
-    reused = client.post(link, data={"password": "Nog-Een-Ander-Wachtwoord-8", "password_repeat": "Nog-Een-Ander-Wachtwoord-8"})
+    reused = client.post(
+        link, data={"password": "Nog-Een-Ander-Wachtwoord-8", "password_repeat": "Nog-Een-Ander-Wachtwoord-8"}
+    )
     assert reused.status_code == 400
     assert "ongeldig of al gebruikt" in reused.get_data(as_text=True)
     db.session.refresh(user)
@@ -118,11 +120,15 @@ def test_new_password_must_be_long_enough_and_repeated(client, mailbox):
 
 def test_change_password_needs_the_current_one(client, login):
     user = login(factories.UserFactory())
-    wrong = client.post("/account/password", data={"current_password": "fout-fout-fout", "password": NEW, "password_repeat": NEW})
+    wrong = client.post(
+        "/account/password", data={"current_password": "fout-fout-fout", "password": NEW, "password_repeat": NEW}
+    )
     assert wrong.status_code == 422
     assert "Uw huidige wachtwoord klopt niet." in wrong.get_data(as_text=True)
 
-    right = client.post("/account/password", data={"current_password": PASSWORD, "password": NEW, "password_repeat": NEW})
+    right = client.post(
+        "/account/password", data={"current_password": PASSWORD, "password": NEW, "password_repeat": NEW}
+    )
     assert right.status_code == 302
     assert client.get("/dashboard").status_code == 200  # this session stays signed in
     db.session.refresh(user)
@@ -131,9 +137,15 @@ def test_change_password_needs_the_current_one(client, login):
 
 def test_admin_invites_municipality_viewer_who_sets_a_password(client, login, dordrecht, mailbox, app):
     login(factories.UserFactory(role=Role.ADMIN))
-    response = client.post("/admin/users/new", data={
-        "name": "Petra de Vries", "email": "p.devries@dordrecht.example.nl", "role": "municipality",
-        "municipality": "dordrecht"})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "name": "Petra de Vries",
+            "email": "p.devries@dordrecht.example.nl",
+            "role": "municipality",
+            "municipality": "dordrecht",
+        },
+    )
     assert response.status_code == 302
     invited = db.session.scalar(sa.select(User).where(User.email == "p.devries@dordrecht.example.nl"))
     assert invited.role is Role.MUNICIPALITY and invited.municipality_id == dordrecht.id

@@ -40,8 +40,12 @@ def test_registration_creates_organisation_and_first_user_and_mails_a_verificati
 
 def test_unverified_user_sees_notice_until_the_link_is_opened(client, dordrecht, mailbox):
     client.post("/register", data=registration_data(dordrecht))
-    assert client.post("/login", data={"email": "fatima@bakkerij.example.nl",
-                                       "password": "Lange-Wachtzin-2026"}).status_code == 302
+    assert (
+        client.post(
+            "/login", data={"email": "fatima@bakkerij.example.nl", "password": "Lange-Wachtzin-2026"}
+        ).status_code
+        == 302
+    )
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert "Bevestig uw e-mailadres" in dashboard
 
@@ -73,7 +77,8 @@ def test_verification_link_is_refused_when_tampered_or_expired(client, app, dord
 
 
 def test_the_link_opened_in_another_browser_leads_to_the_login_form_with_the_address_filled_in(
-        app, client, dordrecht, mailbox):
+    app, client, dordrecht, mailbox
+):
     client.post("/register", data=registration_data(dordrecht))
     phone = app.test_client()
     response = phone.get(link_in(mailbox[0], "/verify-email/"))
@@ -101,8 +106,9 @@ def test_a_known_kvk_number_gets_the_same_answer_and_only_the_mailbox_learns_of_
     """The page must not confirm that an organisation registered (nor who): the answer is the one a
     new registration gets, and the mail tells the address how to get in."""
     factories.OrganisationFactory(kvk_number="12345678", municipality=dordrecht)
-    new = app.test_client().post("/register", data=registration_data(dordrecht, kvk_number="87654321",
-                                                                      email="ander@example.nl"))
+    new = app.test_client().post(
+        "/register", data=registration_data(dordrecht, kvk_number="87654321", email="ander@example.nl")
+    )
     response = client.post("/register", data=registration_data(dordrecht))
 
     assert _answer(response) == _answer(new) == (302, "/register/sent")
@@ -117,8 +123,9 @@ def test_a_known_kvk_number_gets_the_same_answer_and_only_the_mailbox_learns_of_
 
 def test_a_known_address_gets_the_same_answer_and_its_owner_a_mail(client, app, dordrecht, mailbox):
     factories.UserFactory(email="fatima@bakkerij.example.nl", name="Fatima")
-    new = app.test_client().post("/register", data=registration_data(dordrecht, kvk_number="87654321",
-                                                                      email="ander@example.nl"))
+    new = app.test_client().post(
+        "/register", data=registration_data(dordrecht, kvk_number="87654321", email="ander@example.nl")
+    )
     response = client.post("/register", data=registration_data(dordrecht, email="FATIMA@bakkerij.example.NL"))
 
     assert _answer(response) == _answer(new) == (302, "/register/sent")
@@ -159,13 +166,13 @@ def test_nothing_is_chosen_beforehand_and_a_choice_is_required(client, dordrecht
     page = client.get("/register").get_data(as_text=True)
     selects = re.findall(r"<select[^>]*>(.*?)</select>", page, flags=re.S)
     assert len(selects) == 3
-    for options, placeholder in zip(selects, ("Kies een gemeente", "Kies een sector", "Kies het aantal medewerkers"),
-                                    strict=True):
+    for options, placeholder in zip(
+        selects, ("Kies een gemeente", "Kies een sector", "Kies het aantal medewerkers"), strict=True
+    ):
         first = re.search(r"<option[^>]*>([^<]*)</option>", options)
         assert first.group(1) == placeholder and 'value=""' in first.group(0)  # shown first, so chosen
         assert not re.search(r'<option selected value="[^"]', options)  # no real value chosen beforehand
-    response = client.post("/register", data=registration_data(dordrecht, municipality_id="", sector="",
-                                                                size_class=""))
+    response = client.post("/register", data=registration_data(dordrecht, municipality_id="", sector="", size_class=""))
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     assert "Kies een gemeente." in text and "Kies een sector." in text and "Kies het aantal medewerkers." in text
@@ -186,7 +193,9 @@ def test_a_website_typed_without_https_is_stored_with_it(client, dordrecht):
     assert client.post("/register", data=registration_data(dordrecht, website="www.bedrijf.nl")).status_code == 302
     assert db.session.scalar(sa.select(Organisation.website)) == "https://www.bedrijf.nl"
     for refused in ("javascript:alert(1)", "https://gebruiker:geheim@bedrijf.nl", "bedrijf"):
-        response = client.post("/register", data=registration_data(dordrecht, website=refused, kvk_number="87654321",
-                                                                    email="ander@example.nl"))
+        response = client.post(
+            "/register",
+            data=registration_data(dordrecht, website=refused, kvk_number="87654321", email="ander@example.nl"),
+        )
         assert response.status_code == 422, refused
         assert "Vul een volledig webadres in, bijvoorbeeld www.uwbedrijf.nl." in response.get_data(as_text=True)

@@ -1,6 +1,7 @@
 """Sign-ins are kept on the server: signing out ends the sign-in for every copy of its cookies
 (a cookie captured before sign-out opens nothing afterwards), "remember me" has an expiry of its
 own, and a user can sign out on every device."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -19,8 +20,9 @@ COOKIES = ("session", "remember_token")
 
 def _sign_in(app, email, remember=True):
     client = app.test_client()
-    response = client.post("/login", data={"email": email, "password": PASSWORD,
-                                           **({"remember": "y"} if remember else {})})
+    response = client.post(
+        "/login", data={"email": email, "password": PASSWORD, **({"remember": "y"} if remember else {})}
+    )
     assert response.status_code == 302
     return client
 
@@ -76,8 +78,7 @@ def test_a_sign_in_without_remember_me_ends_after_the_session_hours(app):
 
 
 def test_sign_out_everywhere_ends_every_device(app):
-    factories.UserFactory(email="partner@example.nl", role=Role.PARTNER,
-                          organisation=factories.OrganisationFactory())
+    factories.UserFactory(email="partner@example.nl", role=Role.PARTNER, organisation=factories.OrganisationFactory())
     laptop, phone = _sign_in(app, "partner@example.nl"), _sign_in(app, "partner@example.nl", remember=False)
     page = laptop.get("/logout").get_data(as_text=True)
     assert "U bent nu op 2 apparaten ingelogd." in page and "Overal uitloggen" in page
@@ -92,8 +93,14 @@ def test_sign_out_everywhere_ends_every_device(app):
 def test_changing_the_password_ends_the_other_devices_and_keeps_this_one(app):
     factories.UserFactory(email="medewerker@example.nl", role=Role.STAFF)
     here, elsewhere = _sign_in(app, "medewerker@example.nl"), _sign_in(app, "medewerker@example.nl")
-    response = here.post("/account/password", data={"current_password": PASSWORD, "password": "Nieuw-wachtwoord-2026",
-                                                    "password_repeat": "Nieuw-wachtwoord-2026"})
+    response = here.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "password": "Nieuw-wachtwoord-2026",
+            "password_repeat": "Nieuw-wachtwoord-2026",
+        },
+    )
     assert response.status_code == 302
     assert _signed_in(here)
     assert not _signed_in(elsewhere)

@@ -1,5 +1,6 @@
 """The signed-in user is kept per process under the data version: no user row is read on a page
 view, and any change to the user counts from the next request on, in every process."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -56,7 +57,8 @@ def test_sign_ins_ended_in_another_process_end_on_the_next_request(app, other_pr
 
 
 def test_a_viewer_moved_to_another_municipality_loses_the_old_one_on_the_next_request(
-        app, other_process, client, login_as, dordrecht, zwijndrecht):
+    app, other_process, client, login_as, dordrecht, zwijndrecht
+):
     viewer = login_as(Role.MUNICIPALITY, municipality=dordrecht)
     assert client.get("/municipalities/dordrecht").status_code == 200
     assert client.get("/municipalities/zwijndrecht").status_code == 403
@@ -82,11 +84,12 @@ def test_the_user_is_read_from_the_database_when_the_shared_cache_is_away(make_a
 
 
 def _header(page: str) -> str:
-    return page[page.index('<header'):page.index('</header>')]
+    return page[page.index("<header") : page.index("</header>")]
 
 
 def test_the_header_names_the_partners_organisation_without_a_query_and_a_new_name_from_the_next_request(
-        app, other_process, dordrecht):
+    app, other_process, dordrecht
+):
     organisation = factories.OrganisationFactory(municipality=dordrecht, name="Bakkerij De Merwede")
     user = factories.PartnerUserFactory(organisation=organisation, name="Inge de Vries")
     organisation_id = organisation.id
@@ -100,7 +103,9 @@ def test_the_header_names_the_partners_organisation_without_a_query_and_a_new_na
     assert not any("FROM organisations" in statement or "FROM users" in statement for statement in seen), seen
 
     with other_process.app_context():  # staff rename the organisation
-        db.session.execute(sa.update(Organisation).where(Organisation.id == organisation_id).values(name="Bakkerij Wantij"))
+        db.session.execute(
+            sa.update(Organisation).where(Organisation.id == organisation_id).values(name="Bakkerij Wantij")
+        )
         db.session.commit()
     db.session.expunge_all()
     header = _header(client.get("/verify").get_data(as_text=True))
@@ -108,10 +113,18 @@ def test_the_header_names_the_partners_organisation_without_a_query_and_a_new_na
 
 
 def test_the_header_names_the_role_of_staff_admins_and_municipality_viewers(app, login_as, dordrecht):
-    expected = {Role.STAFF: ", St MBO</p>", Role.ADMIN: ", St MBO (beheer)</p>", Role.MUNICIPALITY: ", gemeente Dordrecht</p>"}
+    expected = {
+        Role.STAFF: ", St MBO</p>",
+        Role.ADMIN: ", St MBO (beheer)</p>",
+        Role.MUNICIPALITY: ", gemeente Dordrecht</p>",
+    }
     for role, text in expected.items():
-        user = factories.UserFactory(role=role, name="", email=f"{role.value}@example.nl",
-                                     **({"municipality": dordrecht} if role is Role.MUNICIPALITY else {}))
+        user = factories.UserFactory(
+            role=role,
+            name="",
+            email=f"{role.value}@example.nl",
+            **({"municipality": dordrecht} if role is Role.MUNICIPALITY else {}),
+        )
         client = app.test_client()
         login_client(client, user)
         header = _header(client.get("/regions").get_data(as_text=True))

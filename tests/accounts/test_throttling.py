@@ -1,6 +1,7 @@
 """Throttling of the requests that create an account or send a mail to an address someone typed:
 registrations per client address, password-reset requests per email address and per client
 address. (Failed logins: tests/accounts/test_login.py.)"""
+
 from __future__ import annotations
 
 import pytest
@@ -56,8 +57,9 @@ def test_registrations_are_throttled_per_client_address(throttled, dordrecht):
     app = throttled(REGISTRATION_LIMIT_PER_IP="2 per hour")
 
     def register(n: int, ip: str = "192.0.2.1"):
-        data = registration_data(dordrecht, name=f"Organisatie {n}", kvk_number=f"{n}{n}{n}{n}{n}{n}{n}{n}",
-                                 email=f"eigenaar{n}@example.nl")
+        data = registration_data(
+            dordrecht, name=f"Organisatie {n}", kvk_number=f"{n}{n}{n}{n}{n}{n}{n}{n}", email=f"eigenaar{n}@example.nl"
+        )
         return app.test_client().post("/register", data=data, environ_base={"REMOTE_ADDR": ip})
 
     assert [register(n).status_code for n in (1, 2)] == [302, 302]
@@ -79,8 +81,12 @@ def test_throttle_keys_on_the_address_the_form_reads_so_control_characters_open_
         return client.post("/login", data={"email": email, "password": password}).status_code
 
     assert [login("doelwit@example.nl") for _ in range(3)] == [401, 401, 401]
-    for disguised in ("doel\x05witt@example.nl".replace("witt", "wit"), "\x1fdoelwit@example.nl",
-                      "doelwit@example.nl\x7f", " DOELWIT@example.nl\x0b"):
+    for disguised in (
+        "doel\x05witt@example.nl".replace("witt", "wit"),
+        "\x1fdoelwit@example.nl",
+        "doelwit@example.nl\x7f",
+        " DOELWIT@example.nl\x0b",
+    ):
         assert login(disguised, PASSWORD) == 429, repr(disguised)
 
     def reset(email):
@@ -93,8 +99,7 @@ def test_throttle_keys_on_the_address_the_form_reads_so_control_characters_open_
 
 def test_resending_the_confirmation_mail_is_throttled_per_address_and_per_client(throttled, mailbox):
     app = throttled(VERIFY_RESEND_LIMIT_PER_ACCOUNT="2 per hour", VERIFY_RESEND_LIMIT_PER_IP="2 per hour")
-    unverified = [factories.PartnerUserFactory(email=f"nieuw{n}@example.nl", email_verified_at=None)
-                  for n in range(2)]
+    unverified = [factories.PartnerUserFactory(email=f"nieuw{n}@example.nl", email_verified_at=None) for n in range(2)]
 
     def resend(user, ip="192.0.2.1"):
         client = app.test_client()
@@ -112,12 +117,19 @@ def test_resending_the_confirmation_mail_is_throttled_per_address_and_per_client
 
 
 def test_with_the_throttle_storage_unreachable_sign_in_registration_and_reset_work_and_still_count(
-        throttled, dordrecht, caplog):
+    throttled, dordrecht, caplog
+):
     """Redis away (nothing listens on its port): the throttle counts in this process's memory and says
     so in the log; no request fails for it. The shared cache and the worker queue are away too."""
     away = f"redis://127.0.0.1:{free_port()}/0"
-    app = throttled(reachable=False, RATELIMIT_STORAGE_URI=away, REDIS_URL=away, CACHE_TYPE="RedisCache", CACHE_REDIS_URL=away,
-                    LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes")
+    app = throttled(
+        reachable=False,
+        RATELIMIT_STORAGE_URI=away,
+        REDIS_URL=away,
+        CACHE_TYPE="RedisCache",
+        CACHE_REDIS_URL=away,
+        LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes",
+    )
     client = app.test_client()
     factories.UserFactory(email="medewerker@example.nl", role=Role.STAFF)
 
@@ -130,9 +142,12 @@ def test_with_the_throttle_storage_unreachable_sign_in_registration_and_reset_wo
     for page in ("/dashboard", "/regions", "/review/", "/organisations/", "/directory"):
         assert other.get(page).status_code == 200, page
     # Still throttled, in memory: three wrong passwords lock the account.
-    attempts = [app.test_client().post("/login", data={"email": "medewerker@example.nl",
-                                                       "password": "fout-wachtwoord-123"}).status_code
-                for _ in range(4)]
+    attempts = [
+        app.test_client()
+        .post("/login", data={"email": "medewerker@example.nl", "password": "fout-wachtwoord-123"})
+        .status_code
+        for _ in range(4)
+    ]
     assert attempts == [401, 401, 401, 429]
 
 
@@ -147,13 +162,16 @@ def test_colleague_invitations_are_throttled_per_user_and_per_organisation(throt
     numbers = iter(range(100))
 
     def invite(client, email=None):
-        return client.post(f"/organisations/{organisation.id}/colleagues/invite",
-                           data={"name": "Collega", "email": email or f"collega{next(numbers)}@example.nl"}).status_code
+        return client.post(
+            f"/organisations/{organisation.id}/colleagues/invite",
+            data={"name": "Collega", "email": email or f"collega{next(numbers)}@example.nl"},
+        ).status_code
 
     # Every attempt counts for the user, a refused one too.
     assert [invite(clients[0], "geen-adres"), invite(clients[0]), invite(clients[0])] == [422, 302, 302]
-    refused = clients[0].post(f"/organisations/{organisation.id}/colleagues/invite",
-                              data={"name": "Collega", "email": "nog-een@example.nl"})
+    refused = clients[0].post(
+        f"/organisations/{organisation.id}/colleagues/invite", data={"name": "Collega", "email": "nog-een@example.nl"}
+    )
     assert refused.status_code == 429 and "Te veel pogingen" in refused.get_data(as_text=True)
     # The organisation's invitations sent count together, whoever sends them.
     assert [invite(clients[1]), invite(clients[1]), invite(clients[1])] == [302, 302, 429]

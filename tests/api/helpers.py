@@ -1,4 +1,5 @@
 """Helpers for the API tests."""
+
 from __future__ import annotations
 
 from impactnet.api.services import create_token

@@ -1,4 +1,5 @@
 """The OpenAPI document describes every endpoint and is valid OpenAPI 3.1."""
+
 import json
 from datetime import timedelta
 
@@ -58,19 +59,27 @@ def test_the_regions_schema_names_the_five_figures_and_as_of(client):
         properties = schemas[name]["properties"]
         assert figures | {"as_of"} <= set(properties), name
         assert properties["as_of"]["format"] == "date-time" and "null" in properties["as_of"]["type"]
-    assert "labelled + working_toward_label + label_expired + label_revoked" in \
-        schemas["Figures"]["properties"]["partners"]["description"]
+    assert (
+        "labelled + working_toward_label + label_expired + label_revoked"
+        in schemas["Figures"]["properties"]["partners"]["description"]
+    )
 
 
 def test_verification_answers_have_the_documented_keys(client, dordrecht):
-    factories.OrganisationFactory(municipality=dordrecht, kvk_number="87654321", status=OrganisationStatus.LABELLED,
-                                  label_awarded_on=local_today(), label_valid_until=local_today() + timedelta(days=9))
+    factories.OrganisationFactory(
+        municipality=dordrecht,
+        kvk_number="87654321",
+        status=OrganisationStatus.LABELLED,
+        label_awarded_on=local_today(),
+        label_valid_until=local_today() + timedelta(days=9),
+    )
     schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
     assert set(client.get("/api/v1/verify/87654321").get_json()) == set(schemas["Verification"]["required"])
     # The identity history (tests/directory/test_identity_verification.py asks by a former number too).
     assert {"asked_kvk", "asked_kvk_until", "former_identities"} <= set(schemas["Verification"]["required"])
     assert schemas["Verification"]["properties"]["former_identities"]["items"] == {
-        "$ref": "#/components/schemas/FormerIdentity"}
+        "$ref": "#/components/schemas/FormerIdentity"
+    }
     assert schemas["FormerIdentity"]["required"] == ["kvk", "name", "until"]
     assert set(client.get("/api/v1/verify/11223344").get_json()) == set(schemas["Unknown"]["required"])
     assert client.get("/api/v1/verify/abc").get_json()["parameter"] == "kvk"

@@ -1,4 +1,5 @@
 """The series' date parameters: the OpenAPI document's pattern says exactly what the code accepts."""
+
 import re
 from datetime import date
 from itertools import product
@@ -37,11 +38,26 @@ def _accepted_by_parse(value: str) -> bool:
     return True
 
 
-@pytest.mark.parametrize(("value", "matches"), [
-    ("2024-02-29", True), ("2000-02-29", True), ("2096-02-29", True), ("2025-02-29", False), ("2100-02-29", False),
-    ("2025-04-30", True), ("2025-04-31", False), ("2025-12-31", True), ("2025-13", False), ("2025-00", False),
-    ("0000-00", False), ("1999-12", False), ("2100-01", False), ("", False), ("2025-01\n", False),
-])
+@pytest.mark.parametrize(
+    ("value", "matches"),
+    [
+        ("2024-02-29", True),
+        ("2000-02-29", True),
+        ("2096-02-29", True),
+        ("2025-02-29", False),
+        ("2100-02-29", False),
+        ("2025-04-30", True),
+        ("2025-04-31", False),
+        ("2025-12-31", True),
+        ("2025-13", False),
+        ("2025-00", False),
+        ("0000-00", False),
+        ("1999-12", False),
+        ("2100-01", False),
+        ("", False),
+        ("2025-01\n", False),
+    ],
+)
 def test_month_and_day_edges_in_the_document(value, matches):
     assert bool(re.fullmatch(DATE_PATTERN, value)) is matches  # anchored as in JSON Schema (ECMA-262)
 

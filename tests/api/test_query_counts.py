@@ -1,4 +1,5 @@
 """The API reads snapshots: the same few statements for 3 municipalities as for 30."""
+
 from datetime import date
 
 import sqlalchemy as sa
@@ -21,8 +22,9 @@ MAX_STATEMENTS = 8
 
 def network(start: int, stop: int) -> list:
     """Municipalities ``start`` to ``stop`` with targets, 12 organisations each and their snapshots."""
-    municipalities = [factories.MunicipalityFactory(slug=f"gemeente-q{n}", name=f"Gemeente Q{n}")
-                      for n in range(start, stop)]
+    municipalities = [
+        factories.MunicipalityFactory(slug=f"gemeente-q{n}", name=f"Gemeente Q{n}") for n in range(start, stop)
+    ]
     for municipality in municipalities:
         for year in (2025, 2026):
             factories.TargetFactory(municipality=municipality, year=year, partners_wanted=40, labelled_wanted=20)

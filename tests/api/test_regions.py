@@ -1,4 +1,5 @@
 """GET /api/v1/regions: public figures from the latest snapshots and projections."""
+
 from datetime import date, datetime, timedelta
 
 from impactnet.database import local_today
@@ -28,12 +29,16 @@ def organisations(municipality, *statuses):
 
 def test_figures_targets_and_projections_come_from_the_snapshots(client, dordrecht, zwijndrecht):
     today = local_today()
-    organisations(dordrecht, Status.LABELLED, Status.LABELLED, Status.PARTNER, Status.WORKING_TOWARD_LABEL,
-                  Status.APPLICANT)
+    organisations(
+        dordrecht, Status.LABELLED, Status.LABELLED, Status.PARTNER, Status.WORKING_TOWARD_LABEL, Status.APPLICANT
+    )
     organisations(zwijndrecht, Status.PARTNER)
     # 90 days ago Dordrecht had 1 partner and no label: 3 partners and 2 labels more since.
-    db.session.add(GrowthSnapshot(scope_key=dordrecht.id, municipality_id=dordrecht.id,
-                                  day=today - timedelta(days=90), partners=1, labelled=0))
+    db.session.add(
+        GrowthSnapshot(
+            scope_key=dordrecht.id, municipality_id=dordrecht.id, day=today - timedelta(days=90), partners=1, labelled=0
+        )
+    )
     goal = factories.TargetFactory(municipality=dordrecht, year=today.year, partners_wanted=10, labelled_wanted=5)
     factories.TargetFactory(municipality=dordrecht, year=today.year - 1, partners_wanted=3, labelled_wanted=1)
     take_snapshots(today)
@@ -58,36 +63,89 @@ def test_figures_targets_and_projections_come_from_the_snapshots(client, dordrec
     assert body == {
         "region": {"partners": 5, "labelled": 2, "working_toward_label": 3, "label_expired": 0, "label_revoked": 0},
         "municipalities": [
-            {"slug": "dordrecht", "name": "Dordrecht", "partners": 4, "labelled": 2, "working_toward_label": 2,
-             "label_expired": 0, "label_revoked": 0, "targets": [
-                 {"year": today.year - 1, "partners": 3, "labelled": 1, "on_track": False,
-                  "projected_partners_date": None, "projected_labelled_date": None},
-                 {"year": today.year, "partners": 10, "labelled": 5, "on_track": on_track,
-                  # 6 partners to go at 3 per 90 days: 180 days; 3 labels at 2 per 90 days: 135 days.
-                  "projected_partners_date": (today + timedelta(days=180)).isoformat(),
-                  "projected_labelled_date": (today + timedelta(days=135)).isoformat()},
-             ]},
-            {"slug": "zwijndrecht", "name": "Zwijndrecht", "partners": 1, "labelled": 0, "working_toward_label": 1,
-             "label_expired": 0, "label_revoked": 0, "targets": []},
-            {"slug": "sliedrecht", "name": "Sliedrecht", "partners": 0, "labelled": 0, "working_toward_label": 0,
-             "label_expired": 0, "label_revoked": 0, "targets": []},
+            {
+                "slug": "dordrecht",
+                "name": "Dordrecht",
+                "partners": 4,
+                "labelled": 2,
+                "working_toward_label": 2,
+                "label_expired": 0,
+                "label_revoked": 0,
+                "targets": [
+                    {
+                        "year": today.year - 1,
+                        "partners": 3,
+                        "labelled": 1,
+                        "on_track": False,
+                        "projected_partners_date": None,
+                        "projected_labelled_date": None,
+                    },
+                    {
+                        "year": today.year,
+                        "partners": 10,
+                        "labelled": 5,
+                        "on_track": on_track,
+                        # 6 partners to go at 3 per 90 days: 180 days; 3 labels at 2 per 90 days: 135 days.
+                        "projected_partners_date": (today + timedelta(days=180)).isoformat(),
+                        "projected_labelled_date": (today + timedelta(days=135)).isoformat(),
+                    },
+                ],
+            },
+            {
+                "slug": "zwijndrecht",
+                "name": "Zwijndrecht",
+                "partners": 1,
+                "labelled": 0,
+                "working_toward_label": 1,
+                "label_expired": 0,
+                "label_revoked": 0,
+                "targets": [],
+            },
+            {
+                "slug": "sliedrecht",
+                "name": "Sliedrecht",
+                "partners": 0,
+                "labelled": 0,
+                "working_toward_label": 0,
+                "label_expired": 0,
+                "label_revoked": 0,
+                "targets": [],
+            },
         ],
     }
 
 
 def test_the_latest_snapshot_counts_and_no_snapshot_at_all_is_zero(client, dordrecht):
     assert without_as_of(client.get("/api/v1/regions").get_json()["region"], computed=False) == {
-        "partners": 0, "labelled": 0, "working_toward_label": 0, "label_expired": 0, "label_revoked": 0}
+        "partners": 0,
+        "labelled": 0,
+        "working_toward_label": 0,
+        "label_expired": 0,
+        "label_revoked": 0,
+    }
     for day, partners in ((date(2025, 5, 31), 7), (date(2025, 6, 30), 9), (date(2025, 6, 1), 8)):
         for scope in (0, dordrecht.id):
-            db.session.add(GrowthSnapshot(scope_key=scope, municipality_id=scope or None, day=day,
-                                          partners=partners, labelled=1, working_toward_label=partners - 1))
+            db.session.add(
+                GrowthSnapshot(
+                    scope_key=scope,
+                    municipality_id=scope or None,
+                    day=day,
+                    partners=partners,
+                    labelled=1,
+                    working_toward_label=partners - 1,
+                )
+            )
     db.session.commit()
 
     body = client.get("/api/v1/regions").get_json()
 
-    assert without_as_of(body["region"]) == {"partners": 9, "labelled": 1, "working_toward_label": 8,
-                                             "label_expired": 0, "label_revoked": 0}
+    assert without_as_of(body["region"]) == {
+        "partners": 9,
+        "labelled": 1,
+        "working_toward_label": 8,
+        "label_expired": 0,
+        "label_revoked": 0,
+    }
     assert body["municipalities"][0]["partners"] == 9
 
 

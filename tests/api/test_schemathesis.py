@@ -5,6 +5,7 @@ bodies against their schemas, valid data accepted, invalid data refused, authent
 ignored, the Allow header of a 405, ...). Hypothesis is derandomized and bounded, so each run tries
 the same cases and the whole module takes seconds.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,8 +42,13 @@ def network(dordrecht, zwijndrecht):
     backfill_snapshots(date(2025, 1, 1), date(2025, 6, 30))
     take_snapshots(date(2025, 7, 1))
     compute_projections(date(2025, 7, 1))
-    factories.OrganisationFactory(municipality=dordrecht, kvk_number="12345678", status=OrganisationStatus.LABELLED,
-                                  label_awarded_on=local_today(), label_valid_until=local_today() + timedelta(days=700))
+    factories.OrganisationFactory(
+        municipality=dordrecht,
+        kvk_number="12345678",
+        status=OrganisationStatus.LABELLED,
+        label_awarded_on=local_today(),
+        label_valid_until=local_today() + timedelta(days=700),
+    )
     db.session.commit()
     return dordrecht
 
@@ -64,16 +70,30 @@ def test_the_document_tested_is_the_one_served(client):
 
 def test_every_check_schemathesis_has_is_used():
     assert {check.__name__ for check in ALL_CHECKS} >= {
-        "not_a_server_error", "status_code_conformance", "content_type_conformance", "response_headers_conformance",
-        "response_schema_conformance", "negative_data_rejection", "positive_data_acceptance",
-        "missing_required_header", "unsupported_method", "allow_header_conformance", "ignored_auth"}
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_headers_conformance",
+        "response_schema_conformance",
+        "negative_data_rejection",
+        "positive_data_acceptance",
+        "missing_required_header",
+        "unsupported_method",
+        "allow_header_conformance",
+        "ignored_auth",
+    }
 
 
 @schema.parametrize()
-@settings(max_examples=25, derandomize=True, database=None, deadline=None,
-          # The data is made once per operation and only read: GET requests change nothing but a
-          # token's last_used_at.
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    # The data is made once per operation and only read: GET requests change nothing but a
+    # token's last_used_at.
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 def test_the_api_answers_as_its_document_says(app, case, token):
     # Requests go to the app in-process, as from_wsgi would arrange (also for the checks that send again).
     case.operation.schema.app = case.operation.app = app
@@ -81,8 +101,9 @@ def test_the_api_answers_as_its_document_says(app, case, token):
         # Valid parameters one by one, but 'from' after 'to' or 20 years or more before it: the
         # document says so in words (OpenAPI has no way to relate two parameters), and the answer
         # must be that 400. Every other check still applies.
-        response = case.call_and_validate(headers=token,
-                                          checks=[check for check in ALL_CHECKS if check is not positive_data_acceptance])
+        response = case.call_and_validate(
+            headers=token, checks=[check for check in ALL_CHECKS if check is not positive_data_acceptance]
+        )
         assert response.status_code == 400 and response.json()["parameter"] == "from"
         return
     case.call_and_validate(headers=token, checks=ALL_CHECKS)
@@ -98,8 +119,9 @@ def _day(value: str, last: bool) -> date:
 def _breaks_the_range_rule(query: dict) -> bool:
     """Whether schema-valid 'from' and 'to' break the rule between them that the document states in words."""
     values = {name: query.get(name) for name in ("from", "to")}
-    if not all(value is None or (isinstance(value, str) and re.fullmatch(DATE_PATTERN, value))
-               for value in values.values()):
+    if not all(
+        value is None or (isinstance(value, str) and re.fullmatch(DATE_PATTERN, value)) for value in values.values()
+    ):
         return False  # not a valid value: refused on its own, as the document says
     try:
         end = _day(values["to"], last=True) if values["to"] else local_today()

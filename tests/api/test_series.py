@@ -1,4 +1,5 @@
 """GET /api/v1/regions/<slug>/series: who may read it and which parameters it takes."""
+
 from datetime import date, datetime
 
 import pytest
@@ -18,11 +19,21 @@ def history(dordrecht, zwijndrecht):
     """Dordrecht: snapshots on the 15th and the last day of January to June 2025."""
     for month in range(1, 7):
         for day, partners in ((15, 10 * month), (28, 10 * month + 5)):
-            db.session.add(GrowthSnapshot(scope_key=dordrecht.id, municipality_id=dordrecht.id,
-                                          day=date(2025, month, day), partners=partners, labelled=month,
-                                          working_toward_label=partners - month, applicants=2, new_this_month=3))
-    db.session.add(GrowthSnapshot(scope_key=zwijndrecht.id, municipality_id=zwijndrecht.id, day=date(2025, 3, 28),
-                                  partners=99))
+            db.session.add(
+                GrowthSnapshot(
+                    scope_key=dordrecht.id,
+                    municipality_id=dordrecht.id,
+                    day=date(2025, month, day),
+                    partners=partners,
+                    labelled=month,
+                    working_toward_label=partners - month,
+                    applicants=2,
+                    new_this_month=3,
+                )
+            )
+    db.session.add(
+        GrowthSnapshot(scope_key=zwijndrecht.id, municipality_id=zwijndrecht.id, day=date(2025, 3, 28), partners=99)
+    )
     db.session.commit()
     return dordrecht
 
@@ -42,12 +53,42 @@ def test_a_viewer_token_reads_the_monthly_series_of_its_municipality(client, his
     for month in body["months"]:
         assert datetime.fromisoformat(month.pop("as_of")).tzinfo is not None
     assert body["months"] == [
-        {"month": "2025-02", "day": "2025-02-28", "partners": 25, "labelled": 2, "working_toward_label": 23,
-         "label_expired": 0, "label_revoked": 0, "applicants": 2, "new_this_month": 3, "labels_expired": 0},
-        {"month": "2025-03", "day": "2025-03-28", "partners": 35, "labelled": 3, "working_toward_label": 32,
-         "label_expired": 0, "label_revoked": 0, "applicants": 2, "new_this_month": 3, "labels_expired": 0},
-        {"month": "2025-04", "day": "2025-04-15", "partners": 40, "labelled": 4, "working_toward_label": 36,
-         "label_expired": 0, "label_revoked": 0, "applicants": 2, "new_this_month": 3, "labels_expired": 0},
+        {
+            "month": "2025-02",
+            "day": "2025-02-28",
+            "partners": 25,
+            "labelled": 2,
+            "working_toward_label": 23,
+            "label_expired": 0,
+            "label_revoked": 0,
+            "applicants": 2,
+            "new_this_month": 3,
+            "labels_expired": 0,
+        },
+        {
+            "month": "2025-03",
+            "day": "2025-03-28",
+            "partners": 35,
+            "labelled": 3,
+            "working_toward_label": 32,
+            "label_expired": 0,
+            "label_revoked": 0,
+            "applicants": 2,
+            "new_this_month": 3,
+            "labels_expired": 0,
+        },
+        {
+            "month": "2025-04",
+            "day": "2025-04-15",
+            "partners": 40,
+            "labelled": 4,
+            "working_toward_label": 36,
+            "label_expired": 0,
+            "label_revoked": 0,
+            "applicants": 2,
+            "new_this_month": 3,
+            "labels_expired": 0,
+        },
     ]
 
 
@@ -64,8 +105,18 @@ def test_without_a_token_or_session_401_in_json(app, history):
     assert response.get_json()["status"] == 401
 
 
-@pytest.mark.parametrize("header", ["Bearer", "Bearer ", "Basic dXNlcjpwdw==", "Bearer not-a-token",
-                                    "Bearer " + "x" * 5000, "bearer ' OR 1=1 --", "Bearer ☃"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer",
+        "Bearer ",
+        "Basic dXNlcjpwdw==",
+        "Bearer not-a-token",
+        "Bearer " + "x" * 5000,
+        "bearer ' OR 1=1 --",
+        "Bearer ☃",
+    ],
+)
 def test_a_header_without_a_valid_token_is_401(app, history, header):
     response = app.test_client().get(URL, headers={"Authorization": header})
     assert response.status_code == 401 and response.is_json
@@ -93,8 +144,12 @@ def test_a_token_reads_no_other_municipality(client, history, zwijndrecht):
     other = factories.MunicipalityUserFactory(municipality=zwijndrecht)
     response = client.get(URL, headers=bearer(other))
     assert response.status_code == 403 and response.is_json
-    assert client.get("/api/v1/regions/zwijndrecht/series?from=2025-01&to=2025-12",
-                      headers=bearer(other)).get_json()["months"][0]["partners"] == 99
+    assert (
+        client.get("/api/v1/regions/zwijndrecht/series?from=2025-01&to=2025-12", headers=bearer(other)).get_json()[
+            "months"
+        ][0]["partners"]
+        == 99
+    )
 
 
 def test_staff_read_any_series_with_their_session(client, login_as, history):
@@ -139,38 +194,41 @@ def test_an_empty_parameter_is_refused_not_read_as_the_default(client, history, 
     assert body["parameter"] == "to" and "leeg" in body["error"] and "empty" in body["error_en"]
 
 
-@pytest.mark.parametrize(("query", "parameter"), [
-    ("from=abc", "from"),
-    ("from=2025-13", "from"),
-    ("from=2025-00", "from"),
-    ("to=2025-02-30", "to"),
-    ("to=2025-2-3", "to"),
-    ("from=0000-01", "from"),
-    ("from=2025-06&to=2025-05-31", "from"),
-    ("from=1900-01&to=2025-01", "from"),
-    ("from=0001-01&to=9999-12", "to"),  # both out of range: "to" is read first
-    ("from=2025-01%27%20OR%201=1--", "from"),
-    ("to=2025-01;DROP%20TABLE%20users", "to"),
-    ("from=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%95-01", "from"),  # full-width digits
-    ("to=2025-01-01%C3%A9", "to"),
-    ("to=%F0%9F%98%80", "to"),
-    ("from=+2025-01", "from"),
-    ("from=2025-01-01T00:00", "from"),
-    ("to=99999-01", "to"),
-    ("from=", "from"),
-    ("to=", "to"),
-    ("from=2025-01&to=", "to"),
-    ("from", "from"),
-    ("to=0001-01", "to"),
-    ("to=9999-12-31", "to"),
-    ("from=1999-12", "from"),
-    ("to=2100-01", "to"),
-    ("to=2025-04-31", "to"),
-    ("to=2025-02-29", "to"),
-    ("to=2100-02-29", "to"),
-    ("from=2025-06-00", "from"),
-    ("from=2025-06-32", "from"),
-])
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("from=abc", "from"),
+        ("from=2025-13", "from"),
+        ("from=2025-00", "from"),
+        ("to=2025-02-30", "to"),
+        ("to=2025-2-3", "to"),
+        ("from=0000-01", "from"),
+        ("from=2025-06&to=2025-05-31", "from"),
+        ("from=1900-01&to=2025-01", "from"),
+        ("from=0001-01&to=9999-12", "to"),  # both out of range: "to" is read first
+        ("from=2025-01%27%20OR%201=1--", "from"),
+        ("to=2025-01;DROP%20TABLE%20users", "to"),
+        ("from=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%95-01", "from"),  # full-width digits
+        ("to=2025-01-01%C3%A9", "to"),
+        ("to=%F0%9F%98%80", "to"),
+        ("from=+2025-01", "from"),
+        ("from=2025-01-01T00:00", "from"),
+        ("to=99999-01", "to"),
+        ("from=", "from"),
+        ("to=", "to"),
+        ("from=2025-01&to=", "to"),
+        ("from", "from"),
+        ("to=0001-01", "to"),
+        ("to=9999-12-31", "to"),
+        ("from=1999-12", "from"),
+        ("to=2100-01", "to"),
+        ("to=2025-04-31", "to"),
+        ("to=2025-02-29", "to"),
+        ("to=2100-02-29", "to"),
+        ("from=2025-06-00", "from"),
+        ("from=2025-06-32", "from"),
+    ],
+)
 def test_bad_parameters_are_400_naming_the_parameter(client, history, viewer, query, parameter):
     response = client.get(f"{URL}?{query}", headers=bearer(viewer))
     assert response.status_code == 400
@@ -179,8 +237,19 @@ def test_bad_parameters_are_400_naming_the_parameter(client, history, viewer, qu
     assert parameter in body["error"] and parameter in body["error_en"]
 
 
-@pytest.mark.parametrize("query", ["", "from=2005-01&to=2024-12", "from=2025-01-01", "unknown=1&from=2025-01",
-                                   "from=2000-01&to=2000-12", "to=2099-12-31&from=2099-01", "from=2024-02-29",
-                                   "from=2000-02-29&to=2000-03", "from=2025-01-31&to=2025-12-31"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "from=2005-01&to=2024-12",
+        "from=2025-01-01",
+        "unknown=1&from=2025-01",
+        "from=2000-01&to=2000-12",
+        "to=2099-12-31&from=2099-01",
+        "from=2024-02-29",
+        "from=2000-02-29&to=2000-03",
+        "from=2025-01-31&to=2025-12-31",
+    ],
+)
 def test_edge_parameters_are_accepted(client, history, viewer, query):
     assert client.get(f"{URL}?{query}", headers=bearer(viewer)).status_code == 200

@@ -1,4 +1,5 @@
 """Municipality viewers create and revoke their own API tokens; only a hash is stored."""
+
 import hashlib
 import re
 

@@ -1,5 +1,6 @@
 """The audit trail itself (impactnet.audit): what :func:`record` and :func:`apply_changes` write,
 how values are stored, the timeline's labels, and which events a partner's timeline leaves out."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -42,7 +43,9 @@ def test_values_are_stored_as_json_enums_by_value_dates_in_iso_8601():
     assert jsonable(12) == 12 and jsonable("tekst") == "tekst" and jsonable(None) is None
     organisation = factories.OrganisationFactory(status=OrganisationStatus.PARTNER)
     assert snapshot(organisation, ("status", "kvk_number")) == {
-        "status": "partner", "kvk_number": organisation.kvk_number}
+        "status": "partner",
+        "kvk_number": organisation.kvk_number,
+    }
 
 
 def test_record_flushes_a_new_object_for_its_id_and_stores_the_system_as_no_actor():
@@ -86,8 +89,9 @@ def test_a_translated_note_is_stored_as_text_and_an_empty_note_as_none():
 def test_apply_changes_records_only_the_fields_that_really_changed():
     staff = factories.UserFactory(role=Role.STAFF)
     municipality = factories.MunicipalityFactory(name="Sliedrecht", slug="sliedrecht")
-    changed = apply_changes(staff, municipality, {"name": "Gemeente Sliedrecht", "slug": "sliedrecht"},
-                            AuditAction.MUNICIPALITY_UPDATED)
+    changed = apply_changes(
+        staff, municipality, {"name": "Gemeente Sliedrecht", "slug": "sliedrecht"}, AuditAction.MUNICIPALITY_UPDATED
+    )
     db.session.commit()
     assert changed is True
     [event] = _events()
@@ -111,5 +115,7 @@ def test_the_partners_timeline_leaves_out_st_mbos_own_bookkeeping():
     db.session.commit()
     assert {event.action for event in history(organisation)} == {AuditAction.ORGANISATION_UPDATED}
     assert {event.action for event in history(organisation, staff=True)} == {
-        AuditAction.ORGANISATION_UPDATED, *STAFF_ONLY_ACTIONS}
+        AuditAction.ORGANISATION_UPDATED,
+        *STAFF_ONLY_ACTIONS,
+    }
     assert len(history(organisation, limit=2, staff=True)) == 2

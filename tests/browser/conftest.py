@@ -5,6 +5,7 @@ as the ``app`` fixture, with CSRF protection on as in production. Rows that fact
 visible to it, and ``_isolated`` (tests/conftest.py) empties the tables
 after each test as usual.
 """
+
 from __future__ import annotations
 
 import io
@@ -52,12 +53,15 @@ AXE_SCRIPT = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "ax
 @pytest.fixture(scope="session")
 def live_server(app, tmp_path_factory, smtp_server):
     """Base URL of the portal served in a thread on a free port."""
-    browser_app = create_app(test_config(
-        tmp_path_factory, smtp_server,
-        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-        WTF_CSRF_ENABLED=True,
-        **shared_cache(app),  # so that what the tests write renews what the server keeps
-    ))
+    browser_app = create_app(
+        test_config(
+            tmp_path_factory,
+            smtp_server,
+            SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+            WTF_CSRF_ENABLED=True,
+            **shared_cache(app),  # so that what the tests write renews what the server keeps
+        )
+    )
     server = make_server("127.0.0.1", 0, browser_app, threaded=True)
     base_url = f"http://127.0.0.1:{server.port}"
     # Links in mails must lead back to this server; the port is known only now.
@@ -128,8 +132,13 @@ def new_page(browser, live_server):
     contexts = []
 
     def _new_page(viewport=DESKTOP_VIEWPORT, device_scale_factor=1, bypass_csp=False):
-        context = browser.new_context(base_url=live_server, viewport=viewport, device_scale_factor=device_scale_factor,
-                                      locale="nl-NL", bypass_csp=bypass_csp)
+        context = browser.new_context(
+            base_url=live_server,
+            viewport=viewport,
+            device_scale_factor=device_scale_factor,
+            locale="nl-NL",
+            bypass_csp=bypass_csp,
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
@@ -146,17 +155,32 @@ def network(dordrecht, zwijndrecht, path):
     today = local_today()
     for number, name in enumerate(["Aannemer Groen", "Café De Merwede", "Drukkerij Van Dijk"]):
         factories.OrganisationFactory(
-            municipality=dordrecht if number != 1 else zwijndrecht, name=name,
-            kvk_number=LABELLED_KVK if number == 0 else f"3434343{number}", status=OrganisationStatus.LABELLED,
-            public_listing=True, label_awarded_on=today - timedelta(days=30), label_valid_until=today + timedelta(days=700),
-            website="https://www.example.nl", impact_statement="Wij leiden jongeren op in de bouw.")
-    own = factories.PartnerUserFactory(email=PARTNER_EMAIL, name="Inge de Vries", organisation__municipality=dordrecht,
-                                       organisation__name="Bakkerij De Merwede B.V.").organisation
-    waiting_partner = factories.PartnerUserFactory(organisation__municipality=dordrecht,
-                                                   organisation__name="Schildersbedrijf Oud B.V.")
+            municipality=dordrecht if number != 1 else zwijndrecht,
+            name=name,
+            kvk_number=LABELLED_KVK if number == 0 else f"3434343{number}",
+            status=OrganisationStatus.LABELLED,
+            public_listing=True,
+            label_awarded_on=today - timedelta(days=30),
+            label_valid_until=today + timedelta(days=700),
+            website="https://www.example.nl",
+            impact_statement="Wij leiden jongeren op in de bouw.",
+        )
+    own = factories.PartnerUserFactory(
+        email=PARTNER_EMAIL,
+        name="Inge de Vries",
+        organisation__municipality=dordrecht,
+        organisation__name="Bakkerij De Merwede B.V.",
+    ).organisation
+    waiting_partner = factories.PartnerUserFactory(
+        organisation__municipality=dordrecht, organisation__name="Schildersbedrijf Oud B.V."
+    )
     waiting = waiting_partner.organisation
-    journey.add_evidence(waiting_partner, waiting, "partnerovereenkomst", FileStorage(io.BytesIO(PDF), "overeenkomst.pdf"))
-    submission = journey.submit(waiting_partner, waiting, "partnerovereenkomst", journey.StepInput(statement="Getekend"))
+    journey.add_evidence(
+        waiting_partner, waiting, "partnerovereenkomst", FileStorage(io.BytesIO(PDF), "overeenkomst.pdf")
+    )
+    submission = journey.submit(
+        waiting_partner, waiting, "partnerovereenkomst", journey.StepInput(statement="Getekend")
+    )
     db.session.commit()
     factories.UserFactory(role=Role.STAFF, email=STAFF_EMAIL, name="Sanne de Vries")
     factories.MunicipalityUserFactory(municipality=dordrecht, email=VIEWER_EMAIL, name="Joost Bakker")

@@ -4,6 +4,7 @@ axe-core (npm, tests/browser/package.json) finds no serious or critical
 problems; the portal can be used with the keyboard alone; and it reads without
 sideways scrolling on a 360 px phone and at 200% zoom.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,17 @@ PHONE_360 = {"viewport": {"width": 360, "height": 740}}
 # A 1280 x 900 window zoomed to 200% lays the page out in 640 x 450 CSS pixels.
 ZOOM_200 = {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2}
 
-PUBLIC_PAGES = ["/", "/regions", "/directory", "/verify", f"/verify/{LABELLED_KVK}", "/login", "/register", "/register/sent",
-                "/reset-password"]
+PUBLIC_PAGES = [
+    "/",
+    "/regions",
+    "/directory",
+    "/verify",
+    f"/verify/{LABELLED_KVK}",
+    "/login",
+    "/register",
+    "/register/sent",
+    "/reset-password",
+]
 # (who signs in, page); {own} is the partner's organisation, {waiting} one with a submission in the queue.
 SIGNED_IN_PAGES = [
     ("partner", "/dashboard"),
@@ -66,9 +76,12 @@ def assert_no_serious_axe_violations(page, axe_script: Path) -> None:
     blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
     report = "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']} <{v['helpUrl']}>\n"
-        + "\n".join(f"    {node['target']}: {' '.join(line.strip() for line in node['failureSummary'].splitlines())}"
-                    for node in v["nodes"])
-        for v in blocking)
+        + "\n".join(
+            f"    {node['target']}: {' '.join(line.strip() for line in node['failureSummary'].splitlines())}"
+            for node in v["nodes"]
+        )
+        for v in blocking
+    )
     assert not blocking, f"axe-core on {page.url}:\n{report}"
 
 
@@ -112,8 +125,10 @@ def test_signed_in_page_has_no_serious_axe_violations(new_page, axe_script, netw
 
 # The keyboard
 
-FOCUSABLE = ("a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), "
-             "textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])")
+FOCUSABLE = (
+    "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), "
+    "textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])"
+)
 FOCUSED = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
@@ -125,8 +140,9 @@ FOCUSED = """() => {
 
 
 def focus_indicator_visible(focused: dict) -> bool:
-    return (focused["outlineStyle"] not in ("none", "hidden") and focused["outlineWidth"] >= 2) \
-        or focused["boxShadow"] != "none"
+    return (focused["outlineStyle"] not in ("none", "hidden") and focused["outlineWidth"] >= 2) or focused[
+        "boxShadow"
+    ] != "none"
 
 
 def assert_tab_order_follows_the_page(page) -> None:
@@ -186,8 +202,12 @@ def test_the_focus_ring_shows_on_white_and_on_the_green_header(new_page, network
     """The yellow ring alone is faint on white; a dark inner ring keeps it visible there (WCAG 2.4.7, 1.4.11)."""
     page = new_page()
     page.goto("/login")
-    for locator in (page.get_by_label("E-mailadres"), page.get_by_role("link", name="Wachtwoord vergeten?"),
-                    page.get_by_role("button", name="Inloggen"), page.get_by_role("link", name="Partners", exact=True)):
+    for locator in (
+        page.get_by_label("E-mailadres"),
+        page.get_by_role("link", name="Wachtwoord vergeten?"),
+        page.get_by_role("button", name="Inloggen"),
+        page.get_by_role("link", name="Partners", exact=True),
+    ):
         locator.focus()
         page.keyboard.press("Shift+Tab")
         page.keyboard.press("Tab")  # focus by keyboard, so :focus-visible applies

@@ -1,6 +1,7 @@
 """The partner agreement in a real browser: St MBO uploads the PDF under Stappen (at a desk), the
 partner downloads it on step 1 (on a phone), hands in the signed copy with the typed text in one go,
 and sees the next version once St MBO uploads it."""
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,9 @@ def test_partner_downloads_the_agreement_and_hands_in_the_signed_copy(page, staf
     blank = tmp_path / "Partnerovereenkomst 2026.pdf"
     blank.write_bytes(PDF + b"% versie 1\n")
     upload_agreement(staff, blank)
-    expect(staff.get_by_role("status").filter(has_text="Versie 1 van het document (Nederlands) is geüpload.")
-           ).to_be_visible()
+    expect(
+        staff.get_by_role("status").filter(has_text="Versie 1 van het document (Nederlands) is geüpload.")
+    ).to_be_visible()
     expect(staff.get_by_role("row").filter(has_text="Partnerovereenkomst 2026.pdf")).to_contain_text("Sanne de Vries")
 
     partner = factories.PartnerUserFactory(organisation=factories.OrganisationFactory(municipality=dordrecht))
@@ -74,8 +76,9 @@ def test_partner_downloads_the_agreement_and_hands_in_the_signed_copy(page, staf
     newer = tmp_path / "Partnerovereenkomst 2027.pdf"
     newer.write_bytes(PDF + b"% versie 2\n")
     upload_agreement(staff, newer)
-    expect(staff.get_by_role("status").filter(has_text="Versie 2 van het document (Nederlands) is geüpload.")
-           ).to_be_visible()
+    expect(
+        staff.get_by_role("status").filter(has_text="Versie 2 van het document (Nederlands) is geüpload.")
+    ).to_be_visible()
     expect(staff.get_by_role("row").filter(has_text="Partnerovereenkomst 2026.pdf")).to_be_visible()  # kept, listed
     page.reload()
     newest = page.get_by_role("link", name=re.compile(r"^Download de partnerovereenkomst \(PDF, versie 2, "))

@@ -1,6 +1,7 @@
 """Bulk actions in a real browser, on a desktop and on a 375 px phone: St MBO filters the list, ticks
 two organisations (by keyboard, through their labels), previews a message, sends it and sees the
 count; then makes herself the account manager of every result of the filter, across the page."""
+
 from __future__ import annotations
 
 import os
@@ -25,13 +26,17 @@ PHONE_375 = {"width": 375, "height": 740}
 def _shot(page, name: str, viewport, start: str = "h1") -> None:
     if os.environ.get("SHOTS"):  # to look at (never into the repository), from ``start`` on
         top = page.evaluate("document.querySelector('" + start + "').getBoundingClientRect().top + window.scrollY")
-        page.screenshot(path=f"/tmp/bulk-{name}-{viewport['width']}.png", full_page=True,
-                        clip={"x": 0, "y": top, "width": viewport["width"], "height": 1000})
+        page.screenshot(
+            path=f"/tmp/bulk-{name}-{viewport['width']}.png",
+            full_page=True,
+            clip={"x": 0, "y": top, "width": viewport["width"], "height": 1000},
+        )
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP_VIEWPORT, PHONE_375], ids=["desktop", "phone-375"])
-def test_staff_message_two_organisations_then_assign_all_results(browser, live_server, dordrecht, zwijndrecht,
-                                                                  path, viewport):
+def test_staff_message_two_organisations_then_assign_all_results(
+    browser, live_server, dordrecht, zwijndrecht, path, viewport
+):
     for n in range(52):  # more than one page of 50
         factories.OrganisationFactory(municipality=dordrecht, name=f"Dordtse Partner {n:02d}")
     molen = factories.OrganisationFactory(municipality=dordrecht, name="Bakkerij De Molen")
@@ -79,9 +84,17 @@ def test_staff_message_two_organisations_then_assign_all_results(browser, live_s
         expect(page.get_by_text("Het bericht gaat naar 3 ontvangers bij 2 organisaties.")).to_be_visible()
         expect(page.get_by_label("Naam, KvK-nummer, e-mailadres of postcode")).to_have_value("a")  # back on the filter
         assert {m.to_address for m in db.session.query(OutboxMail)} == {
-            "anna@molen.example.nl", "bram@molen.example.nl", "hans@hof.example.nl"}
-        assert db.session.query(OutboxMail).first().body_text.replace("\r\n", "\n").count(
-            "Op 14 januari komen alle partners samen.\n\nMeld u aan.") == 1
+            "anna@molen.example.nl",
+            "bram@molen.example.nl",
+            "hans@hof.example.nl",
+        }
+        assert (
+            db.session.query(OutboxMail)
+            .first()
+            .body_text.replace("\r\n", "\n")
+            .count("Op 14 januari komen alle partners samen.\n\nMeld u aan.")
+            == 1
+        )
 
         # Every result of "Dordrecht", on both pages, gets Sanne as account manager.
         page.goto("/organisations/?municipality=dordrecht")

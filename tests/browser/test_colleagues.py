@@ -1,6 +1,7 @@
 """Collega's in a real browser on a phone: a partner invites a colleague, the invitation mail
 arrives over SMTP, the colleague follows its link, chooses a password and lands on the
 organisation's dashboard; then the partner removes the colleague, whose sign-in ends."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,7 +34,8 @@ def test_partner_invites_a_colleague_who_joins_and_is_removed_again(page, browse
     page.get_by_label("E-mailadres van uw collega").fill("sanne@molen")
     page.get_by_role("button", name="Uitnodiging versturen").click()
     expect(page.get_by_role("alert").filter(has_text="Controleer het formulier")).to_contain_text(
-        "Vul een geldig e-mailadres in")
+        "Vul een geldig e-mailadres in"
+    )
     expect(page.get_by_label("Naam van uw collega")).to_have_value("Sanne de Vries")
     page.get_by_label("E-mailadres van uw collega").fill("sanne@molen.example.nl")
     page.get_by_role("button", name="Uitnodiging versturen").click()
@@ -43,8 +45,10 @@ def test_partner_invites_a_colleague_who_joins_and_is_removed_again(page, browse
 
     message = wait_for_mail(mailbox)
     assert message["To"] == "sanne@molen.example.nl"
-    assert "Fatima Bakker nodigt u uit als collega bij Bakkerij De Molen" in message.get_body(
-        preferencelist=("plain",)).get_content()
+    assert (
+        "Fatima Bakker nodigt u uit als collega bij Bakkerij De Molen"
+        in message.get_body(preferencelist=("plain",)).get_content()
+    )
     invitation = link_in(message, "/invitation/")
 
     colleague_context = browser.new_context(base_url=live_server, viewport=PHONE_VIEWPORT, locale="nl-NL")

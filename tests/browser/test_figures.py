@@ -1,6 +1,7 @@
 """The figures in a real browser, on a desktop and on a 375 px phone: the municipality dashboard
 shows partners with its four parts, which add up, says when the figures were computed, explains
 each figure in a disclosure that opens by keyboard, and links each to "Zo tellen we"."""
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,14 @@ DESKTOP = {"width": 1280, "height": 900}
 
 @pytest.fixture
 def viewer(dordrecht, zwijndrecht, path):
-    for status, n in ((Status.LABELLED, 3), (Status.WORKING_TOWARD_LABEL, 2), (Status.PARTNER, 1),
-                      (Status.LABEL_EXPIRED, 1), (Status.LABEL_REVOKED, 1), (Status.APPLICANT, 2)):
+    for status, n in (
+        (Status.LABELLED, 3),
+        (Status.WORKING_TOWARD_LABEL, 2),
+        (Status.PARTNER, 1),
+        (Status.LABEL_EXPIRED, 1),
+        (Status.LABEL_REVOKED, 1),
+        (Status.APPLICANT, 2),
+    ):
         factories.OrganisationFactory.create_batch(n, municipality=dordrecht, status=status)
     factories.OrganisationFactory(municipality=zwijndrecht, status=Status.PARTNER)
     take_snapshots(local_today())
@@ -47,20 +54,31 @@ def test_the_dashboard_shows_the_parts_that_add_up_and_explains_them(browser, li
         sign_in(page, viewer.email)
         page.goto("/municipalities/dordrecht")
         headline = page.locator("dl.figures").first
-        for name, n in (("Partners", 8), ("Met label", 3), ("Werken aan het label", 3), ("Label verlopen", 1),
-                        ("Label ingetrokken", 1)):
+        for name, n in (
+            ("Partners", 8),
+            ("Met label", 3),
+            ("Werken aan het label", 3),
+            ("Label verlopen", 1),
+            ("Label ingetrokken", 1),
+        ):
             card = headline.locator("div").filter(has=page.get_by_role("link", name=term(name)))
             expect(card.locator("dd")).to_have_text(str(n))
-        expect(page.get_by_text("8 partners = 3 met label + 3 werken aan het label + 1 label verlopen + "
-                                "1 label ingetrokken.").first).to_be_visible()
+        expect(
+            page.get_by_text(
+                "8 partners = 3 met label + 3 werken aan het label + 1 label verlopen + 1 label ingetrokken."
+            ).first
+        ).to_be_visible()
         expect(page.locator(".as-of").first).to_have_text(re.compile(r"Stand van \d{1,2} \w+ \d{4}, \d\d:\d\d"))
 
         # The definitions: a native disclosure, opened with the keyboard.
         summary = page.locator("details.figure-help summary").first
         summary.focus()
         page.keyboard.press("Enter")
-        expect(page.locator("details.figure-help").first.get_by_text(
-            "Partners van wie St MBO het label heeft ingetrokken. Zij blijven partner.")).to_be_visible()
+        expect(
+            page.locator("details.figure-help").first.get_by_text(
+                "Partners van wie St MBO het label heeft ingetrokken. Zij blijven partner."
+            )
+        ).to_be_visible()
         if viewport is PHONE:
             assert_no_horizontal_overflow(page)
         page.screenshot(path=f"/tmp/figures-dashboard-{viewport['width']}.png", full_page=True)  # to look at
@@ -89,8 +107,11 @@ def test_the_region_overview_and_home_page_show_the_parts(browser, live_server, 
             assert_no_horizontal_overflow(page)
         page.screenshot(path=f"/tmp/figures-regions-{viewport['width']}.png", full_page=True)
         page.goto("/")
-        expect(page.get_by_text("9 partners = 3 met label + 4 werken aan het label + 1 label verlopen + "
-                                "1 label ingetrokken.")).to_be_visible()
+        expect(
+            page.get_by_text(
+                "9 partners = 3 met label + 4 werken aan het label + 1 label verlopen + 1 label ingetrokken."
+            )
+        ).to_be_visible()
         if viewport is PHONE:
             assert_no_horizontal_overflow(page)
         page.screenshot(path=f"/tmp/figures-home-{viewport['width']}.png", full_page=True)

@@ -1,5 +1,6 @@
 """The pages of a change of KvK number or name, in a real browser: no serious axe-core problems, no
 sideways scrolling on a 375 px phone, and the partner's and staff's whole way by keyboard alone."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,16 +32,18 @@ PARTNER_EMAIL = "fatima@aannemergroen.example.nl"
 def changes(dordrecht):
     """A labelled organisation whose partner waits for a change; another that changed its number
     (approved); staff."""
-    waiting = labelled(dordrecht, name="Aannemer Groen Dordrecht en Omstreken B.V.", kvk="11111111",
-                       public_listing=True)
+    waiting = labelled(
+        dordrecht, name="Aannemer Groen Dordrecht en Omstreken B.V.", kvk="11111111", public_listing=True
+    )
     partner = factories.PartnerUserFactory(organisation=waiting, email=PARTNER_EMAIL, name="Fatima el Amrani")
     staff = factories.UserFactory(role=Role.STAFF, email=STAFF_EMAIL, name="Sanne de Vries")
     new_name = "Groen Bouw- en Aannemingsbedrijf Drechtsteden B.V."
     identity.save_details(partner, waiting, details_of(waiting, name=new_name, kvk_number="22222222"))
     changed = labelled(dordrecht, name="Drukkerij Van Dijk", kvk="33333333")
     changed_partner = factories.PartnerUserFactory(organisation=changed)
-    identity.save_details(changed_partner, changed, details_of(changed, name="Van Dijk Print & Media B.V.",
-                                                               kvk_number="44444444"))
+    identity.save_details(
+        changed_partner, changed, details_of(changed, name="Van Dijk Print & Media B.V.", kvk_number="44444444")
+    )
     identity.approve(staff, identity.pending_change(changed), note="Uittreksel gezien.")
     db.session.commit()
     pending = identity.pending_change(waiting)

@@ -1,6 +1,7 @@
 """A staff member's morning with an inspiration session, in real browsers on a desktop and on a 375 px
 phone: staff plan a session, a partner (a second browser) signs up on the dashboard, staff mark the
 attendance after the session, and the partner's step 3 shows as done."""
+
 from __future__ import annotations
 
 import re
@@ -39,8 +40,9 @@ def _look(page, name: str, viewport) -> None:
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_plan_a_session_a_partner_signs_up_attendance_marked_step_3_done(browser, live_server, path, dordrecht,
-                                                                         viewport):
+def test_plan_a_session_a_partner_signs_up_attendance_marked_step_3_done(
+    browser, live_server, path, dordrecht, viewport
+):
     factories.UserFactory(role=Role.STAFF, email=STAFF_EMAIL, name="Noor Bakker")
     waiting_partner(dordrecht, path, "Drukkerij Het Wantij", email=PARTNER_EMAIL, name="Yara Visser")
     staff_context, partner_context = (_context(browser, live_server, viewport) for _ in range(2))
@@ -50,7 +52,8 @@ def test_plan_a_session_a_partner_signs_up_attendance_marked_step_3_done(browser
         if viewport is PHONE:
             staff.locator("details.menu-phone summary").click()
         staff.get_by_role("navigation", name="Hoofdmenu").locator(":visible").get_by_role(
-            "link", name="Inspiratiesessies").click()
+            "link", name="Inspiratiesessies"
+        ).click()
         expect(staff.get_by_role("heading", name="Inspiratiesessies", level=1)).to_be_visible()
         staff.get_by_role("link", name="Sessie plannen").click()
         day = local_today() + timedelta(days=10)

@@ -7,6 +7,7 @@ Every decision reaches the partner by mail, and the partner follows the mail's
 link to where to go next; later St MBO revokes the label, and the partner's
 dashboard says why and what to do now.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,7 +46,8 @@ def open_current_step(page, number: int, title: str) -> None:
 def hand_in(page) -> None:
     page.get_by_role("button", name="Indienen ter beoordeling").click()
     expect(page.get_by_role("status").filter(has_text="Ingediend. St MBO beoordeelt uw inzending")).to_contain_text(
-        "u krijgt een e-mail zodra er een besluit is")
+        "u krijgt een e-mail zodra er een besluit is"
+    )
     expect(page.get_by_text("Ingediend op")).to_be_visible()
     expect(page.get_by_role("button", name="Indienen ter beoordeling")).to_have_count(0)
     assert_no_horizontal_overflow(page)
@@ -115,7 +117,8 @@ def test_organisation_walks_from_registration_to_the_label(page, staff_page, mai
     page.get_by_label("Toelichting").fill("Getekend door Inge de Vries, directeur.")
     page.get_by_role("button", name="Indienen ter beoordeling").click()
     expect(page.get_by_role("alert").filter(has_text="Nog niet ingediend")).to_contain_text(
-        "Voeg minstens één bestand toe als bewijs.")
+        "Voeg minstens één bestand toe als bewijs."
+    )
     expect(page.get_by_label("Toelichting")).to_have_value("Getekend door Inge de Vries, directeur.")
     page.get_by_label("Bestand toevoegen", exact=True).set_input_files(agreement)
     page.get_by_role("button", name="Bestand toevoegen en opslaan").click()
@@ -167,7 +170,9 @@ def test_organisation_walks_from_registration_to_the_label(page, staff_page, mai
     hand_in(page)
 
     open_in_queue(staff, "Inventarisatie", version=2)
-    expect(staff.get_by_text("Drie BBL-plaatsen per jaar voor de opleiding Bakker (niveau 2 en 3).", exact=True)).to_be_visible()
+    expect(
+        staff.get_by_text("Drie BBL-plaatsen per jaar voor de opleiding Bakker (niveau 2 en 3).", exact=True)
+    ).to_be_visible()
     # The feedback that asked for this version, and what changed since the one sent back.
     expect(staff.get_by_role("region", name="Gevraagd bij versie 1")).to_contain_text(FEEDBACK)
     expect(staff.locator("pre.diff ins").filter(has_text="Drie BBL-plaatsen")).to_be_visible()
@@ -187,7 +192,8 @@ def test_organisation_walks_from_registration_to_the_label(page, staff_page, mai
     expect(staff.get_by_role("heading", level=1)).to_have_text(ORGANISATION)
     expect(staff.get_by_role("heading", name="Inspiratiesessie vastleggen")).to_be_visible()
     staff.get_by_label("Verslag (bijvoorbeeld datum en deelnemers)").fill(
-        "Sessie gehouden op 3 maart met Inge de Vries en twee medewerkers.")
+        "Sessie gehouden op 3 maart met Inge de Vries en twee medewerkers."
+    )
     staff.get_by_role("button", name="Vastleggen als afgerond").click()
     expect(staff.get_by_role("status").filter(has_text="De stap is vastgelegd.")).to_be_visible()
     expect(staff.get_by_role("heading", name="Inspiratiesessie vastleggen")).to_have_count(0)
@@ -197,7 +203,9 @@ def test_organisation_walks_from_registration_to_the_label(page, staff_page, mai
     # 4 Impactplan: one action toward Drechts Doel 1.
     open_current_step(page, 4, "Impactplan")
     action = page.get_by_role("group", name="Actie 1", exact=True)
-    action.get_by_label("Drechts Doel").select_option(label="DDD 1: Bereikbaar maken van bestaanszekerheid voor iedereen")
+    action.get_by_label("Drechts Doel").select_option(
+        label="DDD 1: Bereikbaar maken van bestaanszekerheid voor iedereen"
+    )
     action.get_by_label("Actie", exact=True).fill("BBL-plaatsen voor jongeren uit Dordrecht")
     action.get_by_label("Meetbare toezegging").fill("2 BBL-plaatsen per jaar")
     action.get_by_label("Streefdatum").fill("2027-09-01")
@@ -208,7 +216,9 @@ def test_organisation_walks_from_registration_to_the_label(page, staff_page, mai
     assert_no_horizontal_overflow(page)
 
     open_in_queue(staff, "Impactplan")
-    expect(staff.get_by_role("table", name="Acties in het impactplan")).to_contain_text("BBL-plaatsen voor jongeren uit Dordrecht")
+    expect(staff.get_by_role("table", name="Acties in het impactplan")).to_contain_text(
+        "BBL-plaatsen voor jongeren uit Dordrecht"
+    )
     approve(staff, "Impactplan")
     follow(page, decision_mail(mailbox, "De stap ‘Impactplan’ is goedgekeurd"), "Stap 5: Beoordeling en label")
 
@@ -228,11 +238,14 @@ def test_organisation_walks_from_registration_to_the_label(page, staff_page, mai
     summary = page.locator("dl.summary")
     expect(summary).to_contain_text("Label behaald")
     expect(summary.locator("div").filter(has=page.get_by_text("Geldig tot en met", exact=True))).to_contain_text(
-        re.compile(rf"\d{{1,2}} \w+ {valid_until.year}"))
+        re.compile(rf"\d{{1,2}} \w+ {valid_until.year}")
+    )
     expect(page.get_by_text("5 van 5 stappen afgerond")).to_be_visible()
     expect(page.get_by_text("Gefeliciteerd: uw organisatie heeft het label Ondernemen met impact")).to_be_visible()
     opens = valid_until - relativedelta(months=6)
-    expect(page.get_by_text(re.compile(rf"Verlengen kunt u aanvragen vanaf \d{{1,2}} \w+ {opens.year}"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(rf"Verlengen kunt u aanvragen vanaf \d{{1,2}} \w+ {opens.year}"))
+    ).to_be_visible()
     expect(page.get_by_role("link", name="Verlenging aanvragen")).to_have_count(0)
     assert_no_horizontal_overflow(page)
 

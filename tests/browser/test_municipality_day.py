@@ -1,6 +1,7 @@
 """The municipality viewer's day, in a real browser on a desktop and on a 375 px phone: how the
 last target year ended (reached or not, the numbers, a bar), the chart's text readable on the
 phone, and a download that Dutch Excel splits into columns."""
+
 from __future__ import annotations
 
 import csv
@@ -46,7 +47,8 @@ def test_the_dordrecht_viewer_s_dashboard_answers_how_last_year_ended(browser, l
         expect(page.get_by_text(f"Geen doel voor {today.year} vastgesteld.")).to_be_visible()
         expect(page.get_by_role("heading", name="Hoe liepen de vorige doeljaren af?")).to_be_visible()
         ended = page.locator(".target-result").filter(
-            has=page.get_by_role("heading", name=f"{last}: doel niet gehaald"))
+            has=page.get_by_role("heading", name=f"{last}: doel niet gehaald")
+        )
         expect(ended).to_be_visible()
         expect(ended.get_by_text(f"Stand op 31 december {last}.")).to_be_visible()
         expect(ended.get_by_text("118 van 155 partners (76%)")).to_be_visible()
@@ -60,7 +62,8 @@ def test_the_dordrecht_viewer_s_dashboard_answers_how_last_year_ended(browser, l
         box = bar.bounding_box()
         assert box["width"] >= 80 and box["height"] >= 8  # a bar one can see, not a hairline
         reached = page.locator(".target-result").filter(
-            has=page.get_by_role("heading", name=f"{today.year - 2}: doel gehaald"))
+            has=page.get_by_role("heading", name=f"{today.year - 2}: doel gehaald")
+        )
         expect(reached.get_by_text("80 van 75 partners (107%)")).to_be_visible()
         # The targets table says the same year by year.
         row = page.get_by_role("row", name=f"{last} 155 110 118 52 niet gehaald")
@@ -68,8 +71,11 @@ def test_the_dordrecht_viewer_s_dashboard_answers_how_last_year_ended(browser, l
         if viewport is PHONE:
             assert_no_horizontal_overflow(page)
         page.screenshot(path=f"/tmp/munis-dashboard-{viewport['width']}.png", full_page=True)  # to look at
-        page.screenshot(path=f"/tmp/munis-top-{viewport['width']}.png", full_page=True,
-                        clip={"x": 0, "y": 0, "width": viewport["width"], "height": 1500})
+        page.screenshot(
+            path=f"/tmp/munis-top-{viewport['width']}.png",
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": viewport["width"], "height": 1500},
+        )
     finally:
         context.close()
 
@@ -78,7 +84,8 @@ def _rendered_text_sizes(page, chart_url: str, width: float) -> list[float]:
     """Open the chart as the page drew it (``width`` CSS px wide) and return, for every text in it,
     the font size it renders at in CSS px (its size in the SVG times the scale)."""
     page.goto(chart_url)
-    return page.evaluate("""(width) => {
+    return page.evaluate(
+        """(width) => {
         const svg = document.documentElement;
         svg.setAttribute('width', width);
         svg.removeAttribute('height');
@@ -86,7 +93,9 @@ def _rendered_text_sizes(page, chart_url: str, width: float) -> list[float]:
         return [...svg.querySelectorAll('.axis text, .legend text, .title')]
             .filter((t) => t.textContent.trim() && t.getBoundingClientRect().height > 0)
             .map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
-    }""", width)
+    }""",
+        width,
+    )
 
 
 def test_the_chart_s_text_is_readable_on_a_375_px_phone(browser, live_server, viewer):
@@ -101,7 +110,8 @@ def test_the_chart_s_text_is_readable_on_a_375_px_phone(browser, live_server, vi
         page.wait_for_function("document.querySelector('figure.chart img').complete")
         source, width = page.evaluate(
             "(() => { const img = document.querySelector('figure.chart img');"
-            " return [img.currentSrc, img.getBoundingClientRect().width]; })()")
+            " return [img.currentSrc, img.getBoundingClientRect().width]; })()"
+        )
         assert "size=small" in source and 300 <= width <= 375
         chart.screenshot(path="/tmp/munis-chart-375.png")
         sizes = _rendered_text_sizes(page, source, width)
@@ -126,8 +136,15 @@ def test_a_download_splits_into_dutch_columns(browser, live_server, viewer):
         body = download.value.path().read_bytes()
         assert body.startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline=""), delimiter=";"))
-        assert rows[0][:7] == ["Jaar", "Doel partners", "Doel met label", "Stand op", "Bereikt: partners",
-                               "Bereikt: met label", "Doel gehaald"]
+        assert rows[0][:7] == [
+            "Jaar",
+            "Doel partners",
+            "Doel met label",
+            "Stand op",
+            "Bereikt: partners",
+            "Bereikt: met label",
+            "Doel gehaald",
+        ]
         assert rows[2][:7] == [str(today.year - 1), "155", "110", f"{today.year - 1}-12-31", "118", "52", "nee"]
     finally:
         context.close()
@@ -140,7 +157,8 @@ def test_the_overview_on_a_phone_says_per_municipality_how_each_target_year_went
         page.goto("/regions")
         dordrecht = page.get_by_role("region", name="Dordrecht")
         ended = dordrecht.locator(".target-result").filter(
-            has=page.get_by_role("heading", name=f"{today.year - 1}: doel niet gehaald"))
+            has=page.get_by_role("heading", name=f"{today.year - 1}: doel niet gehaald")
+        )
         expect(ended.get_by_text("118 van 155 partners (76%)")).to_be_visible()
         expect(ended.get_by_text("37 te weinig")).to_be_visible()
         expect(ended.get_by_role("progressbar", name="52 van 110 met label (47%)")).to_have_attribute("value", "52")

@@ -1,6 +1,7 @@
 """Account manager and notes in a real browser: a staff member makes herself the organisation's
 account manager, adds a note, sees it in the timeline and finds the organisation under "Mijn
 organisaties"; the partner's dashboard and page show none of it (desktop and 375 px)."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,7 +18,9 @@ NOTE = "Telefonisch gesproken met Fatima over de inspiratiesessie in januari"
 PHONE_375 = {"width": 375, "height": 812}
 
 
-def test_staff_manage_an_organisation_and_its_partner_sees_nothing_of_it(staff_page, browser, live_server, dordrecht, path):
+def test_staff_manage_an_organisation_and_its_partner_sees_nothing_of_it(
+    staff_page, browser, live_server, dordrecht, path
+):
     organisation = factories.OrganisationFactory(municipality=dordrecht, name="Bakkerij De Molen")
     partner = factories.PartnerUserFactory(organisation=organisation, name="Fatima Bakker")
     page = staff_page

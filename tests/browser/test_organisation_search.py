@@ -1,5 +1,6 @@
 """St MBO finds an organisation by its KvK number typed with a space, on a desktop and on a 375 px
 phone, sorts the list by a column and downloads the result."""
+
 from __future__ import annotations
 
 import csv
@@ -24,12 +25,17 @@ PHONE_375 = {"width": 375, "height": 740}
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP_VIEWPORT, PHONE_375], ids=["desktop", "phone-375"])
-def test_staff_finds_an_organisation_by_kvk_number_with_spaces_and_downloads_it(browser, live_server, dordrecht,
-                                                                                 path, viewport):
+def test_staff_finds_an_organisation_by_kvk_number_with_spaces_and_downloads_it(
+    browser, live_server, dordrecht, path, viewport
+):
     for n in range(12):
         factories.OrganisationFactory(municipality=dordrecht, name=f"Ander Bedrijf {n}")
-    wanted = factories.OrganisationFactory(municipality=dordrecht, name="Drukkerij Merwestad B.V.",
-                                           kvk_number="24681357", status=OrganisationStatus.PARTNER)
+    wanted = factories.OrganisationFactory(
+        municipality=dordrecht,
+        name="Drukkerij Merwestad B.V.",
+        kvk_number="24681357",
+        status=OrganisationStatus.PARTNER,
+    )
     factories.PartnerUserFactory(organisation=wanted, email="piet@merwestad.example.nl", name="Piet")
     staff = factories.UserFactory(role=Role.STAFF, email="sanne@stmbo.example.nl")
     context = browser.new_context(base_url=live_server, viewport=viewport, locale="nl-NL", accept_downloads=True)

@@ -1,6 +1,7 @@
 """The entrepreneur's moments, in a real browser on a phone: registering without choices made
 beforehand and with a postcode that must fit the municipality, more actions in the impact plan
 without saving first, and renewing the label once renewal opens."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -26,8 +27,11 @@ def test_registration_asks_for_each_choice_and_checks_the_postcode_against_the_m
     dordrecht.postcode_ranges = "3311-3329"
     db.session.commit()
     page.goto("/register")
-    for label, placeholder in (("Gemeente van vestiging", "Kies een gemeente"), ("Sector", "Kies een sector"),
-                               ("Aantal medewerkers", "Kies het aantal medewerkers")):
+    for label, placeholder in (
+        ("Gemeente van vestiging", "Kies een gemeente"),
+        ("Sector", "Kies een sector"),
+        ("Aantal medewerkers", "Kies het aantal medewerkers"),
+    ):
         expect(page.get_by_label(label)).to_have_value("")
         expect(page.get_by_label(label).locator("option").first).to_have_text(placeholder)
     fill_registration(page, kvk_number="1234 5678")
@@ -66,13 +70,19 @@ def test_the_impact_plan_offers_another_action_without_saving_first(page, path, 
 
 def test_a_labelled_partner_renews_once_renewal_opens(page, path, dordrecht):
     organisation = factories.OrganisationFactory(
-        municipality=dordrecht, status=OrganisationStatus.LABELLED, label_awarded_on=date(2025, 3, 1),
-        label_valid_until=local_today() + relativedelta(months=4))
+        municipality=dordrecht,
+        status=OrganisationStatus.LABELLED,
+        label_awarded_on=date(2025, 3, 1),
+        label_valid_until=local_today() + relativedelta(months=4),
+    )
     partner = factories.PartnerUserFactory(organisation=organisation)
     for progress in journey.progress_list(organisation):  # every step done, the label review approved
         progress.state = StepState.APPROVED
-        progress.submissions.append(StepSubmission(number=1, state=StepState.APPROVED, statement="Gedaan",
-                                                   submitted_at=utcnow(), decided_at=utcnow()))
+        progress.submissions.append(
+            StepSubmission(
+                number=1, state=StepState.APPROVED, statement="Gedaan", submitted_at=utcnow(), decided_at=utcnow()
+            )
+        )
     db.session.commit()
     sign_in(page, partner.email)
     page.goto("/dashboard")

@@ -5,6 +5,7 @@ in for which organisation or role); the menu opens with the keyboard and shows t
 page the menu offers fits without sideways scrolling; the staff queue shows each item's organisation and
 step as a card. On a desktop the whole menu shows as before.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,19 @@ MAX_HEADER_PX = 100
 PUBLIC_LINKS = ["Partners", "Label controleren", "Per gemeente"]
 SIGNED_IN_LINKS = {
     "partner": [*PUBLIC_LINKS, "Overzicht", "Collega's", "Wachtwoord", "Herinneringen"],
-    "staff": [*PUBLIC_LINKS, "Overzicht", "Te beoordelen", "Organisaties", "Mijn organisaties", "Inspiratiesessies", "Gemeenten",
-              "Stappen", "Mislukte e-mails", "Wachtwoord", "Herinneringen"],
+    "staff": [
+        *PUBLIC_LINKS,
+        "Overzicht",
+        "Te beoordelen",
+        "Organisaties",
+        "Mijn organisaties",
+        "Inspiratiesessies",
+        "Gemeenten",
+        "Stappen",
+        "Mislukte e-mails",
+        "Wachtwoord",
+        "Herinneringen",
+    ],
     "viewer": [*PUBLIC_LINKS, "Overzicht", "API-sleutels", "Wachtwoord", "Herinneringen"],
 }
 SIGNED_IN_AS = {
@@ -164,8 +176,12 @@ def test_on_a_desktop_the_whole_menu_shows_and_works_as_before(new_page, network
     expect(page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Inloggen")).to_be_visible()
 
 
-@pytest.mark.parametrize(("role", "url"), [("staff", "/review/"), ("staff", "/organisations/"), ("partner", "/dashboard")])
-def test_on_a_phone_the_open_menu_and_the_cards_have_no_serious_axe_violations(new_page, axe_script, network, role, url):
+@pytest.mark.parametrize(
+    ("role", "url"), [("staff", "/review/"), ("staff", "/organisations/"), ("partner", "/dashboard")]
+)
+def test_on_a_phone_the_open_menu_and_the_cards_have_no_serious_axe_violations(
+    new_page, axe_script, network, role, url
+):
     page = new_page(bypass_csp=True, **PHONE_375)
     sign_in(page, EMAILS[role])
     page.goto(url)

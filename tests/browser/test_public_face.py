@@ -1,5 +1,6 @@
 """A procurement officer finds a labelled partner in the directory, checks its verification page and
 sees the badge say the same; after St MBO revokes the label, all three say "revoked"."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -24,11 +25,22 @@ def badge_text(page, kvk: str) -> str:
 def test_directory_verification_and_badge_agree_before_and_after_a_revocation(page, staff_page, dordrecht):
     today = local_today()
     organisation = factories.OrganisationFactory(
-        municipality=dordrecht, name="Aannemer Groen", kvk_number="12121212", status=Status.LABELLED,
-        public_listing=True, label_awarded_on=today - timedelta(days=30), label_valid_until=today + timedelta(days=700),
-        impact_statement="Wij leiden jongeren op in de bouw.")
-    factories.OrganisationFactory(municipality=dordrecht, name="Aannemer Grijs", public_listing=False,
-                                  status=Status.LABELLED, label_awarded_on=today)
+        municipality=dordrecht,
+        name="Aannemer Groen",
+        kvk_number="12121212",
+        status=Status.LABELLED,
+        public_listing=True,
+        label_awarded_on=today - timedelta(days=30),
+        label_valid_until=today + timedelta(days=700),
+        impact_statement="Wij leiden jongeren op in de bouw.",
+    )
+    factories.OrganisationFactory(
+        municipality=dordrecht,
+        name="Aannemer Grijs",
+        public_listing=False,
+        status=Status.LABELLED,
+        label_awarded_on=today,
+    )
 
     page.goto("/")
     page.locator("summary", has_text="Menu").click()  # on a phone the menu is behind "Menu"
@@ -61,9 +73,14 @@ def test_directory_verification_and_badge_agree_before_and_after_a_revocation(pa
 
 
 def test_the_verification_search_box(page, dordrecht):
-    factories.OrganisationFactory(municipality=dordrecht, name="Café Oud", kvk_number="34343434",
-                                  status=Status.LABEL_EXPIRED, label_awarded_on=local_today() - timedelta(days=800),
-                                  label_valid_until=local_today() - timedelta(days=70))
+    factories.OrganisationFactory(
+        municipality=dordrecht,
+        name="Café Oud",
+        kvk_number="34343434",
+        status=Status.LABEL_EXPIRED,
+        label_awarded_on=local_today() - timedelta(days=800),
+        label_valid_until=local_today() - timedelta(days=70),
+    )
     page.goto("/verify")
     page.get_by_label("KvK-nummer").fill("3434 3434")
     page.get_by_role("button", name="Controleren").click()

@@ -1,4 +1,5 @@
 """An organisation registers, confirms its email and signs in, in a real browser."""
+
 from __future__ import annotations
 
 import time

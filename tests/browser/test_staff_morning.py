@@ -1,6 +1,7 @@
 """A St MBO staff member's morning, in a real browser on a desktop and on a 375 px phone: the to-do
 list, the queue behind its first count, claiming a submission ("ik pak dit op"), deciding on it,
 and the organisations waiting for the Inspiratiesessie behind another count."""
+
 from __future__ import annotations
 
 import re
@@ -29,13 +30,29 @@ STAFF_EMAIL = "noor@stmbo.example.nl"
 def morning(path, dordrecht):
     factories.UserFactory(role=Role.STAFF, email=STAFF_EMAIL, name="Noor Bakker")
     bram = factories.UserFactory(role=Role.STAFF, name="Bram Jansen")
-    at_step(dordrecht, path, "Bakkerij De Merwede", current=("partnerovereenkomst", StepState.SUBMITTED),
-            days_ago=6, status=Org.APPLICANT)
-    at_step(dordrecht, path, "Fietsenmaker Zwijndrecht", current=("partnerovereenkomst", StepState.SUBMITTED),
-            days_ago=3, status=Org.APPLICANT)
+    at_step(
+        dordrecht,
+        path,
+        "Bakkerij De Merwede",
+        current=("partnerovereenkomst", StepState.SUBMITTED),
+        days_ago=6,
+        status=Org.APPLICANT,
+    )
+    at_step(
+        dordrecht,
+        path,
+        "Fietsenmaker Zwijndrecht",
+        current=("partnerovereenkomst", StepState.SUBMITTED),
+        days_ago=3,
+        status=Org.APPLICANT,
+    )
     at_step(dordrecht, path, "Drukkerij Het Wantij", ORDER[:2], days_ago=20)
-    claimed = db.session.scalars(db.select(StepSubmission).join(StepSubmission.progress)
-                                 .join(Organisation).where(Organisation.name == "Fietsenmaker Zwijndrecht")).one()
+    claimed = db.session.scalars(
+        db.select(StepSubmission)
+        .join(StepSubmission.progress)
+        .join(Organisation)
+        .where(Organisation.name == "Fietsenmaker Zwijndrecht")
+    ).one()
     claimed.claimed_by_id, claimed.claimed_at = bram.id, claimed.submitted_at
     db.session.commit()
 

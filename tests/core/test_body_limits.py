@@ -1,5 +1,6 @@
 """Bodies that are not file uploads are bounded before anything parses them: a 50 MB urlencoded
 POST /login once took a worker from 150 MB to 2 GB, and the throttle's key function read it."""
+
 from __future__ import annotations
 
 import io
@@ -32,9 +33,12 @@ def test_too_many_urlencoded_fields_are_refused_with_413(client):
 
 def test_a_body_without_content_length_is_bounded_too(client):
     """Chunked transfer: no Content-Length to look at, so the reading itself stops at the limit."""
-    response = client.post("/login", input_stream=io.BytesIO(b"a=1&" * 300_000),
-                           content_type="application/x-www-form-urlencoded",
-                           environ_overrides={"wsgi.input_terminated": True})
+    response = client.post(
+        "/login",
+        input_stream=io.BytesIO(b"a=1&" * 300_000),
+        content_type="application/x-www-form-urlencoded",
+        environ_overrides={"wsgi.input_terminated": True},
+    )
     assert response.status_code == 413
 
 
@@ -67,8 +71,7 @@ def test_the_limit_applies_before_the_throttle_reads_the_form(throttled_app, mon
 
     monkeypatch.setattr(account_views, "_form_email", read_form)
     body = "email=a%40example.nl&password=" + "p" * 600_000
-    response = throttled_app.test_client().post("/login", data=body,
-                                                content_type="application/x-www-form-urlencoded")
+    response = throttled_app.test_client().post("/login", data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 413
 
 

@@ -1,4 +1,5 @@
 """The helpers that let a request meet a row a parallel request inserted, without losing its transaction."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -41,9 +42,13 @@ def test_other_integrity_errors_are_not_taken_for_a_duplicate(app):
 
 
 def test_insert_missing_rows_skips_the_existing_ones(dordrecht):
-    insert_missing_rows(Municipality.__table__, [
-        {"name": "Dordrecht", "slug": "dordrecht", "joined_on": JOINED},
-        {"name": "Sliedrecht", "slug": "sliedrecht", "joined_on": JOINED},
-    ], keys=("slug",))
+    insert_missing_rows(
+        Municipality.__table__,
+        [
+            {"name": "Dordrecht", "slug": "dordrecht", "joined_on": JOINED},
+            {"name": "Sliedrecht", "slug": "sliedrecht", "joined_on": JOINED},
+        ],
+        keys=("slug",),
+    )
     db.session.commit()
     assert sorted(db.session.scalars(sa.select(Municipality.slug))) == ["dordrecht", "sliedrecht"]

@@ -1,4 +1,5 @@
 """The error pages keep the headers the error carries (RFC 9110: a 405 names the allowed methods)."""
+
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import TooManyRequests, Unauthorized
 

@@ -1,5 +1,6 @@
 """Error pages after a failed statement: rolled back first, so the page (which reads the signed-in
 user) renders, in Dutch, with the security headers; a unique violation no service caught is a 409."""
+
 from __future__ import annotations
 
 import contextlib
@@ -40,6 +41,7 @@ def failing_app(make_app):
             with contextlib.suppress(IntegrityError):  # caught, but the session is left needing a rollback
                 _insert_a_duplicate()
             fail()
+
         return view
 
     app.add_url_rule("/__then-crash", "then_crash", swallowed_then(lambda: 1 / 0))
@@ -79,10 +81,13 @@ def test_an_integrity_error_on_an_api_path_is_a_409_in_json(staff_client):
     _assert_security_headers(response)
 
 
-@pytest.mark.parametrize(("url", "status", "message"), [
-    ("/__then-crash", 500, "Er ging iets mis aan onze kant."),
-    ("/__then-404", 404, "Deze pagina bestaat niet (meer)."),
-])
+@pytest.mark.parametrize(
+    ("url", "status", "message"),
+    [
+        ("/__then-crash", 500, "Er ging iets mis aan onze kant."),
+        ("/__then-404", 404, "Deze pagina bestaat niet (meer)."),
+    ],
+)
 def test_every_error_page_renders_after_a_refused_statement(staff_client, url, status, message):
     response = staff_client.get(url)
     assert response.status_code == status

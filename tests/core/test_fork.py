@@ -1,5 +1,6 @@
 """Forked children (gunicorn workers started with ``--preload``, Celery's pool processes) start with
 an empty connection pool: a pooled connection of the parent is the parent's socket."""
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """The security headers, kept per view and scheme (impactnet/core/headers.py): each response still carries
 exactly what Talisman itself would set for its view and scheme, however the requests are interleaved."""
+
 from __future__ import annotations
 
 from flask_talisman import Talisman as LibraryTalisman
@@ -10,8 +11,14 @@ from impactnet.regions.views import SVG_POLICY
 from tests import factories
 from tests.helpers import login_client
 
-SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
-                    "Strict-Transport-Security", "Permissions-Policy")
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Strict-Transport-Security",
+    "Permissions-Policy",
+)
 
 
 def _security(response) -> dict:
@@ -22,8 +29,12 @@ def test_each_view_and_scheme_gets_talismans_own_headers(make_app, dordrecht):
     app = make_app(SESSION_COOKIE_SECURE=True)  # Strict-Transport-Security on, for HTTPS requests
     client = app.test_client()
     login_client(client, factories.UserFactory(role=Role.STAFF))
-    requests = [("/directory", "http://localhost"), ("/directory", "https://localhost"),
-                ("/municipalities/dordrecht/growth.svg", "http://localhost"), ("/no-such-page", "http://localhost")]
+    requests = [
+        ("/directory", "http://localhost"),
+        ("/directory", "https://localhost"),
+        ("/municipalities/dordrecht/growth.svg", "http://localhost"),
+        ("/no-such-page", "http://localhost"),
+    ]
     seen = {}
     for _round in range(2):  # the second round is served from the kept headers
         for path, base in requests:

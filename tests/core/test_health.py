@@ -8,12 +8,14 @@ def test_healthz_reports_database_ok(client):
 
 
 def test_healthz_names_the_database_when_it_is_unreachable(tmp_path):
-    broken = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "x" * 40,
-        "INSTANCE_PATH": str(tmp_path),
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing-folder/nope.db",
-    })
+    broken = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x" * 40,
+            "INSTANCE_PATH": str(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing-folder/nope.db",
+        }
+    )
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "error", "database": "unreachable"}

@@ -5,6 +5,7 @@ HTTPS redirect and any absolute URL are built from that host, so in production a
 ALLOWED_HOSTS (by default the host of PUBLIC_URL) is a 400 before anything can redirect; only the
 health check answers any host, and over plain HTTP, for load balancers.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -20,16 +21,27 @@ from impactnet.extensions import db
 PUBLIC = "impactnet.example.nl"
 EVIL = "evil.example"
 PRODUCTION_ENV = {
-    "IMPACTNET_ENV": "production", "SECRET_KEY": "k" * 64, "MAIL_SERVER": "smtp.example.nl",
-    "PUBLIC_URL": f"https://{PUBLIC}", "PROXY_FIX": "1",
+    "IMPACTNET_ENV": "production",
+    "SECRET_KEY": "k" * 64,
+    "MAIL_SERVER": "smtp.example.nl",
+    "PUBLIC_URL": f"https://{PUBLIC}",
+    "PROXY_FIX": "1",
     # The requests here use no cache; should one, an address where nothing listens fails fast.
     "REDIS_URL": os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:1/0",
     # Flask-Limiter keeps its settings on its one instance, shared by every app in the process: on,
     # it would throttle the other tests' app too.
     "RATELIMIT_ENABLED": "0",
 }
-PATHS = ("/", "/login", "/dashboard", "/register", "/directory", "/api/v1/regions", "/api/v1/openapi.json",
-         "/no-such-page")
+PATHS = (
+    "/",
+    "/login",
+    "/dashboard",
+    "/register",
+    "/directory",
+    "/api/v1/regions",
+    "/api/v1/openapi.json",
+    "/no-such-page",
+)
 
 
 @pytest.fixture
@@ -41,8 +53,12 @@ def production(app, tmp_path):
     def build(**env):
         for name in ("ALLOWED_HOSTS", "FORCE_HTTPS", "SESSION_COOKIE_SECURE", "PREFERRED_URL_SCHEME"):
             patch.delenv(name, raising=False)
-        for name, value in {**PRODUCTION_ENV, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-                            "IMPACTNET_INSTANCE_PATH": str(tmp_path), **env}.items():
+        for name, value in {
+            **PRODUCTION_ENV,
+            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+            "IMPACTNET_INSTANCE_PATH": str(tmp_path),
+            **env,
+        }.items():
             patch.setenv(name, value)
         importlib.reload(config_module)
         built.append(create_app())
@@ -66,8 +82,9 @@ def _no_trace_of(response, host: str) -> None:
 def test_a_forwarded_foreign_host_is_400_and_never_reaches_a_location_or_a_page(production, proto):
     client = production().test_client()
     for path in PATHS:
-        response = client.get(path, base_url=f"http://{PUBLIC}",
-                              headers={"X-Forwarded-Host": EVIL, "X-Forwarded-Proto": proto})
+        response = client.get(
+            path, base_url=f"http://{PUBLIC}", headers={"X-Forwarded-Host": EVIL, "X-Forwarded-Proto": proto}
+        )
         assert response.status_code == 400, path
         _no_trace_of(response, EVIL)
     page = client.get("/login", base_url=f"http://{PUBLIC}", headers={"X-Forwarded-Host": EVIL}).get_data(as_text=True)
@@ -92,14 +109,21 @@ def test_the_public_url_host_is_served_and_redirected_to_https_on_itself(product
     response = client.get("/login", base_url="http://127.0.0.1:8000", headers={"X-Forwarded-Host": PUBLIC})
     assert response.status_code == 302 and response.headers["Location"] == f"https://{PUBLIC}/login"
     # Upper case and a port are the same host.
-    assert client.get("/login", base_url="http://x", headers={**secure, "X-Forwarded-Host": "ImpactNet.Example.NL:443"}
-                      ).status_code == 200
+    assert (
+        client.get(
+            "/login", base_url="http://x", headers={**secure, "X-Forwarded-Host": "ImpactNet.Example.NL:443"}
+        ).status_code
+        == 200
+    )
 
 
 def test_healthz_answers_a_load_balancer_over_plain_http_whatever_the_host(production):
     client = production().test_client()
-    for base_url, headers in (("http://10.0.0.7:8000", {}), (f"http://{PUBLIC}", {}),
-                              (f"http://{PUBLIC}", {"X-Forwarded-Host": EVIL, "X-Forwarded-Proto": "http"})):
+    for base_url, headers in (
+        ("http://10.0.0.7:8000", {}),
+        (f"http://{PUBLIC}", {}),
+        (f"http://{PUBLIC}", {"X-Forwarded-Host": EVIL, "X-Forwarded-Proto": "http"}),
+    ):
         response = client.get("/healthz", base_url=base_url, headers=headers)
         assert response.status_code == 200, base_url
         assert response.get_json() == {"status": "ok", "database": "ok"}

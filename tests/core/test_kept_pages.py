@@ -2,6 +2,7 @@
 view and its access checks run, so each test shows that what those decide still holds: a kept page is
 for its own session only, never after a sign-out, a deactivation or the sign-in's expiry, never with a
 message that is to be shown once, and its form tokens are the session's own."""
+
 from __future__ import annotations
 
 import re

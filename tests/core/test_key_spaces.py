@@ -1,5 +1,6 @@
 """The key spaces' generations: renewed by a commit that wrote what they keep, in every process that
 shares the cache; not by a sign-in, a sent mail or a token use."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -25,9 +26,11 @@ def test_a_commit_that_wrote_renews_the_generation_and_a_read_does_not(app, dord
 
 
 def test_bulk_statements_renew_the_generation(app, dordrecht):
-    for statement in (sa.update(Municipality).values(active=False),
-                      sa.insert(Municipality).values(name="Papendrecht", slug="papendrecht", joined_on=dordrecht.joined_on),
-                      sa.delete(Municipality).where(Municipality.slug == "papendrecht")):
+    for statement in (
+        sa.update(Municipality).values(active=False),
+        sa.insert(Municipality).values(name="Papendrecht", slug="papendrecht", joined_on=dordrecht.joined_on),
+        sa.delete(Municipality).where(Municipality.slug == "papendrecht"),
+    ):
         before = KEPT.generation(), FIGURES.generation()
         db.session.execute(statement)
         db.session.commit()

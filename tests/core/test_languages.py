@@ -1,6 +1,7 @@
 """Dutch and English: the catalogue is complete, the language is chosen as
 promised (account, then session, then browser, then Dutch), the switch is
 safe, and mails go out in the recipient's language."""
+
 from __future__ import annotations
 
 import os
@@ -42,6 +43,7 @@ UNKNOWN_LANGUAGE = "Deze taal kennen we niet"
 
 # The catalogue.
 
+
 def _extracted() -> dict[str | tuple, list[str]]:
     """Every message in the code and templates, as ``pybabel extract -F babel.cfg`` finds them."""
     parse = getattr(frontend, "parse_mapping_cfg", None) or frontend.parse_mapping
@@ -54,7 +56,8 @@ def _extracted() -> dict[str | tuple, list[str]]:
 
     found: dict[str | tuple, list[str]] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-            ROOT, method_map, options_map, keywords=KEYWORDS, directory_filter=only_mapped_folders):
+        ROOT, method_map, options_map, keywords=KEYWORDS, directory_filter=only_mapped_folders
+    ):
         found.setdefault(message, []).append(f"{filename}:{lineno}")
     return found
 
@@ -90,11 +93,12 @@ def test_every_message_has_an_english_translation_with_the_same_placeholders():
         # Plural forms may leave the number out of one form; otherwise the same placeholders.
         wanted = set().union(*(_placeholders(source) for source in sources))
         for string in strings:
-            if set(_placeholders(string)) - wanted or (len(sources) == 1 and _placeholders(string) != _placeholders(sources[0])):
+            if set(_placeholders(string)) - wanted or (
+                len(sources) == 1 and _placeholders(string) != _placeholders(sources[0])
+            ):
                 problems.append(f"{where}: placeholders differ: {message_id!r} -> {string!r}")
         problems.extend(f"{where}: {error}" for error in entry.check(catalogue))
-    assert not problems, ("update the catalogue (see \"Languages\" in README.md):\n  "
-                          + "\n  ".join(problems))
+    assert not problems, 'update the catalogue (see "Languages" in README.md):\n  ' + "\n  ".join(problems)
 
 
 def test_catalogues_compile_when_missing_or_older_than_the_po(tmp_path):
@@ -132,6 +136,7 @@ def test_outside_a_request_the_language_is_dutch_unless_forced(app):
 
 
 # Choosing the language of a page.
+
 
 def _page(client, url="/", **headers) -> str:
     response = client.get(url, headers=headers)
@@ -216,8 +221,17 @@ def test_a_post_without_a_language_or_with_a_list_is_refused(client):
     assert client.get("/language").status_code == 405
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)",
-                                    "/regions\r\nSet-Cookie: x=1", "/" + "a" * 5000])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "/regions\r\nSet-Cookie: x=1",
+        "/" + "a" * 5000,
+    ],
+)
 def test_the_switch_only_returns_to_this_site(client, target):
     response = client.post("/language", data={"locale": "en", "next": target})
     assert response.status_code == 302
@@ -226,14 +240,17 @@ def test_the_switch_only_returns_to_this_site(client, target):
     assert "\r" not in location and "\n" not in location and "\\" not in location
 
 
-@pytest.mark.parametrize("target, kept", [
-    ("/regions?page=2", True),
-    ("/register", True),
-    ("/municipalities", True),  # redirects to its slash form, which answers GET
-    ("/organisations/1/erase", False),  # answers POST only: the home page, not a 405
-    ("/language", False),
-    ("/bestaat-niet", False),
-])
+@pytest.mark.parametrize(
+    "target, kept",
+    [
+        ("/regions?page=2", True),
+        ("/register", True),
+        ("/municipalities", True),  # redirects to its slash form, which answers GET
+        ("/organisations/1/erase", False),  # answers POST only: the home page, not a 405
+        ("/language", False),
+        ("/bestaat-niet", False),
+    ],
+)
 def test_the_switch_returns_to_the_page_only_when_it_answers_a_get(client, target, kept):
     response = client.post("/language", data={"locale": "en", "next": target})
     assert response.status_code == 302
@@ -247,8 +264,9 @@ def test_the_footer_switch_is_a_labelled_form_with_the_current_language_marked(c
     assert 'name="csrf_token"' in footer and 'name="next" value="/regions?page=1"' in footer
     assert 'role="group" aria-labelledby="language-switch-label"' in footer
     assert '<span id="language-switch-label">Language:</span>' in footer
-    assert re.search(r'<button type="submit" name="locale" value="nl" lang="nl" class="link-button"\s*>Nederlands</button>',
-                     footer)
+    assert re.search(
+        r'<button type="submit" name="locale" value="nl" lang="nl" class="link-button"\s*>Nederlands</button>', footer
+    )
     assert re.search(r'value="en" lang="en" class="link-button"\s*aria-current="true">English</button>', footer)
 
 
@@ -267,6 +285,7 @@ def test_the_switch_needs_the_csrf_token_when_csrf_is_on(make_app):
 
 
 # Mails in the recipient's language.
+
 
 def _text(message) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
@@ -320,9 +339,12 @@ def test_an_invitation_is_in_the_invited_users_language(app, client, login, mail
 
 def test_reminders_and_staff_notices_are_in_each_recipients_language(mailbox, dordrecht, path):
     today = local_day(utcnow())
-    expired = factories.OrganisationFactory(municipality=dordrecht, name="Verlopen B.V.",
-                                            status=OrganisationStatus.LABELLED,
-                                            label_valid_until=today - timedelta(days=1))
+    expired = factories.OrganisationFactory(
+        municipality=dordrecht,
+        name="Verlopen B.V.",
+        status=OrganisationStatus.LABELLED,
+        label_valid_until=today - timedelta(days=1),
+    )
     factories.PartnerUserFactory(organisation=expired, email="contact@example.nl", locale="en")
     factories.UserFactory(role=Role.STAFF, email="staff-en@example.nl", locale="en")
     factories.UserFactory(role=Role.STAFF, email="staff-nl@example.nl")

@@ -1,5 +1,6 @@
 """The layout's kept parts (impactnet/core/layout.py): rendered once per language, role and page, they
 must still be right for every signed-in person and carry nothing of one person into another's page."""
+
 from __future__ import annotations
 
 import re
@@ -79,7 +80,7 @@ def test_the_current_page_is_marked_on_that_page_only(app, client, login_as):
 
 def test_the_language_switch_returns_to_this_page_escaped(client):
     page(client, "/directory?q=a")  # keep a footer first
-    html = page(client, '/directory?q=%22%3E%3Cscript%3Ex%3C/script%3E')
+    html = page(client, "/directory?q=%22%3E%3Cscript%3Ex%3C/script%3E")
     assert "<script>x" not in html
     assert 'name="next" value="/directory?q=%22%3E%3Cscript%3Ex%3C/script%3E"' in html
 

@@ -1,5 +1,6 @@
 """The entrepreneur's dashboard sends the same few statements however long its history is, none once
 it is kept, and shows any change from the next view on."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -30,11 +31,26 @@ def _history(organisation, user, path, rounds: int) -> None:
         for number in range(1, rounds + 1):
             last = number == rounds
             state = StepState.CHANGES_REQUESTED if not last or step is steps[-1] else StepState.APPROVED
-            db.session.add(StepSubmission(progress_id=progress.id, number=number, state=state, statement="Ons plan",
-                                          created_by_id=user.id, submitted_at=utcnow() - timedelta(days=rounds - number),
-                                          decided_at=utcnow(), feedback="Graag concreter"))
-            record(None, AuditAction.STEP_STATE_CHANGED, progress, before={"state": "submitted"},
-                   after={"step": step.key, "state": state.value}, organisation_id=organisation.id)
+            db.session.add(
+                StepSubmission(
+                    progress_id=progress.id,
+                    number=number,
+                    state=state,
+                    statement="Ons plan",
+                    created_by_id=user.id,
+                    submitted_at=utcnow() - timedelta(days=rounds - number),
+                    decided_at=utcnow(),
+                    feedback="Graag concreter",
+                )
+            )
+            record(
+                None,
+                AuditAction.STEP_STATE_CHANGED,
+                progress,
+                before={"state": "submitted"},
+                after={"step": step.key, "state": state.value},
+                organisation_id=organisation.id,
+            )
         if step is steps[-1]:
             progress.state = StepState.CHANGES_REQUESTED
     db.session.commit()
@@ -61,7 +77,9 @@ def test_the_partner_dashboard_sends_at_most_8_statements_for_a_short_and_a_long
     assert counts[0] == counts[1] and counts[1] <= MAX_STATEMENTS, counts
 
 
-def test_a_second_view_sends_no_statements_and_a_change_elsewhere_shows_on_the_next(app, other_process, dordrecht, path):
+def test_a_second_view_sends_no_statements_and_a_change_elsewhere_shows_on_the_next(
+    app, other_process, dordrecht, path
+):
     organisation = factories.OrganisationFactory(municipality=dordrecht, status=Status.WORKING_TOWARD_LABEL)
     user = factories.PartnerUserFactory(organisation=organisation)
     _history(organisation, user, path, 1)
@@ -81,9 +99,14 @@ def test_a_second_view_sends_no_statements_and_a_change_elsewhere_shows_on_the_n
 
 def test_each_partner_sees_their_own_organisation_in_their_own_language(app, dordrecht, path):
     pages = {}
-    for name, locale in (("Bakkerij De Merwede", "nl"), ("Fietsenmaker Zwijndrecht", "en"), ("Bakkerij De Merwede", "en")):
-        organisation = db.session.scalar(sa.select(Organisation).where(Organisation.name == name)) or \
-            factories.OrganisationFactory(municipality=dordrecht, name=name)
+    for name, locale in (
+        ("Bakkerij De Merwede", "nl"),
+        ("Fietsenmaker Zwijndrecht", "en"),
+        ("Bakkerij De Merwede", "en"),
+    ):
+        organisation = db.session.scalar(
+            sa.select(Organisation).where(Organisation.name == name)
+        ) or factories.OrganisationFactory(municipality=dordrecht, name=name)
         client = app.test_client()
         login_client(client, factories.PartnerUserFactory(organisation=organisation, locale=locale))
         for _ in range(2):  # the second from the cache

@@ -1,6 +1,7 @@
 """Anonymous answers kept before Flask (impactnet/core/response_cache.py): served only while the figures
 are unchanged, only to requests without cookies or credentials, only for the host, scheme, address and
 language they were made for, and with the same headers as Flask's own answer."""
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,9 @@ def test_a_change_of_the_figures_in_another_process_is_answered_at_once(app, oth
     app.test_client().get(PATH)
     municipality_id = dordrecht.id
     with other_process.app_context():
-        db.session.add(Target(municipality_id=municipality_id, year=local_today().year + 1,
-                              partners_wanted=999, labelled_wanted=9))
+        db.session.add(
+            Target(municipality_id=municipality_id, year=local_today().year + 1, partners_wanted=999, labelled_wanted=9)
+        )
         db.session.commit()
     body = json.loads(app.test_client().get(PATH).get_data())
     assert handled == [PATH, PATH]

@@ -2,6 +2,7 @@
 renewed) is not set off by a savepoint: SQLAlchemy's "after_commit" fires when a savepoint is
 released and "after_rollback" when one is rolled back. A refused hand-in inside a savepoint once
 deleted the file copied into the draft that the request then committed."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -1,4 +1,5 @@
 """The demo network: idempotent, deterministic, usable, and true to the programme's figures."""
+
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
@@ -58,8 +59,9 @@ def _user(email: str) -> User:
 def _status_changes():
     """Every status change with its municipality, oldest first."""
     return db.session.execute(
-        sa.select(AuditEvent.organisation_id, AuditEvent.occurred_at, AuditEvent.before, AuditEvent.after,
-                  Municipality.slug)
+        sa.select(
+            AuditEvent.organisation_id, AuditEvent.occurred_at, AuditEvent.before, AuditEvent.after, Municipality.slug
+        )
         .join(Organisation, Organisation.id == AuditEvent.organisation_id)
         .join(Municipality, Municipality.id == Organisation.municipality_id)
         .where(AuditEvent.action == AuditAction.ORGANISATION_STATUS_CHANGED)
@@ -68,8 +70,16 @@ def _status_changes():
 
 
 def _became_partner(changes, slug: str, before: datetime) -> int:
-    return len({c.organisation_id for c in changes if c.slug == slug and c.occurred_at < before
-                and c.before == {"status": "applicant"} and c.after == {"status": "partner"}})
+    return len(
+        {
+            c.organisation_id
+            for c in changes
+            if c.slug == slug
+            and c.occurred_at < before
+            and c.before == {"status": "applicant"}
+            and c.after == {"status": "partner"}
+        }
+    )
 
 
 def _statuses_as_of(changes, slug: str, before: datetime) -> Counter:
@@ -95,8 +105,9 @@ def test_seeding_is_deterministic():
     def network():
         seed_demo()
         return db.session.execute(
-            sa.select(Organisation.kvk_number, Organisation.name, Organisation.status, Organisation.created_at)
-            .order_by(Organisation.kvk_number)
+            sa.select(
+                Organisation.kvk_number, Organisation.name, Organisation.status, Organisation.created_at
+            ).order_by(Organisation.kvk_number)
         ).all()
 
     first = network()
@@ -148,7 +159,9 @@ def test_dordrecht_history_matches_the_programme_report(seeded):
     assert 75 < now.partners < 155 and 30 < now.labelled < 110  # growing, but behind the 2025 target
     assert now.applicants > 0
     assert {(t.municipality.slug, t.year) for t in db.session.scalars(sa.select(Target))} == {
-        ("dordrecht", 2024), ("dordrecht", 2025)}
+        ("dordrecht", 2024),
+        ("dordrecht", 2025),
+    }
 
 
 def test_zwijndrecht_and_sliedrecht_start_in_2025(seeded):
@@ -162,7 +175,8 @@ def test_zwijndrecht_and_sliedrecht_start_in_2025(seeded):
         )
         assert first_event >= joined
         organisations = db.session.scalars(
-            sa.select(Organisation).where(Organisation.municipality_id == municipality.id)).all()
+            sa.select(Organisation).where(Organisation.municipality_id == municipality.id)
+        ).all()
         assert min(o.created_at for o in organisations) >= joined
         assert live_counts(municipality.id).partners >= 10
 
@@ -174,9 +188,13 @@ def test_every_status_occurs_and_the_audit_trail_agrees_with_it(seeded):
     trail: dict[int, list] = {}
     for change in _status_changes():
         trail.setdefault(change.organisation_id, []).append(change)
-    registered = dict(db.session.execute(
-        sa.select(AuditEvent.organisation_id, AuditEvent.occurred_at)
-        .where(AuditEvent.action == AuditAction.ORGANISATION_REGISTERED)).all())
+    registered = dict(
+        db.session.execute(
+            sa.select(AuditEvent.organisation_id, AuditEvent.occurred_at).where(
+                AuditEvent.action == AuditAction.ORGANISATION_REGISTERED
+            )
+        ).all()
+    )
     dordrecht = municipality_by_slug("dordrecht")
     for organisation in organisations:
         assert registered[organisation.id] == organisation.created_at
@@ -194,8 +212,9 @@ def test_every_status_occurs_and_the_audit_trail_agrees_with_it(seeded):
     latest = db.session.scalar(sa.select(sa.func.max(AuditEvent.occurred_at)))
     assert latest <= utcnow()
     staff = _user("staff@demo.impactnet.example")
-    actors = db.session.scalars(sa.select(AuditEvent.actor_id).distinct()
-                                .where(AuditEvent.action == AuditAction.ORGANISATION_STATUS_CHANGED)).all()
+    actors = db.session.scalars(
+        sa.select(AuditEvent.actor_id).distinct().where(AuditEvent.action == AuditAction.ORGANISATION_STATUS_CHANGED)
+    ).all()
     assert actors == [staff.id]
 
 
@@ -239,21 +258,35 @@ def test_the_seeded_demo_has_every_counter_the_dashboards_read(app):
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     dordrecht = db.session.scalar(sa.select(Municipality).where(Municipality.slug == "dordrecht"))
     today = local_today()
-    partners = db.session.scalar(sa.select(GrowthSnapshot.partners).where(
-        GrowthSnapshot.scope_key == dordrecht.id, GrowthSnapshot.day == today))
-    by_sector = db.session.scalar(sa.select(sa.func.sum(BreakdownSnapshot.partners)).where(
-        BreakdownSnapshot.municipality_id == dordrecht.id, BreakdownSnapshot.day == today,
-        BreakdownSnapshot.dimension == "sector"))
+    partners = db.session.scalar(
+        sa.select(GrowthSnapshot.partners).where(GrowthSnapshot.scope_key == dordrecht.id, GrowthSnapshot.day == today)
+    )
+    by_sector = db.session.scalar(
+        sa.select(sa.func.sum(BreakdownSnapshot.partners)).where(
+            BreakdownSnapshot.municipality_id == dordrecht.id,
+            BreakdownSnapshot.day == today,
+            BreakdownSnapshot.dimension == "sector",
+        )
+    )
     assert partners > 100 and by_sector == partners
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(FunnelSnapshot).where(
-        FunnelSnapshot.municipality_id == dordrecht.id, FunnelSnapshot.day == today)) > 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(FunnelSnapshot)
+            .where(FunnelSnapshot.municipality_id == dordrecht.id, FunnelSnapshot.day == today)
+        )
+        > 0
+    )
 
 
 def _journeys() -> dict[int, list[StepProgress]]:
     """Every organisation's progress on the five steps, in order."""
     rows = db.session.scalars(
-        sa.select(StepProgress).join(JourneyStep).order_by(StepProgress.organisation_id, JourneyStep.position)
-        .options(selectinload(StepProgress.submissions).selectinload(StepSubmission.actions))).all()
+        sa.select(StepProgress)
+        .join(JourneyStep)
+        .order_by(StepProgress.organisation_id, JourneyStep.position)
+        .options(selectinload(StepProgress.submissions).selectinload(StepSubmission.actions))
+    ).all()
     journeys: dict[int, list[StepProgress]] = {}
     for progress in rows:
         journeys.setdefault(progress.organisation_id, []).append(progress)
@@ -261,8 +294,9 @@ def _journeys() -> dict[int, list[StepProgress]]:
 
 
 def _events(action: AuditAction) -> list[AuditEvent]:
-    return db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)
-                              .order_by(AuditEvent.occurred_at, AuditEvent.id)).all()
+    return db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.occurred_at, AuditEvent.id)
+    ).all()
 
 
 def test_the_path_is_walked_in_order_and_matches_each_status(seeded):
@@ -273,8 +307,9 @@ def test_the_path_is_walked_in_order_and_matches_each_status(seeded):
     for organisation in organisations:
         progress = journeys[organisation.id]
         assert [p.step.position for p in progress] == [1, 2, 3, 4, 5]
-        first_approval = [min((v.decided_at for v in p.submissions if v.state is StepState.APPROVED), default=None)
-                          for p in progress]
+        first_approval = [
+            min((v.decided_at for v in p.submissions if v.state is StepState.APPROVED), default=None) for p in progress
+        ]
         for earlier, later in pairwise(first_approval):
             assert later is None or (earlier is not None and earlier < later), organisation.name
         done = sum(moment is not None for moment in first_approval)
@@ -297,11 +332,17 @@ def test_the_path_is_walked_in_order_and_matches_each_status(seeded):
         if organisation.status is S.WORKING_TOWARD_LABEL:
             step = next(p for p in journeys[organisation.id] if p.state is not StepState.APPROVED)
             current[(step.step.key, step.state)] += 1
-    for stage in [("inventarisatie", StepState.SUBMITTED), ("inventarisatie", StepState.CHANGES_REQUESTED),
-                  ("inspiratiesessie", StepState.NOT_STARTED), ("impactplan", StepState.NOT_STARTED),
-                  ("impactplan", StepState.DRAFT), ("impactplan", StepState.SUBMITTED),
-                  ("impactplan", StepState.CHANGES_REQUESTED), ("beoordeling", StepState.NOT_STARTED),
-                  ("beoordeling", StepState.SUBMITTED)]:
+    for stage in [
+        ("inventarisatie", StepState.SUBMITTED),
+        ("inventarisatie", StepState.CHANGES_REQUESTED),
+        ("inspiratiesessie", StepState.NOT_STARTED),
+        ("impactplan", StepState.NOT_STARTED),
+        ("impactplan", StepState.DRAFT),
+        ("impactplan", StepState.SUBMITTED),
+        ("impactplan", StepState.CHANGES_REQUESTED),
+        ("beoordeling", StepState.NOT_STARTED),
+        ("beoordeling", StepState.SUBMITTED),
+    ]:
         assert current[stage] >= 1, stage
     applicant_agreements = Counter(journeys[o.id][0].state for o in organisations if o.status is S.APPLICANT)
     assert {StepState.NOT_STARTED, StepState.DRAFT, StepState.SUBMITTED} <= set(applicant_agreements)
@@ -346,17 +387,31 @@ def test_versions_and_their_audit_trail_agree(seeded):
                     assert set(version.answers) == set(QUESTIONS) and all(version.answers.values())
                 elif kind is StepKind.IMPACT_PLAN:
                     assert 1 <= len(version.actions) <= 3
-                    assert all(a.commitment and a.goal.number in (1, 2, 3)
-                               and a.target_date > version.submitted_at.date() for a in version.actions)
+                    assert all(
+                        a.commitment and a.goal.number in (1, 2, 3) and a.target_date > version.submitted_at.date()
+                        for a in version.actions
+                    )
                 else:
                     assert version.statement
-    approved_plans = db.session.scalars(sa.select(StepSubmission).join(StepProgress).join(JourneyStep).where(
-        JourneyStep.key == "impactplan", StepSubmission.state == StepState.APPROVED)).all()
+    approved_plans = db.session.scalars(
+        sa.select(StepSubmission)
+        .join(StepProgress)
+        .join(JourneyStep)
+        .where(JourneyStep.key == "impactplan", StepSubmission.state == StepState.APPROVED)
+    ).all()
     assert {a.goal.number for plan in approved_plans for a in plan.actions} == {1, 2, 3}
     assert any("BBL-plaatsen per jaar" in a.commitment for plan in approved_plans for a in plan.actions)
-    latest = max(db.session.scalar(sa.select(sa.func.max(column))) for column in (
-        AuditEvent.occurred_at, StepSubmission.created_at, StepSubmission.submitted_at, StepSubmission.decided_at,
-        StepProgress.state_changed_at, Organisation.updated_at))
+    latest = max(
+        db.session.scalar(sa.select(sa.func.max(column)))
+        for column in (
+            AuditEvent.occurred_at,
+            StepSubmission.created_at,
+            StepSubmission.submitted_at,
+            StepSubmission.decided_at,
+            StepProgress.state_changed_at,
+            Organisation.updated_at,
+        )
+    )
     assert latest < END
 
 
@@ -366,8 +421,10 @@ def test_labels_follow_their_history(app, seeded):
     renewals = Counter(e.organisation_id for e in _events(AuditAction.LABEL_RENEWED))
     staff = _user("staff@demo.impactnet.example")
     S = OrganisationStatus
-    beoordeling = {p.organisation_id: p for p in db.session.scalars(
-        sa.select(StepProgress).join(JourneyStep).where(JourneyStep.key == "beoordeling"))}
+    beoordeling = {
+        p.organisation_id: p
+        for p in db.session.scalars(sa.select(StepProgress).join(JourneyStep).where(JourneyStep.key == "beoordeling"))
+    }
     for organisation in db.session.scalars(sa.select(Organisation)):
         if organisation.status not in (S.LABELLED, S.LABEL_EXPIRED, S.LABEL_REVOKED):
             assert organisation.id not in awarded and organisation.label_awarded_on is None
@@ -404,8 +461,10 @@ def test_the_review_queue_has_work_waiting_oldest_first(seeded):
     assert [item.waiting for item in queue] == sorted((item.waiting for item in queue), reverse=True)
     assert {item.step.key for item in queue} == {"partnerovereenkomst", "inventarisatie", "impactplan", "beoordeling"}
     assert queue[-1].waiting < timedelta(days=7) + (now - END) < queue[0].waiting
-    assert all(item.organisation.status in (OrganisationStatus.APPLICANT, OrganisationStatus.WORKING_TOWARD_LABEL)
-               for item in queue)
+    assert all(
+        item.organisation.status in (OrganisationStatus.APPLICANT, OrganisationStatus.WORKING_TOWARD_LABEL)
+        for item in queue
+    )
 
 
 def test_the_demo_partner_sees_the_feedback_and_what_is_next(app, seeded):
@@ -432,7 +491,9 @@ def test_the_demo_offers_the_partner_agreement_in_dutch_and_english(app, seeded)
 
     documents = db.session.scalars(sa.select(StepDocument).order_by(StepDocument.language)).all()
     assert [(d.step_key, d.language, d.version) for d in documents] == [
-        ("partnerovereenkomst", "en", 1), ("partnerovereenkomst", "nl", 1)]
+        ("partnerovereenkomst", "en", 1),
+        ("partnerovereenkomst", "nl", 1),
+    ]
     for document, title in zip(documents, (b"Partner agreement", b"Partnerovereenkomst"), strict=True):
         content = document_path(document.stored_name).read_bytes()
         assert content.startswith(b"%PDF-1.4\n") and content.endswith(b"%%EOF\n") and title in content

@@ -1,4 +1,5 @@
 """The public directory and its open data: who is listed, search and filters, pagination, cost."""
+
 from __future__ import annotations
 
 import html
@@ -25,8 +26,9 @@ def listed(municipality, name, status=Status.LABELLED, **kwargs):
     if status in (Status.LABELLED, Status.LABEL_EXPIRED, Status.LABEL_REVOKED):
         kwargs.setdefault("label_awarded_on", today - timedelta(days=100))
         kwargs.setdefault("label_valid_until", today + timedelta(days=600))
-    return factories.OrganisationFactory(municipality=municipality, name=name, status=status, public_listing=True,
-                                         **kwargs)
+    return factories.OrganisationFactory(
+        municipality=municipality, name=name, status=status, public_listing=True, **kwargs
+    )
 
 
 def approve_plan(organisation, path, *goal_numbers):
@@ -38,8 +40,15 @@ def approve_plan(organisation, path, *goal_numbers):
     db.session.flush()
     for number in goal_numbers:
         goal = db.session.scalar(sa.select(DrechtsDoel).where(DrechtsDoel.number == number))
-        db.session.add(ImpactAction(submission_id=submission.id, goal_id=goal.id, description="BBL-plaatsen",
-                                    commitment="2 per jaar", target_date=date(2027, 9, 1)))
+        db.session.add(
+            ImpactAction(
+                submission_id=submission.id,
+                goal_id=goal.id,
+                description="BBL-plaatsen",
+                commitment="2 per jaar",
+                target_date=date(2027, 9, 1),
+            )
+        )
 
 
 @pytest.fixture
@@ -49,14 +58,19 @@ def directory(dordrecht, zwijndrecht, path):
     listed: Geheim B.V. (labelled but not opted in), Nieuwkomer (an opted-in applicant), Weg B.V.
     (opted in but withdrawn without a label)."""
     today = local_today()
-    groen = listed(dordrecht, "Aannemer Groen", impact_statement="Wij leiden jongeren op in de bouw.",
-                   website="https://groen.example.nl")
+    groen = listed(
+        dordrecht,
+        "Aannemer Groen",
+        impact_statement="Wij leiden jongeren op in de bouw.",
+        website="https://groen.example.nl",
+    )
     approve_plan(groen, path, 1, 2)
     listed(zwijndrecht, "Bakkerij Zoet", Status.WORKING_TOWARD_LABEL, sector="horeca")
     listed(dordrecht, "Café Oud", Status.LABELLED, sector="horeca", label_valid_until=today - timedelta(days=1))
     listed(dordrecht, "Drukkerij Rood", Status.LABEL_REVOKED, label_revoked_on=today)
-    factories.OrganisationFactory(municipality=dordrecht, name="Geheim B.V.", status=Status.LABELLED,
-                                  label_awarded_on=today)
+    factories.OrganisationFactory(
+        municipality=dordrecht, name="Geheim B.V.", status=Status.LABELLED, label_awarded_on=today
+    )
     listed(dordrecht, "Nieuwkomer", Status.APPLICANT)
     listed(dordrecht, "Weg B.V.", Status.WITHDRAWN)
     db.session.commit()
@@ -92,21 +106,24 @@ def test_the_json_items_and_their_statuses(client, directory):
     assert by_name["Bakkerij Zoet"]["label_valid_until"] is None
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("q=bakkerij", ["Bakkerij Zoet"]),
-    ("q=AANNEMER", ["Aannemer Groen"]),
-    ("municipality=zwijndrecht", ["Bakkerij Zoet"]),
-    ("sector=horeca", ["Bakkerij Zoet", "Café Oud"]),
-    ("goal=2", ["Aannemer Groen"]),
-    ("goal=3", []),
-    ("status=expired", ["Café Oud"]),
-    ("status=labelled", ["Aannemer Groen"]),
-    ("status=revoked&municipality=dordrecht", ["Drukkerij Rood"]),
-    ("q=%25", []),  # a LIKE wildcard is a plain character
-    ("q=_", []),
-    ("q=' OR 1=1 --", []),
-    ("q=", ["Aannemer Groen", "Bakkerij Zoet", "Café Oud", "Drukkerij Rood"]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("q=bakkerij", ["Bakkerij Zoet"]),
+        ("q=AANNEMER", ["Aannemer Groen"]),
+        ("municipality=zwijndrecht", ["Bakkerij Zoet"]),
+        ("sector=horeca", ["Bakkerij Zoet", "Café Oud"]),
+        ("goal=2", ["Aannemer Groen"]),
+        ("goal=3", []),
+        ("status=expired", ["Café Oud"]),
+        ("status=labelled", ["Aannemer Groen"]),
+        ("status=revoked&municipality=dordrecht", ["Drukkerij Rood"]),
+        ("q=%25", []),  # a LIKE wildcard is a plain character
+        ("q=_", []),
+        ("q=' OR 1=1 --", []),
+        ("q=", ["Aannemer Groen", "Bakkerij Zoet", "Café Oud", "Drukkerij Rood"]),
+    ],
+)
 def test_search_and_filters(client, directory, query, expected):
     assert names(client.get(f"/directory.json?{query}")) == expected
 
@@ -119,10 +136,21 @@ def test_the_csv_has_the_same_rows(client, directory):
     response = client.get("/directory.csv?municipality=dordrecht")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = csv_rows(response, delimiter=",")  # open data: commas and its documented machine names, in any language
-    assert rows[0] == ["kvk", "name", "municipality", "sector", "status", "label_awarded_on", "label_valid_until",
-                       "goals", "website", "impact_statement"]
-    in_english = csv_rows(client.get("/directory.csv?municipality=dordrecht", headers={"Accept-Language": "en"}),
-                          delimiter=",")
+    assert rows[0] == [
+        "kvk",
+        "name",
+        "municipality",
+        "sector",
+        "status",
+        "label_awarded_on",
+        "label_valid_until",
+        "goals",
+        "website",
+        "impact_statement",
+    ]
+    in_english = csv_rows(
+        client.get("/directory.csv?municipality=dordrecht", headers={"Accept-Language": "en"}), delimiter=","
+    )
     assert in_english == rows
     assert [row[1] for row in rows[1:]] == ["Aannemer Groen", "Café Oud", "Drukkerij Rood"]
     assert rows[1][7] == "1;2"
@@ -140,11 +168,22 @@ def test_pagination(client, dordrecht, path):
     assert json.loads(client.get("/directory.json?page=2").get_data())["items"] == []
 
 
-@pytest.mark.parametrize("query, parameter", [
-    ("page=0", "page"), ("page=-1", "page"), ("page=abc", "page"), ("page=99999999999999999999", "page"),
-    ("page=١", "page"), ("status=gekeurd", "status"), ("municipality=../../etc", "municipality"),
-    ("sector=<script>", "sector"), ("goal=0", "goal"), ("goal=1.5", "goal"), ("q=" + "x" * 101, "q"),
-])
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ("page=0", "page"),
+        ("page=-1", "page"),
+        ("page=abc", "page"),
+        ("page=99999999999999999999", "page"),
+        ("page=١", "page"),
+        ("status=gekeurd", "status"),
+        ("municipality=../../etc", "municipality"),
+        ("sector=<script>", "sector"),
+        ("goal=0", "goal"),
+        ("goal=1.5", "goal"),
+        ("q=" + "x" * 101, "q"),
+    ],
+)
 def test_hostile_parameters_get_a_400_naming_the_parameter(client, directory, query, parameter):
     response = client.get(f"/directory.json?{query}")
     assert response.status_code == 400

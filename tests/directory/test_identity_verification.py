@@ -1,6 +1,7 @@
 """Verification across a change of KvK number or name: a requested number is nobody's until St MBO
 approves; afterwards the new and the old number answer for the organisation, with its identity
 history; and nothing more is revealed than before for numbers that may not be verified."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,7 +36,8 @@ def _answers_like_an_unregistered_number(client, kvk: str) -> None:
     page = client.get(f"/verify/{kvk}")
     assert page.status_code == 404
     assert page.get_data(as_text=True).replace(kvk, "X") == client.get("/verify/98989898").get_data(
-        as_text=True).replace("98989898", "X")
+        as_text=True
+    ).replace("98989898", "X")
     assert client.get(f"/badge/{kvk}.svg").status_code == 404
 
 
@@ -64,8 +66,9 @@ def test_a_name_change_keeps_the_number_and_shows_the_former_name(client, dordre
     status, body = _api(client, "11111111")
     assert status == 200
     assert (body["kvk"], body["name"], body["asked_kvk_until"]) == ("11111111", "Groen Bouw B.V.", None)
-    assert body["former_identities"] == [{"kvk": "11111111", "name": "Aannemer Groen",
-                                          "until": local_today().isoformat()}]
+    assert body["former_identities"] == [
+        {"kvk": "11111111", "name": "Aannemer Groen", "until": local_today().isoformat()}
+    ]
     page = client.get("/verify/11111111").get_data(as_text=True)
     assert "Eerder bekend als" in page and "hoorde tot" not in page
 

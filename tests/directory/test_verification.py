@@ -1,5 +1,6 @@
 """Label verification: the page, the JSON API and the badge tell the same status; unknown numbers
 reveal nothing; malformed numbers are refused."""
+
 from __future__ import annotations
 
 import json
@@ -19,26 +20,54 @@ def organisations(dordrecht):
     make = factories.OrganisationFactory
     return {
         # Labelled but not in the directory: a label is a public claim, so it can be verified.
-        "labelled": make(municipality=dordrecht, name="Aannemer Groen", kvk_number="11111111",
-                         status=Status.LABELLED, label_awarded_on=today - timedelta(days=30),
-                         label_valid_until=today + timedelta(days=700)),
-        "expired": make(municipality=dordrecht, name="Café Oud", kvk_number="22222222", status=Status.LABELLED,
-                        label_awarded_on=today - timedelta(days=800), label_valid_until=today - timedelta(days=1)),
-        "revoked": make(municipality=dordrecht, name="Drukkerij Rood", kvk_number="33333333",
-                        status=Status.LABEL_REVOKED, label_awarded_on=today - timedelta(days=90),
-                        label_valid_until=today + timedelta(days=600), label_revoked_on=today),
-        "listed_partner": make(municipality=dordrecht, name="Bakkerij Zoet", kvk_number="44444444",
-                               status=Status.WORKING_TOWARD_LABEL, public_listing=True),
-        "hidden_partner": make(municipality=dordrecht, name="Stille Partner", kvk_number="55555555",
-                               status=Status.PARTNER),
+        "labelled": make(
+            municipality=dordrecht,
+            name="Aannemer Groen",
+            kvk_number="11111111",
+            status=Status.LABELLED,
+            label_awarded_on=today - timedelta(days=30),
+            label_valid_until=today + timedelta(days=700),
+        ),
+        "expired": make(
+            municipality=dordrecht,
+            name="Café Oud",
+            kvk_number="22222222",
+            status=Status.LABELLED,
+            label_awarded_on=today - timedelta(days=800),
+            label_valid_until=today - timedelta(days=1),
+        ),
+        "revoked": make(
+            municipality=dordrecht,
+            name="Drukkerij Rood",
+            kvk_number="33333333",
+            status=Status.LABEL_REVOKED,
+            label_awarded_on=today - timedelta(days=90),
+            label_valid_until=today + timedelta(days=600),
+            label_revoked_on=today,
+        ),
+        "listed_partner": make(
+            municipality=dordrecht,
+            name="Bakkerij Zoet",
+            kvk_number="44444444",
+            status=Status.WORKING_TOWARD_LABEL,
+            public_listing=True,
+        ),
+        "hidden_partner": make(
+            municipality=dordrecht, name="Stille Partner", kvk_number="55555555", status=Status.PARTNER
+        ),
         "applicant": make(municipality=dordrecht, name="Nieuwkomer", kvk_number="66666666", public_listing=True),
     }
 
 
-@pytest.mark.parametrize("key, status, label", [
-    ("labelled", "labelled", "Label geldig"), ("expired", "expired", "Label verlopen"),
-    ("revoked", "revoked", "Label ingetrokken"), ("listed_partner", "working_toward_label", "Werkt aan het label"),
-])
+@pytest.mark.parametrize(
+    "key, status, label",
+    [
+        ("labelled", "labelled", "Label geldig"),
+        ("expired", "expired", "Label verlopen"),
+        ("revoked", "revoked", "Label ingetrokken"),
+        ("listed_partner", "working_toward_label", "Werkt aan het label"),
+    ],
+)
 def test_page_api_and_badge_agree(client, organisations, key, status, label):
     organisation = organisations[key]
     kvk = organisation.kvk_number
@@ -47,8 +76,9 @@ def test_page_api_and_badge_agree(client, organisations, key, status, label):
     body = json.loads(api.get_data())
     assert body["kvk"] == kvk and body["name"] == organisation.name and body["municipality"] == "dordrecht"
     assert body["status"] == status and body["checked_at"]
-    assert body["label_valid_until"] == (organisation.label_valid_until.isoformat()
-                                         if organisation.label_valid_until else None)
+    assert body["label_valid_until"] == (
+        organisation.label_valid_until.isoformat() if organisation.label_valid_until else None
+    )
     page = client.get(f"/verify/{kvk}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and organisation.name in html and label in html
@@ -83,8 +113,20 @@ def test_an_unregistered_number_answers_exactly_like_a_hidden_one(client, organi
     assert hidden.get_data().replace(b"55555555", b"X") == unknown.get_data().replace(b"99999999", b"X")
 
 
-@pytest.mark.parametrize("kvk", ["1234567", "123456789", "abcdefgh", "1234 5678", "١٢٣٤٥٦٧٨", "12345678%20",
-                                 "' OR 1=1--", "x" * 5000, "%2e%2e%2f%2e%2e%2fetc%2fpasswd"])
+@pytest.mark.parametrize(
+    "kvk",
+    [
+        "1234567",
+        "123456789",
+        "abcdefgh",
+        "1234 5678",
+        "١٢٣٤٥٦٧٨",
+        "12345678%20",
+        "' OR 1=1--",
+        "x" * 5000,
+        "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    ],
+)
 def test_malformed_numbers_get_a_400_in_dutch_and_english(client, organisations, kvk):
     api = client.get(f"/api/v1/verify/{kvk}")
     assert api.status_code in (400, 404)

@@ -1,4 +1,5 @@
 """Reading the downloads back, and snapshots to export."""
+
 from __future__ import annotations
 
 import csv
@@ -37,7 +38,11 @@ def all_text(response, fmt: str) -> str:
 
 def snapshot(municipality, day: date, **figures) -> GrowthSnapshot:
     """A snapshot of ``municipality`` (None: the region) on ``day``."""
-    row = GrowthSnapshot(scope_key=REGION if municipality is None else municipality.id,
-                         municipality_id=None if municipality is None else municipality.id, day=day, **figures)
+    row = GrowthSnapshot(
+        scope_key=REGION if municipality is None else municipality.id,
+        municipality_id=None if municipality is None else municipality.id,
+        day=day,
+        **figures,
+    )
     db.session.add(row)
     return row

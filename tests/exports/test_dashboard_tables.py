@@ -1,4 +1,5 @@
 """GET /municipalities/<slug>/tables/<name>.csv and .xlsx: the municipality dashboard's tables."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -26,16 +27,29 @@ URL = "/municipalities/dordrecht/tables/"
 def network(dordrecht, zwijndrecht, path):
     """Dordrecht: six construction partners (five past the first step), two labelled in hospitality,
     one applicant; two of the builders became partner today; a target for this year."""
-    builders = factories.OrganisationFactory.create_batch(6, municipality=dordrecht, status=Status.PARTNER,
-                                                          sector="bouw", size_class="2-9", name="Geheime Bouw B.V.")
+    builders = factories.OrganisationFactory.create_batch(
+        6, municipality=dordrecht, status=Status.PARTNER, sector="bouw", size_class="2-9", name="Geheime Bouw B.V."
+    )
     factories.OrganisationFactory.create_batch(2, municipality=dordrecht, status=Status.LABELLED, sector="horeca")
     factories.OrganisationFactory(municipality=dordrecht, status=Status.APPLICANT)
     for organisation in builders[:5]:
-        db.session.add(StepProgress(organisation_id=organisation.id, step_id=path["partnerovereenkomst"].id,
-                                    state=StepState.APPROVED, state_changed_at=utcnow() - timedelta(days=10, hours=1)))
+        db.session.add(
+            StepProgress(
+                organisation_id=organisation.id,
+                step_id=path["partnerovereenkomst"].id,
+                state=StepState.APPROVED,
+                state_changed_at=utcnow() - timedelta(days=10, hours=1),
+            )
+        )
     for organisation in builders[:2]:
-        record(None, AuditAction.ORGANISATION_STATUS_CHANGED, organisation, before={"status": "applicant"},
-               after={"status": "partner"}, organisation_id=organisation.id)
+        record(
+            None,
+            AuditAction.ORGANISATION_STATUS_CHANGED,
+            organisation,
+            before={"status": "applicant"},
+            after={"status": "partner"},
+            organisation_id=organisation.id,
+        )
     factories.TargetFactory(municipality=dordrecht, year=local_today().year, partners_wanted=155, labelled_wanted=110)
     factories.PartnerUserFactory(organisation=builders[0], email="persoon@bouw.example.nl", name="Piet Persoonlijk")
     take_snapshots(local_today())
@@ -45,8 +59,9 @@ def network(dordrecht, zwijndrecht, path):
 
 def computed_at() -> str:
     """When the latest snapshot of Dordrecht was computed, as the downloads' last column says it."""
-    snapshot = db.session.scalar(sa.select(GrowthSnapshot).where(GrowthSnapshot.scope_key != REGION)
-                                 .order_by(GrowthSnapshot.day.desc()).limit(1))
+    snapshot = db.session.scalar(
+        sa.select(GrowthSnapshot).where(GrowthSnapshot.scope_key != REGION).order_by(GrowthSnapshot.day.desc()).limit(1)
+    )
     return as_of_cell(snapshot.computed_at)
 
 
@@ -55,7 +70,8 @@ def test_the_funnel_as_csv_hides_small_numbers_and_their_medians(client, login_a
     response = client.get(URL + "funnel.csv")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
     assert response.headers["Content-Disposition"] == (
-        f"attachment; filename=impactnet-dordrecht-funnel-{local_today().isoformat()}.csv")
+        f"attachment; filename=impactnet-dordrecht-funnel-{local_today().isoformat()}.csv"
+    )
     rows = csv_rows(response)
     assert rows[0] == ["Stap nr.", "Stap", "Organisaties", "Mediaan dagen bij deze stap", "Berekend op"]
     as_of = computed_at()
@@ -68,7 +84,12 @@ def test_the_breakdowns_as_xlsx_keep_numbers_as_numbers_and_small_ones_as_text(c
     sectors = xlsx_rows(client.get(URL + "sectors.xlsx"))
     as_of = computed_at()
     assert sectors[0] == ("Sector", "Partners", "Met label", "Berekend op")
-    assert ("Bouw en installatie", 6, "< 5", as_of) in sectors and ("Horeca en recreatie", "< 5", "< 5", as_of) in sectors
+    assert ("Bouw en installatie", 6, "< 5", as_of) in sectors and (
+        "Horeca en recreatie",
+        "< 5",
+        "< 5",
+        as_of,
+    ) in sectors
     sizes = xlsx_rows(client.get(URL + "sizes.xlsx"))
     assert ("2 tot 10 medewerkers", 6, "< 5", as_of) in sizes
 
@@ -78,10 +99,20 @@ def test_new_partners_and_targets(client, login_as, network):
     as_of = computed_at()
     assert csv_rows(client.get(URL + "new.csv")) == [
         ["Cijfer", "Deze maand", "Dit kwartaal", "Dit jaar", "Berekend op"],
-        ["Nieuwe partners", "2", "2", "2", as_of], ["Nieuwe labels", "0", "0", "0", as_of]]
+        ["Nieuwe partners", "2", "2", "2", as_of],
+        ["Nieuwe labels", "0", "0", "0", as_of],
+    ]
     targets = xlsx_rows(client.get(URL + "targets.xlsx"))
-    assert targets[0][:8] == ("Jaar", "Doel partners", "Doel met label", "Stand op", "Bereikt: partners",
-                              "Bereikt: met label", "Doel gehaald", "Op koers")
+    assert targets[0][:8] == (
+        "Jaar",
+        "Doel partners",
+        "Doel met label",
+        "Stand op",
+        "Bereikt: partners",
+        "Bereikt: met label",
+        "Doel gehaald",
+        "Op koers",
+    )
     # This year so far: 8 partners and 2 labelled of 155 and 110, not reached (yet), not on track.
     assert targets[1][:8] == (local_today().year, 155, 110, local_today().isoformat(), 8, 2, "nee", "nee")
     assert targets[0][-1] == "Berekend op" and targets[1][-1] == as_of

@@ -1,4 +1,5 @@
 """The downloads read snapshots: the same few statements for 3 municipalities as for 30."""
+
 from datetime import date
 
 import sqlalchemy as sa
@@ -13,8 +14,12 @@ from tests.exports.helpers import csv_rows, snapshot
 from tests.helpers import login_client, statements
 
 MAX_STATEMENTS = 8
-URLS = ("/regions.csv", "/regions.xlsx", "/municipalities/gemeente-e0/series.csv?from=2025-01&to=2025-12",
-        "/municipalities/gemeente-e0/series.xlsx?from=2025-01&to=2025-12")
+URLS = (
+    "/regions.csv",
+    "/regions.xlsx",
+    "/municipalities/gemeente-e0/series.csv?from=2025-01&to=2025-12",
+    "/municipalities/gemeente-e0/series.xlsx?from=2025-01&to=2025-12",
+)
 
 
 def network(start: int, stop: int) -> None:
@@ -24,8 +29,7 @@ def network(start: int, stop: int) -> None:
     for n in range(start, stop):
         municipality = factories.MunicipalityFactory(slug=f"gemeente-e{n}", name=f"Gemeente E{n}")
         for target_year in (year, year + 1):
-            factories.TargetFactory(municipality=municipality, year=target_year, partners_wanted=40,
-                                    labelled_wanted=20)
+            factories.TargetFactory(municipality=municipality, year=target_year, partners_wanted=40, labelled_wanted=20)
         for month in range(1, 13):
             for day in (1, 15):
                 snapshot(municipality, date(2025, month, day), partners=n + month, labelled=month)

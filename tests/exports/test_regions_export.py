@@ -1,4 +1,5 @@
 """GET /regions.csv and /regions.xlsx: the region table, public, from the snapshots."""
+
 from datetime import UTC, date, datetime
 
 import pytest
@@ -9,8 +10,18 @@ from tests import factories
 from tests.exports.helpers import csv_rows, workbook, xlsx_rows
 from tests.exports.helpers import snapshot as add_snapshot
 
-HEADER = ["Gemeente", "Partners", "Met label", "Werken aan het label", "Label verlopen", "Label ingetrokken",
-          "Berekend op", "Doeljaar", "Doel partners", "Doel met label"]
+HEADER = [
+    "Gemeente",
+    "Partners",
+    "Met label",
+    "Werken aan het label",
+    "Label verlopen",
+    "Label ingetrokken",
+    "Berekend op",
+    "Doeljaar",
+    "Doel partners",
+    "Doel met label",
+]
 COMPUTED = datetime(2025, 7, 1, 12, 5, tzinfo=UTC)  # 14:05 in Dordrecht (summer time)
 AS_OF = "2025-07-01 14:05"
 
@@ -25,13 +36,37 @@ def region(dordrecht, zwijndrecht):
     closed = factories.MunicipalityFactory(name="Opgeheven", slug="opgeheven", active=False)
     for day, extra in ((date(2025, 6, 1), 0), (date(2025, 7, 1), 1)):
         at = {"computed_at": COMPUTED} if extra else {}
-        add_snapshot(dordrecht, day, partners=12 + extra, labelled=4, working_toward_label=6, label_expired=2,
-                     label_revoked=extra, **at)
-        add_snapshot(zwijndrecht, day, partners=3 + extra, labelled=0, working_toward_label=2, label_expired=1,
-                     label_revoked=extra, **at)
+        add_snapshot(
+            dordrecht,
+            day,
+            partners=12 + extra,
+            labelled=4,
+            working_toward_label=6,
+            label_expired=2,
+            label_revoked=extra,
+            **at,
+        )
+        add_snapshot(
+            zwijndrecht,
+            day,
+            partners=3 + extra,
+            labelled=0,
+            working_toward_label=2,
+            label_expired=1,
+            label_revoked=extra,
+            **at,
+        )
         add_snapshot(closed, day, partners=1, labelled=1, working_toward_label=0, **at)
-        add_snapshot(None, day, partners=16 + extra, labelled=5, working_toward_label=8, label_expired=3,
-                     label_revoked=2 * extra, **at)
+        add_snapshot(
+            None,
+            day,
+            partners=16 + extra,
+            labelled=5,
+            working_toward_label=8,
+            label_expired=3,
+            label_revoked=2 * extra,
+            **at,
+        )
     db.session.commit()
     return year
 
@@ -77,12 +112,15 @@ def test_the_xlsx_has_the_same_rows_with_numbers_as_numbers(client, region):
 
 
 def test_without_snapshots_the_figures_are_zero(client, dordrecht):
-    assert csv_rows(client.get("/regions.csv"))[1:] == [["Dordrecht", "0", "0", "0", "0", "0", "", "", "", ""],
-                                                        ["Regio Drechtsteden", "0", "0", "0", "0", "0", "", "", "", ""]]
+    assert csv_rows(client.get("/regions.csv"))[1:] == [
+        ["Dordrecht", "0", "0", "0", "0", "0", "", "", "", ""],
+        ["Regio Drechtsteden", "0", "0", "0", "0", "0", "", "", "", ""],
+    ]
 
 
-@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://evil.example\",\"klik\")", "+31 Gemeente", "-2+3",
-                                  "@SUM(A1)", "\tTab"])
+@pytest.mark.parametrize(
+    "name", ['=HYPERLINK("http://evil.example","klik")', "+31 Gemeente", "-2+3", "@SUM(A1)", "\tTab"]
+)
 def test_a_name_that_a_spreadsheet_would_run_is_quoted_in_csv_and_text_in_xlsx(client, name):
     factories.MunicipalityFactory(name=name, slug="kwaad")
 
@@ -110,8 +148,18 @@ def test_overview_and_dashboard_link_to_the_downloads(client, login_as, dordrech
 def test_in_english_the_csv_has_english_headings_and_commas(client, region):
     response = client.get("/regions.csv", headers={"Accept-Language": "en"})
     rows = csv_rows(response, delimiter=",")
-    assert rows[0] == ["Municipality", "Partners", "With label", "Working towards the label", "Label expired",
-                       "Label revoked", "Computed at", "Target year", "Target partners", "Target with label"]
+    assert rows[0] == [
+        "Municipality",
+        "Partners",
+        "With label",
+        "Working towards the label",
+        "Label expired",
+        "Label revoked",
+        "Computed at",
+        "Target year",
+        "Target partners",
+        "Target with label",
+    ]
     assert rows[1] == ["Dordrecht", "13", "4", "6", "2", "1", AS_OF, str(region), "40", "15"]
     assert "Cookie" in response.headers["Vary"] or "Accept-Language" in response.headers["Vary"]
     assert xlsx_rows(client.get("/regions.xlsx", headers={"Accept-Language": "en"}))[0][0] == "Municipality"

@@ -1,4 +1,5 @@
 """GET /municipalities/<slug>/series.csv and .xlsx: a municipality's monthly series."""
+
 from datetime import UTC, date, datetime
 
 import pytest
@@ -10,8 +11,17 @@ from tests.exports.helpers import csv_rows, workbook, xlsx_rows
 from tests.exports.helpers import snapshot as add_snapshot
 
 URL = "/municipalities/dordrecht/series"
-HEADER = ("Maand", "Partners", "Met label", "Werken aan het label", "Label verlopen", "Label ingetrokken",
-          "Aangemeld", "Nieuwe partners deze maand", "Berekend op")
+HEADER = (
+    "Maand",
+    "Partners",
+    "Met label",
+    "Werken aan het label",
+    "Label verlopen",
+    "Label ingetrokken",
+    "Aangemeld",
+    "Nieuwe partners deze maand",
+    "Berekend op",
+)
 
 
 @pytest.fixture
@@ -19,9 +29,17 @@ def history(dordrecht, zwijndrecht):
     """Dordrecht: snapshots on the 15th and the 28th of January to June 2025 (the 28th counts)."""
     for month in range(1, 7):
         for day, partners in ((15, 10 * month), (28, 10 * month + 5)):
-            add_snapshot(dordrecht, date(2025, month, day), partners=partners, labelled=month,
-                         working_toward_label=partners - month - month % 2, applicants=2, new_this_month=3,
-                         label_expired=month % 2, computed_at=datetime(2025, month, day, 23, 30, tzinfo=UTC))
+            add_snapshot(
+                dordrecht,
+                date(2025, month, day),
+                partners=partners,
+                labelled=month,
+                working_toward_label=partners - month - month % 2,
+                applicants=2,
+                new_this_month=3,
+                label_expired=month % 2,
+                computed_at=datetime(2025, month, day, 23, 30, tzinfo=UTC),
+            )
     add_snapshot(zwijndrecht, date(2025, 3, 28), partners=99)
     db.session.commit()
     return dordrecht
@@ -38,8 +56,9 @@ def test_the_csv_has_one_row_per_month_in_the_range(client, history, login_as):
         ["2025-03", "35", "3", "31", "1", "0", "2", "3", "2025-03-29 00:30"],
         ["2025-04", "40", "4", "36", "0", "0", "2", "3", "2025-04-16 01:30"],  # summer time
     ]
-    assert (response.headers["Content-Disposition"]
-            == "attachment; filename=impactnet-dordrecht-reeks-2025-02-2025-04.csv")
+    assert (
+        response.headers["Content-Disposition"] == "attachment; filename=impactnet-dordrecht-reeks-2025-02-2025-04.csv"
+    )
     assert response.mimetype == "text/csv" and response.headers["Cache-Control"] == "private, no-store"
 
 
@@ -49,12 +68,14 @@ def test_the_xlsx_has_the_same_rows_with_numbers_as_numbers(client, history, log
 
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert (response.headers["Content-Disposition"]
-            == "attachment; filename=impactnet-dordrecht-reeks-2025-01-2025-12.xlsx")
+    assert (
+        response.headers["Content-Disposition"] == "attachment; filename=impactnet-dordrecht-reeks-2025-01-2025-12.xlsx"
+    )
     rows = xlsx_rows(response)
     assert rows[0] == HEADER
-    assert [row[:-1] for row in rows[1:]] == [(f"2025-{m:02d}", 10 * m + 5, m, 9 * m + 5 - m % 2, m % 2, 0, 2, 3)
-                                              for m in range(1, 7)]
+    assert [row[:-1] for row in rows[1:]] == [
+        (f"2025-{m:02d}", 10 * m + 5, m, 9 * m + 5 - m % 2, m % 2, 0, 2, 3) for m in range(1, 7)
+    ]
     assert rows[6][-1] == "2025-06-29 01:30"
     sheet = workbook(response).active
     assert sheet.title == "Reeks" and sheet["A1"].font.bold and sheet.freeze_panes == "A2"
@@ -94,19 +115,23 @@ def test_an_unknown_municipality_is_404(client, history, login_as, fmt):
     assert client.get(f"/municipalities/bestaat-niet/series.{fmt}").status_code == 404
 
 
-@pytest.mark.parametrize(("query", "parameter", "message"), [
-    ("from=2025-13", "from", "is geen bestaande datum"),
-    ("from=25-01", "from", "moet een datum zijn"),
-    ("from=2025-02-30", "from", "is geen bestaande datum"),
-    ("to=gisteren", "to", "moet een datum zijn"),
-    ("from=2025-06&to=2025-01", "from", "ligt na"),
-    ("from=2000-01&to=2025-01", "from", "jaar of meer"),
-    ("from=1990-01&to=2025-01", "from", "in de jaren 2000 tot en met 2099"),
-    ("to=", "to", "is leeg"),
-])
+@pytest.mark.parametrize(
+    ("query", "parameter", "message"),
+    [
+        ("from=2025-13", "from", "is geen bestaande datum"),
+        ("from=25-01", "from", "moet een datum zijn"),
+        ("from=2025-02-30", "from", "is geen bestaande datum"),
+        ("to=gisteren", "to", "moet een datum zijn"),
+        ("from=2025-06&to=2025-01", "from", "ligt na"),
+        ("from=2000-01&to=2025-01", "from", "jaar of meer"),
+        ("from=1990-01&to=2025-01", "from", "in de jaren 2000 tot en met 2099"),
+        ("to=", "to", "is leeg"),
+    ],
+)
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_a_bad_date_is_400_with_a_dutch_message_naming_the_parameter(client, history, login_as, fmt, query,
-                                                                      parameter, message):
+def test_a_bad_date_is_400_with_a_dutch_message_naming_the_parameter(
+    client, history, login_as, fmt, query, parameter, message
+):
     login_as(Role.MUNICIPALITY)
     response = client.get(f"{URL}.{fmt}?{query}")
 

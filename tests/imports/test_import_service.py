@@ -1,4 +1,5 @@
 """The import: dry run, errors per row, the history it creates, idempotence, hostile files (service and CLI)."""
+
 from __future__ import annotations
 
 import io
@@ -18,8 +19,10 @@ from tests import factories
 
 SAMPLE = Path(__file__).with_name("sample_import.csv")
 TODAY = date(2026, 1, 10)
-HEADER = ("kvk_nummer;naam;gemeente;adres;postcode;plaats;sector;grootte;contactpersoon;email;overeenkomst_getekend;"
-          "inventarisatie;inspiratiesessie;impactplan;label_toegekend;label_geldig_tot")
+HEADER = (
+    "kvk_nummer;naam;gemeente;adres;postcode;plaats;sector;grootte;contactpersoon;email;overeenkomst_getekend;"
+    "inventarisatie;inspiratiesessie;impactplan;label_toegekend;label_geldig_tot"
+)
 
 
 def csv(*lines: str) -> bytes:
@@ -43,12 +46,17 @@ def test_the_sample_file_imports_with_its_history(world, app):
     bakery = db.session.scalar(sa.select(Organisation).where(Organisation.kvk_number == "90000001"))
     assert bakery.status is OrganisationStatus.LABEL_EXPIRED  # valid until 2024-12-01, before TODAY
     assert bakery.label_awarded_on == date(2022, 12, 1)
-    assert db.session.scalar(sa.select(Organisation.kvk_number).where(Organisation.name == "Logistiek Drechtsteden")) \
+    assert (
+        db.session.scalar(sa.select(Organisation.kvk_number).where(Organisation.name == "Logistiek Drechtsteden"))
         == "00123456"
+    )
     states = db.session.scalars(sa.select(StepProgress.state).where(StepProgress.organisation_id == bakery.id)).all()
     assert states == [StepState.APPROVED] * 5
-    imported = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == AuditAction.ORGANISATION_IMPORTED,
-                                                              AuditEvent.organisation_id == bakery.id))
+    imported = db.session.scalar(
+        sa.select(AuditEvent).where(
+            AuditEvent.action == AuditAction.ORGANISATION_IMPORTED, AuditEvent.organisation_id == bakery.id
+        )
+    )
     assert imported.after["file"] == "sample_import.csv" and len(imported.after["sha256"]) == 64
     # The growth history starts at the first agreement: a partner on 2022-03-15 counts from then.
     first = db.session.scalar(sa.select(sa.func.min(GrowthSnapshot.day)))
@@ -73,19 +81,22 @@ def test_a_changed_detail_is_an_update(world, app):
     assert outcome.updated == 1 and preview.plan.rows[0].changes == {"name": ("Test BV", "Test BV Nieuw")}
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    (row(kvk="1234567890"), "Ongeldig KvK-nummer"),
-    (row(municipality="Atlantis"), "Onbekende gemeente"),
-    (row(agreement="2027-01-01"), "in de toekomst"),
-    (row(agreement="morgen"), "is geen datum"),
-    (row(agreement=""), "partnerovereenkomst ontbreekt"),
-    (row(rest=";;;;2025-01-01"), "label_toegekend niet"),  # rest: inventory;session;plan;label;valid until
-    (row(rest="2024-02-01;2024-03-01;2024-04-01;2024-05-01;2024-04-01"), "Het label eindigt"),
-    (row(rest=";;2024-04-01;;"), "een eerdere stap niet"),
-    (row(rest="2023-01-01;;;;"), "vóór de vorige stap"),
-    (row(name="=HYPERLINK(\"http://evil\")"), "Formule"),
-    (row(email="geen-adres"), "Ongeldig e-mailadres"),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (row(kvk="1234567890"), "Ongeldig KvK-nummer"),
+        (row(municipality="Atlantis"), "Onbekende gemeente"),
+        (row(agreement="2027-01-01"), "in de toekomst"),
+        (row(agreement="morgen"), "is geen datum"),
+        (row(agreement=""), "partnerovereenkomst ontbreekt"),
+        (row(rest=";;;;2025-01-01"), "label_toegekend niet"),  # rest: inventory;session;plan;label;valid until
+        (row(rest="2024-02-01;2024-03-01;2024-04-01;2024-05-01;2024-04-01"), "Het label eindigt"),
+        (row(rest=";;2024-04-01;;"), "een eerdere stap niet"),
+        (row(rest="2023-01-01;;;;"), "vóór de vorige stap"),
+        (row(name='=HYPERLINK("http://evil")'), "Formule"),
+        (row(email="geen-adres"), "Ongeldig e-mailadres"),
+    ],
+)
 def test_row_errors(world, app, line, message):
     preview = dry_run(csv(line), "x.csv", TODAY)
     assert preview.plan.rows[0].action == "error"
@@ -100,6 +111,7 @@ def test_duplicates_in_the_file_and_with_a_registered_organisation(world, app, d
     assert errors[0] == "" and "staat ook in rij 2" in errors[1] and "via het portaal" in errors[2]
     with pytest.raises(ValueError), app.test_request_context():
         from impactnet.imports.applying import Source, apply_plan
+
         apply_plan(world, preview.plan.rows, Source("x", "0" * 64), invite=False)
 
 
@@ -109,14 +121,17 @@ def test_an_error_imports_nothing(world, app):
     assert outcome is None and db.session.scalar(sa.select(sa.func.count(Organisation.id))) == 0
 
 
-@pytest.mark.parametrize(("data", "name", "message"), [
-    (b"\x89PNG\r\n\x1a\n\x00\x00", "plaatje.csv", "geen CSV- of Excel-bestand"),
-    (b"PK\x03\x04rommel", "lijst.xlsx", "beschadigd"),
-    (b"kvk;naam\n1;2\n", "lijst.csv", "mist de kolom"),
-    (b"", "leeg.csv", "leeg"),
-    (HEADER.encode() + b"\n", "kop.csv", "geen organisaties"),
-    (b"%PDF-1.4 ...", "lijst.xlsx", "geen xlsx-bestand"),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "plaatje.csv", "geen CSV- of Excel-bestand"),
+        (b"PK\x03\x04rommel", "lijst.xlsx", "beschadigd"),
+        (b"kvk;naam\n1;2\n", "lijst.csv", "mist de kolom"),
+        (b"", "leeg.csv", "leeg"),
+        (HEADER.encode() + b"\n", "kop.csv", "geen organisaties"),
+        (b"%PDF-1.4 ...", "lijst.xlsx", "geen xlsx-bestand"),
+    ],
+)
 def test_hostile_files_get_a_dutch_message(world, app, data, name, message):
     with pytest.raises(ImportFileError) as caught:
         dry_run(data, name, TODAY)
@@ -145,10 +160,24 @@ def test_xlsx_with_a_formula_and_real_dates(world, app):
     book = Workbook()
     sheet = book.active
     sheet.append(HEADER.split(";"))
-    sheet.append([90000030, "Excel BV", "dordrecht", "Straat 1", "3311AB", "Dordrecht", "Bouw en installatie", "2-9",
-                  "", "", date(2024, 1, 1)])
-    sheet.append([90000031, "=1+1", "Dordrecht", "Straat 1", "3311 AB", "Dordrecht", "bouw", "2-9", "", "",
-                  date(2024, 1, 1)])
+    sheet.append(
+        [
+            90000030,
+            "Excel BV",
+            "dordrecht",
+            "Straat 1",
+            "3311AB",
+            "Dordrecht",
+            "Bouw en installatie",
+            "2-9",
+            "",
+            "",
+            date(2024, 1, 1),
+        ]
+    )
+    sheet.append(
+        [90000031, "=1+1", "Dordrecht", "Straat 1", "3311 AB", "Dordrecht", "bouw", "2-9", "", "", date(2024, 1, 1)]
+    )
     buffer = io.BytesIO()
     book.save(buffer)
     preview = dry_run(buffer.getvalue(), "lijst.xlsx", TODAY)

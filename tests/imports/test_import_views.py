@@ -1,4 +1,5 @@
 """The staff page: upload, dry run, confirm; hostile uploads; who may use it."""
+
 from __future__ import annotations
 
 import io
@@ -52,8 +53,9 @@ def test_preview_with_errors_then_corrected_then_imported(client, staff):
     response = client.post("/organisations/import/confirm", data={"checksum": checksum, "filename": SAMPLE.name})
     assert response.status_code == 302
     assert organisations() == 5
-    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == AuditAction.ORGANISATION_IMPORTED)
-                              .limit(1))
+    event = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == AuditAction.ORGANISATION_IMPORTED).limit(1)
+    )
     assert event.actor_id == staff.id and event.after["sha256"] == checksum
     page = client.get(URL).get_data(as_text=True)
     assert "Import klaar: 5 nieuw" in page
@@ -71,13 +73,16 @@ def test_confirm_of_an_unknown_file_is_refused(client, staff, checksum):
     assert organisations() == 0
 
 
-@pytest.mark.parametrize(("data", "name", "message"), [
-    (b"\x00\x01\x02binary", "lijst.csv", "Dit is geen CSV- of Excel-bestand"),
-    (b"PK\x03\x04not a zip", "lijst.xlsx", "beschadigd"),
-    ((HEADER + "\n" + row(name="=cmd|' /C calc'!A0") + "\n").encode(), "formule.csv", "Formule in naam"),
-    ((HEADER + "\n" + row(name="Caf\xe9") + "\n").encode("cp1252"), "oud.csv", "Windows-1252"),
-    (b"\xff\xfe\x81\x8d\x8f\x90\x9d", "vreemd.csv", "geen UTF-8 en geen Windows-1252"),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"\x00\x01\x02binary", "lijst.csv", "Dit is geen CSV- of Excel-bestand"),
+        (b"PK\x03\x04not a zip", "lijst.xlsx", "beschadigd"),
+        ((HEADER + "\n" + row(name="=cmd|' /C calc'!A0") + "\n").encode(), "formule.csv", "Formule in naam"),
+        ((HEADER + "\n" + row(name="Caf\xe9") + "\n").encode("cp1252"), "oud.csv", "Windows-1252"),
+        (b"\xff\xfe\x81\x8d\x8f\x90\x9d", "vreemd.csv", "geen UTF-8 en geen Windows-1252"),
+    ],
+)
 def test_hostile_uploads_get_a_dutch_message(client, staff, data, name, message):
     response = upload(client, data, name)
     assert response.status_code in (200, 422) and message in response.get_data(as_text=True)

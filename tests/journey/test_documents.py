@@ -1,6 +1,7 @@
 """The partner agreement on step 1: staff upload a PDF per language (each a new version), partners
 download the latest in their language and hand in the signed copy. Hostile uploads are refused in
 Dutch with nothing saved and nothing left on disk."""
+
 from __future__ import annotations
 
 import io
@@ -41,13 +42,20 @@ def _pdf(name: str = "overeenkomst.pdf", content: bytes = PDF) -> FileStorage:
     return FileStorage(io.BytesIO(content), name)
 
 
-def _staff_upload(client, language: str = "nl", content: bytes = PDF, name: str = "overeenkomst.pdf",
-                  step_key: str = AGREEMENT, **extra):
+def _staff_upload(
+    client,
+    language: str = "nl",
+    content: bytes = PDF,
+    name: str = "overeenkomst.pdf",
+    step_key: str = AGREEMENT,
+    **extra,
+):
     data = {"language": language, "document": (io.BytesIO(content), name), **extra}
     return client.post(f"/path/steps/{step_key}/documents", data=data, content_type="multipart/form-data")
 
 
 # The service
+
 
 def test_each_upload_is_the_next_version_of_its_language_and_the_latest_is_offered(path, uploads):
     staff = factories.UserFactory(role=Role.STAFF)
@@ -62,12 +70,19 @@ def test_each_upload_is_the_next_version_of_its_language_and_the_latest_is_offer
     assert documents.document_versions(step) == [second, first, english]  # by language, newest first
     assert documents.document_path(first.stored_name).read_bytes() == PDF  # old versions stay
     assert second.uploaded_by == staff and second.file_name == "versie-2.pdf" and second.size == len(PDF)
-    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == AuditAction.STEP_DOCUMENT_ADDED)
-                                .order_by(AuditEvent.id)).all()
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == AuditAction.STEP_DOCUMENT_ADDED).order_by(AuditEvent.id)
+    ).all()
     assert [(e.actor_id, e.object_type, e.object_id) for e in events] == [
-        (staff.id, "step_documents", d.id) for d in (first, second, english)]
-    assert events[1].after == {"step": AGREEMENT, "language": "nl", "version": 2, "name": "versie-2.pdf",
-                               "size": len(PDF)}
+        (staff.id, "step_documents", d.id) for d in (first, second, english)
+    ]
+    assert events[1].after == {
+        "step": AGREEMENT,
+        "language": "nl",
+        "version": 2,
+        "name": "versie-2.pdf",
+        "size": len(PDF),
+    }
 
 
 def test_without_an_english_file_english_users_are_offered_the_dutch_one(path, uploads):
@@ -87,14 +102,18 @@ def test_only_the_agreement_step_and_known_languages_take_a_document(path, uploa
     assert count(StepDocument) == 0 and _files(uploads) == []
 
 
-@pytest.mark.parametrize("content,name,message", [
-    pytest.param(b"%PDF-", "leeg.pdf", None, id="pdf-header-only-is-accepted"),
-    pytest.param(PNG, "overeenkomst.pdf", "De inhoud van overeenkomst.pdf past niet bij een PDF-bestand.",
-                 id="png-named-pdf"),
-    pytest.param(PDF, "overeenkomst.png", NOT_PDF, id="pdf-named-png"),
-    pytest.param(b"Getekend!", "overeenkomst.txt", NOT_PDF, id="text"),
-    pytest.param(b"", "leeg.pdf", "leeg.pdf is leeg.", id="empty"),
-])
+@pytest.mark.parametrize(
+    "content,name,message",
+    [
+        pytest.param(b"%PDF-", "leeg.pdf", None, id="pdf-header-only-is-accepted"),
+        pytest.param(
+            PNG, "overeenkomst.pdf", "De inhoud van overeenkomst.pdf past niet bij een PDF-bestand.", id="png-named-pdf"
+        ),
+        pytest.param(PDF, "overeenkomst.png", NOT_PDF, id="pdf-named-png"),
+        pytest.param(b"Getekend!", "overeenkomst.txt", NOT_PDF, id="text"),
+        pytest.param(b"", "leeg.pdf", "leeg.pdf is leeg.", id="empty"),
+    ],
+)
 def test_the_file_must_be_a_pdf_by_its_content(path, uploads, content, name, message):
     staff = factories.UserFactory(role=Role.STAFF)
     if message is None:
@@ -119,6 +138,7 @@ def test_a_colleague_uploading_the_same_version_at_once_saves_nothing_twice(path
 
 # Staff upload on the step's page under Stappen
 
+
 def test_staff_upload_versions_on_the_step_page_and_see_who_uploaded_what(client, login_as, path, uploads):
     staff = login_as(Role.STAFF, name="Sanne de Vries")
     page = client.get(f"/path/steps/{AGREEMENT}").get_data(as_text=True)
@@ -130,11 +150,10 @@ def test_staff_upload_versions_on_the_step_page_and_see_who_uploaded_what(client
     assert "Versie 2 van het document (Nederlands) is geüpload." in page
     rows = re.findall(r"<tr>\s*<td>Nederlands</td>(.*?)</tr>", page, re.S)
     assert len(rows) == 2
-    assert "2 <span class=\"status\">aangeboden</span>" in rows[0] and "Partnerovereenkomst 2027.pdf" in rows[0]
+    assert '2 <span class="status">aangeboden</span>' in rows[0] and "Partnerovereenkomst 2027.pdf" in rows[0]
     assert "aangeboden" not in rows[1] and "Partnerovereenkomst 2026.pdf" in rows[1]
     assert all("Sanne de Vries" in row for row in rows)
-    assert count(AuditEvent, AuditEvent.action == AuditAction.STEP_DOCUMENT_ADDED,
-                 AuditEvent.actor_id == staff.id) == 2
+    assert count(AuditEvent, AuditEvent.action == AuditAction.STEP_DOCUMENT_ADDED, AuditEvent.actor_id == staff.id) == 2
     assert len(_files(uploads)) == 2
     # Other steps have no document: no upload form, and the route is not there.
     assert "Document voor de partner" not in client.get("/path/steps/inventarisatie").get_data(as_text=True)
@@ -143,16 +162,21 @@ def test_staff_upload_versions_on_the_step_page_and_see_who_uploaded_what(client
     assert count(StepDocument) == 2
 
 
-@pytest.mark.parametrize("data,message", [
-    pytest.param({"content": PNG, "name": "overeenkomst.pdf"},
-                 "De inhoud van overeenkomst.pdf past niet bij een PDF-bestand.", id="not-a-pdf"),
-    pytest.param({"content": PDF, "name": "overeenkomst.docx"}, NOT_PDF, id="wrong-extension"),
-    pytest.param({"content": b"", "name": "leeg.pdf"}, "leeg.pdf is leeg.", id="empty"),
-    pytest.param({"content": b"", "name": ""}, "Kies een PDF-bestand.", id="no-file"),
-    pytest.param({"language": "de"}, "Ongeldige", id="unknown-language"),
-])
-def test_hostile_staff_uploads_are_refused_in_dutch_with_nothing_saved(client, login_as, path, uploads, data,
-                                                                       message):
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        pytest.param(
+            {"content": PNG, "name": "overeenkomst.pdf"},
+            "De inhoud van overeenkomst.pdf past niet bij een PDF-bestand.",
+            id="not-a-pdf",
+        ),
+        pytest.param({"content": PDF, "name": "overeenkomst.docx"}, NOT_PDF, id="wrong-extension"),
+        pytest.param({"content": b"", "name": "leeg.pdf"}, "leeg.pdf is leeg.", id="empty"),
+        pytest.param({"content": b"", "name": ""}, "Kies een PDF-bestand.", id="no-file"),
+        pytest.param({"language": "de"}, "Ongeldige", id="unknown-language"),
+    ],
+)
+def test_hostile_staff_uploads_are_refused_in_dutch_with_nothing_saved(client, login_as, path, uploads, data, message):
     login_as(Role.STAFF)
     response = _staff_upload(client, **data)
     assert response.status_code == 422
@@ -205,12 +229,14 @@ def test_visitors_are_sent_to_the_login_page(client, path, uploads):
 
 # The partner's download and step 1
 
+
 @pytest.fixture
 def agreement(path, uploads):
     staff = factories.UserFactory(role=Role.STAFF)
     documents.add_document(staff, path[AGREEMENT], "nl", _pdf("Partnerovereenkomst v1.pdf"))
-    dutch = documents.add_document(staff, path[AGREEMENT], "nl", _pdf("Partnerovereenkomst v2.pdf",
-                                                                       PDF + b"% versie 2\n"))
+    dutch = documents.add_document(
+        staff, path[AGREEMENT], "nl", _pdf("Partnerovereenkomst v2.pdf", PDF + b"% versie 2\n")
+    )
     db.session.commit()
     return dutch
 
@@ -252,8 +278,9 @@ def test_english_users_get_the_english_file_or_else_the_dutch(client, login_as, 
     partner = login_as(Role.PARTNER, locale="en")
     html = client.get(step_url(partner.organisation, AGREEMENT)).get_data(as_text=True)
     assert f'href="/documents/{agreement.id}"' in html and "Download the partner agreement (PDF, version 2," in html
-    english = documents.add_document(factories.UserFactory(role=Role.STAFF), agreement_step(), "en",
-                                     _pdf("Partner agreement.pdf"))
+    english = documents.add_document(
+        factories.UserFactory(role=Role.STAFF), agreement_step(), "en", _pdf("Partner agreement.pdf")
+    )
     db.session.commit()
     html = client.get(step_url(partner.organisation, AGREEMENT)).get_data(as_text=True)
     assert f'href="/documents/{english.id}"' in html and "Download the partner agreement (PDF, version 1," in html
@@ -284,9 +311,15 @@ def test_the_default_contact_address_is_st_mbos():
 
 def test_the_signed_copy_goes_in_with_the_typed_text_in_one_post(client, login_as, agreement):
     organisation = login_as(Role.PARTNER).organisation
-    response = client.post(step_url(organisation, AGREEMENT), content_type="multipart/form-data", data={
-        "statement": "Getekend door Fatima el Amrani, directeur.",
-        "file": (io.BytesIO(PDF), "getekend.pdf"), "submit": "Indienen ter beoordeling"})
+    response = client.post(
+        step_url(organisation, AGREEMENT),
+        content_type="multipart/form-data",
+        data={
+            "statement": "Getekend door Fatima el Amrani, directeur.",
+            "file": (io.BytesIO(PDF), "getekend.pdf"),
+            "submit": "Indienen ter beoordeling",
+        },
+    )
     assert response.status_code == 302
     submission = latest_submission(organisation, AGREEMENT)
     assert submission.state is StepState.SUBMITTED

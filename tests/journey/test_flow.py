@@ -1,4 +1,5 @@
 """The whole path through HTTP: an organisation hands in, staff decide, the label follows."""
+
 from __future__ import annotations
 
 import io
@@ -35,12 +36,18 @@ def test_organisation_walks_the_whole_path_to_the_label(app, client, login_as, p
     goal = db.session.scalar(sa.select(DrechtsDoel).where(DrechtsDoel.number == 1))
 
     # 1 Partnerovereenkomst: evidence is required.
-    refused = client.post(step_url(organisation, "partnerovereenkomst"), data={"statement": "Getekend door J. Jansen", "submit": "y"})
+    refused = client.post(
+        step_url(organisation, "partnerovereenkomst"), data={"statement": "Getekend door J. Jansen", "submit": "y"}
+    )
     assert refused.status_code == 422
     assert "Voeg minstens één bestand toe als bewijs." in refused.get_data(as_text=True)
     assert upload(client, organisation, "partnerovereenkomst").status_code == 302
-    assert client.post(step_url(organisation, "partnerovereenkomst"),
-                       data={"statement": "Getekend door J. Jansen", "submit": "y"}).status_code == 302
+    assert (
+        client.post(
+            step_url(organisation, "partnerovereenkomst"), data={"statement": "Getekend door J. Jansen", "submit": "y"}
+        ).status_code
+        == 302
+    )
     agreement = latest_submission(organisation, "partnerovereenkomst")
     assert agreement.state is StepState.SUBMITTED
     assert staff.post(f"/review/submissions/{agreement.id}/approve", data={"note": ""}).status_code == 302
@@ -48,35 +55,67 @@ def test_organisation_walks_the_whole_path_to_the_label(app, client, login_as, p
     assert organisation.status is OrganisationStatus.PARTNER
 
     # 2 Inventarisatie: a draft first, then handed in; staff ask for a change; resubmitted; approved.
-    assert client.post(step_url(organisation, "inventarisatie"), data={"answer_banen_nu": "Twee participatiebanen", "save": "y"}).status_code == 302
+    assert (
+        client.post(
+            step_url(organisation, "inventarisatie"), data={"answer_banen_nu": "Twee participatiebanen", "save": "y"}
+        ).status_code
+        == 302
+    )
     draft = latest_submission(organisation, "inventarisatie")
     assert draft.state is StepState.DRAFT and draft.answers["banen_nu"] == "Twee participatiebanen"
     assert client.post(step_url(organisation, "inventarisatie"), data={**answers(), "submit": "y"}).status_code == 302
     db.session.refresh(organisation)
     assert organisation.status is OrganisationStatus.WORKING_TOWARD_LABEL
     inventory = latest_submission(organisation, "inventarisatie")
-    assert staff.post(f"/review/submissions/{inventory.id}/request-changes",
-                      data={"feedback": "Noem ook de stageplaatsen."}).status_code == 302
+    assert (
+        staff.post(
+            f"/review/submissions/{inventory.id}/request-changes", data={"feedback": "Noem ook de stageplaatsen."}
+        ).status_code
+        == 302
+    )
     page = client.get(step_url(organisation, "inventarisatie")).get_data(as_text=True)
     assert "Noem ook de stageplaatsen." in page
     assert "Noem ook de stageplaatsen." in client.get("/dashboard").get_data(as_text=True)
-    assert client.post(step_url(organisation, "inventarisatie"), data={**answers("Nu met stages. "), "submit": "y"}).status_code == 302
+    assert (
+        client.post(
+            step_url(organisation, "inventarisatie"), data={**answers("Nu met stages. "), "submit": "y"}
+        ).status_code
+        == 302
+    )
     resubmitted = latest_submission(organisation, "inventarisatie")
     assert resubmitted.number == 2 and resubmitted.state is StepState.SUBMITTED
     assert staff.post(f"/review/submissions/{resubmitted.id}/approve").status_code == 302
 
     # 3 Inspiratiesessie: recorded by staff; the organisation cannot hand it in.
-    assert client.post(step_url(organisation, "inspiratiesessie"), data={"statement": "x", "submit": "y"}).status_code == 422
-    assert staff.post(f"/review/organisations/{organisation.id}/steps/inspiratiesessie/record",
-                      data={"note": "Sessie gehouden op 3 maart"}).status_code == 302
+    assert (
+        client.post(step_url(organisation, "inspiratiesessie"), data={"statement": "x", "submit": "y"}).status_code
+        == 422
+    )
+    assert (
+        staff.post(
+            f"/review/organisations/{organisation.id}/steps/inspiratiesessie/record",
+            data={"note": "Sessie gehouden op 3 maart"},
+        ).status_code
+        == 302
+    )
 
     # 4 Impactplan.
     assert client.post(step_url(organisation, "impactplan"), data={**plan(goal.id), "submit": "y"}).status_code == 302
-    assert staff.post(f"/review/submissions/{latest_submission(organisation, 'impactplan').id}/approve").status_code == 302
+    assert (
+        staff.post(f"/review/submissions/{latest_submission(organisation, 'impactplan').id}/approve").status_code == 302
+    )
 
     # 5 Beoordeling en label.
-    assert client.post(step_url(organisation, "beoordeling"), data={"statement": "Graag beoordelen", "submit": "y"}).status_code == 302
-    assert staff.post(f"/review/submissions/{latest_submission(organisation, 'beoordeling').id}/approve").status_code == 302
+    assert (
+        client.post(
+            step_url(organisation, "beoordeling"), data={"statement": "Graag beoordelen", "submit": "y"}
+        ).status_code
+        == 302
+    )
+    assert (
+        staff.post(f"/review/submissions/{latest_submission(organisation, 'beoordeling').id}/approve").status_code
+        == 302
+    )
     db.session.refresh(organisation)
     assert organisation.status is OrganisationStatus.LABELLED
     assert organisation.label_awarded_on == local_today()
@@ -85,8 +124,12 @@ def test_organisation_walks_the_whole_path_to_the_label(app, client, login_as, p
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert "Label behaald" in dashboard and "5 van 5 stappen afgerond" in dashboard
     actions = set(db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.organisation_id == organisation.id)))
-    assert {AuditAction.STEP_STATE_CHANGED, AuditAction.EVIDENCE_ADDED, AuditAction.ORGANISATION_STATUS_CHANGED,
-            AuditAction.LABEL_AWARDED} <= actions
+    assert {
+        AuditAction.STEP_STATE_CHANGED,
+        AuditAction.EVIDENCE_ADDED,
+        AuditAction.ORGANISATION_STATUS_CHANGED,
+        AuditAction.LABEL_AWARDED,
+    } <= actions
     timeline = client.get(f"/organisations/{organisation.id}").get_data(as_text=True)
     assert "Label toegekend" in timeline and "Sanne de Vries" in timeline
 
@@ -127,16 +170,23 @@ def test_changing_an_approved_step_re_enters_review_and_keeps_the_approved_versi
     organisation = login_as(Role.PARTNER).organisation
     staff = _staff_client(app)
     upload(client, organisation, "partnerovereenkomst")
-    client.post(step_url(organisation, "partnerovereenkomst"), data={"statement": "Getekend door J. Jansen", "submit": "y"})
+    client.post(
+        step_url(organisation, "partnerovereenkomst"), data={"statement": "Getekend door J. Jansen", "submit": "y"}
+    )
     staff.post(f"/review/submissions/{latest_submission(organisation, 'partnerovereenkomst').id}/approve")
 
-    client.post(step_url(organisation, "partnerovereenkomst"), data={"statement": "Getekend door P. Pietersen", "submit": "y"})
+    client.post(
+        step_url(organisation, "partnerovereenkomst"), data={"statement": "Getekend door P. Pietersen", "submit": "y"}
+    )
     newer = latest_submission(organisation, "partnerovereenkomst")
     assert newer.number == 2 and newer.state is StepState.SUBMITTED
     assert len(newer.evidence) == 1  # the file came along into the new version
     page = client.get(step_url(organisation, "partnerovereenkomst")).get_data(as_text=True)
     assert "Gewijzigd ten opzichte van de goedgekeurde versie 1" in page
-    assert "verwijderd: </span>Getekend door J. Jansen</del>" in page and "toegevoegd: </span>Getekend door P. Pietersen</ins>" in page
+    assert (
+        "verwijderd: </span>Getekend door J. Jansen</del>" in page
+        and "toegevoegd: </span>Getekend door P. Pietersen</ins>" in page
+    )
     review = staff.get(f"/review/submissions/{newer.id}").get_data(as_text=True)
     assert "toegevoegd: </span>Getekend door P. Pietersen</ins>" in review
 
@@ -182,8 +232,12 @@ def _labelled_organisation(app, client, login_as):
     goal = db.session.scalar(sa.select(DrechtsDoel).where(DrechtsDoel.number == 1))
     journey.add_evidence(partner, organisation, "partnerovereenkomst", FileStorage(io.BytesIO(PDF), "o.pdf"))
     review.approve(staff, journey.submit(partner, organisation, "partnerovereenkomst", journey.StepInput("Getekend")))
-    review.approve(staff, journey.submit(partner, organisation, "inventarisatie",
-                                         journey.StepInput(answers={k[7:]: v for k, v in answers().items()})))
+    review.approve(
+        staff,
+        journey.submit(
+            partner, organisation, "inventarisatie", journey.StepInput(answers={k[7:]: v for k, v in answers().items()})
+        ),
+    )
     review.record_staff_step(staff, organisation, "inspiratiesessie", "Sessie gehouden")
     action = journey.PlannedAction(goal.id, "BBL-plaatsen", "2 BBL-plaatsen per jaar", date(2027, 9, 1))
     review.approve(staff, journey.submit(partner, organisation, "impactplan", journey.StepInput(actions=(action,))))
@@ -204,7 +258,12 @@ def test_renewal_through_a_new_review_of_the_last_step(app, client, login_as, pa
     organisation.label_valid_until = local_today() + relativedelta(months=6)
     db.session.commit()
     first_end = organisation.label_valid_until
-    assert client.post(step_url(organisation, "beoordeling"), data={"statement": "Verlenging graag", "submit": "y"}).status_code == 302
+    assert (
+        client.post(
+            step_url(organisation, "beoordeling"), data={"statement": "Verlenging graag", "submit": "y"}
+        ).status_code
+        == 302
+    )
     renewal = latest_submission(organisation, "beoordeling")
     assert renewal.number == 2 and renewal.state is StepState.SUBMITTED
     assert staff.post(f"/review/submissions/{renewal.id}/approve").status_code == 302

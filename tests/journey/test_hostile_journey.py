@@ -1,6 +1,7 @@
 """Hostile input on every journey form, upload and review decision: a 4xx (or
 the form again with a Dutch message), never a 500, and nothing half-saved: no
 row, no audit event and no file left behind for what was refused."""
+
 from __future__ import annotations
 
 import io
@@ -27,7 +28,11 @@ from tests.journey.helpers import PDF, answers, latest_submission, plan, step_ur
 SCRIPT = "<script>alert('xss')</script>"
 ESCAPED_SCRIPT = "&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 240 + b"This program cannot be run in DOS mode."
+EXE = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+    + b"\x00" * 240
+    + b"This program cannot be run in DOS mode."
+)
 
 
 def _zip(parts: dict[str, bytes]) -> bytes:
@@ -39,10 +44,20 @@ def _zip(parts: dict[str, bytes]) -> bytes:
 
 
 CONTENT_TYPES = b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
-DOCX = _zip({"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": b"<Relationships/>",
-             "word/document.xml": b"<w:document><w:body><w:p><w:r><w:t>Impactplan</w:t></w:r></w:p></w:body></w:document>"})
-XLSX = _zip({"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": b"<Relationships/>",
-             "xl/workbook.xml": b"<workbook><sheets><sheet name='Blad1' sheetId='1'/></sheets></workbook>"})
+DOCX = _zip(
+    {
+        "[Content_Types].xml": CONTENT_TYPES,
+        "_rels/.rels": b"<Relationships/>",
+        "word/document.xml": b"<w:document><w:body><w:p><w:r><w:t>Impactplan</w:t></w:r></w:p></w:body></w:document>",
+    }
+)
+XLSX = _zip(
+    {
+        "[Content_Types].xml": CONTENT_TYPES,
+        "_rels/.rels": b"<Relationships/>",
+        "xl/workbook.xml": b"<workbook><sheets><sheet name='Blad1' sheetId='1'/></sheets></workbook>",
+    }
+)
 FAKE_DOCX = _zip({"[Content_Types].xml": CONTENT_TYPES, "payload.exe": EXE})
 PLAIN_ZIP = _zip({"readme.txt": b"hallo"})
 
@@ -79,7 +94,9 @@ def _submitted_agreement(municipality=None):
     extra = {"organisation__municipality": municipality} if municipality is not None else {}
     partner = factories.PartnerUserFactory(**extra)
     journey.add_evidence(partner, partner.organisation, "partnerovereenkomst", FileStorage(io.BytesIO(PDF), "o.pdf"))
-    submission = journey.submit(partner, partner.organisation, "partnerovereenkomst", journey.StepInput(statement="Getekend"))
+    submission = journey.submit(
+        partner, partner.organisation, "partnerovereenkomst", journey.StepInput(statement="Getekend")
+    )
     db.session.commit()
     return submission
 
@@ -90,9 +107,12 @@ def _approve_first_steps(partner, staff):
 
     organisation = partner.organisation
     journey.add_evidence(partner, organisation, "partnerovereenkomst", FileStorage(io.BytesIO(PDF), "o.pdf"))
-    approve(staff, journey.submit(partner, organisation, "partnerovereenkomst", journey.StepInput(statement="Getekend")))
-    inventory = journey.submit(partner, organisation, "inventarisatie",
-                               journey.StepInput(answers={key: "Antwoord" for key in QUESTIONS}))
+    approve(
+        staff, journey.submit(partner, organisation, "partnerovereenkomst", journey.StepInput(statement="Getekend"))
+    )
+    inventory = journey.submit(
+        partner, organisation, "inventarisatie", journey.StepInput(answers={key: "Antwoord" for key in QUESTIONS})
+    )
     approve(staff, inventory)
     db.session.commit()
 
@@ -115,11 +135,17 @@ REFUSED_UPLOADS = [
     pytest.param(PDF, "overeenkomst.pdf.exe", NOT_ACCEPTED, id="double-extension"),
     pytest.param(b"", "leeg.pdf", "leeg.pdf is leeg.", id="empty"),
     pytest.param(FAKE_DOCX, "brief.docx", "De inhoud van brief.docx past niet bij een DOCX-bestand.", id="zip-as-docx"),
-    pytest.param(PLAIN_ZIP, "brief.docx", "De inhoud van brief.docx past niet bij een DOCX-bestand.", id="plain-zip-as-docx"),
+    pytest.param(
+        PLAIN_ZIP, "brief.docx", "De inhoud van brief.docx past niet bij een DOCX-bestand.", id="plain-zip-as-docx"
+    ),
     pytest.param(PDF, "brief.docx", "De inhoud van brief.docx past niet bij een DOCX-bestand.", id="pdf-as-docx"),
     pytest.param(DOCX, "cijfers.xlsx", "De inhoud van cijfers.xlsx past niet bij een XLSX-bestand.", id="docx-as-xlsx"),
-    pytest.param(b"PK\x03\x04 truncated", "cijfers.xlsx", "De inhoud van cijfers.xlsx past niet bij een XLSX-bestand.",
-                 id="broken-zip-as-xlsx"),
+    pytest.param(
+        b"PK\x03\x04 truncated",
+        "cijfers.xlsx",
+        "De inhoud van cijfers.xlsx past niet bij een XLSX-bestand.",
+        id="broken-zip-as-xlsx",
+    ),
 ]
 
 
@@ -135,7 +161,8 @@ def test_refused_upload_leaves_nothing_behind(client, login_as, path, uploads, c
 
 @pytest.mark.parametrize("content,name,message", REFUSED_UPLOADS[:3] + REFUSED_UPLOADS[13:15])
 def test_refused_upload_next_to_an_accepted_file_keeps_the_draft_as_it_was(
-        client, login_as, path, uploads, content, name, message):
+    client, login_as, path, uploads, content, name, message
+):
     organisation = login_as(Role.PARTNER).organisation
     assert upload(client, organisation, "partnerovereenkomst").status_code == 302
     before = (_stored_files(uploads), count(Evidence), count(AuditEvent))
@@ -170,15 +197,19 @@ def test_request_over_the_content_length_limit_is_refused_with_413(app, client, 
     assert count(Evidence) == 0 and _stored_files(uploads) == []
 
 
-@pytest.mark.parametrize("data,message", [
-    pytest.param({"upload": "y"}, "Kies een bestand.", id="no-file-field"),
-    pytest.param({"file": (io.BytesIO(b""), ""), "upload": "y"}, "Kies een bestand.", id="empty-file-input"),
-    pytest.param({"file": "geen bestand maar tekst"}, "Kies een bestand.", id="text-instead-of-file"),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        pytest.param({"upload": "y"}, "Kies een bestand.", id="no-file-field"),
+        pytest.param({"file": (io.BytesIO(b""), ""), "upload": "y"}, "Kies een bestand.", id="empty-file-input"),
+        pytest.param({"file": "geen bestand maar tekst"}, "Kies een bestand.", id="text-instead-of-file"),
+    ],
+)
 def test_upload_without_a_file_is_refused(client, login_as, path, uploads, data, message):
     organisation = login_as(Role.PARTNER).organisation
-    response = client.post(step_url(organisation, "partnerovereenkomst") + "/evidence", data=data,
-                           content_type="multipart/form-data")
+    response = client.post(
+        step_url(organisation, "partnerovereenkomst") + "/evidence", data=data, content_type="multipart/form-data"
+    )
     assert response.status_code == 422
     assert message in _page(response)
     assert count(Evidence) == 0 and _stored_files(uploads) == []
@@ -205,12 +236,22 @@ def test_upload_to_a_step_that_takes_no_files_or_does_not_exist(client, login_as
 # --- uploads that are accepted -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("content,name,mimetype", [
-    pytest.param(DOCX, "Impactplan.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", id="docx"),
-    pytest.param(XLSX, "cijfers.XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", id="xlsx"),
-    pytest.param(PNG, "handtekening.png", "image/png", id="png"),
-    pytest.param(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64, "foto.jpeg", "image/jpeg", id="jpeg"),
-])
+@pytest.mark.parametrize(
+    "content,name,mimetype",
+    [
+        pytest.param(
+            DOCX,
+            "Impactplan.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            id="docx",
+        ),
+        pytest.param(
+            XLSX, "cijfers.XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", id="xlsx"
+        ),
+        pytest.param(PNG, "handtekening.png", "image/png", id="png"),
+        pytest.param(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64, "foto.jpeg", "image/jpeg", id="jpeg"),
+    ],
+)
 def test_real_office_files_and_images_are_accepted(client, login_as, path, uploads, content, name, mimetype):
     organisation = login_as(Role.PARTNER).organisation
     assert upload(client, organisation, "partnerovereenkomst", content=content, name=name).status_code == 302
@@ -221,19 +262,22 @@ def test_real_office_files_and_images_are_accepted(client, login_as, path, uploa
     assert download.data == content and download.mimetype == mimetype
 
 
-@pytest.mark.parametrize("sent,shown", [
-    pytest.param("../../etc/passwd.pdf", "passwd.pdf", id="dot-dot-slash"),
-    # Doubled on the wire: the multipart parser unescapes a quoted "\\" to one backslash.
-    pytest.param("..\\\\..\\\\x.pdf", "x.pdf", id="dot-dot-backslash"),
-    pytest.param("..\\..\\x.pdf", "....x.pdf", id="dot-dot-backslash-unescaped"),
-    pytest.param("C:\\\\Users\\\\jan\\\\Bureaublad\\\\rapport.pdf", "rapport.pdf", id="windows-path"),
-    pytest.param("/etc/passwd.pdf", "passwd.pdf", id="absolute"),
-    pytest.param("%2e%2e%2fx.pdf", "%2e%2e%2fx.pdf", id="percent-encoded"),
-    pytest.param("rapport✓ 2026.pdf", "rapport✓ 2026.pdf", id="unicode"),
-    pytest.param("rap\x00port\x1b.pdf", "rapport.pdf", id="control-characters"),
-    pytest.param("<img src=x onerror=alert(1)>.pdf", "img src=x onerror=alert(1).pdf", id="html-in-name"),
-    pytest.param("a" * 300 + ".pdf", "a" * 196 + ".pdf", id="very-long"),
-])
+@pytest.mark.parametrize(
+    "sent,shown",
+    [
+        pytest.param("../../etc/passwd.pdf", "passwd.pdf", id="dot-dot-slash"),
+        # Doubled on the wire: the multipart parser unescapes a quoted "\\" to one backslash.
+        pytest.param("..\\\\..\\\\x.pdf", "x.pdf", id="dot-dot-backslash"),
+        pytest.param("..\\..\\x.pdf", "....x.pdf", id="dot-dot-backslash-unescaped"),
+        pytest.param("C:\\\\Users\\\\jan\\\\Bureaublad\\\\rapport.pdf", "rapport.pdf", id="windows-path"),
+        pytest.param("/etc/passwd.pdf", "passwd.pdf", id="absolute"),
+        pytest.param("%2e%2e%2fx.pdf", "%2e%2e%2fx.pdf", id="percent-encoded"),
+        pytest.param("rapport✓ 2026.pdf", "rapport✓ 2026.pdf", id="unicode"),
+        pytest.param("rap\x00port\x1b.pdf", "rapport.pdf", id="control-characters"),
+        pytest.param("<img src=x onerror=alert(1)>.pdf", "img src=x onerror=alert(1).pdf", id="html-in-name"),
+        pytest.param("a" * 300 + ".pdf", "a" * 196 + ".pdf", id="very-long"),
+    ],
+)
 def test_file_names_with_path_tricks_are_stored_under_a_generated_name(client, login_as, path, uploads, sent, shown):
     organisation = login_as(Role.PARTNER).organisation
     response = upload(client, organisation, "partnerovereenkomst", name=sent)
@@ -268,19 +312,33 @@ def test_unicode_name_is_offered_back_encoded(client, login_as, path, uploads):
 def test_statement_over_the_limit_is_refused_with_a_dutch_message(client, login_as, path, uploads):
     organisation = login_as(Role.PARTNER).organisation
     for button in ("save", "submit"):
-        response = client.post(step_url(organisation, "partnerovereenkomst"), data={"statement": "x" * 20_000, button: "y"})
+        response = client.post(
+            step_url(organisation, "partnerovereenkomst"), data={"statement": "x" * 20_000, button: "y"}
+        )
         assert response.status_code == 422
         assert "Veld mag niet langer zijn dan 10000 karakters." in _page(response)
     assert count(StepSubmission) == count(AuditEvent) == 0
     # At the limit it is kept whole.
-    assert client.post(step_url(organisation, "partnerovereenkomst"), data={"statement": "x" * 10_000, "save": "y"}).status_code == 302
+    assert (
+        client.post(
+            step_url(organisation, "partnerovereenkomst"), data={"statement": "x" * 10_000, "save": "y"}
+        ).status_code
+        == 302
+    )
     assert latest_submission(organisation, "partnerovereenkomst").statement == "x" * 10_000
 
 
 def test_long_answer_is_refused_and_the_draft_keeps_its_old_text(client, login_as, path):
     organisation = login_as(Role.PARTNER).organisation
-    assert client.post(step_url(organisation, "inventarisatie"), data={"answer_banen_nu": "Eerst", "save": "y"}).status_code == 302
-    response = client.post(step_url(organisation, "inventarisatie"), data={"answer_banen_nu": "y" * 20_000, "save": "y"})
+    assert (
+        client.post(
+            step_url(organisation, "inventarisatie"), data={"answer_banen_nu": "Eerst", "save": "y"}
+        ).status_code
+        == 302
+    )
+    response = client.post(
+        step_url(organisation, "inventarisatie"), data={"answer_banen_nu": "y" * 20_000, "save": "y"}
+    )
     assert response.status_code == 422
     assert "Veld mag niet langer zijn dan 4000 karakters." in _page(response)
     db.session.expire_all()
@@ -298,8 +356,13 @@ def test_nul_character_in_a_step_form_gives_400(client, login_as, path):
 def test_script_tags_are_stored_as_text_and_escaped_everywhere(app, client, login_as, path, uploads):
     partner = login_as(Role.PARTNER)
     organisation = partner.organisation
-    data = {**answers(), "answer_banen_nu": SCRIPT, "answer_inkoop_nu": f'"><img src=x onerror=alert(1)>{SCRIPT}',
-            "statement": SCRIPT, "save": "y"}
+    data = {
+        **answers(),
+        "answer_banen_nu": SCRIPT,
+        "answer_inkoop_nu": f'"><img src=x onerror=alert(1)>{SCRIPT}',
+        "statement": SCRIPT,
+        "save": "y",
+    }
     assert client.post(step_url(organisation, "inventarisatie"), data=data).status_code == 302
     draft = latest_submission(organisation, "inventarisatie")
     assert draft.answers["banen_nu"] == SCRIPT and draft.statement == SCRIPT
@@ -309,13 +372,20 @@ def test_script_tags_are_stored_as_text_and_escaped_everywhere(app, client, logi
 
     # Handed in, the text reaches staff escaped too; their feedback reaches the partner escaped.
     upload(client, organisation, "partnerovereenkomst")
-    assert client.post(step_url(organisation, "partnerovereenkomst"), data={"statement": SCRIPT, "submit": "y"}).status_code == 302
+    assert (
+        client.post(
+            step_url(organisation, "partnerovereenkomst"), data={"statement": SCRIPT, "submit": "y"}
+        ).status_code
+        == 302
+    )
     submission = latest_submission(organisation, "partnerovereenkomst")
     staff = app.test_client()
     login_client(staff, factories.UserFactory(role=Role.STAFF))
     review = _page(staff.get(f"/review/submissions/{submission.id}"))
     assert SCRIPT not in review and ESCAPED_SCRIPT in review
-    assert staff.post(f"/review/submissions/{submission.id}/request-changes", data={"feedback": SCRIPT}).status_code == 302
+    assert (
+        staff.post(f"/review/submissions/{submission.id}/request-changes", data={"feedback": SCRIPT}).status_code == 302
+    )
     for url in (step_url(organisation, "partnerovereenkomst"), "/dashboard", f"/organisations/{organisation.id}"):
         page = _page(client.get(url))
         assert SCRIPT not in page, url
@@ -324,8 +394,16 @@ def test_script_tags_are_stored_as_text_and_escaped_everywhere(app, client, logi
 
 def test_unknown_answer_keys_are_ignored(client, login_as, path):
     organisation = login_as(Role.PARTNER).organisation
-    data = {"answer_banen_nu": "Twee participatiebanen", "answer_hacker": "x", "answer___class__": "x",
-            "answers-evil": "x", "answer_": "x", "state": "approved", "decided_by_id": "1", "save": "y"}
+    data = {
+        "answer_banen_nu": "Twee participatiebanen",
+        "answer_hacker": "x",
+        "answer___class__": "x",
+        "answers-evil": "x",
+        "answer_": "x",
+        "state": "approved",
+        "decided_by_id": "1",
+        "save": "y",
+    }
     assert client.post(step_url(organisation, "inventarisatie"), data=data).status_code == 302
     draft = latest_submission(organisation, "inventarisatie")
     assert set(draft.answers) == set(QUESTIONS)
@@ -353,7 +431,10 @@ def _bad_goal_ids():
 def test_impact_plan_with_a_bad_goal_is_refused(client, login_as, path, goal_id):
     organisation = login_as(Role.PARTNER).organisation
     for button in ("save", "submit"):
-        response = client.post(step_url(organisation, "impactplan"), data={**plan(_goal().id, **{"actions-0-goal_id": goal_id}), button: "y"})
+        response = client.post(
+            step_url(organisation, "impactplan"),
+            data={**plan(_goal().id, **{"actions-0-goal_id": goal_id}), button: "y"},
+        )
         assert response.status_code == 422
     if goal_id in ("0", "", " "):
         assert "Kies een Drechts Doel." in _page(response)
@@ -370,23 +451,30 @@ def test_impact_plan_refuses_an_inactive_goal(client, login_as, path):
     assert count(ImpactAction) == count(StepSubmission) == 0
 
 
-@pytest.mark.parametrize("target_date", ["31-02-2027", "morgen", "2027-02-31", "2027-13-01", "99999-01-01", "1-1-27",
-                                         "2027-09-01T00:00", "<script>"])
+@pytest.mark.parametrize(
+    "target_date",
+    ["31-02-2027", "morgen", "2027-02-31", "2027-13-01", "99999-01-01", "1-1-27", "2027-09-01T00:00", "<script>"],
+)
 def test_impact_plan_with_a_bad_target_date_is_refused(client, login_as, path, target_date):
     organisation = login_as(Role.PARTNER).organisation
-    response = client.post(step_url(organisation, "impactplan"),
-                           data={**plan(_goal().id, **{"actions-0-target_date": target_date}), "save": "y"})
+    response = client.post(
+        step_url(organisation, "impactplan"),
+        data={**plan(_goal().id, **{"actions-0-target_date": target_date}), "save": "y"},
+    )
     assert response.status_code == 422
     assert "<script>" not in _page(response).split("<main", 1)[-1]
     assert count(ImpactAction) == count(StepSubmission) == 0
 
 
-@pytest.mark.parametrize("missing,message", [
-    ("actions-0-commitment", "Vul een meetbare toezegging in."),
-    ("actions-0-description", "Beschrijf de actie."),
-    ("actions-0-target_date", "Vul een streefdatum in."),
-    ("actions-0-goal_id", "Kies een Drechts Doel."),
-])
+@pytest.mark.parametrize(
+    "missing,message",
+    [
+        ("actions-0-commitment", "Vul een meetbare toezegging in."),
+        ("actions-0-description", "Beschrijf de actie."),
+        ("actions-0-target_date", "Vul een streefdatum in."),
+        ("actions-0-goal_id", "Kies een Drechts Doel."),
+    ],
+)
 def test_half_filled_action_is_refused_with_a_dutch_message(client, login_as, path, missing, message):
     organisation = login_as(Role.PARTNER).organisation
     data = plan(_goal().id)
@@ -402,8 +490,12 @@ def test_fifty_action_rows_keep_at_most_ten(client, login_as, path):
     goal = _goal()
     data = {"save": "y"}
     for i in range(50):
-        data |= {f"actions-{i}-goal_id": str(goal.id), f"actions-{i}-description": f"Actie {i}",
-                 f"actions-{i}-commitment": f"{i} plaatsen", f"actions-{i}-target_date": "2027-09-01"}
+        data |= {
+            f"actions-{i}-goal_id": str(goal.id),
+            f"actions-{i}-description": f"Actie {i}",
+            f"actions-{i}-commitment": f"{i} plaatsen",
+            f"actions-{i}-target_date": "2027-09-01",
+        }
     response = client.post(step_url(organisation, "impactplan"), data=data)
     assert response.status_code == 302
     actions = latest_submission(organisation, "impactplan").actions
@@ -418,8 +510,12 @@ def test_strange_action_row_numbers_do_not_break_the_form(client, login_as, path
     goal = _goal()
     data = {"save": "y"}
     for index in ("7", "99999999999999999999", "abc", "-1", "007"):
-        data |= {f"actions-{index}-goal_id": str(goal.id), f"actions-{index}-description": f"Actie {index}",
-                 f"actions-{index}-commitment": "1 plaats", f"actions-{index}-target_date": "2027-09-01"}
+        data |= {
+            f"actions-{index}-goal_id": str(goal.id),
+            f"actions-{index}-description": f"Actie {index}",
+            f"actions-{index}-commitment": "1 plaats",
+            f"actions-{index}-target_date": "2027-09-01",
+        }
     response = client.post(step_url(organisation, "impactplan"), data=data)
     assert response.status_code == 302
     descriptions = [a.description for a in latest_submission(organisation, "impactplan").actions]
@@ -430,15 +526,20 @@ def test_strange_action_row_numbers_do_not_break_the_form(client, login_as, path
 # --- bugs found while writing these tests (remove the mark once fixed) ---------------------------
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("actions-0-goal_id", "abc", "Ongeldige keuze: kon niet omgezet worden."),
-    ("actions-0-goal_id", "999999", "Ongeldige keuze."),
-    ("actions-0-target_date", "31-02-2027", "Ongeldige datum."),
-    ("actions-0-description", "d" * 1001, "Veld mag niet langer zijn dan 1000 karakters."),
-])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("actions-0-goal_id", "abc", "Ongeldige keuze: kon niet omgezet worden."),
+        ("actions-0-goal_id", "999999", "Ongeldige keuze."),
+        ("actions-0-target_date", "31-02-2027", "Ongeldige datum."),
+        ("actions-0-description", "d" * 1001, "Veld mag niet langer zijn dan 1000 karakters."),
+    ],
+)
 def test_impact_plan_field_errors_are_in_dutch(client, login_as, path, field, value, message):
     organisation = login_as(Role.PARTNER).organisation
-    response = client.post(step_url(organisation, "impactplan"), data={**plan(_goal().id, **{field: value}), "save": "y"})
+    response = client.post(
+        step_url(organisation, "impactplan"), data={**plan(_goal().id, **{field: value}), "save": "y"}
+    )
     assert response.status_code == 422
     page = _page(response)
     assert "Invalid Choice" not in page and "Not a valid" not in page and "Actions:" not in page
@@ -450,8 +551,11 @@ def test_refused_resubmission_leaves_no_copied_file_behind(client, login_as, pat
     organisation = partner.organisation
     upload(client, organisation, "partnerovereenkomst")
     client.post(step_url(organisation, "partnerovereenkomst"), data={"statement": "Getekend", "submit": "y"})
-    request_changes(factories.UserFactory(role=Role.STAFF), latest_submission(organisation, "partnerovereenkomst"),
-                    "Graag de versie met beide handtekeningen.")
+    request_changes(
+        factories.UserFactory(role=Role.STAFF),
+        latest_submission(organisation, "partnerovereenkomst"),
+        "Graag de versie met beide handtekeningen.",
+    )
     db.session.commit()
     before = _stored_files(uploads)
     response = client.post(step_url(organisation, "partnerovereenkomst"), data={"statement": "", "submit": "y"})
@@ -460,19 +564,24 @@ def test_refused_resubmission_leaves_no_copied_file_behind(client, login_as, pat
     # on disk belongs to a version; none is left behind.
     draft = latest_submission(organisation, "partnerovereenkomst")
     assert count(StepSubmission) == 2 and draft.state is StepState.DRAFT
-    assert {p.name for p in _stored_files(uploads)} == {p.name for p in before} | {e.stored_name for e in draft.evidence}
+    assert {p.name for p in _stored_files(uploads)} == {p.name for p in before} | {
+        e.stored_name for e in draft.evidence
+    }
     assert len(_stored_files(uploads)) == count(Evidence)
 
 
 # --- review decisions ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("feedback,message", [
-    ("", "Schrijf wat er moet veranderen."),
-    ("   \n\t  ", "Schrijf wat er moet veranderen."),
-    ("\x01\x02", "Schrijf wat er moet veranderen."),
-    ("f" * 20_000, "Veld mag niet langer zijn dan 5000 karakters."),
-])
+@pytest.mark.parametrize(
+    "feedback,message",
+    [
+        ("", "Schrijf wat er moet veranderen."),
+        ("   \n\t  ", "Schrijf wat er moet veranderen."),
+        ("\x01\x02", "Schrijf wat er moet veranderen."),
+        ("f" * 20_000, "Veld mag niet langer zijn dan 5000 karakters."),
+    ],
+)
 def test_request_changes_needs_usable_feedback(client, login_as, path, uploads, feedback, message):
     submission = _submitted_agreement()
     login_as(Role.STAFF)
@@ -510,7 +619,9 @@ def test_decisions_on_a_submission_that_does_not_exist_give_404(client, login_as
     login_as(Role.STAFF)
     assert client.get(f"/review/submissions/{submission_id}").status_code == 404
     assert client.post(f"/review/submissions/{submission_id}/approve").status_code == 404
-    assert client.post(f"/review/submissions/{submission_id}/request-changes", data={"feedback": "x"}).status_code == 404
+    assert (
+        client.post(f"/review/submissions/{submission_id}/request-changes", data={"feedback": "x"}).status_code == 404
+    )
     assert count(AuditEvent) == 0
 
 
@@ -526,8 +637,15 @@ def test_decisions_on_a_draft_give_409(client, login_as, path, uploads):
     assert draft.state is StepState.DRAFT and _decisions() == 0
 
 
-@pytest.mark.parametrize("first,second", [("approve", "approve"), ("approve", "request-changes"),
-                                          ("request-changes", "approve"), ("request-changes", "request-changes")])
+@pytest.mark.parametrize(
+    "first,second",
+    [
+        ("approve", "approve"),
+        ("approve", "request-changes"),
+        ("request-changes", "approve"),
+        ("request-changes", "request-changes"),
+    ],
+)
 def test_a_second_decision_on_the_same_submission_gives_409(client, login_as, path, uploads, first, second):
     submission = _submitted_agreement()
     login_as(Role.STAFF)
@@ -546,7 +664,9 @@ def test_a_second_decision_on_the_same_submission_gives_409(client, login_as, pa
 def test_recording_an_unknown_step_gives_404(client, login_as, path, dordrecht, step_key):
     login_as(Role.STAFF)
     organisation = factories.OrganisationFactory(municipality=dordrecht)
-    response = client.post(f"/review/organisations/{organisation.id}/steps/{step_key}/record", data={"note": "Gehouden"})
+    response = client.post(
+        f"/review/organisations/{organisation.id}/steps/{step_key}/record", data={"note": "Gehouden"}
+    )
     assert response.status_code == 404
     assert count(StepSubmission) == count(AuditEvent) == 0
 
@@ -588,18 +708,29 @@ def test_revoke_and_withdraw_need_a_usable_reason(client, login_as, path, dordre
     before = count(AuditEvent)
     response = client.post(f"/review/organisations/{organisation.id}/{action}", data={"reason": reason})
     assert response.status_code == 422
-    assert ("Geef een reden." if not reason.strip() else "Veld mag niet langer zijn dan 5000 karakters.") in _page(response)
+    assert ("Geef een reden." if not reason.strip() else "Veld mag niet langer zijn dan 5000 karakters.") in _page(
+        response
+    )
     db.session.expire_all()
     assert organisation.status is OrganisationStatus.LABELLED and organisation.label_revoked_reason is None
     assert count(AuditEvent) == before
 
 
-@pytest.mark.parametrize("status", [OrganisationStatus.APPLICANT, OrganisationStatus.PARTNER,
-                                    OrganisationStatus.WORKING_TOWARD_LABEL, OrganisationStatus.WITHDRAWN])
+@pytest.mark.parametrize(
+    "status",
+    [
+        OrganisationStatus.APPLICANT,
+        OrganisationStatus.PARTNER,
+        OrganisationStatus.WORKING_TOWARD_LABEL,
+        OrganisationStatus.WITHDRAWN,
+    ],
+)
 def test_revoking_where_there_is_no_label_gives_409(client, login_as, path, dordrecht, status):
     login_as(Role.STAFF)
     organisation = factories.OrganisationFactory(municipality=dordrecht, status=status)
-    response = client.post(f"/review/organisations/{organisation.id}/revoke", data={"reason": "Afspraken niet nagekomen"})
+    response = client.post(
+        f"/review/organisations/{organisation.id}/revoke", data={"reason": "Afspraken niet nagekomen"}
+    )
     assert response.status_code == 409
     assert "Deze organisatie heeft geen label om in te trekken." in _page(response)
     db.session.expire_all()
@@ -621,7 +752,10 @@ def test_revoking_a_label_that_is_already_revoked_gives_409(client, login_as, pa
     organisation = factories.OrganisationFactory(municipality=dordrecht, status=OrganisationStatus.WORKING_TOWARD_LABEL)
     award_or_renew_label(staff, organisation)
     db.session.commit()
-    assert client.post(f"/review/organisations/{organisation.id}/revoke", data={"reason": "Eerste reden"}).status_code == 302
+    assert (
+        client.post(f"/review/organisations/{organisation.id}/revoke", data={"reason": "Eerste reden"}).status_code
+        == 302
+    )
     again = client.post(f"/review/organisations/{organisation.id}/revoke", data={"reason": "Tweede reden"})
     db.session.expire_all()
     assert organisation.label_revoked_reason == "Eerste reden"
@@ -629,11 +763,14 @@ def test_revoking_a_label_that_is_already_revoked_gives_409(client, login_as, pa
     assert again.status_code == 409
 
 
-@pytest.mark.parametrize("url", [
-    "/review/submissions/99999999999999999999999",
-    "/organisations/99999999999999999999999/steps/partnerovereenkomst",
-    "/organisations/{organisation_id}/evidence/99999999999999999999999",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/review/submissions/99999999999999999999999",
+        "/organisations/99999999999999999999999/steps/partnerovereenkomst",
+        "/organisations/{organisation_id}/evidence/99999999999999999999999",
+    ],
+)
 def test_ids_beyond_the_integer_range_give_404(client, login_as, path, url):
     organisation = factories.OrganisationFactory()
     login_as(Role.STAFF)

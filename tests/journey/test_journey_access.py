@@ -5,6 +5,7 @@ submissions or files, staff read and download but never edit on the
 organisation's behalf. Files are served as attachments from the upload
 folder, never from the static files.
 """
+
 from __future__ import annotations
 
 import io
@@ -29,7 +30,9 @@ from tests.journey.helpers import PDF, latest_submission, step_url, upload
 # A 1x1 transparent PNG.
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6300010000050001" "0d0a2db40000000049454e44ae426082")
+    "1f15c4890000000d49444154789c6300010000050001"
+    "0d0a2db40000000049454e44ae426082"
+)
 
 
 @pytest.fixture
@@ -41,8 +44,9 @@ def uploads(app, tmp_path, monkeypatch):
 def _with_evidence(municipality, name: str, content: bytes = PDF, filename: str = "overeenkomst.pdf"):
     """An organisation with a partner user and a draft agreement holding one file."""
     partner = factories.PartnerUserFactory(organisation__municipality=municipality, organisation__name=name)
-    item = journey.add_evidence(partner, partner.organisation, "partnerovereenkomst",
-                                FileStorage(io.BytesIO(content), filename))
+    item = journey.add_evidence(
+        partner, partner.organisation, "partnerovereenkomst", FileStorage(io.BytesIO(content), filename)
+    )
     journey.save_draft(partner, partner.organisation, "partnerovereenkomst", journey.StepInput(statement="Getekend"))
     db.session.commit()
     return partner, item
@@ -52,10 +56,14 @@ def _snapshot():
     """Everything a hostile request could have changed."""
     db.session.expire_all()
     return {
-        "evidence": sorted(db.session.execute(sa.select(Evidence.id, Evidence.submission_id, Evidence.stored_name,
-                                                         Evidence.original_name)).all()),
-        "submissions": sorted(db.session.execute(sa.select(StepSubmission.id, StepSubmission.state,
-                                                            StepSubmission.statement)).all()),
+        "evidence": sorted(
+            db.session.execute(
+                sa.select(Evidence.id, Evidence.submission_id, Evidence.stored_name, Evidence.original_name)
+            ).all()
+        ),
+        "submissions": sorted(
+            db.session.execute(sa.select(StepSubmission.id, StepSubmission.state, StepSubmission.statement)).all()
+        ),
         "progress": sorted(db.session.execute(sa.select(StepProgress.id, StepProgress.state)).all()),
         "audit": count(AuditEvent),
     }
@@ -64,8 +72,7 @@ def _snapshot():
 # --- partner of another organisation -------------------------------------------------------------
 
 
-def test_partner_of_another_organisation_can_neither_read_nor_change_steps_or_files(
-        client, path, dordrecht, uploads):
+def test_partner_of_another_organisation_can_neither_read_nor_change_steps_or_files(client, path, dordrecht, uploads):
     owner, item = _with_evidence(dordrecht, "Eigenaar B.V.")
     target = owner.organisation
     intruder, own_item = _with_evidence(dordrecht, "Indringer B.V.")
@@ -102,7 +109,9 @@ def test_partner_of_another_organisation_can_neither_read_nor_change_steps_or_fi
 
 def test_partner_of_another_organisation_cannot_touch_a_submitted_step(client, path, dordrecht, uploads):
     owner, item = _with_evidence(dordrecht, "Eigenaar B.V.")
-    submission = journey.submit(owner, owner.organisation, "partnerovereenkomst", journey.StepInput(statement="Getekend"))
+    submission = journey.submit(
+        owner, owner.organisation, "partnerovereenkomst", journey.StepInput(statement="Getekend")
+    )
     db.session.commit()
     intruder = factories.PartnerUserFactory(organisation__municipality=dordrecht)
     before = _snapshot()
@@ -110,8 +119,12 @@ def test_partner_of_another_organisation_cannot_touch_a_submitted_step(client, p
 
     assert client.get(f"/review/submissions/{submission.id}").status_code == 403
     assert client.post(f"/review/submissions/{submission.id}/approve").status_code == 403
-    assert client.post(f"/review/submissions/{submission.id}/request-changes",
-                       data={"feedback": "Alles opnieuw"}).status_code == 403
+    assert (
+        client.post(
+            f"/review/submissions/{submission.id}/request-changes", data={"feedback": "Alles opnieuw"}
+        ).status_code
+        == 403
+    )
     assert client.get(f"/organisations/{owner.organisation_id}/evidence/{item.id}").status_code == 404
     assert _snapshot() == before
 
@@ -129,24 +142,35 @@ def test_municipality_viewer_sees_no_submissions_or_files(client, path, dordrech
     login_client(client, viewer)
 
     assert client.get(step_url(organisation, "partnerovereenkomst")).status_code == 404
-    assert client.post(step_url(organisation, "partnerovereenkomst"), data={"statement": "x", "save": "y"}).status_code == 404
+    assert (
+        client.post(step_url(organisation, "partnerovereenkomst"), data={"statement": "x", "save": "y"}).status_code
+        == 404
+    )
     assert upload(client, organisation, "partnerovereenkomst").status_code == 404
     assert client.get(f"/organisations/{organisation.id}/evidence/{item.id}").status_code == 404
     assert client.post(f"/organisations/{organisation.id}/evidence/{item.id}/delete").status_code == 404
     assert client.get("/review/").status_code == 403
     assert client.get(f"/review/submissions/{submission.id}").status_code == 403
     assert client.post(f"/review/submissions/{submission.id}/approve").status_code == 403
-    assert client.post(f"/review/submissions/{submission.id}/request-changes", data={"feedback": "Nee"}).status_code == 403
-    assert client.post(f"/review/organisations/{organisation.id}/steps/inspiratiesessie/record",
-                       data={"note": "Gehouden"}).status_code == 403
+    assert (
+        client.post(f"/review/submissions/{submission.id}/request-changes", data={"feedback": "Nee"}).status_code == 403
+    )
+    assert (
+        client.post(
+            f"/review/organisations/{organisation.id}/steps/inspiratiesessie/record", data={"note": "Gehouden"}
+        ).status_code
+        == 403
+    )
     assert client.post(f"/review/organisations/{organisation.id}/withdraw", data={"reason": "Weg"}).status_code == 403
     assert _snapshot() == before
 
 
 def test_signed_out_visitor_is_sent_to_the_login_page(client, path, dordrecht, uploads):
     owner, item = _with_evidence(dordrecht, "Dordtse Bakker B.V.")
-    for url in (step_url(owner.organisation, "partnerovereenkomst"),
-                f"/organisations/{owner.organisation_id}/evidence/{item.id}"):
+    for url in (
+        step_url(owner.organisation, "partnerovereenkomst"),
+        f"/organisations/{owner.organisation_id}/evidence/{item.id}",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
     response = client.post(f"/organisations/{owner.organisation_id}/evidence/{item.id}/delete")
@@ -173,21 +197,37 @@ def test_staff_read_and_download_but_never_edit_for_the_organisation(client, pat
     assert download.mimetype == "application/pdf"
     assert download.headers["X-Content-Type-Options"] == "nosniff"
 
-    assert client.post(step_url(organisation, "partnerovereenkomst"), data={"statement": "Door St MBO", "save": "y"}).status_code == 403
-    assert client.post(step_url(organisation, "partnerovereenkomst"), data={"statement": "Door St MBO", "submit": "y"}).status_code == 403
+    assert (
+        client.post(
+            step_url(organisation, "partnerovereenkomst"), data={"statement": "Door St MBO", "save": "y"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            step_url(organisation, "partnerovereenkomst"), data={"statement": "Door St MBO", "submit": "y"}
+        ).status_code
+        == 403
+    )
     assert upload(client, organisation, "partnerovereenkomst").status_code == 403
-    assert client.post(f"/organisations/{organisation.id}/evidence/{item.id}/delete", data={"delete": "y"}).status_code == 403
+    assert (
+        client.post(f"/organisations/{organisation.id}/evidence/{item.id}/delete", data={"delete": "y"}).status_code
+        == 403
+    )
     # A file id of another organisation under this organisation's path is still a 404, also for staff.
     _, other_item = _with_evidence(dordrecht, "Andere B.V.")
     assert client.get(f"/organisations/{organisation.id}/evidence/{other_item.id}").status_code == 404
     assert _snapshot()["evidence"] == before["evidence"] + [
-        (other_item.id, other_item.submission_id, other_item.stored_name, other_item.original_name)]
+        (other_item.id, other_item.submission_id, other_item.stored_name, other_item.original_name)
+    ]
     assert files.stored_path(organisation.id, item.stored_name).read_bytes() == PDF
 
 
 def test_staff_download_from_the_review_page(client, path, dordrecht, uploads):
     owner, item = _with_evidence(dordrecht, "Dordtse Bakker B.V.")
-    submission = journey.submit(owner, owner.organisation, "partnerovereenkomst", journey.StepInput(statement="Getekend"))
+    submission = journey.submit(
+        owner, owner.organisation, "partnerovereenkomst", journey.StepInput(statement="Getekend")
+    )
     db.session.commit()
     login_client(client, factories.UserFactory(role=Role.ADMIN))
     review = client.get(f"/review/submissions/{submission.id}").get_data(as_text=True)
@@ -199,12 +239,16 @@ def test_staff_download_from_the_review_page(client, path, dordrecht, uploads):
 # --- how files are stored and served -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("content,name,mimetype", [
-    (PDF, "overeenkomst.pdf", "application/pdf"),
-    (PNG, "Foto Handtekening.PNG", "image/png"),
-])
-def test_downloads_are_attachments_with_the_stored_type_and_nosniff(client, login_as, path, uploads,
-                                                                    content, name, mimetype):
+@pytest.mark.parametrize(
+    "content,name,mimetype",
+    [
+        (PDF, "overeenkomst.pdf", "application/pdf"),
+        (PNG, "Foto Handtekening.PNG", "image/png"),
+    ],
+)
+def test_downloads_are_attachments_with_the_stored_type_and_nosniff(
+    client, login_as, path, uploads, content, name, mimetype
+):
     organisation = login_as(Role.PARTNER).organisation
     assert upload(client, organisation, "partnerovereenkomst", content=content, name=name).status_code == 302
     item = db.session.scalar(sa.select(Evidence))
@@ -217,7 +261,9 @@ def test_downloads_are_attachments_with_the_stored_type_and_nosniff(client, logi
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert name in response.headers["Content-Disposition"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert "no-cache" in response.headers.get("Cache-Control", "") or "max-age=0" in response.headers.get("Cache-Control", "")
+    assert "no-cache" in response.headers.get("Cache-Control", "") or "max-age=0" in response.headers.get(
+        "Cache-Control", ""
+    )
 
 
 def test_stored_file_lives_in_the_upload_folder_under_a_generated_name(app, client, login_as, path, monkeypatch):

@@ -1,4 +1,5 @@
 """The state machine, tested directly: every allowed and every forbidden move."""
+
 from __future__ import annotations
 
 import itertools
@@ -13,21 +14,33 @@ S = StepState
 SUBMITTABLE_KINDS = [k for k in StepKind if k is not StepKind.STAFF_RECORDED]
 
 ORGANISATION_STEP_ALLOWED = {
-    (S.NOT_STARTED, S.DRAFT), (S.NOT_STARTED, S.SUBMITTED),
-    (S.DRAFT, S.DRAFT), (S.DRAFT, S.SUBMITTED),
-    (S.CHANGES_REQUESTED, S.DRAFT), (S.CHANGES_REQUESTED, S.SUBMITTED),
-    (S.APPROVED, S.DRAFT), (S.APPROVED, S.SUBMITTED),
+    (S.NOT_STARTED, S.DRAFT),
+    (S.NOT_STARTED, S.SUBMITTED),
+    (S.DRAFT, S.DRAFT),
+    (S.DRAFT, S.SUBMITTED),
+    (S.CHANGES_REQUESTED, S.DRAFT),
+    (S.CHANGES_REQUESTED, S.SUBMITTED),
+    (S.APPROVED, S.DRAFT),
+    (S.APPROVED, S.SUBMITTED),
 }
 STAFF_STEP_ALLOWED = {(S.SUBMITTED, S.APPROVED), (S.SUBMITTED, S.CHANGES_REQUESTED)}
 STAFF_RECORDED_ALLOWED = {(s, S.APPROVED) for s in S if s is not S.APPROVED}
 
 ORGANISATION_ALLOWED = {
-    (Org.APPLICANT, Org.PARTNER), (Org.APPLICANT, Org.WITHDRAWN),
-    (Org.PARTNER, Org.WORKING_TOWARD_LABEL), (Org.PARTNER, Org.WITHDRAWN),
-    (Org.WORKING_TOWARD_LABEL, Org.LABELLED), (Org.WORKING_TOWARD_LABEL, Org.WITHDRAWN),
-    (Org.LABELLED, Org.LABEL_EXPIRED), (Org.LABELLED, Org.LABEL_REVOKED), (Org.LABELLED, Org.WITHDRAWN),
-    (Org.LABEL_EXPIRED, Org.LABELLED), (Org.LABEL_EXPIRED, Org.LABEL_REVOKED), (Org.LABEL_EXPIRED, Org.WITHDRAWN),
-    (Org.LABEL_REVOKED, Org.WORKING_TOWARD_LABEL), (Org.LABEL_REVOKED, Org.WITHDRAWN),
+    (Org.APPLICANT, Org.PARTNER),
+    (Org.APPLICANT, Org.WITHDRAWN),
+    (Org.PARTNER, Org.WORKING_TOWARD_LABEL),
+    (Org.PARTNER, Org.WITHDRAWN),
+    (Org.WORKING_TOWARD_LABEL, Org.LABELLED),
+    (Org.WORKING_TOWARD_LABEL, Org.WITHDRAWN),
+    (Org.LABELLED, Org.LABEL_EXPIRED),
+    (Org.LABELLED, Org.LABEL_REVOKED),
+    (Org.LABELLED, Org.WITHDRAWN),
+    (Org.LABEL_EXPIRED, Org.LABELLED),
+    (Org.LABEL_EXPIRED, Org.LABEL_REVOKED),
+    (Org.LABEL_EXPIRED, Org.WITHDRAWN),
+    (Org.LABEL_REVOKED, Org.WORKING_TOWARD_LABEL),
+    (Org.LABEL_REVOKED, Org.WITHDRAWN),
 }
 
 ALL_STEP_PAIRS = list(itertools.product(S, S))
@@ -69,12 +82,18 @@ def test_organisation_status_moves(current, target):
             statemachine.check_organisation_move(current, target)
 
 
-@pytest.mark.parametrize("current,expected", [
-    (Org.APPLICANT, Org.APPLICANT), (Org.PARTNER, Org.WORKING_TOWARD_LABEL),
-    (Org.WORKING_TOWARD_LABEL, Org.WORKING_TOWARD_LABEL), (Org.LABELLED, Org.LABELLED),
-    (Org.LABEL_EXPIRED, Org.LABEL_EXPIRED), (Org.LABEL_REVOKED, Org.WORKING_TOWARD_LABEL),
-    (Org.WITHDRAWN, Org.WITHDRAWN),
-])
+@pytest.mark.parametrize(
+    "current,expected",
+    [
+        (Org.APPLICANT, Org.APPLICANT),
+        (Org.PARTNER, Org.WORKING_TOWARD_LABEL),
+        (Org.WORKING_TOWARD_LABEL, Org.WORKING_TOWARD_LABEL),
+        (Org.LABELLED, Org.LABELLED),
+        (Org.LABEL_EXPIRED, Org.LABEL_EXPIRED),
+        (Org.LABEL_REVOKED, Org.WORKING_TOWARD_LABEL),
+        (Org.WITHDRAWN, Org.WITHDRAWN),
+    ],
+)
 def test_handing_in_a_later_step_means_working_toward_the_label(current, expected):
     assert statemachine.status_after_step_submitted(current) is expected
 

@@ -1,4 +1,5 @@
 """Staff see the mails that failed and send them again."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,9 +12,17 @@ SCRIPT = "<script>alert('xss')</script>"
 
 
 def _mail(status=MailStatus.FAILED, **kwargs) -> OutboxMail:
-    values = {"dedupe_key": f"test:{status}:{kwargs.get('to_address', 'x')}", "kind": "test",
-              "to_address": "fatima@bakkerij.example.nl", "subject": "Herinnering", "body_text": "Tekst",
-              "body_html": "<p>Tekst</p>", "status": status, "attempts": 6, "last_error": "550 mailbox unavailable"}
+    values = {
+        "dedupe_key": f"test:{status}:{kwargs.get('to_address', 'x')}",
+        "kind": "test",
+        "to_address": "fatima@bakkerij.example.nl",
+        "subject": "Herinnering",
+        "body_text": "Tekst",
+        "body_html": "<p>Tekst</p>",
+        "status": status,
+        "attempts": 6,
+        "last_error": "550 mailbox unavailable",
+    }
     values.update(kwargs)
     mail = OutboxMail(**values)
     db.session.add(mail)
@@ -67,8 +76,9 @@ def test_retry_sends_the_mail_again(client, login_as, mailbox):
     assert len(mailbox) == 1
 
 
-@pytest.mark.parametrize("path", ["/outbox/999999/retry", "/outbox/99999999999/retry", "/outbox/-1/retry",
-                                  "/outbox/abc/retry"])
+@pytest.mark.parametrize(
+    "path", ["/outbox/999999/retry", "/outbox/99999999999/retry", "/outbox/-1/retry", "/outbox/abc/retry"]
+)
 def test_retry_of_an_unknown_mail_is_not_found(client, login_as, path):
     login_as(Role.STAFF)
     assert client.post(path).status_code == 404

@@ -1,4 +1,5 @@
 """Every user chooses whether reminder mails come; the scan respects it."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -17,8 +18,9 @@ from tests.helpers import count
 
 
 def _events() -> list[AuditEvent]:
-    return list(db.session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.action == AuditAction.USER_PREFERENCES_CHANGED)))
+    return list(
+        db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == AuditAction.USER_PREFERENCES_CHANGED))
+    )
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -34,7 +36,11 @@ def test_every_role_can_switch_reminders_off_and_on(client, login_as, role):
     assert "checked" not in client.get("/account/reminders").get_data(as_text=True)
     (event,) = _events()
     assert (event.actor_id, event.object_id, event.before, event.after) == (
-        user.id, user.id, {"reminders_enabled": True}, {"reminders_enabled": False})
+        user.id,
+        user.id,
+        {"reminders_enabled": True},
+        {"reminders_enabled": False},
+    )
     assert event.organisation_id == user.organisation_id
 
     client.post("/account/reminders", data={"submit": "Opslaan"})  # no change: no event
@@ -70,8 +76,14 @@ def test_the_scan_respects_the_choice(client, login_as, mailbox, path):
     partner = login_as(Role.PARTNER)
     organisation = partner.organisation
     organisation.status = OrganisationStatus.PARTNER
-    db.session.add(StepProgress(organisation_id=organisation.id, step_id=path["partnerovereenkomst"].id,
-                                state=StepState.DRAFT, state_changed_at=now - timedelta(days=15)))
+    db.session.add(
+        StepProgress(
+            organisation_id=organisation.id,
+            step_id=path["partnerovereenkomst"].id,
+            state=StepState.DRAFT,
+            state_changed_at=now - timedelta(days=15),
+        )
+    )
     db.session.commit()
     client.post("/account/reminders", data={"submit": "Opslaan"})
     assert scan_reminders(now) == 0

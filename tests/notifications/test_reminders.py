@@ -3,6 +3,7 @@
 Every test passes ``now`` explicitly and puts the moments that matter
 (state_changed_at, submitted_at, created_at, label_valid_until) in its past.
 """
+
 from __future__ import annotations
 
 import io
@@ -59,8 +60,10 @@ def _progress(organisation, step, state, since) -> StepProgress:
 
 
 def _staff():
-    return [factories.UserFactory(role=Role.STAFF, name="Sanne de Vries", email="sanne@stmbo.example.nl"),
-            factories.UserFactory(role=Role.ADMIN, name="Ahmed Bakker", email="ahmed@stmbo.example.nl")]
+    return [
+        factories.UserFactory(role=Role.STAFF, name="Sanne de Vries", email="sanne@stmbo.example.nl"),
+        factories.UserFactory(role=Role.ADMIN, name="Ahmed Bakker", email="ahmed@stmbo.example.nl"),
+    ]
 
 
 @pytest.fixture
@@ -69,6 +72,7 @@ def now():
 
 
 # Rule 1: stalled steps.
+
 
 def test_a_stalled_draft_is_reminded_twice_then_staff_hear_of_it(mailbox, dordrecht, path, now):
     organisation = _organisation(dordrecht, path, name="Bakkerij De Merwede")
@@ -127,8 +131,11 @@ def test_moving_the_step_starts_a_new_cycle(mailbox, dordrecht, path, now):
     assert "maar hebt die nog niet ingediend" in _text(mailbox[0])
 
     # The organisation hands it in, St MBO asks for changes: the step moved.
-    review.request_changes(staff, journey.submit(partner, organisation, "partnerovereenkomst",
-                                                 journey.StepInput("Getekend")), "Graag met handtekening.")
+    review.request_changes(
+        staff,
+        journey.submit(partner, organisation, "partnerovereenkomst", journey.StepInput("Getekend")),
+        "Graag met handtekening.",
+    )
     db.session.commit()
     assert mailbox[1]["Subject"] == "St MBO vraagt een aanpassing bij de stap ‘Partnerovereenkomst’"  # the decision
     later = utcnow() + timedelta(days=15)
@@ -146,8 +153,9 @@ def test_a_step_not_started_after_its_predecessor_or_registration(mailbox, dordr
     factories.PartnerUserFactory(organisation=opened, email="geopend@example.nl")
     _progress(opened, path["partnerovereenkomst"], StepState.APPROVED, now - timedelta(days=31))
     _progress(opened, path["inventarisatie"], StepState.NOT_STARTED, now - timedelta(days=200))
-    new = _organisation(dordrecht, name="Net aangemeld", status=OrganisationStatus.APPLICANT,
-                        created_at=now - timedelta(days=15))
+    new = _organisation(
+        dordrecht, name="Net aangemeld", status=OrganisationStatus.APPLICANT, created_at=now - timedelta(days=15)
+    )
     factories.PartnerUserFactory(organisation=new, email="nieuw@example.nl")
     recent = _organisation(dordrecht, name="Pas goedgekeurd")
     factories.PartnerUserFactory(organisation=recent, email="recent@example.nl")
@@ -216,17 +224,20 @@ def test_history_older_than_the_catch_up_window_is_left_alone(mailbox, dordrecht
 
 # Rule 2: the weekly review digest.
 
+
 def _submitted(organisation, step, waited, now, number=1) -> StepSubmission:
     progress = _progress(organisation, step, StepState.SUBMITTED, now - waited)
-    submission = StepSubmission(progress_id=progress.id, number=number, state=StepState.SUBMITTED,
-                                submitted_at=now - waited)
+    submission = StepSubmission(
+        progress_id=progress.id, number=number, state=StepState.SUBMITTED, submitted_at=now - waited
+    )
     db.session.add(submission)
     db.session.commit()
     return submission
 
 
-def test_one_digest_per_staff_member_per_week_lists_every_late_submission(app, mailbox, dordrecht, path, now,
-                                                                          monkeypatch):
+def test_one_digest_per_staff_member_per_week_lists_every_late_submission(
+    app, mailbox, dordrecht, path, now, monkeypatch
+):
     sanne, ahmed = _staff()
     factories.UserFactory(role=Role.STAFF, reminders_enabled=False)
     factories.UserFactory(role=Role.STAFF, active=False)
@@ -253,14 +264,21 @@ def test_one_digest_per_staff_member_per_week_lists_every_late_submission(app, m
 
 # Rule 3: labels expiring and expired.
 
+
 def test_label_reminders_90_and_30_days_before_the_end(mailbox, dordrecht, path, now):
     today = local_day(now)
-    organisation = _organisation(dordrecht, path, name="Labelhouder", status=OrganisationStatus.LABELLED,
-                                 label_valid_until=today + timedelta(days=85))
+    organisation = _organisation(
+        dordrecht,
+        path,
+        name="Labelhouder",
+        status=OrganisationStatus.LABELLED,
+        label_valid_until=today + timedelta(days=85),
+    )
     partner = factories.PartnerUserFactory(organisation=organisation)
     factories.PartnerUserFactory(organisation=organisation, reminders_enabled=False)
-    far = _organisation(dordrecht, path, status=OrganisationStatus.LABELLED,
-                        label_valid_until=today + timedelta(days=200))
+    far = _organisation(
+        dordrecht, path, status=OrganisationStatus.LABELLED, label_valid_until=today + timedelta(days=200)
+    )
     factories.PartnerUserFactory(organisation=far)
 
     assert _scan(now) == 1
@@ -282,8 +300,9 @@ def test_label_reminders_90_and_30_days_before_the_end(mailbox, dordrecht, path,
 
 def test_expired_label_tells_the_organisation_and_staff_once(mailbox, dordrecht, path, now):
     today = local_day(now)
-    expired = _organisation(dordrecht, name="Verlopen B.V.", status=OrganisationStatus.LABELLED,
-                            label_valid_until=today - timedelta(days=1))
+    expired = _organisation(
+        dordrecht, name="Verlopen B.V.", status=OrganisationStatus.LABELLED, label_valid_until=today - timedelta(days=1)
+    )
     contact = factories.PartnerUserFactory(organisation=expired)
     quiet = factories.PartnerUserFactory(organisation=expired, reminders_enabled=False)  # news, not a reminder
     valid = _organisation(dordrecht, status=OrganisationStatus.LABELLED, label_valid_until=today)
@@ -320,15 +339,22 @@ def test_the_unique_key_decides_even_when_two_scans_overlap(monkeypatch, dordrec
 
 # Rule 4: unconfirmed email addresses.
 
+
 def test_unconfirmed_address_gets_one_reminder_with_a_working_link(client, mailbox, dordrecht, now):
     organisation = _organisation(dordrecht, status=OrganisationStatus.APPLICANT)
-    user = factories.PartnerUserFactory(organisation=organisation, email_verified_at=None,
-                                        created_at=now - timedelta(days=3, hours=1))
+    user = factories.PartnerUserFactory(
+        organisation=organisation, email_verified_at=None, created_at=now - timedelta(days=3, hours=1)
+    )
     factories.PartnerUserFactory(organisation=organisation, email_verified_at=None, created_at=now - timedelta(days=2))
-    factories.UserFactory(role=Role.STAFF, email_verified_at=None, password_hash=None,  # invited: not yet
-                          created_at=now - timedelta(days=4))
-    factories.PartnerUserFactory(organisation=organisation, email_verified_at=None, reminders_enabled=False,
-                                 created_at=now - timedelta(days=4))
+    factories.UserFactory(
+        role=Role.STAFF,
+        email_verified_at=None,
+        password_hash=None,  # invited: not yet
+        created_at=now - timedelta(days=4),
+    )
+    factories.PartnerUserFactory(
+        organisation=organisation, email_verified_at=None, reminders_enabled=False, created_at=now - timedelta(days=4)
+    )
 
     assert _scan(now) == 1
     (reminder,) = list(mailbox)
@@ -341,6 +367,7 @@ def test_unconfirmed_address_gets_one_reminder_with_a_working_link(client, mailb
 
 # Scale: a bounded number of queries however many organisations are due.
 
+
 def _due_network(dordrecht, path, now, n: int, start: int) -> None:
     """n organisations, each due for something (all five kinds of reminder)."""
     today = local_day(now)
@@ -349,30 +376,71 @@ def _due_network(dordrecht, path, now, n: int, start: int) -> None:
     for i in range(start, start + n):
         kind = i % 5
         organisation = factories.OrganisationFactory.build(
-            municipality=dordrecht, status=OrganisationStatus.LABELLED if kind == 3 else OrganisationStatus.PARTNER,
+            municipality=dordrecht,
+            status=OrganisationStatus.LABELLED if kind == 3 else OrganisationStatus.PARTNER,
             label_valid_until=today + timedelta(days=80) if kind == 3 else None,
-            created_at=now - timedelta(days=15))
+            created_at=now - timedelta(days=15),
+        )
         organisations.append(organisation)
-        users.append(User(email=f"due{i}@example.nl", name=f"Contact {i}", role=Role.PARTNER,
-                          organisation=organisation, password_hash="x", created_at=now - timedelta(days=4),
-                          email_verified_at=None if kind == 2 else now))
+        users.append(
+            User(
+                email=f"due{i}@example.nl",
+                name=f"Contact {i}",
+                role=Role.PARTNER,
+                organisation=organisation,
+                password_hash="x",
+                created_at=now - timedelta(days=4),
+                email_verified_at=None if kind == 2 else now,
+            )
+        )
         if kind != 2:
-            progress.append(StepProgress(organisation=organisation, step=first, state=StepState.APPROVED,
-                                         state_changed_at=now - timedelta(days=31 if kind == 1 else 400)))
+            progress.append(
+                StepProgress(
+                    organisation=organisation,
+                    step=first,
+                    state=StepState.APPROVED,
+                    state_changed_at=now - timedelta(days=31 if kind == 1 else 400),
+                )
+            )
         if kind == 0:
-            progress.append(StepProgress(organisation=organisation, step=inventory, state=StepState.DRAFT,
-                                         state_changed_at=now - timedelta(days=31)))
+            progress.append(
+                StepProgress(
+                    organisation=organisation,
+                    step=inventory,
+                    state=StepState.DRAFT,
+                    state_changed_at=now - timedelta(days=31),
+                )
+            )
         if kind == 3:
-            progress.append(StepProgress(organisation=organisation, step=inventory, state=StepState.APPROVED,
-                                         state_changed_at=now - timedelta(days=400)))
+            progress.append(
+                StepProgress(
+                    organisation=organisation,
+                    step=inventory,
+                    state=StepState.APPROVED,
+                    state_changed_at=now - timedelta(days=400),
+                )
+            )
         if kind == 4:
-            progress.append(StepProgress(organisation=organisation, step=plan, state=StepState.DRAFT,
-                                         state_changed_at=now - timedelta(days=140)))
-            waiting = StepProgress(organisation=organisation, step=inventory, state=StepState.SUBMITTED,
-                                   state_changed_at=now - timedelta(days=6))
+            progress.append(
+                StepProgress(
+                    organisation=organisation,
+                    step=plan,
+                    state=StepState.DRAFT,
+                    state_changed_at=now - timedelta(days=140),
+                )
+            )
+            waiting = StepProgress(
+                organisation=organisation,
+                step=inventory,
+                state=StepState.SUBMITTED,
+                state_changed_at=now - timedelta(days=6),
+            )
             progress.append(waiting)
-            submissions.append(StepSubmission(progress=waiting, number=1, state=StepState.SUBMITTED,
-                                              submitted_at=now - timedelta(days=6)))
+            submissions.append(
+                StepSubmission(
+                    progress=waiting, number=1, state=StepState.SUBMITTED, submitted_at=now - timedelta(days=6)
+                )
+            )
     db.session.add_all(organisations + users + progress + submissions)
     db.session.commit()
 

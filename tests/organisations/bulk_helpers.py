@@ -1,4 +1,5 @@
 """A small network for the bulk-action tests, and the forms as the pages post them."""
+
 from __future__ import annotations
 
 import re
@@ -30,13 +31,17 @@ def token_in(page: str) -> str:
 
 
 def preview_message(client, data: dict, subject: str = SUBJECT, body: str = BODY):
-    return client.post("/organisations/bulk/message", data={**data, "subject": subject, "body": body,
-                                                            "preview": "Voorvertoning bekijken"})
+    return client.post(
+        "/organisations/bulk/message",
+        data={**data, "subject": subject, "body": body, "preview": "Voorvertoning bekijken"},
+    )
 
 
 def send_message(client, data: dict, token: str, subject: str = SUBJECT, body: str = BODY):
-    return client.post("/organisations/bulk/message/send", data={**data, "subject": subject, "body": body,
-                                                                 "token": token, "send": "Versturen"})
+    return client.post(
+        "/organisations/bulk/message/send",
+        data={**data, "subject": subject, "body": body, "token": token, "send": "Versturen"},
+    )
 
 
 @pytest.fixture
@@ -50,16 +55,21 @@ def partners(dordrecht, zwijndrecht, path):
     f = factories.OrganisationFactory
     bakery = f(name="Bakkerij De Molen", municipality=dordrecht, status=OrganisationStatus.PARTNER)
     builder = f(name="Bouwbedrijf Zwijn", municipality=zwijndrecht, status=OrganisationStatus.WORKING_TOWARD_LABEL)
-    erased = f(name="Gewiste organisatie 9", municipality=dordrecht, status=OrganisationStatus.PARTNER,
-               erased_at=utcnow())
+    erased = f(
+        name="Gewiste organisatie 9", municipality=dordrecht, status=OrganisationStatus.PARTNER, erased_at=utcnow()
+    )
     people = {
         "anna": factories.PartnerUserFactory(organisation=bakery, name="Anna", email="anna@molen.example.nl"),
-        "bram": factories.PartnerUserFactory(organisation=bakery, name="Bram", email="bram@molen.example.nl",
-                                             reminders_enabled=False),
+        "bram": factories.PartnerUserFactory(
+            organisation=bakery, name="Bram", email="bram@molen.example.nl", reminders_enabled=False
+        ),
         "gone": factories.PartnerUserFactory(organisation=bakery, email="weg@molen.example.nl", active=False),
-        "invited": factories.PartnerUserFactory(organisation=bakery, email="nieuw@molen.example.nl", password_hash=None),
-        "unverified": factories.PartnerUserFactory(organisation=bakery, email="tikfout@molen.example.nl",
-                                                   email_verified_at=None),
+        "invited": factories.PartnerUserFactory(
+            organisation=bakery, email="nieuw@molen.example.nl", password_hash=None
+        ),
+        "unverified": factories.PartnerUserFactory(
+            organisation=bakery, email="tikfout@molen.example.nl", email_verified_at=None
+        ),
         "bert": factories.PartnerUserFactory(organisation=builder, name="Bert", email="bert@zwijn.example.nl"),
     }
     return {"bakery": bakery, "builder": builder, "erased": erased, **people}

@@ -1,4 +1,5 @@
 """Organisations with a label, the details form as a browser posts it, and clients per person."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -15,18 +16,29 @@ from tests.helpers import login_client
 def labelled(municipality, name: str = "Aannemer Groen", kvk: str = "11111111", **overrides) -> Organisation:
     """A labelled organisation (not in the directory: its label can be verified all the same)."""
     today = local_today()
-    values = {"status": Status.LABELLED, "label_awarded_on": today - timedelta(days=30),
-              "label_valid_until": today + timedelta(days=700), **overrides}
+    values = {
+        "status": Status.LABELLED,
+        "label_awarded_on": today - timedelta(days=30),
+        "label_valid_until": today + timedelta(days=700),
+        **overrides,
+    }
     return factories.OrganisationFactory(municipality=municipality, name=name, kvk_number=kvk, **values)
 
 
 def edit_data(organisation: Organisation, **overrides) -> dict:
     """The details form of ``organisation`` as its edit page would post it unchanged, with ``overrides``."""
-    data = {"name": organisation.name, "kvk_number": organisation.kvk_number,
-            "municipality_id": str(organisation.municipality_id), "sector": organisation.sector,
-            "size_class": organisation.size_class, "street_address": organisation.street_address,
-            "postcode": organisation.postcode, "city": organisation.city, "website": organisation.website or "",
-            "impact_statement": organisation.impact_statement or ""}
+    data = {
+        "name": organisation.name,
+        "kvk_number": organisation.kvk_number,
+        "municipality_id": str(organisation.municipality_id),
+        "sector": organisation.sector,
+        "size_class": organisation.size_class,
+        "street_address": organisation.street_address,
+        "postcode": organisation.postcode,
+        "city": organisation.city,
+        "website": organisation.website or "",
+        "impact_statement": organisation.impact_statement or "",
+    }
     if organisation.public_listing:
         data["public_listing"] = "y"
     data.update(overrides)
@@ -42,6 +54,7 @@ def signed_in(app, user):
 
 def details_of(organisation: Organisation, **changes) -> OrganisationDetails:
     """The organisation's details as the form hands them to the services, with ``changes``."""
-    details = OrganisationDetails(**{field: getattr(organisation, field)
-                                     for field in OrganisationDetails.__dataclass_fields__})
+    details = OrganisationDetails(
+        **{field: getattr(organisation, field) for field in OrganisationDetails.__dataclass_fields__}
+    )
     return replace(details, **changes)

@@ -1,5 +1,6 @@
 """One account manager for a selection: the preview says who changes from whom, the confirmation
 goes through the organisation page's service (one audit event per organisation) plus one for the action."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -16,13 +17,16 @@ def _events(action):
 
 
 def _preview(client, data, manager_id):
-    return client.post("/organisations/bulk/account-manager", data={**data, "account_manager": str(manager_id),
-                                                                    "preview": "1"})
+    return client.post(
+        "/organisations/bulk/account-manager", data={**data, "account_manager": str(manager_id), "preview": "1"}
+    )
 
 
 def _assign(client, data, manager_id, token):
-    return client.post("/organisations/bulk/account-manager/assign",
-                       data={**data, "account_manager": str(manager_id), "token": token, "assign": "1"})
+    return client.post(
+        "/organisations/bulk/account-manager/assign",
+        data={**data, "account_manager": str(manager_id), "token": token, "assign": "1"},
+    )
 
 
 def test_the_preview_says_who_changes_from_whom_and_who_has_it_already(client, staff, partners):  # noqa: F811
@@ -31,8 +35,9 @@ def test_the_preview_says_who_changes_from_whom_and_who_has_it_already(client, s
     partners["bakery"].account_manager_id = karim.id
     third = factories.OrganisationFactory(municipality=partners["bakery"].municipality, name="Cafe Het Hof")
     db.session.commit()
-    assert client.get("/organisations/bulk/account-manager",
-                      query_string=selection(partners["bakery"])).status_code == 200
+    assert (
+        client.get("/organisations/bulk/account-manager", query_string=selection(partners["bakery"])).status_code == 200
+    )
     data = selection(partners["bakery"], partners["builder"], third)
     response = _preview(client, data, staff.id)
     assert response.status_code == 200
@@ -61,11 +66,14 @@ def test_confirming_assigns_audits_each_organisation_and_the_action(client, staf
     assert action.actor_id == staff.id and action.after["changed"] == 1 and action.after["organisations"] == 1
     assert action.after["selection"] == {"scope": "all", "filters": {"municipality": "dordrecht"}}
     assert action.after["left_out"] == 1
-    assert "De relatiebeheerder is gewijzigd bij 1 organisatie." in client.get(
-        response.headers["Location"]).get_data(as_text=True)
+    assert "De relatiebeheerder is gewijzigd bij 1 organisatie." in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
     # A second click changes and records nothing.
     _assign(client, data, staff.id, token)
-    assert len(_events(AuditAction.ACCOUNT_MANAGER_SET)) == 1 and len(_events(AuditAction.BULK_ACCOUNT_MANAGER_SET)) == 1
+    assert (
+        len(_events(AuditAction.ACCOUNT_MANAGER_SET)) == 1 and len(_events(AuditAction.BULK_ACCOUNT_MANAGER_SET)) == 1
+    )
 
 
 def test_nobody_takes_the_account_manager_away(client, staff, partners):  # noqa: F811

@@ -1,5 +1,6 @@
 """A message from St MBO to the users of a selection of organisations: the preview's counts, one
 mail per user through the outbox, nothing twice, real delivery, and the audit trail."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -62,10 +63,16 @@ def test_sending_queues_one_mail_per_user_and_records_the_action(client, staff, 
     [event] = _events()
     assert event.actor_id == staff.id
     assert event.after["subject"] == SUBJECT and event.after["recipients"] == 3 and event.after["queued"] == 3
-    assert event.after["organisations"] == 2 and event.after["excluded"] == {"deactivated": 1, "invited": 1,
-                                                                              "unverified": 1}
-    assert event.after["selection"] == {"scope": "selected", "filters": {},
-                                        "ids": [partners["bakery"].id, partners["builder"].id]}
+    assert event.after["organisations"] == 2 and event.after["excluded"] == {
+        "deactivated": 1,
+        "invited": 1,
+        "unverified": 1,
+    }
+    assert event.after["selection"] == {
+        "scope": "selected",
+        "filters": {},
+        "ids": [partners["bakery"].id, partners["builder"].id],
+    }
     page = client.get("/organisations/").get_data(as_text=True)
     assert "Het bericht gaat naar 3 ontvangers bij 2 organisaties." in page and "Mislukte e-mails" in page
 
@@ -78,7 +85,8 @@ def test_a_resubmit_or_double_click_sends_nothing_new(client, staff, partners): 
     assert again.status_code == 302
     assert count(OutboxMail) == 3 and len(_events()) == 1
     assert "Dit bericht was al verstuurd. Er is niets opnieuw verstuurd." in client.get("/organisations/").get_data(
-        as_text=True)
+        as_text=True
+    )
     # A new preview of the same message is a new action: sending it sends again, on purpose.
     token = token_in(preview_message(client, data).get_data(as_text=True))
     send_message(client, data, token)
@@ -122,6 +130,7 @@ def test_a_forged_or_foreign_token_sends_nothing(app, client, staff, partners, l
     colleague = app.test_client()
     from tests import factories
     from tests.helpers import login_client
+
     login_client(colleague, factories.UserFactory(role="staff"))
     response = send_message(colleague, data, token)  # someone else's preview
     assert response.status_code == 400 and "hoort niet bij een voorvertoning" in response.get_data(as_text=True)

@@ -5,6 +5,7 @@ only: each thread has its own client, app context, session and connection):
 - two requests of different organisations for the same new KvK number approved at once: the
   unique number lets exactly one through, the other gets a 409 with the Dutch message.
 """
+
 from __future__ import annotations
 
 import threading
@@ -30,15 +31,20 @@ TIMEOUT = 20
 @pytest.fixture(autouse=True)
 def _postgresql_only(app):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("needs PostgreSQL for real concurrent transactions (set TEST_DATABASE_URL=postgresql+psycopg://...)")
+        pytest.skip(
+            "needs PostgreSQL for real concurrent transactions (set TEST_DATABASE_URL=postgresql+psycopg://...)"
+        )
 
 
 def _request(app, organisation, kvk: str) -> int:
     partner = signed_in(app, factories.PartnerUserFactory(organisation=organisation))
     response = partner.post(f"/organisations/{organisation.id}/edit", data=edit_data(organisation, kvk_number=kvk))
     assert response.status_code == 302
-    return db.session.scalar(sa.select(IdentityChange.id).where(IdentityChange.organisation_id == organisation.id,
-                                                                IdentityChange.state == State.PENDING))
+    return db.session.scalar(
+        sa.select(IdentityChange.id).where(
+            IdentityChange.organisation_id == organisation.id, IdentityChange.state == State.PENDING
+        )
+    )
 
 
 def _together(posts):
@@ -87,24 +93,34 @@ def test_two_staff_deciding_at_once_exactly_one_wins(app, dordrecht):
         change = db.session.get(IdentityChange, change_id)
         won = decisions[[status for status, _ in results].index(302)][0]
         assert change.state is (State.APPROVED if won.endswith("approve") else State.REJECTED)
-        decided = count(AuditEvent, AuditEvent.object_id == change_id, AuditEvent.action.in_(
-            [AuditAction.IDENTITY_CHANGE_APPROVED, AuditAction.IDENTITY_CHANGE_REJECTED]))
+        decided = count(
+            AuditEvent,
+            AuditEvent.object_id == change_id,
+            AuditEvent.action.in_([AuditAction.IDENTITY_CHANGE_APPROVED, AuditAction.IDENTITY_CHANGE_REJECTED]),
+        )
         assert decided == 1
         organisation = db.session.get(Organisation, organisation.id)
-        assert organisation.kvk_number == (f"2222222{round_number}" if change.state is State.APPROVED
-                                           else f"1111111{round_number}")
+        assert organisation.kvk_number == (
+            f"2222222{round_number}" if change.state is State.APPROVED else f"1111111{round_number}"
+        )
 
 
 def test_two_organisations_approved_to_the_same_number_at_once_one_gets_it(app, dordrecht):
     staff = [signed_in(app, factories.UserFactory(role=Role.STAFF)) for _ in range(2)]
     for round_number in range(ROUNDS):
         wanted = f"3333333{round_number}"
-        organisations = [labelled(dordrecht, name=f"Kandidaat {round_number}{side}",
-                                  kvk=f"4444{side}{round_number:03d}") for side in range(2)]
+        organisations = [
+            labelled(dordrecht, name=f"Kandidaat {round_number}{side}", kvk=f"4444{side}{round_number:03d}")
+            for side in range(2)
+        ]
         changes = [_request(app, organisation, wanted) for organisation in organisations]
 
-        results = _together([(client, f"/review/identity-changes/{change_id}/approve", {"note": ""})
-                             for client, change_id in zip(staff, changes, strict=True)])
+        results = _together(
+            [
+                (client, f"/review/identity-changes/{change_id}/approve", {"note": ""})
+                for client, change_id in zip(staff, changes, strict=True)
+            ]
+        )
 
         assert sorted(status for status, _ in results) == [302, 409], f"round {round_number}"
         assert "Dit KvK-nummer hoort al bij een andere organisatie." in next(b for s, b in results if s == 409)

@@ -2,6 +2,7 @@
 verification keeps answering for the old identity, St MBO approves (or rejects), the old number
 keeps answering for the organisation, the users get a mail; or the partner withdraws; or staff
 change it themselves."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,20 +28,31 @@ def people(app, dordrecht):
     partner = factories.PartnerUserFactory(organisation=organisation, name="Fatima el Amrani")
     colleague = factories.PartnerUserFactory(organisation=organisation, name="Tom Visser", locale="en")
     staff = factories.UserFactory(role=Role.STAFF, name="Sanne de Vries")
-    return {"organisation": organisation, "partner": partner, "colleague": colleague, "staff": staff,
-            "partner_client": signed_in(app, partner), "staff_client": signed_in(app, staff)}
+    return {
+        "organisation": organisation,
+        "partner": partner,
+        "colleague": colleague,
+        "staff": staff,
+        "partner_client": signed_in(app, partner),
+        "staff_client": signed_in(app, staff),
+    }
 
 
 def _request(people, **overrides):
     organisation = people["organisation"]
-    return people["partner_client"].post(f"/organisations/{organisation.id}/edit", follow_redirects=True,
-                                         data=edit_data(organisation, **{"name": NEW_NAME, "kvk_number": NEW_KVK,
-                                                                         **overrides}))
+    return people["partner_client"].post(
+        f"/organisations/{organisation.id}/edit",
+        follow_redirects=True,
+        data=edit_data(organisation, **{"name": NEW_NAME, "kvk_number": NEW_KVK, **overrides}),
+    )
 
 
 def _pending(organisation) -> IdentityChange | None:
-    return db.session.scalar(sa.select(IdentityChange).where(
-        IdentityChange.organisation_id == organisation.id, IdentityChange.state == State.PENDING))
+    return db.session.scalar(
+        sa.select(IdentityChange).where(
+            IdentityChange.organisation_id == organisation.id, IdentityChange.state == State.PENDING
+        )
+    )
 
 
 def _events(action: AuditAction) -> list[AuditEvent]:
@@ -62,15 +74,17 @@ def test_partner_asks_staff_approve_and_both_numbers_answer(client, people, mail
     assert "De gegevens zijn opgeslagen." in page and "naar St MBO gestuurd" in page  # the flash messages
     assert WAITS in page and f"van Aannemer Groen naar {NEW_NAME}" in page and "van 11111111 naar 22222222" in page
     db.session.expire_all()
-    assert (organisation.name, organisation.kvk_number, organisation.postcode) == ("Aannemer Groen", "11111111",
-                                                                                  "3312 CD")
+    assert (organisation.name, organisation.kvk_number, organisation.postcode) == (
+        "Aannemer Groen",
+        "11111111",
+        "3312 CD",
+    )
     change = _pending(organisation)
-    assert (change.new_name, change.new_kvk_number, change.requested_by_id) == (NEW_NAME, NEW_KVK,
-                                                                                people["partner"].id)
-    requested, = _events(AuditAction.IDENTITY_CHANGE_REQUESTED)
+    assert (change.new_name, change.new_kvk_number, change.requested_by_id) == (NEW_NAME, NEW_KVK, people["partner"].id)
+    (requested,) = _events(AuditAction.IDENTITY_CHANGE_REQUESTED)
     assert requested.before == {"kvk_number": "11111111", "name": "Aannemer Groen"}
     assert requested.after == {"kvk_number": NEW_KVK, "name": NEW_NAME}
-    updated, = _events(AuditAction.ORGANISATION_UPDATED)
+    (updated,) = _events(AuditAction.ORGANISATION_UPDATED)
     assert set(updated.after) == {"postcode"}  # the other fields at once; name and number wait
     edit_page = people["partner_client"].get(f"/organisations/{organisation.id}/edit").get_data(as_text=True)
     assert f'value="{NEW_KVK}"' in edit_page and WAITS in edit_page  # saving again keeps the request
@@ -94,19 +108,28 @@ def test_partner_asks_staff_approve_and_both_numbers_answer(client, people, mail
     assert (organisation.name, organisation.kvk_number) == (NEW_NAME, NEW_KVK)
     assert (change.state, change.decided_by_id) == (State.APPROVED, people["staff"].id)
     assert change.note == "Uittreksel gezien."
-    changed, = _events(AuditAction.ORGANISATION_IDENTITY_CHANGED)
+    (changed,) = _events(AuditAction.ORGANISATION_IDENTITY_CHANGED)
     assert changed.before == {"kvk_number": "11111111", "name": "Aannemer Groen"}
     assert changed.after == {"kvk_number": NEW_KVK, "name": NEW_NAME} and changed.actor_id == people["staff"].id
     assert [e.after for e in _events(AuditAction.IDENTITY_CHANGE_APPROVED)] == [{"state": "approved"}]
 
     status, new = _verify(client, NEW_KVK)
     assert status == 200 and (new["kvk"], new["name"], new["status"], new["asked_kvk"], new["asked_kvk_until"]) == (
-        NEW_KVK, NEW_NAME, "labelled", NEW_KVK, None)
+        NEW_KVK,
+        NEW_NAME,
+        "labelled",
+        NEW_KVK,
+        None,
+    )
     today = local_today().isoformat()
     assert new["former_identities"] == [{"kvk": "11111111", "name": "Aannemer Groen", "until": today}]
     status, old = _verify(client, "11111111")  # a bidder may have given the old number
     assert status == 200 and (old["kvk"], old["name"], old["asked_kvk"], old["asked_kvk_until"]) == (
-        NEW_KVK, NEW_NAME, "11111111", today)
+        NEW_KVK,
+        NEW_NAME,
+        "11111111",
+        today,
+    )
     old_page = client.get("/verify/11111111").get_data(as_text=True)
     assert "KvK-nummer 11111111 hoorde tot" in old_page
     assert f"die nu {NEW_NAME} heet en KvK-nummer {NEW_KVK} heeft" in old_page
@@ -147,7 +170,7 @@ def test_staff_reject_with_a_reason_and_nothing_changes(client, people, mailbox)
     db.session.expire_all()
     assert (change.state, change.note, change.decided_by_id) == (State.REJECTED, reason, people["staff"].id)
     assert (organisation.name, organisation.kvk_number) == ("Aannemer Groen", "11111111")
-    rejected, = _events(AuditAction.IDENTITY_CHANGE_REJECTED)
+    (rejected,) = _events(AuditAction.IDENTITY_CHANGE_REJECTED)
     assert rejected.note == reason and rejected.after == {"state": "rejected"}
     assert _events(AuditAction.ORGANISATION_IDENTITY_CHANGED) == []
     assert _verify(client, NEW_KVK)[0] == 404
@@ -195,8 +218,11 @@ def test_a_new_edit_replaces_the_waiting_request_and_setting_it_back_withdraws_i
     assert "wacht nog op St MBO" in _request(people, kvk_number="33333333").get_data(as_text=True)
     assert len(_events(AuditAction.IDENTITY_CHANGE_REQUESTED)) == 2
 
-    back = people["partner_client"].post(f"/organisations/{organisation.id}/edit", follow_redirects=True,
-                                         data=edit_data(organisation)).get_data(as_text=True)
+    back = (
+        people["partner_client"]
+        .post(f"/organisations/{organisation.id}/edit", follow_redirects=True, data=edit_data(organisation))
+        .get_data(as_text=True)
+    )
     assert "is ingetrokken" in back
     db.session.expire_all()
     assert change.state is State.WITHDRAWN and _pending(organisation) is None
@@ -207,16 +233,19 @@ def test_staff_change_it_directly_and_it_is_recorded_the_same_way(client, people
     notice = people["staff_client"].get(f"/organisations/{organisation.id}/edit").get_data(as_text=True)
     assert "gaat direct in" in notice
 
-    response = people["staff_client"].post(f"/organisations/{organisation.id}/edit", follow_redirects=True,
-                                           data=edit_data(organisation, name=NEW_NAME, kvk_number=NEW_KVK))
+    response = people["staff_client"].post(
+        f"/organisations/{organisation.id}/edit",
+        follow_redirects=True,
+        data=edit_data(organisation, name=NEW_NAME, kvk_number=NEW_KVK),
+    )
 
     assert "vastgelegd in de geschiedenis" in response.get_data(as_text=True)
     db.session.expire_all()
     assert (organisation.name, organisation.kvk_number) == (NEW_NAME, NEW_KVK)
-    change, = db.session.scalars(sa.select(IdentityChange)).all()
+    (change,) = db.session.scalars(sa.select(IdentityChange)).all()
     assert (change.state, change.requested_by_id, change.decided_by_id) == (State.APPROVED, staff.id, staff.id)
     assert (change.old_kvk_number, change.old_name) == ("11111111", "Aannemer Groen")
-    changed, = _events(AuditAction.ORGANISATION_IDENTITY_CHANGED)
+    (changed,) = _events(AuditAction.ORGANISATION_IDENTITY_CHANGED)
     assert changed.actor_id == staff.id and changed.after == {"kvk_number": NEW_KVK, "name": NEW_NAME}
     assert _events(AuditAction.ORGANISATION_UPDATED) == []  # nothing else changed
     assert _verify(client, "11111111")[1]["kvk"] == NEW_KVK

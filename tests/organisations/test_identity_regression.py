@@ -1,5 +1,6 @@
 """The security probe's finding: a labelled partner moved its label to another company by editing
 its own KvK number and name. Only HTTP and existing models here, so that it runs on the old code."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,12 +14,19 @@ from tests.helpers import registration_data
 
 def test_a_labelled_partner_cannot_move_its_label_to_another_company(client, login, dordrecht):
     organisation = factories.OrganisationFactory(
-        municipality=dordrecht, name="Aannemer Groen", kvk_number="11111111", status=OrganisationStatus.LABELLED,
-        label_awarded_on=local_today() - timedelta(days=30), label_valid_until=local_today() + timedelta(days=700))
+        municipality=dordrecht,
+        name="Aannemer Groen",
+        kvk_number="11111111",
+        status=OrganisationStatus.LABELLED,
+        label_awarded_on=local_today() - timedelta(days=30),
+        label_valid_until=local_today() + timedelta(days=700),
+    )
     login(factories.PartnerUserFactory(organisation=organisation))
 
-    response = client.post(f"/organisations/{organisation.id}/edit", data=registration_data(
-        dordrecht, name="Overnemer B.V.", kvk_number="2222 2222"))
+    response = client.post(
+        f"/organisations/{organisation.id}/edit",
+        data=registration_data(dordrecht, name="Overnemer B.V.", kvk_number="2222 2222"),
+    )
 
     assert response.status_code == 302
     moved = client.get("/api/v1/verify/22222222")

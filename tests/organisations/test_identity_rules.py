@@ -1,5 +1,6 @@
 """The identity rule on the model, numbers taken by another organisation, two decisions at once,
 hostile input on the new forms, and who may do what."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,11 +24,19 @@ TAKEN = "Dit KvK-nummer hoort al bij een andere organisatie."
 CONFLICT = "Over deze wijziging van naam of KvK-nummer is intussen al beslist"
 
 
-@pytest.mark.parametrize("status, awarded, locked", [
-    (Status.APPLICANT, False, False), (Status.PARTNER, False, True), (Status.WORKING_TOWARD_LABEL, False, True),
-    (Status.LABELLED, True, True), (Status.LABEL_EXPIRED, True, True), (Status.LABEL_REVOKED, True, True),
-    (Status.WITHDRAWN, False, False), (Status.WITHDRAWN, True, True),  # withdrawn after a label: still locked
-])
+@pytest.mark.parametrize(
+    "status, awarded, locked",
+    [
+        (Status.APPLICANT, False, False),
+        (Status.PARTNER, False, True),
+        (Status.WORKING_TOWARD_LABEL, False, True),
+        (Status.LABELLED, True, True),
+        (Status.LABEL_EXPIRED, True, True),
+        (Status.LABEL_REVOKED, True, True),
+        (Status.WITHDRAWN, False, False),
+        (Status.WITHDRAWN, True, True),  # withdrawn after a label: still locked
+    ],
+)
 def test_the_identity_is_locked_from_partner_on_or_once_labelled(status, awarded, locked):
     organisation = Organisation(status=status, label_awarded_on=local_today() if awarded else None)
     assert organisation.identity_locked is locked
@@ -39,8 +48,10 @@ def test_an_applicant_still_corrects_its_own_name_and_number(client, login, dord
     page = client.get(f"/organisations/{organisation.id}/edit").get_data(as_text=True)
     assert "pas in als St MBO" not in page
 
-    response = client.post(f"/organisations/{organisation.id}/edit",
-                           data=edit_data(organisation, name="Goed Gespeld B.V.", kvk_number="1234 5679"))
+    response = client.post(
+        f"/organisations/{organisation.id}/edit",
+        data=edit_data(organisation, name="Goed Gespeld B.V.", kvk_number="1234 5679"),
+    )
 
     assert response.status_code == 302
     db.session.expire_all()
@@ -55,8 +66,10 @@ def test_a_number_of_another_organisation_is_refused_and_nothing_is_saved(client
     factories.OrganisationFactory(municipality=dordrecht, kvk_number="22222222")  # an applicant, not public
     login(factories.PartnerUserFactory(organisation=organisation))
 
-    response = client.post(f"/organisations/{organisation.id}/edit",
-                           data=edit_data(organisation, kvk_number="22222222", postcode="3312 CD"))
+    response = client.post(
+        f"/organisations/{organisation.id}/edit",
+        data=edit_data(organisation, kvk_number="22222222", postcode="3312 CD"),
+    )
 
     assert response.status_code == 422 and TAKEN in response.get_data(as_text=True)
     db.session.expire_all()
@@ -68,16 +81,22 @@ def _requested(app, dordrecht, kvk: str = "22222222"):
     """A labelled organisation whose partner asked for ``kvk``; (organisation, change, staff client)."""
     organisation = labelled(dordrecht)
     partner = signed_in(app, factories.PartnerUserFactory(organisation=organisation))
-    assert partner.post(f"/organisations/{organisation.id}/edit",
-                        data=edit_data(organisation, kvk_number=kvk)).status_code == 302
+    assert (
+        partner.post(f"/organisations/{organisation.id}/edit", data=edit_data(organisation, kvk_number=kvk)).status_code
+        == 302
+    )
     change = db.session.scalar(sa.select(IdentityChange))
     return organisation, change, signed_in(app, factories.UserFactory(role=Role.STAFF))
 
 
 def test_a_number_taken_between_request_and_approval_is_refused_at_approval(app, client, dordrecht, mailbox):
     organisation, change, staff = _requested(app, dordrecht)
-    assert client.post("/register", data=registration_data(dordrecht, kvk_number="22222222",
-                                                           email="nieuw@example.nl")).status_code == 302
+    assert (
+        client.post(
+            "/register", data=registration_data(dordrecht, kvk_number="22222222", email="nieuw@example.nl")
+        ).status_code
+        == 302
+    )
 
     response = staff.post(f"/review/identity-changes/{change.id}/approve", data={"note": ""})
 
@@ -127,8 +146,11 @@ def test_the_decision_is_a_conditional_update(app, dordrecht):
     staff = factories.UserFactory(role=Role.STAFF)
     assert change.state is State.PENDING  # loaded: this copy goes stale now
     with db.engine.begin() as colleague:  # another connection decides and commits
-        colleague.execute(sa.update(IdentityChange).where(IdentityChange.id == change.id)
-                          .values(state=State.REJECTED.value, decided_at=utcnow()))
+        colleague.execute(
+            sa.update(IdentityChange)
+            .where(IdentityChange.id == change.id)
+            .values(state=State.REJECTED.value, decided_at=utcnow())
+        )
 
     with pytest.raises(identity.IdentityConflict):
         identity.approve(staff, change)
@@ -137,14 +159,17 @@ def test_the_decision_is_a_conditional_update(app, dordrecht):
     assert (change.state, organisation.kvk_number) == (State.REJECTED, "11111111")
 
 
-@pytest.mark.parametrize("form, data, status, message", [
-    ("reject", {"reason": ""}, 422, "Geef de reden van de afwijzing."),
-    ("reject", {"reason": " \t\n "}, 422, "Geef de reden van de afwijzing."),
-    ("reject", {"reason": LONG}, 422, "Veld mag niet langer zijn dan 2000 karakters."),
-    ("approve", {"note": LONG}, 422, "Veld mag niet langer zijn dan 2000 karakters."),
-    ("reject", {"reason": "Reden\x00"}, 400, None),
-    ("approve", {"note": "\x00"}, 400, None),
-])
+@pytest.mark.parametrize(
+    "form, data, status, message",
+    [
+        ("reject", {"reason": ""}, 422, "Geef de reden van de afwijzing."),
+        ("reject", {"reason": " \t\n "}, 422, "Geef de reden van de afwijzing."),
+        ("reject", {"reason": LONG}, 422, "Veld mag niet langer zijn dan 2000 karakters."),
+        ("approve", {"note": LONG}, 422, "Veld mag niet langer zijn dan 2000 karakters."),
+        ("reject", {"reason": "Reden\x00"}, 400, None),
+        ("approve", {"note": "\x00"}, 400, None),
+    ],
+)
 def test_hostile_decisions_are_refused_and_change_nothing(app, dordrecht, mailbox, form, data, status, message):
     organisation, change, staff = _requested(app, dordrecht)
 
@@ -162,8 +187,12 @@ def test_script_tags_are_kept_as_text_and_escaped_everywhere(app, dordrecht, mai
     organisation = labelled(dordrecht)
     partner = factories.PartnerUserFactory(organisation=organisation)
     partner_client = signed_in(app, partner)
-    assert partner_client.post(f"/organisations/{organisation.id}/edit",
-                               data=edit_data(organisation, name=SCRIPT)).status_code == 302
+    assert (
+        partner_client.post(
+            f"/organisations/{organisation.id}/edit", data=edit_data(organisation, name=SCRIPT)
+        ).status_code
+        == 302
+    )
     change = db.session.scalar(sa.select(IdentityChange))
     staff = signed_in(app, factories.UserFactory(role=Role.STAFF))
     escaped = "&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;"
@@ -174,7 +203,7 @@ def test_script_tags_are_kept_as_text_and_escaped_everywhere(app, dordrecht, mai
     assert staff.post(f"/review/identity-changes/{change.id}/reject", data={"reason": SCRIPT}).status_code == 302
     db.session.expire_all()
     assert change.new_name == SCRIPT and change.note == SCRIPT
-    mail, = mailbox
+    (mail,) = mailbox
     assert SCRIPT not in mail.get_body(preferencelist=("html",)).get_content()
     assert SCRIPT in mail.get_body(preferencelist=("plain",)).get_content()  # plain text: nothing to escape
 
@@ -184,8 +213,10 @@ def test_decisions_need_a_csrf_token(make_app, dordrecht, app):
     protected = make_app(WTF_CSRF_ENABLED=True)
     staff = signed_in(protected, factories.UserFactory(role=Role.STAFF))
     partner = signed_in(protected, organisation.users[0])
-    for client, url in ((staff, f"/review/identity-changes/{change.id}/approve"),
-                        (partner, f"/organisations/{organisation.id}/identity-change/withdraw")):
+    for client, url in (
+        (staff, f"/review/identity-changes/{change.id}/approve"),
+        (partner, f"/organisations/{organisation.id}/identity-change/withdraw"),
+    ):
         response = client.post(url, data={"note": ""})
         assert response.status_code == 400
         assert "Het formulier is verlopen of niet geldig" in response.get_data(as_text=True)

@@ -1,4 +1,5 @@
 """St MBO's account manager and internal notes on an organisation, and "Mijn organisaties", through HTTP."""
+
 from __future__ import annotations
 
 import json
@@ -35,7 +36,9 @@ def _events(action: AuditAction) -> list[AuditEvent]:
 
 def test_staff_set_themselves_as_account_manager_and_find_it_under_mine(client, login_as, organisation):
     staff = login_as(Role.STAFF, name="Sterre de Vries")
-    assert "U bent nog van geen enkele organisatie relatiebeheerder." in client.get("/organisations/mine").get_data(as_text=True)
+    assert "U bent nog van geen enkele organisatie relatiebeheerder." in client.get("/organisations/mine").get_data(
+        as_text=True
+    )
 
     response = client.post(f"/organisations/{organisation.id}/account-manager", data={"account_manager": str(staff.id)})
     assert response.status_code == 302 and response.headers["Location"].endswith("#account-manager")
@@ -98,7 +101,12 @@ def test_staff_add_a_note_see_it_in_the_timeline_and_delete_it(client, login_as,
     response = client.post(f"/organisations/{organisation.id}/notes", data=_note(happened_on=yesterday.isoformat()))
     assert response.status_code == 302 and response.headers["Location"].endswith("#notes")
     note = db.session.scalar(sa.select(Note))
-    assert (note.kind.value, note.happened_on, note.text, note.author_id) == ("telefoon", yesterday, NOTE_TEXT, staff.id)
+    assert (note.kind.value, note.happened_on, note.text, note.author_id) == (
+        "telefoon",
+        yesterday,
+        NOTE_TEXT,
+        staff.id,
+    )
 
     page = client.get(f"/organisations/{organisation.id}").get_data(as_text=True)
     timeline = page.split('<ol class="timeline">')[1]
@@ -158,7 +166,10 @@ def test_hostile_notes_are_refused_in_dutch_and_the_text_is_kept(client, login_a
 def test_control_characters_are_dropped_and_markup_stays_text(client, login_as, organisation):
     login_as(Role.STAFF)
     text = "Afspraak\x07 gemaakt\x1b <script>alert('x')</script>\nregel twee"
-    assert client.post(f"/organisations/{organisation.id}/notes", data=_note(kind="afspraak", text=text)).status_code == 302
+    assert (
+        client.post(f"/organisations/{organisation.id}/notes", data=_note(kind="afspraak", text=text)).status_code
+        == 302
+    )
     note = db.session.scalar(sa.select(Note))
     assert note.text == "Afspraak gemaakt <script>alert('x')</script>\nregel twee"
     page = client.get(f"/organisations/{organisation.id}").get_data(as_text=True)
@@ -183,8 +194,12 @@ def test_no_notes_on_an_erased_organisation(client, login_as, organisation):
 def test_partners_and_municipalities_cannot_write_notes_or_pick_a_manager(client, login_as, organisation, dordrecht):
     partner = login_as(Role.PARTNER, organisation=organisation)
     assert client.post(f"/organisations/{organisation.id}/notes", data=_note()).status_code == 403
-    assert client.post(f"/organisations/{organisation.id}/account-manager",
-                       data={"account_manager": str(partner.id)}).status_code == 403
+    assert (
+        client.post(
+            f"/organisations/{organisation.id}/account-manager", data={"account_manager": str(partner.id)}
+        ).status_code
+        == 403
+    )
     assert client.get("/organisations/mine").status_code == 403
     login_as(Role.MUNICIPALITY)
     assert client.post(f"/organisations/{organisation.id}/notes", data=_note()).status_code == 403

@@ -1,6 +1,7 @@
 """Internal notes never leak: no partner, municipality or public page, no API answer and no export
 shows them, except the partner's own data export (right of access, AVG art. 15; see the README).
 Erasure takes them away."""
+
 from __future__ import annotations
 
 import io
@@ -66,8 +67,16 @@ def test_notes_appear_on_no_partner_municipality_or_public_page_nor_in_the_api(a
             assert status < 500, (role, url)
             if url == "/account/data.json" and role == PARTNER:
                 continue  # the partner's own export: see the next test
-            for text in (SECRET, SECRET_PUBLIC, "Geheimpje", "Interne notitie", "Notitie toegevoegd",
-                         "Relatiebeheer", "note.added", "account_manager_set"):
+            for text in (
+                SECRET,
+                SECRET_PUBLIC,
+                "Geheimpje",
+                "Interne notitie",
+                "Notitie toegevoegd",
+                "Relatiebeheer",
+                "note.added",
+                "account_manager_set",
+            ):
                 assert text not in body, (role, url, text)
             seen += status == 200
     assert seen > 40  # the pages were really rendered, not all refused
@@ -115,13 +124,22 @@ def test_the_partners_export_holds_its_organisations_notes_and_no_other(app, wor
 def test_erasure_deletes_the_notes_and_redacts_mentions_elsewhere(client, login_as, dordrecht, path):
     staff = login_as(Role.STAFF)
     erased = factories.OrganisationFactory(municipality=dordrecht, name="Bakkerij Zonnestraal")
-    factories.PartnerUserFactory(organisation=erased, name="Marieke Zonnestraal", email="marieke@zonnestraal.example.nl")
+    factories.PartnerUserFactory(
+        organisation=erased, name="Marieke Zonnestraal", email="marieke@zonnestraal.example.nl"
+    )
     other = factories.OrganisationFactory(municipality=dordrecht, name="Garage Overkant")
     today = local_today()
     notes.add_note(staff, erased, notes.NoteInput(NoteKind.CONVERSATION, today, "Marieke wil het label in mei"), today)
-    notes.add_note(staff, other, notes.NoteInput(
-        NoteKind.OTHER, today, "Doorverwezen naar Marieke Zonnestraal (marieke@zonnestraal.example.nl) van Bakkerij Zonnestraal"),
-        today)
+    notes.add_note(
+        staff,
+        other,
+        notes.NoteInput(
+            NoteKind.OTHER,
+            today,
+            "Doorverwezen naar Marieke Zonnestraal (marieke@zonnestraal.example.nl) van Bakkerij Zonnestraal",
+        ),
+        today,
+    )
     notes.set_account_manager(staff, erased, staff.id)
     db.session.commit()
 

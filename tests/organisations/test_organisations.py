@@ -32,10 +32,18 @@ def test_partner_edits_own_organisation_and_the_change_is_audited(client, login_
 def test_saving_without_changes_records_nothing(client, login_as, dordrecht):
     user = login_as(Role.PARTNER)
     organisation = user.organisation
-    data = registration_data(dordrecht, name=organisation.name, kvk_number=organisation.kvk_number,
-                             sector=organisation.sector, size_class=organisation.size_class,
-                             street_address=organisation.street_address, postcode=organisation.postcode,
-                             city=organisation.city, website="", public_listing=None)
+    data = registration_data(
+        dordrecht,
+        name=organisation.name,
+        kvk_number=organisation.kvk_number,
+        sector=organisation.sector,
+        size_class=organisation.size_class,
+        street_address=organisation.street_address,
+        postcode=organisation.postcode,
+        city=organisation.city,
+        website="",
+        public_listing=None,
+    )
     client.post(f"/organisations/{organisation.id}/edit", data=data)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == 0
 
@@ -78,8 +86,9 @@ def test_partner_writes_an_impact_statement_for_the_directory(client, login_as, 
     organisation.status = OrganisationStatus.PARTNER
     db.session.commit()
     statement = "Wij bieden elk jaar twee BBL-plekken.\nEn we kopen in bij sociale ondernemers."
-    data = registration_data(dordrecht, kvk_number=organisation.kvk_number, public_listing="y",
-                             impact_statement="  " + statement + "\x07  ")
+    data = registration_data(
+        dordrecht, kvk_number=organisation.kvk_number, public_listing="y", impact_statement="  " + statement + "\x07  "
+    )
     assert client.post(f"/organisations/{organisation.id}/edit", data=data).status_code == 302
     db.session.refresh(organisation)
     assert organisation.impact_statement == statement and organisation.public_listing
@@ -87,8 +96,7 @@ def test_partner_writes_an_impact_statement_for_the_directory(client, login_as, 
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == AuditAction.ORGANISATION_UPDATED))
     assert event.after["impact_statement"] == statement
 
-    too_long = client.post(f"/organisations/{organisation.id}/edit",
-                           data={**data, "impact_statement": "x" * 601})
+    too_long = client.post(f"/organisations/{organisation.id}/edit", data={**data, "impact_statement": "x" * 601})
     assert too_long.status_code == 422 and "hoogstens 600 tekens" in too_long.get_data(as_text=True)
     db.session.refresh(organisation)
     assert organisation.impact_statement == statement  # nothing lost, nothing half-saved

@@ -1,4 +1,5 @@
 """St MBO's organisation search: search, filters, sort, pages, hostile parameters and query count."""
+
 from __future__ import annotations
 
 import re
@@ -41,23 +42,58 @@ def network(dordrecht, zwijndrecht, path):
     today = local_today()
     f = factories.OrganisationFactory
     orgs = {
-        "bakker": f(name="Bakkerij De Molen", kvk_number="01234567", municipality=dordrecht, postcode="3311 AB",
-                    sector="horeca", size_class="2-9", status=OrganisationStatus.APPLICANT),
-        "bouw": f(name="Bouwbedrijf Zwijn", kvk_number="87654321", municipality=zwijndrecht, postcode="3331 KL",
-                  sector="bouw", size_class="50-249", status=OrganisationStatus.WORKING_TOWARD_LABEL),
-        "label": f(name="Labelhouder 100% B.V.", kvk_number="55555555", municipality=dordrecht, postcode="3312 CD",
-                   sector="zorg", size_class="250+", status=OrganisationStatus.LABELLED,
-                   label_awarded_on=today - timedelta(days=700), label_valid_until=today + timedelta(days=20)),
-        "oud": f(name="Oud_Label", kvk_number="44444444", municipality=dordrecht, sector="ict", size_class="1",
-                 status=OrganisationStatus.LABELLED, label_awarded_on=today - timedelta(days=800),
-                 label_valid_until=today - timedelta(days=5)),
+        "bakker": f(
+            name="Bakkerij De Molen",
+            kvk_number="01234567",
+            municipality=dordrecht,
+            postcode="3311 AB",
+            sector="horeca",
+            size_class="2-9",
+            status=OrganisationStatus.APPLICANT,
+        ),
+        "bouw": f(
+            name="Bouwbedrijf Zwijn",
+            kvk_number="87654321",
+            municipality=zwijndrecht,
+            postcode="3331 KL",
+            sector="bouw",
+            size_class="50-249",
+            status=OrganisationStatus.WORKING_TOWARD_LABEL,
+        ),
+        "label": f(
+            name="Labelhouder 100% B.V.",
+            kvk_number="55555555",
+            municipality=dordrecht,
+            postcode="3312 CD",
+            sector="zorg",
+            size_class="250+",
+            status=OrganisationStatus.LABELLED,
+            label_awarded_on=today - timedelta(days=700),
+            label_valid_until=today + timedelta(days=20),
+        ),
+        "oud": f(
+            name="Oud_Label",
+            kvk_number="44444444",
+            municipality=dordrecht,
+            sector="ict",
+            size_class="1",
+            status=OrganisationStatus.LABELLED,
+            label_awarded_on=today - timedelta(days=800),
+            label_valid_until=today - timedelta(days=5),
+        ),
     }
     factories.PartnerUserFactory(organisation=orgs["bakker"], email="Anna.Bakker@molen.example.nl", name="Anna")
     factories.PartnerUserFactory(organisation=orgs["bouw"], email="info@zwijn.example.nl", name="Bert")
     done(orgs["bouw"], path["partnerovereenkomst"], path["inventarisatie"])  # waits for the Inspiratiesessie
     done(orgs["label"], *path.values())
-    done(orgs["oud"], path["partnerovereenkomst"], path["inventarisatie"], path["inspiratiesessie"],
-         path["impactplan"], submitted=path["beoordeling"])  # a renewal handed in
+    done(
+        orgs["oud"],
+        path["partnerovereenkomst"],
+        path["inventarisatie"],
+        path["inspiratiesessie"],
+        path["impactplan"],
+        submitted=path["beoordeling"],
+    )  # a renewal handed in
     return orgs
 
 
@@ -66,43 +102,49 @@ def staff(login_as):
     return login_as(Role.STAFF)
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("?q=molen", ["Bakkerij De Molen"]),
-    ("?q=MOLEN", ["Bakkerij De Molen"]),
-    ("?q=bakkerij+de", ["Bakkerij De Molen"]),
-    ("?q=8765+4321", ["Bouwbedrijf Zwijn"]),  # a KvK number typed with a space
-    ("?q=8765.4321", ["Bouwbedrijf Zwijn"]),
-    ("?q=1234567", ["Bakkerij De Molen"]),  # the leading zero dropped by a spreadsheet
-    ("?q=3331kl", ["Bouwbedrijf Zwijn"]),  # a postcode without its space, in small letters
-    ("?q=3331+KL", ["Bouwbedrijf Zwijn"]),
-    ("?q=3312", ["Labelhouder 100% B.V."]),
-    ("?q=anna.bakker@MOLEN", ["Bakkerij De Molen"]),  # a contact's address, any case, partly
-    ("?q=zwijn.example", ["Bouwbedrijf Zwijn"]),
-    ("?q=%25", ["Labelhouder 100% B.V."]),  # "%" is a character, not "anything"
-    ("?q=_", ["Oud_Label"]),  # and so is "_"
-    ("?q=%5C", []),  # a backslash
-    ("?q=niemand", []),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("?q=molen", ["Bakkerij De Molen"]),
+        ("?q=MOLEN", ["Bakkerij De Molen"]),
+        ("?q=bakkerij+de", ["Bakkerij De Molen"]),
+        ("?q=8765+4321", ["Bouwbedrijf Zwijn"]),  # a KvK number typed with a space
+        ("?q=8765.4321", ["Bouwbedrijf Zwijn"]),
+        ("?q=1234567", ["Bakkerij De Molen"]),  # the leading zero dropped by a spreadsheet
+        ("?q=3331kl", ["Bouwbedrijf Zwijn"]),  # a postcode without its space, in small letters
+        ("?q=3331+KL", ["Bouwbedrijf Zwijn"]),
+        ("?q=3312", ["Labelhouder 100% B.V."]),
+        ("?q=anna.bakker@MOLEN", ["Bakkerij De Molen"]),  # a contact's address, any case, partly
+        ("?q=zwijn.example", ["Bouwbedrijf Zwijn"]),
+        ("?q=%25", ["Labelhouder 100% B.V."]),  # "%" is a character, not "anything"
+        ("?q=_", ["Oud_Label"]),  # and so is "_"
+        ("?q=%5C", []),  # a backslash
+        ("?q=niemand", []),
+    ],
+)
 def test_search_finds_by_name_kvk_postcode_and_email(client, staff, network, query, expected):
     assert names(client, query) == expected
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("?municipality=zwijndrecht", ["Bouwbedrijf Zwijn"]),
-    ("?status=applicant", ["Bakkerij De Molen"]),
-    ("?status=labelled", ["Labelhouder 100% B.V."]),
-    ("?status=label_expired", ["Oud_Label"]),  # past its end date, before the nightly scan
-    ("?step=partnerovereenkomst", ["Bakkerij De Molen"]),
-    ("?step=inspiratiesessie", ["Bouwbedrijf Zwijn"]),
-    ("?waiting=stmbo", ["Bouwbedrijf Zwijn", "Oud_Label"]),  # the session to record; a renewal to decide
-    ("?waiting=partner", ["Bakkerij De Molen"]),  # "Labelhouder": every step done, nobody waits
-    ("?sector=zorg", ["Labelhouder 100% B.V."]),
-    ("?size=2-9", ["Bakkerij De Molen"]),
-    ("?expiry=30", ["Labelhouder 100% B.V."]),
-    ("?expiry=expired", ["Oud_Label"]),
-    ("?municipality=dordrecht&sector=horeca&q=molen", ["Bakkerij De Molen"]),
-    ("?municipality=zwijndrecht&sector=horeca", []),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("?municipality=zwijndrecht", ["Bouwbedrijf Zwijn"]),
+        ("?status=applicant", ["Bakkerij De Molen"]),
+        ("?status=labelled", ["Labelhouder 100% B.V."]),
+        ("?status=label_expired", ["Oud_Label"]),  # past its end date, before the nightly scan
+        ("?step=partnerovereenkomst", ["Bakkerij De Molen"]),
+        ("?step=inspiratiesessie", ["Bouwbedrijf Zwijn"]),
+        ("?waiting=stmbo", ["Bouwbedrijf Zwijn", "Oud_Label"]),  # the session to record; a renewal to decide
+        ("?waiting=partner", ["Bakkerij De Molen"]),  # "Labelhouder": every step done, nobody waits
+        ("?sector=zorg", ["Labelhouder 100% B.V."]),
+        ("?size=2-9", ["Bakkerij De Molen"]),
+        ("?expiry=30", ["Labelhouder 100% B.V."]),
+        ("?expiry=expired", ["Oud_Label"]),
+        ("?municipality=dordrecht&sector=horeca&q=molen", ["Bakkerij De Molen"]),
+        ("?municipality=zwijndrecht&sector=horeca", []),
+    ],
+)
 def test_filters(client, staff, network, query, expected):
     assert names(client, query) == expected
 
@@ -110,18 +152,21 @@ def test_filters(client, staff, network, query, expected):
 B, Z, L, O = "Bakkerij De Molen", "Bouwbedrijf Zwijn", "Labelhouder 100% B.V.", "Oud_Label"  # noqa: E741 - the names' initials
 
 
-@pytest.mark.parametrize("sort, ascending, descending", [
-    ("name", [B, Z, L, O], [O, L, Z, B]),
-    ("kvk", [B, O, L, Z], [Z, L, O, B]),
-    ("municipality", [B, L, O, Z], [Z, B, L, O]),  # equal values by name
-    ("status", [B, Z, L, O], [O, L, Z, B]),  # as shown: Oud_Label's label has expired
-    ("step", [B, Z, O, L], [O, Z, B, L]),  # every step done (no current step) last, both ways
-    ("waiting", [B, Z, O, L], [Z, O, B, L]),  # nobody waits: last
-    ("sector", [Z, B, O, L], [L, O, B, Z]),  # by the sector's name: Bouw, Horeca, ICT, Zorg
-    ("size", [O, B, Z, L], [L, Z, B, O]),
-    ("expiry", [O, L, B, Z], [L, O, B, Z]),  # no label: last
-    ("registered", [B, Z, L, O], [O, L, Z, B]),
-])
+@pytest.mark.parametrize(
+    "sort, ascending, descending",
+    [
+        ("name", [B, Z, L, O], [O, L, Z, B]),
+        ("kvk", [B, O, L, Z], [Z, L, O, B]),
+        ("municipality", [B, L, O, Z], [Z, B, L, O]),  # equal values by name
+        ("status", [B, Z, L, O], [O, L, Z, B]),  # as shown: Oud_Label's label has expired
+        ("step", [B, Z, O, L], [O, Z, B, L]),  # every step done (no current step) last, both ways
+        ("waiting", [B, Z, O, L], [Z, O, B, L]),  # nobody waits: last
+        ("sector", [Z, B, O, L], [L, O, B, Z]),  # by the sector's name: Bouw, Horeca, ICT, Zorg
+        ("size", [O, B, Z, L], [L, Z, B, O]),
+        ("expiry", [O, L, B, Z], [L, O, B, Z]),  # no label: last
+        ("registered", [B, Z, L, O], [O, L, Z, B]),
+    ],
+)
 def test_sort_by_each_column_both_ways(client, staff, network, sort, ascending, descending):
     assert names(client, f"?sort={sort}") == ascending
     assert names(client, f"?sort={sort}&dir=asc") == ascending
@@ -129,8 +174,12 @@ def test_sort_by_each_column_both_ways(client, staff, network, sort, ascending, 
 
 
 def test_a_label_without_an_end_date_counts_as_labelled(client, staff, dordrecht):
-    factories.OrganisationFactory(name="Zonder Einddatum", municipality=dordrecht, status=OrganisationStatus.LABELLED,
-                                  label_awarded_on=local_today())
+    factories.OrganisationFactory(
+        name="Zonder Einddatum",
+        municipality=dordrecht,
+        status=OrganisationStatus.LABELLED,
+        label_awarded_on=local_today(),
+    )
     assert names(client, "?status=labelled") == ["Zonder Einddatum"]
     assert names(client, "?status=label_expired") == []
 
@@ -157,27 +206,30 @@ def test_fifty_a_page_with_total_and_filters_kept(client, staff, dordrecht, zwij
     assert client.get("/organisations/?municipality=dordrecht&page=3").status_code == 404
 
 
-@pytest.mark.parametrize("query, parameter", [
-    ("?q=" + "a" * 101, "q"),
-    ("?q=ab%1bcd", "q"),
-    ("?page=-1", "page"),
-    ("?page=0", "page"),
-    ("?page=abc", "page"),
-    ("?page=99999999999999999999", "page"),
-    ("?page=%D9%A3", "page"),  # an Arabic-Indic digit
-    ("?sort=unknown", "sort"),
-    ("?sort=name;DROP+TABLE+organisations", "sort"),
-    ("?dir=sideways", "dir"),
-    ("?status=labelled'--", "status"),
-    ("?municipality=atlantis", "municipality"),
-    ("?step=nope", "step"),
-    ("?waiting=everyone", "waiting"),
-    ("?sector=%25", "sector"),
-    ("?size=999", "size"),
-    ("?expiry=7", "expiry"),
-    ("?manager=abc", "manager"),
-    ("?manager=0", "manager"),
-])
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ("?q=" + "a" * 101, "q"),
+        ("?q=ab%1bcd", "q"),
+        ("?page=-1", "page"),
+        ("?page=0", "page"),
+        ("?page=abc", "page"),
+        ("?page=99999999999999999999", "page"),
+        ("?page=%D9%A3", "page"),  # an Arabic-Indic digit
+        ("?sort=unknown", "sort"),
+        ("?sort=name;DROP+TABLE+organisations", "sort"),
+        ("?dir=sideways", "dir"),
+        ("?status=labelled'--", "status"),
+        ("?municipality=atlantis", "municipality"),
+        ("?step=nope", "step"),
+        ("?waiting=everyone", "waiting"),
+        ("?sector=%25", "sector"),
+        ("?size=999", "size"),
+        ("?expiry=7", "expiry"),
+        ("?manager=abc", "manager"),
+        ("?manager=0", "manager"),
+    ],
+)
 def test_hostile_parameters_get_a_dutch_message_and_400(client, staff, network, query, parameter):
     response = client.get("/organisations/" + query)
     assert response.status_code == 400

@@ -1,4 +1,5 @@
 """The organisation search as CSV and XLSX: content read back, the same filters, the audit trail."""
+
 from __future__ import annotations
 
 import csv
@@ -51,18 +52,27 @@ def test_xlsx_holds_the_same_rows(client, staff, network):  # noqa: F811
 def test_a_download_is_recorded_with_who_which_filters_and_how_many_rows(client, staff, network):  # noqa: F811
     client.get("/organisations/export.csv?status=labelled&q=label&sort=expiry")
     client.get("/organisations/export.xlsx")
-    events = list(db.session.scalars(sa.select(AuditEvent).where(
-        AuditEvent.action == AuditAction.ORGANISATIONS_DOWNLOADED).order_by(AuditEvent.id)))
+    events = list(
+        db.session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.action == AuditAction.ORGANISATIONS_DOWNLOADED)
+            .order_by(AuditEvent.id)
+        )
+    )
     assert len(events) == 2
     first, second = events
     assert first.actor_id == staff.id and first.occurred_at is not None
-    assert first.after == {"format": "csv", "filters": {"q": "label", "status": "labelled"},
-                           "sort": "expiry asc", "rows": 1}
+    assert first.after == {
+        "format": "csv",
+        "filters": {"q": "label", "status": "labelled"},
+        "sort": "expiry asc",
+        "rows": 1,
+    }
     assert second.after["format"] == "xlsx" and second.after["filters"] == {} and second.after["rows"] == 4
 
 
 def test_a_formula_in_a_name_is_not_run_by_the_spreadsheet(client, login_as, network):  # noqa: F811
-    network["bakker"].name = "=HYPERLINK(\"http://evil.example\")"
+    network["bakker"].name = '=HYPERLINK("http://evil.example")'
     db.session.commit()
     login_as(Role.STAFF)
     rows = _csv(client.get("/organisations/export.csv?q=01234567"))
@@ -71,8 +81,14 @@ def test_a_formula_in_a_name_is_not_run_by_the_spreadsheet(client, login_as, net
 
 def test_a_refused_parameter_records_no_download(client, staff, network):  # noqa: F811
     assert client.get("/organisations/export.csv?sort=evil").status_code == 400
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == AuditAction.ORGANISATIONS_DOWNLOADED)) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == AuditAction.ORGANISATIONS_DOWNLOADED)
+        )
+        == 0
+    )
 
 
 def test_the_registration_date_is_the_dutch_calendar_day(client, staff, network):  # noqa: F811

@@ -24,6 +24,7 @@ client), then the checks of the issue as PASS/FAIL lines. It is a report: nothin
 
 Not collected by pytest (the file is not named test_*.py).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -92,14 +93,21 @@ def make_bench_app(url: str):
     so that its commits reach their caches as another process's would."""
     from impactnet import create_app
 
-    return create_app({
-        "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "REDIS_URL": REDIS_URL,
-        "INSTANCE_PATH": tempfile.mkdtemp(prefix="impactnet-bench-"), "MAIL_BACKEND": "file",
-        "PUBLIC_URL": "https://impactnet.example", "RATELIMIT_ENABLED": False,
-    })
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": SECRET_KEY,
+            "REDIS_URL": REDIS_URL,
+            "INSTANCE_PATH": tempfile.mkdtemp(prefix="impactnet-bench-"),
+            "MAIL_BACKEND": "file",
+            "PUBLIC_URL": "https://impactnet.example",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
 
 
 # --- data -----------------------------------------------------------------------------------------------
+
 
 def prepare(app, db, size: int, backfill: bool) -> dict:
     """Seeds ``size`` organisations, fills snapshots/projections and adds the three users."""
@@ -123,19 +131,35 @@ def prepare(app, db, size: int, backfill: bool) -> dict:
         compute_projections(today)
         db.session.commit()
         dordrecht = db.session.scalar(sa.select(Municipality).filter_by(slug="dordrecht"))
-        organisation = db.session.scalar(sa.select(Organisation).filter_by(status=OrganisationStatus.LABELLED)
-                                         .order_by(Organisation.id).limit(1))
+        organisation = db.session.scalar(
+            sa.select(Organisation).filter_by(status=OrganisationStatus.LABELLED).order_by(Organisation.id).limit(1)
+        )
         password_hash = passwords.hash_password(PASSWORD)
-        links = {"staff": {}, "viewer": {"municipality_id": dordrecht.id},
-                 "partner": {"organisation_id": organisation.id}}
+        links = {
+            "staff": {},
+            "viewer": {"municipality_id": dordrecht.id},
+            "partner": {"organisation_id": organisation.id},
+        }
         for key, (email, role) in USERS.items():
-            db.session.add(User(email=email, name=f"Bench {key}", password_hash=password_hash, role=Role(role),
-                                email_verified_at=now, active=True, **links[key]))
+            db.session.add(
+                User(
+                    email=email,
+                    name=f"Bench {key}",
+                    password_hash=password_hash,
+                    role=Role(role),
+                    email_verified_at=now,
+                    active=True,
+                    **links[key],
+                )
+            )
         db.session.commit()
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(sa.text("ANALYZE"))
-        return {"seconds": time.perf_counter() - started, "organisation": organisation.id,
-                "kvk": organisation.kvk_number}
+        return {
+            "seconds": time.perf_counter() - started,
+            "organisation": organisation.id,
+            "kvk": organisation.kvk_number,
+        }
 
 
 def change_figures(app, db, step: int = 1) -> None:
@@ -197,8 +221,9 @@ def count_statements(app, db, kvk: str, organisation_id: int) -> dict[str, tuple
             html = page.get_data(as_text=True)
             if page.status_code != 200:
                 raise RuntimeError(f"in-process GET /login: HTTP {page.status_code}")
-            response = client.post("/login", data={"email": USERS[who][0], "password": PASSWORD,
-                                                   "csrf_token": scrape_csrf(html)})
+            response = client.post(
+                "/login", data={"email": USERS[who][0], "password": PASSWORD, "csrf_token": scrape_csrf(html)}
+            )
             if response.status_code != 302:
                 raise RuntimeError(f"in-process login as {who} failed: {response.status_code}")
         client.get(path)  # warm caches (templates, first-connection queries) like a running server
@@ -221,26 +246,46 @@ def count_statements(app, db, kvk: str, organisation_id: int) -> dict[str, tuple
 
 # --- server ---------------------------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def start_gunicorn(url: str, port: int, instance: str, target: str = "tests.perf.bench_wsgi:app",
-                   probe: str = "/__floor") -> subprocess.Popen:
+def start_gunicorn(
+    url: str, port: int, instance: str, target: str = "tests.perf.bench_wsgi:app", probe: str = "/__floor"
+) -> subprocess.Popen:
     """gunicorn --preload -w 2 as in production: PostgreSQL, and Redis for the figures cache (emptied
     first, so nothing of an earlier run is served)."""
     import redis
 
     if target.startswith("tests.perf.bench_wsgi"):
         redis.Redis.from_url(REDIS_URL).flushdb()
-    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET_KEY, IMPACTNET_INSTANCE_PATH=instance,
-               RATELIMIT_ENABLED="0", REDIS_URL=REDIS_URL)
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        SECRET_KEY=SECRET_KEY,
+        IMPACTNET_INSTANCE_PATH=instance,
+        RATELIMIT_ENABLED="0",
+        REDIS_URL=REDIS_URL,
+    )
     env.pop("IMPACTNET_ENV", None)
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--preload", "-w", "2", "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", target], cwd=ROOT, env=env)
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "--preload",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            target,
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -320,8 +365,7 @@ def first_after_change(app, change, port: int, path: str, cookie: str | None, pi
     return sorted(samples)[len(samples) // 2]
 
 
-def with_changes(change, drive, port: int, path: str, cookie: str | None, seconds: float,
-                 pids: list[int]) -> dict:
+def with_changes(change, drive, port: int, path: str, cookie: str | None, seconds: float, pids: list[int]) -> dict:
     """The route driven while ``change(step)`` commits a change of what it shows once a second."""
     stop = threading.Event()
 
@@ -363,8 +407,16 @@ def proportional_mb(pid: int) -> float | None:
 
 # --- client ---------------------------------------------------------------------------------------------
 
-def request(port: int, path: str, *, method: str = "GET", cookie: str | None = None, body: str | None = None,
-            connection: http.client.HTTPConnection | None = None) -> tuple[int, dict, bytes]:
+
+def request(
+    port: int,
+    path: str,
+    *,
+    method: str = "GET",
+    cookie: str | None = None,
+    body: str | None = None,
+    connection: http.client.HTTPConnection | None = None,
+) -> tuple[int, dict, bytes]:
     own = connection is None
     connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Host": f"127.0.0.1:{port}"}
@@ -376,8 +428,12 @@ def request(port: int, path: str, *, method: str = "GET", cookie: str | None = N
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         data = response.read()
-        return response.status, {k.lower(): v for k, v in response.getheaders() if k.lower() != "set-cookie"} | {
-            "set-cookie": response.headers.get_all("Set-Cookie") or []}, data
+        return (
+            response.status,
+            {k.lower(): v for k, v in response.getheaders() if k.lower() != "set-cookie"}
+            | {"set-cookie": response.headers.get_all("Set-Cookie") or []},
+            data,
+        )
     finally:
         if own:
             connection.close()
@@ -394,10 +450,10 @@ def login(port: int, email: str) -> str:
     jar: dict[str, str] = {}
     status, headers, html = request(port, "/login")
     cookies_from(headers, jar)
-    body = urllib.parse.urlencode({"email": email, "password": PASSWORD,
-                                   "csrf_token": scrape_csrf(html.decode())})
-    status, headers, _ = request(port, "/login", method="POST", body=body,
-                                 cookie="; ".join(f"{k}={v}" for k, v in jar.items()))
+    body = urllib.parse.urlencode({"email": email, "password": PASSWORD, "csrf_token": scrape_csrf(html.decode())})
+    status, headers, _ = request(
+        port, "/login", method="POST", body=body, cookie="; ".join(f"{k}={v}" for k, v in jar.items())
+    )
     if status != 302:
         raise RuntimeError(f"login as {email} failed: HTTP {status}")
     cookies_from(headers, jar)
@@ -442,8 +498,13 @@ def drive_python(port: int, path: str, cookie: str | None, seconds: float) -> di
 def summarise(count: int, elapsed: float, every: list[float], errors: int) -> dict:
     if not every:
         return {"rps": 0.0, "p50": float("nan"), "p95": float("nan"), "errors": errors, "count": 0}
-    return {"rps": count / elapsed, "p50": every[len(every) // 2] * 1000,
-            "p95": every[min(len(every) - 1, int(len(every) * 0.95))] * 1000, "errors": errors, "count": count}
+    return {
+        "rps": count / elapsed,
+        "p50": every[len(every) // 2] * 1000,
+        "p95": every[min(len(every) - 1, int(len(every) * 0.95))] * 1000,
+        "errors": errors,
+        "count": count,
+    }
 
 
 WRK_LUA = """
@@ -458,8 +519,18 @@ end
 def drive_wrk(port: int, path: str, cookie: str | None, seconds: float) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_LUA)
-    command = ["/usr/bin/wrk", "-t", "2", "-c", str(THREADS), "-d", f"{max(1, round(seconds))}s",
-               "-s", script.name, f"http://127.0.0.1:{port}{path}"]
+    command = [
+        "/usr/bin/wrk",
+        "-t",
+        "2",
+        "-c",
+        str(THREADS),
+        "-d",
+        f"{max(1, round(seconds))}s",
+        "-s",
+        script.name,
+        f"http://127.0.0.1:{port}{path}",
+    ]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     try:
@@ -468,11 +539,17 @@ def drive_wrk(port: int, path: str, cookie: str | None, seconds: float) -> dict:
         os.unlink(script.name)
     line = next(line for line in output.splitlines() if line.startswith("BENCH "))
     requests_, duration_us, p50_us, p95_us, errors = line.split()[1:]
-    return {"rps": int(requests_) / (int(duration_us) / 1e6), "p50": float(p50_us) / 1000,
-            "p95": float(p95_us) / 1000, "errors": int(errors), "count": int(requests_)}
+    return {
+        "rps": int(requests_) / (int(duration_us) / 1e6),
+        "p50": float(p50_us) / 1000,
+        "p95": float(p95_us) / 1000,
+        "errors": int(errors),
+        "count": int(requests_),
+    }
 
 
 # --- report ---------------------------------------------------------------------------------------------
+
 
 def bench_size(app, db, url: str, size: int, seconds: float, rounds: int, backfill: bool) -> dict:
     prepared = prepare(app, db, size, backfill)
@@ -495,8 +572,12 @@ def bench_size(app, db, url: str, size: int, seconds: float, rounds: int, backfi
                 if round_ == 0:
                     drive(to, path, sessions.get(who), min(1.0, seconds))  # warm-up, not reported
                 measured[label].append(measured_drive(drive, to, path, sessions.get(who), seconds, pids[to]))
-                print(f"[{size:,}] round {round_ + 1}: {label}: {measured[label][-1]['rps']:.0f} req/s, "
-                      f"{measured[label][-1]['cpu_ms']:.2f} CPU ms/request", file=sys.stderr, flush=True)
+                print(
+                    f"[{size:,}] round {round_ + 1}: {label}: {measured[label][-1]['rps']:.0f} req/s, "
+                    f"{measured[label][-1]['cpu_ms']:.2f} CPU ms/request",
+                    file=sys.stderr,
+                    flush=True,
+                )
         # Per route the round with the median CPU per request (its requests/s, p50 and p95 with it).
         results = {label: sorted(runs, key=lambda r: r["cpu_ms"])[len(runs) // 2] for label, runs in measured.items()}
         for label, path, who, _html in DASHBOARD_ROUTES:
@@ -504,40 +585,58 @@ def bench_size(app, db, url: str, size: int, seconds: float, rounds: int, backfi
             results[label]["first_ms"] = first_after_change(app, change, port, path, sessions.get(who), pids[port])
             changing = with_changes(change, drive, port, path, sessions.get(who), seconds, pids[port])
             results[label]["changing"] = changing
-            print(f"[{size:,}] {label}: first after a change {results[label]['first_ms']:.1f} CPU ms; "
-                  f"with a change a second {changing['cpu_ms']:.2f} CPU ms/request", file=sys.stderr, flush=True)
+            print(
+                f"[{size:,}] {label}: first after a change {results[label]['first_ms']:.1f} CPU ms; "
+                f"with a change a second {changing['cpu_ms']:.2f} CPU ms/request",
+                file=sys.stderr,
+                flush=True,
+            )
         rss = {pid: peak_rss_mb(pid) for pid in workers(process.pid)}
         pss = {pid: proportional_mb(pid) for pid in workers(process.pid)}
     finally:
         stop_gunicorn(process)
         stop_gunicorn(minimal)
         shutil.rmtree(instance, ignore_errors=True)
-    return {"size": size, "results": results, "rss": rss, "pss": pss, "statements": statements, "rounds": rounds,
-            "generator": "wrk" if drive is drive_wrk else f"python http.client, {THREADS} threads"}
+    return {
+        "size": size,
+        "results": results,
+        "rss": rss,
+        "pss": pss,
+        "statements": statements,
+        "rounds": rounds,
+        "generator": "wrk" if drive is drive_wrk else f"python http.client, {THREADS} threads",
+    }
 
 
 def table(run: dict) -> list[str]:
     results = run["results"]
     minimal, floor = results[MINIMAL]["cpu_ms"], results["floor"]["cpu_ms"]
-    lines = [f"### {run['size']:,} organisations (load: {run['generator']}; median of {run['rounds']} rounds)", "",
-             "| route | requests/s | p50 ms | CPU ms/request | % of minimal Flask (CPU) | % of portal floor (CPU) | "
-             "first after a figures change, CPU ms | CPU ms/request with a change a second | non-200 | "
-             "SQL statements: cache empty / filled |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        f"### {run['size']:,} organisations (load: {run['generator']}; median of {run['rounds']} rounds)",
+        "",
+        "| route | requests/s | p50 ms | CPU ms/request | % of minimal Flask (CPU) | % of portal floor (CPU) | "
+        "first after a figures change, CPU ms | CPU ms/request with a change a second | non-200 | "
+        "SQL statements: cache empty / filled |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for label, *_ in ROUTES:
         r = results[label]
         sql = run["statements"].get(label)
         first = f"{r['first_ms']:.1f}" if "first_ms" in r else "-"
         changing = f"{r['changing']['cpu_ms']:.2f}" if "changing" in r else "-"
-        lines.append(f"| {label} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['cpu_ms']:.2f} | "
-                     f"{100 * minimal / r['cpu_ms']:.0f}% | {100 * floor / r['cpu_ms']:.0f}% | {first} | {changing} | "
-                     f"{r['errors'] + r.get('changing', {}).get('errors', 0)} | "
-                     f"{f'{sql[1]} / {sql[2]}' + ('' if sql[0] == 200 else f' (HTTP {sql[0]})') if sql else '-'} |")
+        lines.append(
+            f"| {label} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['cpu_ms']:.2f} | "
+            f"{100 * minimal / r['cpu_ms']:.0f}% | {100 * floor / r['cpu_ms']:.0f}% | {first} | {changing} | "
+            f"{r['errors'] + r.get('changing', {}).get('errors', 0)} | "
+            f"{f'{sql[1]} / {sql[2]}' + ('' if sql[0] == 200 else f' (HTTP {sql[0]})') if sql else '-'} |"
+        )
     lines.append("")
-    lines.append("Peak RSS (VmHWM) per gunicorn worker: " + ", ".join(
-        f"pid {pid}: {mb:.1f} MB" for pid, mb in run["rss"].items() if mb is not None)
-        + "; at the end, shared pages at their share (PSS): " + ", ".join(
-        f"pid {pid}: {mb:.1f} MB" for pid, mb in run["pss"].items() if mb is not None))
+    lines.append(
+        "Peak RSS (VmHWM) per gunicorn worker: "
+        + ", ".join(f"pid {pid}: {mb:.1f} MB" for pid, mb in run["rss"].items() if mb is not None)
+        + "; at the end, shared pages at their share (PSS): "
+        + ", ".join(f"pid {pid}: {mb:.1f} MB" for pid, mb in run["pss"].items() if mb is not None)
+    )
     return lines
 
 
@@ -553,20 +652,30 @@ def checks(runs: list[dict]) -> list[str]:
     for label, _path, _who, html in DASHBOARD_ROUTES:
         cpu = results[label]["cpu_ms"]
         want = TARGETS["html" if html else "api"]
-        check(minimal / cpu >= want, f"{label} ≥ {100 * want:.0f}% of the minimal Flask app's CPU/request at "
-              f"{large['size']:,}: {100 * minimal / cpu:.0f}% ({cpu:.2f} vs {minimal:.2f} ms; of the portal's "
-              f"floor: {100 * floor / cpu:.0f}%)")
+        check(
+            minimal / cpu >= want,
+            f"{label} ≥ {100 * want:.0f}% of the minimal Flask app's CPU/request at "
+            f"{large['size']:,}: {100 * minimal / cpu:.0f}% ({cpu:.2f} vs {minimal:.2f} ms; of the portal's "
+            f"floor: {100 * floor / cpu:.0f}%)",
+        )
     for label, *_ in DASHBOARD_ROUTES:
         first = results[label]["first_ms"]
-        check(first <= FIRST_AFTER_CHANGE_MS, f"{label} first request after a figures change ≤ "
-              f"{FIRST_AFTER_CHANGE_MS} ms CPU at {large['size']:,}: {first:.1f} ms")
+        check(
+            first <= FIRST_AFTER_CHANGE_MS,
+            f"{label} first request after a figures change ≤ "
+            f"{FIRST_AFTER_CHANGE_MS} ms CPU at {large['size']:,}: {first:.1f} ms",
+        )
         changing, steady = results[label]["changing"]["cpu_ms"], results[label]["cpu_ms"]
-        lines.append(f"INFO: {label} with a figures change a second at {large['size']:,}: {changing:.2f} CPU "
-                     f"ms/request ({100 * minimal / changing:.0f}% of the minimal app; steady {steady:.2f})")
+        lines.append(
+            f"INFO: {label} with a figures change a second at {large['size']:,}: {changing:.2f} CPU "
+            f"ms/request ({100 * minimal / changing:.0f}% of the minimal app; steady {steady:.2f})"
+        )
     for label, *_ in DASHBOARD_ROUTES:
         a, b = small["results"][label]["cpu_ms"], large["results"][label]["cpu_ms"]
-        lines.append(f"INFO: {label} CPU/request at {large['size']:,} vs {small['size']:,}: {b:.2f} vs {a:.2f} ms "
-                     f"({100 * (b / a - 1):+.0f}%)")
+        lines.append(
+            f"INFO: {label} CPU/request at {large['size']:,} vs {small['size']:,}: {b:.2f} vs {a:.2f} ms "
+            f"({100 * (b / a - 1):+.0f}%)"
+        )
     for label in small["statements"]:
         sa_, sb = small["statements"][label][1], large["statements"][label][1]
         check(sa_ == sb, f"{label} the same SQL statements at {small['size']:,} and {large['size']:,}: {sa_} / {sb}")
@@ -584,13 +693,21 @@ def checks(runs: list[dict]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000,10000,100000",
-                        help="comma-separated numbers of organisations (default: %(default)s)")
+    parser.add_argument(
+        "--sizes", default="1000,10000,100000", help="comma-separated numbers of organisations (default: %(default)s)"
+    )
     parser.add_argument("--seconds", type=float, default=5, help="seconds of load per route (default: 5)")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="rounds over all routes; each route's median round is reported (default: 3)")
-    parser.add_argument("--backfill", action="store_true",
-                        help="also backfill four years of monthly snapshots (longer series on the dashboards)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds over all routes; each route's median round is reported (default: 3)",
+    )
+    parser.add_argument(
+        "--backfill",
+        action="store_true",
+        help="also backfill four years of monthly snapshots (longer series on the dashboards)",
+    )
     args = parser.parse_args(argv)
     url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
     ensure_database(sa.engine.make_url(url))

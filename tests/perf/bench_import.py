@@ -7,6 +7,7 @@ temporary folder; on PostgreSQL give an empty database (never ``test``). The mig
 schema and seed the municipalities and steps. Prints the time of the dry run and of the import
 (checks, rows, audit trail, backfilled snapshots and projections, commit). Not collected by pytest.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,10 @@ import tempfile
 from datetime import date, timedelta
 from time import perf_counter
 
-HEADER = ("kvk_nummer;naam;gemeente;adres;postcode;plaats;sector;grootte;contactpersoon;email;overeenkomst_getekend;"
-          "inventarisatie;inspiratiesessie;impactplan;label_toegekend;label_geldig_tot")
+HEADER = (
+    "kvk_nummer;naam;gemeente;adres;postcode;plaats;sector;grootte;contactpersoon;email;overeenkomst_getekend;"
+    "inventarisatie;inspiratiesessie;impactplan;label_toegekend;label_geldig_tot"
+)
 PLACES = (("Dordrecht", "3311 AB"), ("Zwijndrecht", "3331 AB"), ("Sliedrecht", "3361 AB"))
 
 
@@ -34,8 +37,10 @@ def generate(rows: int, today: date, seed: int = 13) -> bytes:
             dates.append(day)
         cells = [d.isoformat() for d in dates] + [""] * (5 - len(dates))
         until = (dates[4] + timedelta(days=730)).isoformat() if len(dates) == 5 else ""
-        lines.append(f"{80000000 + i};Bench Organisatie {i};{place};Straat {i};{postcode};{place};bouw;2-9;"
-                     f"Contact {i};contact{i}@bench.example;{';'.join(cells)};{until}")
+        lines.append(
+            f"{80000000 + i};Bench Organisatie {i};{place};Straat {i};{postcode};{place};bouw;2-9;"
+            f"Contact {i};contact{i}@bench.example;{';'.join(cells)};{until}"
+        )
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -57,9 +62,16 @@ def main() -> None:
     from impactnet.extensions import db
     from impactnet.imports.services import dry_run, run_import
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
-                      "INSTANCE_PATH": folder, "MAIL_BACKEND": "file", "PUBLIC_URL": "https://impactnet.example",
-                      "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
+            "INSTANCE_PATH": folder,
+            "MAIL_BACKEND": "file",
+            "PUBLIC_URL": "https://impactnet.example",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     with app.app_context(), app.test_request_context():
         upgrade()
         staff = User(email="bench@stmbo.example", name="Bench", role=Role.STAFF)

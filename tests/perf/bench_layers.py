@@ -7,6 +7,7 @@ gunicorn) of the figures pages, a signed-in page and the partner dashboard, with
 Seeds 300 organisations in that database (once) and uses that Redis database as the shared cache
 (its keys are left alone). A report, not a test; the numbers vary with the machine's load.
 """
+
 import os
 import tempfile
 import time
@@ -26,9 +27,18 @@ from impactnet.stats import cache as fc
 from impactnet.stats.services import compute_projections, take_snapshots
 from tests import factories
 
-app = create_app({"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_layers"),
-                  "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"), "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False,
-                  "INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-layers-")})
+app = create_app(
+    {
+        "SECRET_KEY": "k" * 40,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_layers"
+        ),
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        "RATELIMIT_ENABLED": False,
+        "WTF_CSRF_ENABLED": False,
+        "INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-layers-"),
+    }
+)
 
 with app.app_context():
     upgrade()
@@ -37,8 +47,10 @@ with app.app_context():
         for i in range(300):
             factories.OrganisationFactory(municipality=d, status=[S.APPLICANT, S.PARTNER, S.LABELLED][i % 3])
         factories.UserFactory(email="staff-bench@example.nl")
-        factories.PartnerUserFactory(email="partner-bench@example.nl",
-                                     organisation=factories.OrganisationFactory(municipality=d, status=S.PARTNER))
+        factories.PartnerUserFactory(
+            email="partner-bench@example.nl",
+            organisation=factories.OrganisationFactory(municipality=d, status=S.PARTNER),
+        )
         take_snapshots(local_today())
         compute_projections(local_today())
         db.session.commit()
@@ -46,7 +58,6 @@ with app.app_context():
     partner = db.session.scalar(sa.select(factories.User).where(factories.User.email == "partner-bench@example.nl"))
     token, partner_token = start_session(staff), start_session(partner)
     db.session.commit()
-
 
 
 def run(label, path, signed_in, n=400):
@@ -62,6 +73,7 @@ def run(label, path, signed_in, n=400):
         c.get(path)
     cpu, wall = (time.process_time() - t0) / n * 1000, (time.perf_counter() - w0) / n * 1000
     print(f"{label:45s} {path:28s} cpu {cpu:.3f} ms  wall {wall:.3f} ms")
+
 
 orig_cached, orig_gen = fc.FIGURES.cached, None
 for path, signed in (("/api/v1/regions", False), ("/regions", False), ("/municipalities/dordrecht", True)):
@@ -80,6 +92,8 @@ orig_load = si.load_user
 def uncached(tok):
     found = signed_in_user(tok)
     return found[0] if found else None
+
+
 app.login_manager._user_callback = uncached
 run("user read from PostgreSQL each request", "/municipalities/dordrecht", True)
 

@@ -8,6 +8,7 @@ same gunicorn settings as the portal (``--preload -w 2``, sync workers, loopback
 
 Not collected by pytest (the file is not named test_*.py).
 """
+
 from flask import Flask
 
 app = Flask(__name__)

@@ -16,6 +16,7 @@ the module exists) ``scan_reminders(now)``, and prints a Markdown table.
 
 Not collected by pytest (the file is not named test_*.py).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,11 +37,25 @@ from dateutil.relativedelta import relativedelta
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
 CHUNK = 5_000  # organisations generated and inserted at a time
-MUNICIPALITIES = (("Dordrecht", 45), ("Zwijndrecht", 15), ("Sliedrecht", 10), ("Papendrecht", 10),
-                  ("Hendrik-Ido-Ambacht", 8), ("Alblasserdam", 7), ("Hardinxveld-Giessendam", 5))
+MUNICIPALITIES = (
+    ("Dordrecht", 45),
+    ("Zwijndrecht", 15),
+    ("Sliedrecht", 10),
+    ("Papendrecht", 10),
+    ("Hendrik-Ido-Ambacht", 8),
+    ("Alblasserdam", 7),
+    ("Hardinxveld-Giessendam", 5),
+)
 # Where an organisation is headed (it stops earlier when its next step lies in the future), and how often.
-FATES = (("applicant", 8), ("applicant_withdrawn", 2), ("partner", 12), ("working", 28), ("labelled", 40),
-         ("revoked", 3), ("withdrawn", 7))
+FATES = (
+    ("applicant", 8),
+    ("applicant_withdrawn", 2),
+    ("partner", 12),
+    ("working", 28),
+    ("labelled", 40),
+    ("revoked", 3),
+    ("withdrawn", 7),
+)
 KEPT_TABLES = {"journey_steps", "drechtse_doelen"}  # reference data the migrations seed
 
 
@@ -56,11 +71,16 @@ def ensure_database(url: sa.URL) -> None:
 def make_app(url: str):
     from impactnet import create_app
 
-    return create_app({
-        "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
-        "INSTANCE_PATH": tempfile.mkdtemp(prefix="impactnet-bench-"), "MAIL_BACKEND": "file",
-        "PUBLIC_URL": "https://impactnet.example", "RATELIMIT_ENABLED": False,
-    })
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
+            "INSTANCE_PATH": tempfile.mkdtemp(prefix="impactnet-bench-"),
+            "MAIL_BACKEND": "file",
+            "PUBLIC_URL": "https://impactnet.example",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
 
 
 def empty(db) -> None:
@@ -112,22 +132,45 @@ class Network:
                 label = self.label(fate, moments, step)
         status = moments[-1][1]
         organisation = {
-            "id": n, "name": f"Bench {n} B.V.", "kvk_number": f"{n:08d}",
-            "municipality_id": rng.choices(self.municipality_ids, self.weights)[0], "sector": "bouw",
-            "size_class": "10-49", "street_address": "Voorstraat 1", "postcode": "3311 AB", "city": "Dordrecht",
-            "public_listing": rng.random() < 0.5, "status": status, "created_at": registered,
-            "updated_at": moments[-1][0], "label_awarded_on": label[0] if label else None,
+            "id": n,
+            "name": f"Bench {n} B.V.",
+            "kvk_number": f"{n:08d}",
+            "municipality_id": rng.choices(self.municipality_ids, self.weights)[0],
+            "sector": "bouw",
+            "size_class": "10-49",
+            "street_address": "Voorstraat 1",
+            "postcode": "3311 AB",
+            "city": "Dordrecht",
+            "public_listing": rng.random() < 0.5,
+            "status": status,
+            "created_at": registered,
+            "updated_at": moments[-1][0],
+            "label_awarded_on": label[0] if label else None,
             "label_valid_until": label[1] if label else None,
             "label_revoked_on": moments[-1][0].date() if status is S.LABEL_REVOKED else None,
         }
         verified = None if registered > self.now - timedelta(days=20) and rng.random() < 0.3 else registered
-        user = {"id": n, "email": f"contact{n}@bench.impactnet.example", "name": f"Contact {n}",
-                "password_hash": "bench", "role": self.Role.PARTNER, "organisation_id": n,
-                "email_verified_at": verified, "active": True, "reminders_enabled": True,
-                "auth_token": f"bench-{n}", "created_at": registered, "updated_at": registered}
+        user = {
+            "id": n,
+            "email": f"contact{n}@bench.impactnet.example",
+            "name": f"Contact {n}",
+            "password_hash": "bench",
+            "role": self.Role.PARTNER,
+            "organisation_id": n,
+            "email_verified_at": verified,
+            "active": True,
+            "reminders_enabled": True,
+            "auth_token": f"bench-{n}",
+            "created_at": registered,
+            "updated_at": registered,
+        }
         events = [self.event(n, registered, self.Action.ORGANISATION_REGISTERED, None, {"status": "applicant"})]
-        events += [self.event(n, at, self.Action.ORGANISATION_STATUS_CHANGED, {"status": before.value},
-                              {"status": after.value}) for (_, before), (at, after) in pairwise(moments)]
+        events += [
+            self.event(
+                n, at, self.Action.ORGANISATION_STATUS_CHANGED, {"status": before.value}, {"status": after.value}
+            )
+            for (_, before), (at, after) in pairwise(moments)
+        ]
         return organisation, user, events, self.progress(n, moments)
 
     def label(self, fate: str, moments: list, step) -> tuple:
@@ -147,8 +190,16 @@ class Network:
 
     @staticmethod
     def event(n: int, at: datetime, action, before, after) -> dict:
-        return {"occurred_at": at, "actor_id": None, "action": action, "object_type": "organisations",
-                "object_id": n, "organisation_id": n, "before": before, "after": after}
+        return {
+            "occurred_at": at,
+            "actor_id": None,
+            "action": action,
+            "object_type": "organisations",
+            "object_id": n,
+            "organisation_id": n,
+            "before": before,
+            "after": after,
+        }
 
     def progress(self, n: int, moments: list[tuple[datetime, object]]) -> list[dict]:
         """Rows on the five steps that agree with the status (a step is approved when the next status came)."""
@@ -163,20 +214,36 @@ class Network:
             states.append((State.APPROVED, reached[S.PARTNER]))
             if S.LABELLED in reached:
                 labelled = reached[S.LABELLED]
-                states += [(State.APPROVED, self.after(reached[S.WORKING_TOWARD_LABEL], 10, 30)),
-                           (State.APPROVED, self.after(reached[S.WORKING_TOWARD_LABEL], 30, 60)),
-                           (State.APPROVED, labelled - timedelta(days=10)), (State.APPROVED, labelled)]
+                states += [
+                    (State.APPROVED, self.after(reached[S.WORKING_TOWARD_LABEL], 10, 30)),
+                    (State.APPROVED, self.after(reached[S.WORKING_TOWARD_LABEL], 30, 60)),
+                    (State.APPROVED, labelled - timedelta(days=10)),
+                    (State.APPROVED, labelled),
+                ]
             elif S.WORKING_TOWARD_LABEL in reached:
                 working = reached[S.WORKING_TOWARD_LABEL]
                 states.append((rng.choice([State.SUBMITTED, State.APPROVED]), working))
                 if states[-1][0] is State.APPROVED:
                     states.append((State.APPROVED, min(self.after(working, 5, 30), self.now)))
-                    states.append((rng.choice([State.DRAFT, State.SUBMITTED, State.CHANGES_REQUESTED]),
-                                   min(self.after(states[-1][1], 5, 60), self.now)))
+                    states.append(
+                        (
+                            rng.choice([State.DRAFT, State.SUBMITTED, State.CHANGES_REQUESTED]),
+                            min(self.after(states[-1][1], 5, 60), self.now),
+                        )
+                    )
             elif rng.random() < 0.5:
                 states.append((State.DRAFT, min(self.after(reached[S.PARTNER], 2, 40), self.now)))
-        return [{"organisation_id": n, "step_id": step_id, "state": state, "state_changed_at": at,
-                 "created_at": at, "updated_at": at} for step_id, (state, at) in zip(self.steps, states, strict=False)]
+        return [
+            {
+                "organisation_id": n,
+                "step_id": step_id,
+                "state": state,
+                "state_changed_at": at,
+                "created_at": at,
+                "updated_at": at,
+            }
+            for step_id, (state, at) in zip(self.steps, states, strict=False)
+        ]
 
 
 def seed(db, size: int, now: datetime, rng: random.Random) -> int:
@@ -192,20 +259,53 @@ def seed(db, size: int, now: datetime, rng: random.Random) -> int:
     with db.engine.begin() as connection:
         ids = []
         for number, (name, weight) in enumerate(MUNICIPALITIES, start=1):
-            connection.execute(sa.insert(Municipality.__table__), {
-                "id": number, "name": name, "slug": name.lower(), "joined_on": (now - timedelta(days=4 * 365)).date(),
-                "active": True, "created_at": now, "updated_at": now})
+            connection.execute(
+                sa.insert(Municipality.__table__),
+                {
+                    "id": number,
+                    "name": name,
+                    "slug": name.lower(),
+                    "joined_on": (now - timedelta(days=4 * 365)).date(),
+                    "active": True,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            )
             ids.append(number)
             partners = size * weight // 100
-            connection.execute(sa.insert(Target.__table__), [
-                {"municipality_id": number, "year": year, "partners_wanted": partners * factor // 100,
-                 "labelled_wanted": partners * factor // 200, "created_at": now, "updated_at": now}
-                for year, factor in ((now.year, 95), (now.year + 1, 130))])
-        connection.execute(sa.insert(User.__table__), [
-            {"id": size + k, "email": f"staff{k}@bench.impactnet.example", "name": f"Staff {k}",
-             "password_hash": "bench", "role": Role.STAFF, "email_verified_at": now, "active": True,
-             "reminders_enabled": True, "auth_token": f"bench-staff-{k}", "created_at": now, "updated_at": now}
-            for k in range(1, 6)])
+            connection.execute(
+                sa.insert(Target.__table__),
+                [
+                    {
+                        "municipality_id": number,
+                        "year": year,
+                        "partners_wanted": partners * factor // 100,
+                        "labelled_wanted": partners * factor // 200,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for year, factor in ((now.year, 95), (now.year + 1, 130))
+                ],
+            )
+        connection.execute(
+            sa.insert(User.__table__),
+            [
+                {
+                    "id": size + k,
+                    "email": f"staff{k}@bench.impactnet.example",
+                    "name": f"Staff {k}",
+                    "password_hash": "bench",
+                    "role": Role.STAFF,
+                    "email_verified_at": now,
+                    "active": True,
+                    "reminders_enabled": True,
+                    "auth_token": f"bench-staff-{k}",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for k in range(1, 6)
+            ],
+        )
         steps = list(connection.scalars(sa.select(JourneyStep.id).order_by(JourneyStep.position)))
         network, events = Network(rng, now, steps, ids), 0
         for first in range(1, size + 1, CHUNK):
@@ -221,8 +321,9 @@ def seed(db, size: int, now: datetime, rng: random.Random) -> int:
         connection.execute(sa.text("ANALYZE organisations, step_progress, audit_events"))
         milestones.recompute(connection=connection)  # the inserts bypassed the ORM that keeps them
         for table in ("organisations", "users", "municipalities"):
-            connection.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                       f"(SELECT max(id) FROM {table}))"))
+            connection.execute(
+                sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            )
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         # The milestones' recompute wrote every organisation a second time: compact the table again,
         # as the inserts alone left it (the scans would otherwise read twice the pages).
@@ -277,9 +378,11 @@ def bench(sizes: list[int], url: str) -> list[str]:
     app = make_app(url)
     scan = reminders_scan()
     lines = [
-        ("| organisations | audit events | seed (s) | backfill whole history: ms / statements / rows "
-         "| take_snapshots(today): ms / statements | compute_projections(today): ms / statements "
-         "| scan_reminders(now): ms / statements / mails queued |"),
+        (
+            "| organisations | audit events | seed (s) | backfill whole history: ms / statements / rows "
+            "| take_snapshots(today): ms / statements | compute_projections(today): ms / statements "
+            "| scan_reminders(now): ms / statements / mails queued |"
+        ),
         "| ---: | ---: | ---: | --- | --- | --- | --- |",
     ]
     with app.app_context():
@@ -303,21 +406,26 @@ def bench(sizes: list[int], url: str) -> list[str]:
                 except Exception as error:
                     db.session.rollback()
                     scanned = f"failed: {type(error).__name__}: {str(error).splitlines()[0][:80]}"
-            lines.append(f"| {size:,} | {events:,} | {seeded:,.1f} | {backfill_ms:,.0f} / {backfill_n} / {rows:,} "
-                         f"| {snapshots_ms:,.1f} / {snapshots_n} | {projections_ms:,.1f} / {projections_n} "
-                         f"| {scanned} |")
+            lines.append(
+                f"| {size:,} | {events:,} | {seeded:,.1f} | {backfill_ms:,.0f} / {backfill_n} / {rows:,} "
+                f"| {snapshots_ms:,.1f} / {snapshots_n} | {projections_ms:,.1f} / {projections_n} "
+                f"| {scanned} |"
+            )
             print(lines[-1], file=sys.stderr, flush=True)
         db.engine.dispose()
     lines.append("")
-    lines.append(f"PostgreSQL {version}; times are wall-clock, the median of 3 runs for take_snapshots and "
-                 "compute_projections, one run otherwise (the first scan of a fresh network renders every due mail).")
+    lines.append(
+        f"PostgreSQL {version}; times are wall-clock, the median of 3 runs for take_snapshots and "
+        "compute_projections, one run otherwise (the first scan of a fresh network renders every due mail)."
+    )
     return lines
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000,10000,100000",
-                        help="comma-separated numbers of organisations (default: %(default)s)")
+    parser.add_argument(
+        "--sizes", default="1000,10000,100000", help="comma-separated numbers of organisations (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
     print("\n".join(bench([int(size) for size in args.sizes.split(",")], url)))

@@ -11,6 +11,7 @@
 
 Not collected by pytest (the file is not named test_*.py).
 """
+
 from wsgi import app as impactnet_app
 
 FLOOR_BODY = b"ok\n"

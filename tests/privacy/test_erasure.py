@@ -1,4 +1,5 @@
 """Erasing an organisation on request: the personal data goes, the counts of the past stay."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -54,13 +55,18 @@ def _database_text() -> str:
 
 def _network(dordrecht, zwijndrecht):
     """Other organisations around it, with their own history and data that must stay."""
-    other = organisation_with_history(dordrecht, noon(2025, 2, 10), (noon(2025, 3, 1), Status.PARTNER),
-                                      (noon(2025, 6, 2), Status.WORKING_TOWARD_LABEL),
-                                      (noon(2025, 9, 15), Status.LABELLED))
+    other = organisation_with_history(
+        dordrecht,
+        noon(2025, 2, 10),
+        (noon(2025, 3, 1), Status.PARTNER),
+        (noon(2025, 6, 2), Status.WORKING_TOWARD_LABEL),
+        (noon(2025, 9, 15), Status.LABELLED),
+    )
     other.name = "Garage Overkant"
     organisation_with_history(zwijndrecht, noon(2025, 4, 1), (noon(2025, 5, 5), Status.PARTNER))
-    colleague_elsewhere = factories.PartnerUserFactory(organisation=other, name="Sanne Overkant",
-                                                       email="sanne@overkant.example.nl")
+    colleague_elsewhere = factories.PartnerUserFactory(
+        organisation=other, name="Sanne Overkant", email="sanne@overkant.example.nl"
+    )
     db.session.commit()
     return other, colleague_elsewhere
 
@@ -74,8 +80,10 @@ def test_erasure_keeps_every_count_and_leaves_no_personal_value(app, client, log
     files_before = {p.name for p in folder.iterdir()}  # the test database reuses ids: older tests' files count too
     assert set(built.stored_names) <= files_before
     text = _database_text()
-    assert all(value.lower() in text for value in (PERSONAL["name"], PERSONAL["contact_email"],
-                                                   PERSONAL["evidence_name"], PERSONAL["feedback"]))
+    assert all(
+        value.lower() in text
+        for value in (PERSONAL["name"], PERSONAL["contact_email"], PERSONAL["evidence_name"], PERSONAL["feedback"])
+    )
     former = client.get(f"/api/v1/verify/{PERSONAL['former_kvk']}")  # a listed partner: its former number answers
     assert former.status_code == 200 and former.get_json()["asked_kvk_until"] is not None
     assert count(IdentityChange, IdentityChange.organisation_id == organisation_id) == 2  # approved and pending
@@ -83,11 +91,15 @@ def test_erasure_keeps_every_count_and_leaves_no_personal_value(app, client, log
     assert any(row for row in before["funnel_snapshots"] if row[-2])  # the organisation stands in the funnel
     steps_before = db.session.execute(
         sa.select(StepProgress.step_id, StepProgress.state, StepProgress.state_changed_at)
-        .where(StepProgress.organisation_id == organisation_id).order_by(StepProgress.step_id)).all()
+        .where(StepProgress.organisation_id == organisation_id)
+        .order_by(StepProgress.step_id)
+    ).all()
 
     login(staff)
-    response = client.post(f"/organisations/{organisation_id}/erase",
-                           data={"reason": f"{REASON} van {PERSONAL['contact_name']}", "confirmation": "8765 4321"})
+    response = client.post(
+        f"/organisations/{organisation_id}/erase",
+        data={"reason": f"{REASON} van {PERSONAL['contact_name']}", "confirmation": "8765 4321"},
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == f"/organisations/{organisation_id}"
     db.session.expire_all()
@@ -106,21 +118,33 @@ def test_erasure_keeps_every_count_and_leaves_no_personal_value(app, client, log
     assert organisation.website is None and organisation.impact_statement is None
     assert organisation.public_listing is False and organisation.erased_at is not None
     assert (organisation.status, organisation.municipality_id, organisation.sector) == (
-        Status.WORKING_TOWARD_LABEL, dordrecht.id, "horeca")
+        Status.WORKING_TOWARD_LABEL,
+        dordrecht.id,
+        "horeca",
+    )
     assert count(User, User.organisation_id == organisation_id) == 0
     assert count(Evidence, Evidence.organisation_id == organisation_id) == 0
-    assert db.session.execute(
-        sa.select(StepProgress.step_id, StepProgress.state, StepProgress.state_changed_at)
-        .where(StepProgress.organisation_id == organisation_id).order_by(StepProgress.step_id)).all() == steps_before
-    versions = db.session.scalars(sa.select(StepSubmission).join(StepProgress)
-                                  .where(StepProgress.organisation_id == organisation_id)).all()
+    assert (
+        db.session.execute(
+            sa.select(StepProgress.step_id, StepProgress.state, StepProgress.state_changed_at)
+            .where(StepProgress.organisation_id == organisation_id)
+            .order_by(StepProgress.step_id)
+        ).all()
+        == steps_before
+    )
+    versions = db.session.scalars(
+        sa.select(StepSubmission).join(StepProgress).where(StepProgress.organisation_id == organisation_id)
+    ).all()
     assert len(versions) == 6 and {v.state for v in versions} >= {StepState.APPROVED, StepState.CHANGES_REQUESTED}
     assert all(v.statement == "" and v.answers == {} and v.feedback is None for v in versions)
     assert count(ImpactAction) == 1  # the action stays (its goal and date), without its texts
 
     events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.organisation_id == organisation_id)).all()
-    assert all(set(e.before or {}) <= KEPT_AUDIT_KEYS and set(e.after or {}) <= KEPT_AUDIT_KEYS
-               for e in events if e.action is not AuditAction.ORGANISATION_ERASED)
+    assert all(
+        set(e.before or {}) <= KEPT_AUDIT_KEYS and set(e.after or {}) <= KEPT_AUDIT_KEYS
+        for e in events
+        if e.action is not AuditAction.ORGANISATION_ERASED
+    )
     erased = [e for e in events if e.action is AuditAction.ORGANISATION_ERASED]
     assert len(erased) == 1 and erased[0].actor_id == staff.id
     assert erased[0].note == f"{REASON} van [verwijderd]"
@@ -142,8 +166,12 @@ def test_erasure_keeps_every_count_and_leaves_no_personal_value(app, client, log
     with partner_client.session_transaction() as session:
         session["_user_id"] = partner_token
     assert partner_client.get("/dashboard").status_code == 302
-    assert app.test_client().post("/login", data={"email": PERSONAL["contact_email"],
-                                                  "password": "Lange-Wachtzin-2026"}).status_code == 401
+    assert (
+        app.test_client()
+        .post("/login", data={"email": PERSONAL["contact_email"], "password": "Lange-Wachtzin-2026"})
+        .status_code
+        == 401
+    )
     assert PERSONAL["name"] not in client.get("/directory").get_data(as_text=True)
     assert PERSONAL["name"] not in client.get(f"/verify/{PERSONAL['kvk']}").get_data(as_text=True)
     for kvk in (PERSONAL["former_kvk"], PERSONAL["requested_kvk"]):
@@ -159,8 +187,9 @@ def test_erasure_of_an_organisation_without_users_files_or_mails(client, login, 
     organisation = factories.OrganisationFactory(municipality=dordrecht, name="Lege Schil B.V.", kvk_number="11112222")
     folder = upload_dir() / str(organisation.id)  # the test database reuses ids: older tests' files may be there
     files_before = len(list(folder.iterdir())) if folder.is_dir() else 0
-    response = client.post(f"/organisations/{organisation.id}/erase",
-                           data={"reason": "Dubbel aangemeld", "confirmation": "11112222"})
+    response = client.post(
+        f"/organisations/{organisation.id}/erase", data={"reason": "Dubbel aangemeld", "confirmation": "11112222"}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert organisation.erased_at is not None and organisation.name.startswith("Geanonimiseerde organisatie")

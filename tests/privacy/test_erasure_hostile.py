@@ -1,4 +1,5 @@
 """Hostile and mistaken erasure requests: a Dutch message and a 4xx, never a 500, nothing erased."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -22,32 +23,45 @@ KVK = "24681357"
 
 @pytest.fixture
 def target(dordrecht):
-    partner = factories.PartnerUserFactory(organisation__municipality=dordrecht, organisation__kvk_number=KVK,
-                                           organisation__name="Vishandel De Kil", email="kil@example.nl")
+    partner = factories.PartnerUserFactory(
+        organisation__municipality=dordrecht,
+        organisation__kvk_number=KVK,
+        organisation__name="Vishandel De Kil",
+        email="kil@example.nl",
+    )
     return partner.organisation
 
 
 def _untouched(organisation_id: int) -> bool:
     db.session.expire_all()
     organisation = db.session.get(Organisation, organisation_id)
-    return (organisation.erased_at is None and organisation.name == "Vishandel De Kil"
-            and count(User, User.organisation_id == organisation_id) == 1
-            and count(AuditEvent, AuditEvent.action == AuditAction.ORGANISATION_ERASED) == 0)
+    return (
+        organisation.erased_at is None
+        and organisation.name == "Vishandel De Kil"
+        and count(User, User.organisation_id == organisation_id) == 1
+        and count(AuditEvent, AuditEvent.action == AuditAction.ORGANISATION_ERASED) == 0
+    )
 
 
-@pytest.mark.parametrize("data,message", [
-    ({"reason": "Verzoek", "confirmation": "13572468"}, "Dit is niet het KvK-nummer van deze organisatie."),
-    ({"reason": "Verzoek", "confirmation": "2468135"}, "Dit is niet het KvK-nummer van deze organisatie."),
-    ({"reason": "Verzoek", "confirmation": "Vishandel De Kil"}, "Dit is niet het KvK-nummer van deze organisatie."),
-    ({"reason": "Verzoek", "confirmation": KVK + "' OR '1'='1"}, "Dit is niet het KvK-nummer van deze organisatie."),
-    ({"reason": "Verzoek", "confirmation": KVK * 5000}, "Veld mag niet langer zijn dan 40 karakters."),
-    ({"reason": "Verzoek"}, "Typ het KvK-nummer ter bevestiging."),
-    ({"reason": "", "confirmation": KVK}, "Geef de reden van het verzoek."),
-    ({"reason": "   \t ", "confirmation": KVK}, "Geef de reden van het verzoek."),
-    ({"confirmation": KVK}, "Geef de reden van het verzoek."),
-    ({"reason": "x" * 100_000, "confirmation": KVK}, "Veld mag niet langer zijn dan 2000 karakters."),
-    ({"reason": "<script>alert(1)</script>", "confirmation": "<b>" + KVK}, "Dit is niet het KvK-nummer"),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"reason": "Verzoek", "confirmation": "13572468"}, "Dit is niet het KvK-nummer van deze organisatie."),
+        ({"reason": "Verzoek", "confirmation": "2468135"}, "Dit is niet het KvK-nummer van deze organisatie."),
+        ({"reason": "Verzoek", "confirmation": "Vishandel De Kil"}, "Dit is niet het KvK-nummer van deze organisatie."),
+        (
+            {"reason": "Verzoek", "confirmation": KVK + "' OR '1'='1"},
+            "Dit is niet het KvK-nummer van deze organisatie.",
+        ),
+        ({"reason": "Verzoek", "confirmation": KVK * 5000}, "Veld mag niet langer zijn dan 40 karakters."),
+        ({"reason": "Verzoek"}, "Typ het KvK-nummer ter bevestiging."),
+        ({"reason": "", "confirmation": KVK}, "Geef de reden van het verzoek."),
+        ({"reason": "   \t ", "confirmation": KVK}, "Geef de reden van het verzoek."),
+        ({"confirmation": KVK}, "Geef de reden van het verzoek."),
+        ({"reason": "x" * 100_000, "confirmation": KVK}, "Veld mag niet langer zijn dan 2000 karakters."),
+        ({"reason": "<script>alert(1)</script>", "confirmation": "<b>" + KVK}, "Dit is niet het KvK-nummer"),
+    ],
+)
 def test_bad_erasure_form_is_refused_and_erases_nothing(client, login_as, target, data, message):
     login_as(Role.STAFF)
     response = client.post(f"/organisations/{target.id}/erase", data=data)
@@ -60,13 +74,16 @@ def test_bad_erasure_form_is_refused_and_erases_nothing(client, login_as, target
 
 def test_erasing_twice_is_refused(client, login_as, target):
     login_as(Role.ADMIN)
-    assert client.post(f"/organisations/{target.id}/erase",
-                       data={"reason": "Verzoek", "confirmation": KVK}).status_code == 302
+    assert (
+        client.post(f"/organisations/{target.id}/erase", data={"reason": "Verzoek", "confirmation": KVK}).status_code
+        == 302
+    )
     db.session.expire_all()
     placeholder = db.session.get(Organisation, target.id).kvk_number
     for confirmation in (KVK, placeholder, ""):
-        response = client.post(f"/organisations/{target.id}/erase",
-                               data={"reason": "Nog eens", "confirmation": confirmation})
+        response = client.post(
+            f"/organisations/{target.id}/erase", data={"reason": "Nog eens", "confirmation": confirmation}
+        )
         assert response.status_code == 409
         assert "zijn al gewist op" in response.get_data(as_text=True)
     assert count(AuditEvent, AuditEvent.action == AuditAction.ORGANISATION_ERASED) == 1
@@ -74,8 +91,7 @@ def test_erasing_twice_is_refused(client, login_as, target):
 
 @pytest.mark.parametrize("role", [Role.PARTNER, Role.MUNICIPALITY])
 def test_other_roles_may_not_erase(client, login, target, dordrecht, role):
-    user = (target.users[0] if role is Role.PARTNER
-            else factories.MunicipalityUserFactory(municipality=dordrecht))
+    user = target.users[0] if role is Role.PARTNER else factories.MunicipalityUserFactory(municipality=dordrecht)
     login(user)
     response = client.post(f"/organisations/{target.id}/erase", data={"reason": "Verzoek", "confirmation": KVK})
     assert response.status_code == 403
@@ -119,8 +135,10 @@ def test_staff_page_offers_the_erasure_form_with_a_csrf_token(make_app, target):
     page = client.get(f"/organisations/{target.id}").get_data(as_text=True)
     form = page.split(f'action="/organisations/{target.id}/erase"')[1].split("</form>")[0]
     token = form.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    response = client.post(f"/organisations/{target.id}/erase",
-                           data={"reason": "Verzoek per brief", "confirmation": "2468 1357", "csrf_token": token})
+    response = client.post(
+        f"/organisations/{target.id}/erase",
+        data={"reason": "Verzoek per brief", "confirmation": "2468 1357", "csrf_token": token},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.scalar(sa.select(Organisation.erased_at).where(Organisation.id == target.id)) is not None
@@ -128,25 +146,40 @@ def test_staff_page_offers_the_erasure_form_with_a_csrf_token(make_app, target):
 
 def test_an_erased_organisation_is_frozen_and_out_of_the_queue_and_the_reminders(client, login_as, target, path):
     target.status = OrganisationStatus.LABELLED
-    progress = StepProgress(organisation_id=target.id, step_id=path["partnerovereenkomst"].id,
-                            state=StepState.SUBMITTED, state_changed_at=utcnow() - timedelta(days=60))
+    progress = StepProgress(
+        organisation_id=target.id,
+        step_id=path["partnerovereenkomst"].id,
+        state=StepState.SUBMITTED,
+        state_changed_at=utcnow() - timedelta(days=60),
+    )
     db.session.add(progress)
     db.session.flush()
-    db.session.add(StepSubmission(progress_id=progress.id, number=1, state=StepState.SUBMITTED, statement="Getekend",
-                                  submitted_at=utcnow() - timedelta(days=60)))
+    db.session.add(
+        StepSubmission(
+            progress_id=progress.id,
+            number=1,
+            state=StepState.SUBMITTED,
+            statement="Getekend",
+            submitted_at=utcnow() - timedelta(days=60),
+        )
+    )
     db.session.commit()
     login_as(Role.STAFF)
     assert "Vishandel De Kil" in client.get("/review/").get_data(as_text=True)
-    assert client.post(f"/organisations/{target.id}/erase",
-                       data={"reason": "Verzoek", "confirmation": KVK}).status_code == 302
+    assert (
+        client.post(f"/organisations/{target.id}/erase", data={"reason": "Verzoek", "confirmation": KVK}).status_code
+        == 302
+    )
     db.session.expire_all()
     submission = db.session.scalar(sa.select(StepSubmission).where(StepSubmission.progress_id == progress.id))
 
     assert f"/review/submissions/{submission.id}" not in client.get("/review/").get_data(as_text=True)
-    for url, data in ((f"/review/submissions/{submission.id}/approve", {"note": "ok"}),
-                      (f"/review/organisations/{target.id}/revoke", {"reason": "Terug"}),
-                      (f"/review/organisations/{target.id}/withdraw", {"reason": "Weg"}),
-                      (f"/review/organisations/{target.id}/steps/inspiratiesessie/record", {"note": "Gehouden"})):
+    for url, data in (
+        (f"/review/submissions/{submission.id}/approve", {"note": "ok"}),
+        (f"/review/organisations/{target.id}/revoke", {"reason": "Terug"}),
+        (f"/review/organisations/{target.id}/withdraw", {"reason": "Weg"}),
+        (f"/review/organisations/{target.id}/steps/inspiratiesessie/record", {"note": "Gehouden"}),
+    ):
         response = client.post(url, data=data)
         assert response.status_code == 409, url
         assert "zijn gewist" in response.get_data(as_text=True)

@@ -1,4 +1,5 @@
 """The data export: everything about the signed-in user (and a partner's organisation), nothing else."""
+
 from __future__ import annotations
 
 import json
@@ -25,12 +26,28 @@ def _export(client) -> dict:
 @pytest.fixture
 def others(dordrecht, zwijndrecht):
     """Another organisation with its own partner, journey and mail, which no export may show."""
-    other = factories.PartnerUserFactory(organisation__municipality=zwijndrecht, organisation__name="Garage Overkant",
-                                         name="Sanne Overkant", email="sanne@overkant.example.nl")
-    journey.save_draft(other, other.organisation, "partnerovereenkomst",
-                       journey.StepInput(statement="Geheime toelichting van Overkant"))
-    db.session.add(OutboxMail(dedupe_key="sanne", kind="reminder", to_address=other.email, subject="Voor Sanne",
-                              body_text="Beste Sanne", body_html=""))
+    other = factories.PartnerUserFactory(
+        organisation__municipality=zwijndrecht,
+        organisation__name="Garage Overkant",
+        name="Sanne Overkant",
+        email="sanne@overkant.example.nl",
+    )
+    journey.save_draft(
+        other,
+        other.organisation,
+        "partnerovereenkomst",
+        journey.StepInput(statement="Geheime toelichting van Overkant"),
+    )
+    db.session.add(
+        OutboxMail(
+            dedupe_key="sanne",
+            kind="reminder",
+            to_address=other.email,
+            subject="Voor Sanne",
+            body_text="Beste Sanne",
+            body_html="",
+        )
+    )
     db.session.commit()
     return other
 
@@ -43,7 +60,11 @@ def test_partner_downloads_own_and_organisation_data(app, client, login, path, d
     raw = json.dumps(data)
 
     user = data["user"]
-    assert (user["email"], user["name"], user["role"]) == (PERSONAL["contact_email"], PERSONAL["contact_name"], "partner")
+    assert (user["email"], user["name"], user["role"]) == (
+        PERSONAL["contact_email"],
+        PERSONAL["contact_name"],
+        "partner",
+    )
     assert user["reminders_enabled"] is True and user["email_verified_at"] and user["created_at"]
     assert "password_hash" not in user and "auth_token" not in user
     assert built.partner.auth_token not in raw and built.partner.password_hash not in raw
@@ -52,8 +73,9 @@ def test_partner_downloads_own_and_organisation_data(app, client, login, path, d
     assert organisation["name"] == PERSONAL["name"] and organisation["kvk_number"] == PERSONAL["kvk"]
     assert organisation["impact_statement"] == PERSONAL["impact"] and organisation["municipality"] == "Dordrecht"
     assert organisation["erased_at"] is None
-    assert organisation["colleagues"] == [{"name": PERSONAL["colleague_name"], "email": PERSONAL["colleague_email"],
-                                           "active": True}]
+    assert organisation["colleagues"] == [
+        {"name": PERSONAL["colleague_name"], "email": PERSONAL["colleague_email"], "active": True}
+    ]
     steps = {step["step"]: step for step in organisation["journey"]}
     agreement = steps["partnerovereenkomst"]
     assert [v["statement"] for v in agreement["versions"]] == [PERSONAL["statement"], PERSONAL["statement_2"]]
@@ -64,18 +86,35 @@ def test_partner_downloads_own_and_organisation_data(app, client, login, path, d
     download = evidence["download_url"]
     assert download.startswith("http://portal.test/organisations/")
     assert client.get(download.removeprefix("http://portal.test")).status_code == 200
-    assert all(answer.startswith(PERSONAL["answer"]) for answer in steps["inventarisatie"]["versions"][0]["answers"].values())
+    assert all(
+        answer.startswith(PERSONAL["answer"]) for answer in steps["inventarisatie"]["versions"][0]["answers"].values()
+    )
     action = steps["impactplan"]["versions"][0]["impact_actions"][0]
     assert (action["description"], action["commitment"], action["goal_number"], action["target_date"]) == (
-        PERSONAL["action"], PERSONAL["commitment"], 1, "2027-09-01")
+        PERSONAL["action"],
+        PERSONAL["commitment"],
+        1,
+        "2027-09-01",
+    )
     approved, pending = organisation["identity_changes"]
     assert (approved["old_name"], approved["old_kvk_number"], approved["new_name"], approved["new_kvk_number"]) == (
-        PERSONAL["former_name"], PERSONAL["former_kvk"], PERSONAL["name"], PERSONAL["kvk"])
+        PERSONAL["former_name"],
+        PERSONAL["former_kvk"],
+        PERSONAL["name"],
+        PERSONAL["kvk"],
+    )
     assert (approved["state"], approved["note"], approved["decided_by"]) == (
-        "approved", PERSONAL["identity_note"], "Sterre van St MBO")
+        "approved",
+        PERSONAL["identity_note"],
+        "Sterre van St MBO",
+    )
     assert approved["requested_by"] == PERSONAL["contact_name"] and approved["decided_at"]
     assert (pending["state"], pending["new_name"], pending["new_kvk_number"], pending["decided_at"]) == (
-        "pending", PERSONAL["requested_name"], PERSONAL["requested_kvk"], None)
+        "pending",
+        PERSONAL["requested_name"],
+        PERSONAL["requested_kvk"],
+        None,
+    )
     actions = [event["action"] for event in organisation["history"]]
     assert {"identity_change.requested", "identity_change.approved", "organisation.identity_changed"} <= set(actions)
     assert "organisation.registered" in actions and "organisation.status_changed" in actions
@@ -107,8 +146,16 @@ def test_partner_of_another_organisation_gets_only_their_own(client, login, path
 @pytest.mark.parametrize("role", [Role.STAFF, Role.ADMIN, Role.MUNICIPALITY])
 def test_staff_and_municipality_users_get_their_own_account_only(client, login_as, path, dordrecht, others, role):
     user = login_as(role, name="Eigen Naam", email="eigen@example.nl")
-    db.session.add(OutboxMail(dedupe_key="own", kind="invitation", to_address="eigen@example.nl",
-                              subject="Uitnodiging voor impactnet", body_text="Welkom", body_html=""))
+    db.session.add(
+        OutboxMail(
+            dedupe_key="own",
+            kind="invitation",
+            to_address="eigen@example.nl",
+            subject="Uitnodiging voor impactnet",
+            body_text="Welkom",
+            body_html="",
+        )
+    )
     db.session.commit()
     data = _export(client)
     assert data["user"]["email"] == user.email and data["user"]["role"] == role.value

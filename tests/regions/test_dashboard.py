@@ -1,4 +1,5 @@
 """The public region overview and the municipality dashboards: figures, privacy, the chart, cost."""
+
 from __future__ import annotations
 
 import html
@@ -29,8 +30,16 @@ MAX_STATEMENTS = 8
 
 
 def snapshot(scope_key, day, partners, labelled, working):
-    db.session.add(GrowthSnapshot(scope_key=scope_key, municipality_id=scope_key or None, day=day, partners=partners,
-                                  labelled=labelled, working_toward_label=working))
+    db.session.add(
+        GrowthSnapshot(
+            scope_key=scope_key,
+            municipality_id=scope_key or None,
+            day=day,
+            partners=partners,
+            labelled=labelled,
+            working_toward_label=working,
+        )
+    )
 
 
 def test_region_overview_shows_the_latest_snapshots_and_progress_for_everyone(client, dordrecht, zwijndrecht):
@@ -65,7 +74,10 @@ def test_progress_bar_says_when_there_is_no_target(client, dordrecht):
 
 def test_period_starts():
     assert period_starts(date(2026, 11, 28)) == {
-        "month": date(2026, 11, 1), "quarter": date(2026, 10, 1), "year": date(2026, 1, 1)}
+        "month": date(2026, 11, 1),
+        "quarter": date(2026, 10, 1),
+        "year": date(2026, 1, 1),
+    }
 
 
 @pytest.fixture
@@ -73,18 +85,33 @@ def dordrecht_network(dordrecht, zwijndrecht, path):
     """Six partners in construction (five past the first step for ten days), two labelled in
     hospitality, one applicant; a target for this year with its projection; today's snapshots."""
     today = local_today()
-    builders = factories.OrganisationFactory.create_batch(6, municipality=dordrecht, status=Status.PARTNER,
-                                                          sector="bouw", size_class="2-9", name="Geheime Bouw B.V.")
+    builders = factories.OrganisationFactory.create_batch(
+        6, municipality=dordrecht, status=Status.PARTNER, sector="bouw", size_class="2-9", name="Geheime Bouw B.V."
+    )
     factories.OrganisationFactory.create_batch(2, municipality=dordrecht, status=Status.LABELLED, sector="horeca")
-    factories.OrganisationFactory(municipality=dordrecht, status=Status.APPLICANT, created_at=utcnow() - timedelta(days=3))
+    factories.OrganisationFactory(
+        municipality=dordrecht, status=Status.APPLICANT, created_at=utcnow() - timedelta(days=3)
+    )
     factories.OrganisationFactory(municipality=zwijndrecht, status=Status.PARTNER)
     first = path["partnerovereenkomst"]
     for organisation in builders[:5]:
-        db.session.add(StepProgress(organisation_id=organisation.id, step_id=first.id, state=StepState.APPROVED,
-                                    state_changed_at=utcnow() - timedelta(days=10, hours=1)))
+        db.session.add(
+            StepProgress(
+                organisation_id=organisation.id,
+                step_id=first.id,
+                state=StepState.APPROVED,
+                state_changed_at=utcnow() - timedelta(days=10, hours=1),
+            )
+        )
     for organisation in builders[:2]:  # became partner today
-        record(None, AuditAction.ORGANISATION_STATUS_CHANGED, organisation, before={"status": "applicant"},
-               after={"status": "partner"}, organisation_id=organisation.id)
+        record(
+            None,
+            AuditAction.ORGANISATION_STATUS_CHANGED,
+            organisation,
+            before={"status": "applicant"},
+            after={"status": "partner"},
+            organisation_id=organisation.id,
+        )
     factories.TargetFactory(municipality=dordrecht, year=today.year, partners_wanted=155, labelled_wanted=110)
     factories.PartnerUserFactory(organisation=builders[0], email="persoon@bouw.example.nl", name="Piet Persoonlijk")
     take_snapshots(today)
@@ -116,7 +143,9 @@ def test_dashboard_shows_figures_and_hides_small_numbers(client, login_as, dordr
     assert re.search(r"2\. Inventarisatie 5 1[01] ", text) and "1. Partnerovereenkomst < 5 –" in text
     assert "Nieuwe partners 2 2 2" in text and "Nieuwe labels 0 0 0" in text
     # One snapshot: no pace yet, so no date; 147 partners still needed by the end of the year.
-    assert re.search(r"Partners niet op koers: nog geen groei niet in dit tempo \d+,\d ", text)  # a decimal comma in Dutch
+    assert re.search(
+        r"Partners niet op koers: nog geen groei niet in dit tempo \d+,\d ", text
+    )  # a decimal comma in Dutch
     assert 'src="/municipalities/dordrecht/growth.svg"' in page and "alt=" in page
     # The region's totals, when they were computed, and the parts that add up to them.
     assert re.search(r"Regio Drechtsteden Stand van \d{1,2} \w+ \d{4}, \d\d:\d\d Partners 9 ", text)
@@ -162,9 +191,18 @@ def _grow(municipality_ids, how_many, first, steps):
     """``how_many`` more organisations, each with the first step approved; snapshots and projections."""
     bulk_network(municipality_ids, how_many, first=first)
     ids = db.session.scalars(sa.select(Organisation.id).where(Organisation.kvk_number >= f"{50000000 + first:08d}"))
-    db.session.execute(sa.insert(StepProgress), [
-        {"organisation_id": i, "step_id": steps["partnerovereenkomst"].id, "state": StepState.APPROVED,
-         "state_changed_at": utcnow() - timedelta(days=i % 40)} for i in ids])
+    db.session.execute(
+        sa.insert(StepProgress),
+        [
+            {
+                "organisation_id": i,
+                "step_id": steps["partnerovereenkomst"].id,
+                "state": StepState.APPROVED,
+                "state_changed_at": utcnow() - timedelta(days=i % 40),
+            }
+            for i in ids
+        ],
+    )
     milestones.recompute()  # the set-based insert bypassed the flush that keeps them
     today = local_today()
     backfill_snapshots(date(2025, 1, 1), date(2025, 12, 31))
@@ -175,8 +213,12 @@ def _grow(municipality_ids, how_many, first, steps):
 
 def _statement_counts(app, viewer, staff) -> list[int]:
     counts = []
-    for user, url in ((None, "/regions"), (viewer, "/municipalities/dordrecht"),
-                      (viewer, "/municipalities/dordrecht/growth.svg"), (staff, "/municipalities/dordrecht")):
+    for user, url in (
+        (None, "/regions"),
+        (viewer, "/municipalities/dordrecht"),
+        (viewer, "/municipalities/dordrecht/growth.svg"),
+        (staff, "/municipalities/dordrecht"),
+    ):
         client = app.test_client()
         if user is not None:
             login_client(client, user)
@@ -188,8 +230,9 @@ def _statement_counts(app, viewer, staff) -> list[int]:
 
 def test_dashboards_send_the_same_few_statements_for_10_and_100_organisations(app, dordrecht, zwijndrecht, path):
     for municipality in (dordrecht, zwijndrecht):
-        factories.TargetFactory(municipality=municipality, year=local_today().year, partners_wanted=80,
-                                labelled_wanted=40)
+        factories.TargetFactory(
+            municipality=municipality, year=local_today().year, partners_wanted=80, labelled_wanted=40
+        )
     viewer = factories.MunicipalityUserFactory(municipality=dordrecht)
     staff = factories.UserFactory(role=Role.STAFF)
     _grow([dordrecht.id, zwijndrecht.id], 10, 0, path)
@@ -202,8 +245,9 @@ def test_dashboards_send_the_same_few_statements_for_10_and_100_organisations(ap
     assert max(large) <= MAX_STATEMENTS, large
 
 
-def test_the_chart_caption_names_only_the_lines_the_chart_draws(client, login_as, dordrecht, zwijndrecht,
-                                                                dordrecht_network):
+def test_the_chart_caption_names_only_the_lines_the_chart_draws(
+    client, login_as, dordrecht, zwijndrecht, dordrecht_network
+):
     login_as(Role.STAFF)
     with_target = client.get("/municipalities/dordrecht").get_data(as_text=True)
     year = dordrecht_network.year
@@ -214,7 +258,8 @@ def test_the_chart_caption_names_only_the_lines_the_chart_draws(client, login_as
     assert "Er is nog geen doel vastgesteld, dus de grafiek toont geen doellijnen." in without
     svg = client.get("/municipalities/zwijndrecht/growth.svg").get_data(as_text=True)
     assert "Doel partners" not in svg and "Doel partners" in client.get(
-        "/municipalities/dordrecht/growth.svg").get_data(as_text=True)
+        "/municipalities/dordrecht/growth.svg"
+    ).get_data(as_text=True)
 
 
 def test_the_funnel_and_breakdowns_are_the_last_snapshot_s_not_live(client, login_as, dordrecht, dordrecht_network):

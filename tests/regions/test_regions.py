@@ -16,8 +16,10 @@ from tests.helpers import count, registration_data
 
 def test_staff_adds_a_fourth_municipality_which_entrepreneurs_can_then_choose(client, app, login_as, dordrecht):
     login_as(Role.STAFF)
-    response = client.post("/municipalities/new", data={
-        "name": "Hendrik-Ido-Ambacht", "slug": "Hendrik-Ido-Ambacht", "joined_on": "2025-07-01", "active": "y"})
+    response = client.post(
+        "/municipalities/new",
+        data={"name": "Hendrik-Ido-Ambacht", "slug": "Hendrik-Ido-Ambacht", "joined_on": "2025-07-01", "active": "y"},
+    )
     assert response.status_code == 302
     added = db.session.scalar(sa.select(Municipality).where(Municipality.slug == "hendrik-ido-ambacht"))
     assert added.joined_on == date(2025, 7, 1)
@@ -51,8 +53,14 @@ def test_the_network_is_seeded_with_its_postcode_areas(tmp_path):
 
     from impactnet import create_app
 
-    fresh = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "INSTANCE_PATH": str(tmp_path),
-                        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.db'}"})
+    fresh = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k" * 40,
+            "INSTANCE_PATH": str(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.db'}",
+        }
+    )
     with fresh.app_context():
         upgrade()
         seeded = dict(db.session.execute(sa.select(Municipality.slug, Municipality.postcode_ranges)).all())
@@ -62,10 +70,20 @@ def test_the_network_is_seeded_with_its_postcode_areas(tmp_path):
 
 def test_staff_sets_and_changes_a_target_with_history(client, login_as, dordrecht):
     login_as(Role.STAFF)
-    assert client.post("/municipalities/dordrecht/targets",
-                       data={"year": "2026", "partners_wanted": "200", "labelled_wanted": "140"}).status_code == 302
-    assert client.post("/municipalities/dordrecht/targets",
-                       data={"year": "2026", "partners_wanted": "210", "labelled_wanted": "150"}).status_code == 302
+    assert (
+        client.post(
+            "/municipalities/dordrecht/targets",
+            data={"year": "2026", "partners_wanted": "200", "labelled_wanted": "140"},
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            "/municipalities/dordrecht/targets",
+            data={"year": "2026", "partners_wanted": "210", "labelled_wanted": "150"},
+        ).status_code
+        == 302
+    )
     target = db.session.scalar(sa.select(Target))
     assert (target.year, target.partners_wanted, target.labelled_wanted) == (2026, 210, 150)
     update = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == AuditAction.TARGET_UPDATED))
@@ -77,16 +95,23 @@ def test_staff_sets_and_changes_a_target_with_history(client, login_as, dordrech
 
 def test_deactivated_municipality_is_no_longer_offered(client, app, login_as, dordrecht):
     login_as(Role.STAFF)
-    client.post("/municipalities/dordrecht/edit", data={"name": "Dordrecht", "slug": "dordrecht", "joined_on": "2021-11-01"})
+    client.post(
+        "/municipalities/dordrecht/edit", data={"name": "Dordrecht", "slug": "dordrecht", "joined_on": "2021-11-01"}
+    )
     db.session.refresh(dordrecht)
     assert dordrecht.active is False
     assert "Dordrecht" not in app.test_client().get("/register").get_data(as_text=True).split("<select", 1)[1]
 
 
 def test_counts_follow_the_statuses(dordrecht, zwijndrecht):
-    for status, n in [(OrganisationStatus.APPLICANT, 2), (OrganisationStatus.PARTNER, 3),
-                      (OrganisationStatus.WORKING_TOWARD_LABEL, 4), (OrganisationStatus.LABELLED, 5),
-                      (OrganisationStatus.LABEL_EXPIRED, 1), (OrganisationStatus.WITHDRAWN, 1)]:
+    for status, n in [
+        (OrganisationStatus.APPLICANT, 2),
+        (OrganisationStatus.PARTNER, 3),
+        (OrganisationStatus.WORKING_TOWARD_LABEL, 4),
+        (OrganisationStatus.LABELLED, 5),
+        (OrganisationStatus.LABEL_EXPIRED, 1),
+        (OrganisationStatus.WITHDRAWN, 1),
+    ]:
         factories.OrganisationFactory.create_batch(n, municipality=dordrecht, status=status)
     factories.OrganisationFactory(municipality=zwijndrecht, status=OrganisationStatus.LABELLED)
 

@@ -1,6 +1,7 @@
 """'Are we on track?': every target year's result on the dashboard and the overview, the open
 (current or next) target's projection, every target in the chart; and figures computed on the
 first page that needs them."""
+
 from __future__ import annotations
 
 import html
@@ -30,8 +31,16 @@ def text_of(page: str) -> str:
 
 
 def snapshot(scope_key, day, partners, labelled):
-    db.session.add(GrowthSnapshot(scope_key=scope_key, municipality_id=scope_key or None, day=day, partners=partners,
-                                  labelled=labelled, working_toward_label=partners - labelled))
+    db.session.add(
+        GrowthSnapshot(
+            scope_key=scope_key,
+            municipality_id=scope_key or None,
+            day=day,
+            partners=partners,
+            labelled=labelled,
+            working_toward_label=partners - labelled,
+        )
+    )
 
 
 @pytest.fixture
@@ -47,16 +56,29 @@ def dordrecht_history(dordrecht, zwijndrecht) -> date:
     last, before = today.year - 1, today.year - 2
     factories.TargetFactory(municipality=dordrecht, year=before, partners_wanted=75, labelled_wanted=50)
     factories.TargetFactory(municipality=dordrecht, year=last, partners_wanted=155, labelled_wanted=110)
-    for day, partners, labelled in ((date(before, 12, 31), 80, 51), (date(last, 6, 30), 100, 40),
-                                    (date(last, 12, 30), 117, 52), (date(last, 12, 31), 118, 52),
-                                    (date(today.year, 1, 31), 121, 55), (today, 140, 60)):
+    for day, partners, labelled in (
+        (date(before, 12, 31), 80, 51),
+        (date(last, 6, 30), 100, 40),
+        (date(last, 12, 30), 117, 52),
+        (date(last, 12, 31), 118, 52),
+        (date(today.year, 1, 31), 121, 55),
+        (today, 140, 60),
+    ):
         snapshot(dordrecht.id, day, partners, labelled)
         snapshot(zwijndrecht.id, day, 10, 4)
         snapshot(REGION, day, partners + 10, labelled + 4)
     take_dashboard_counters(today)
     for municipality, partners, labelled in ((dordrecht, 140, 60), (zwijndrecht, 10, 4)):
-        db.session.add(BreakdownSnapshot(municipality_id=municipality.id, day=today, dimension="sector", key="bouw",
-                                         partners=partners, labelled=labelled))
+        db.session.add(
+            BreakdownSnapshot(
+                municipality_id=municipality.id,
+                day=today,
+                dimension="sector",
+                key="bouw",
+                partners=partners,
+                labelled=labelled,
+            )
+        )
     db.session.commit()
     return today
 
@@ -81,8 +103,7 @@ def test_the_dashboard_says_how_each_finished_target_year_ended(client, login_as
     assert "Partners 140" in text
 
 
-def test_the_next_target_is_shown_with_its_projection_when_this_year_has_none(client, login_as, dordrecht,
-                                                                              history):
+def test_the_next_target_is_shown_with_its_projection_when_this_year_has_none(client, login_as, dordrecht, history):
     factories.TargetFactory(municipality=dordrecht, year=history.year + 1, partners_wanted=200, labelled_wanted=120)
     compute_projections(history)
     db.session.commit()
@@ -102,10 +123,14 @@ def test_the_overview_shows_each_municipality_s_target_years(client, dordrecht, 
     results = text.split("Doelen per jaar: gehaald of niet", 1)[1]
     last = history.year - 1
     # (The bars' own text, "76%", is what a browser without <progress> shows.)
-    assert (f"Dordrecht {history.year - 2}: doel gehaald Stand op 31 december {history.year - 2}. 107% 80 van 75 "
-            "partners (107%) ✓ gehaald") in results
-    assert (f"{last}: doel niet gehaald Stand op 31 december {last}. 76% 118 van 155 partners (76%) ✗ 37 te weinig "
-            "47% 52 van 110 met label (47%) ✗ 58 te weinig") in results
+    assert (
+        f"Dordrecht {history.year - 2}: doel gehaald Stand op 31 december {history.year - 2}. 107% 80 van 75 "
+        "partners (107%) ✓ gehaald"
+    ) in results
+    assert (
+        f"{last}: doel niet gehaald Stand op 31 december {last}. 76% 118 van 155 partners (76%) ✗ 37 te weinig "
+        "47% 52 van 110 met label (47%) ✗ 58 te weinig"
+    ) in results
     assert "Zwijndrecht" not in results  # no targets
 
 
@@ -117,8 +142,9 @@ def test_the_overview_shows_this_year_s_target_so_far_with_what_is_needed(client
     results = text.split("Doelen per jaar: gehaald of niet", 1)[1]
     assert f"{history.year}: loopt nog Stand op " in results
     assert "140 van 150 partners (93%) ✗ 10 te weinig" in results
-    assert re.search(rf"Nodig per maand tot het eind van {history.year}: \d+,\d partners en \d+,\d met label\.",
-                     results)
+    assert re.search(
+        rf"Nodig per maand tot het eind van {history.year}: \d+,\d partners en \d+,\d met label\.", results
+    )
 
 
 def test_the_chart_marks_every_target_in_its_year(client, login_as, dordrecht, history):
@@ -195,8 +221,9 @@ def test_a_chart_without_figures_or_targets_draws_in_both_sizes(client, login_as
         assert response.status_code == 200 and "Doel partners" not in response.get_data(as_text=True)
 
 
-def test_a_kept_result_is_rendered_once_per_value_and_language_and_never_shown_stale(app, client, dordrecht,
-                                                                                      zwijndrecht, history):
+def test_a_kept_result_is_rendered_once_per_value_and_language_and_never_shown_stale(
+    app, client, dordrecht, zwijndrecht, history
+):
     """The results are kept as rendered (impactnet/core/fragments.py), keyed by every value they show:
     an overview rendered again after a change elsewhere renders only the results that changed; a
     changed target shows at once; English gets its own."""
@@ -217,8 +244,9 @@ def test_a_kept_result_is_rendered_once_per_value_and_language_and_never_shown_s
         assert rendered.count("regions/_results.html") == 2  # Zwijndrecht's; Dordrecht's was kept
         assert first.split("Zwijndrecht")[0] in second and "10 van 9 partners" in second
 
-        target = db.session.scalar(sa.select(Target).where(Target.municipality_id == dordrecht.id,
-                                                           Target.year == history.year - 1))
+        target = db.session.scalar(
+            sa.select(Target).where(Target.municipality_id == dordrecht.id, Target.year == history.year - 1)
+        )
         target.partners_wanted = 160
         db.session.commit()
         changed = text_of(client.get("/regions").get_data(as_text=True))

@@ -1,5 +1,6 @@
 """Claiming a submission ("ik pak dit op"), giving it back, taking a colleague's over: through HTTP,
 with the hostile cases and the race of two colleagues claiming at once."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,8 +18,7 @@ from tests.review.todo_helpers import at_step
 
 @pytest.fixture
 def submission(path, dordrecht):
-    at_step(dordrecht, path, "Bakkerij De Merwede", current=("partnerovereenkomst", S.SUBMITTED),
-            days_ago=4)
+    at_step(dordrecht, path, "Bakkerij De Merwede", current=("partnerovereenkomst", S.SUBMITTED), days_ago=4)
     return db.session.scalars(db.select(StepSubmission)).one()
 
 
@@ -76,7 +76,8 @@ def test_a_colleagues_claim_is_not_released_but_can_be_taken_over(client, login,
     assert taken.status_code == 302 and _claimed_by(submission.id) == bram.id
     assert _events(AuditAction.SUBMISSION_TAKEN_OVER) == 1
     event = db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.action == AuditAction.SUBMISSION_TAKEN_OVER)).one()
+        db.select(AuditEvent).where(AuditEvent.action == AuditAction.SUBMISSION_TAKEN_OVER)
+    ).one()
     assert event.before == {"claimed_by_id": sanne.id} and event.after == {"claimed_by_id": bram.id}
     assert event.actor_id == bram.id
 
@@ -102,8 +103,12 @@ def test_hostile_take_over_gets_a_dutch_message_and_changes_nothing(client, logi
 def test_a_decided_or_missing_submission_cannot_be_claimed(client, login_as, submission):
     login_as(Role.STAFF)
     assert client.post("/review/submissions/999999/claim").status_code == 404
-    assert client.post(f"/review/submissions/{submission.id}/request-changes",
-                       data={"feedback": "Graag beide handtekeningen"}).status_code == 302
+    assert (
+        client.post(
+            f"/review/submissions/{submission.id}/request-changes", data={"feedback": "Graag beide handtekeningen"}
+        ).status_code
+        == 302
+    )
     response = client.post(f"/review/submissions/{submission.id}/claim")
     assert response.status_code == 409 and "al beslist" in response.get_data(as_text=True)
     assert _claimed_by(submission.id) is None
@@ -133,8 +138,7 @@ def test_the_page_offers_the_claim_with_a_csrf_token(make_app, submission):
     page = csrf_client.get(f"/review/submissions/{submission.id}").get_data(as_text=True)
     form = page.split(f'action="/review/submissions/{submission.id}/claim"')[1].split("</form>")[0]
     token = form.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    assert csrf_client.post(f"/review/submissions/{submission.id}/claim",
-                            data={"csrf_token": token}).status_code == 302
+    assert csrf_client.post(f"/review/submissions/{submission.id}/claim", data={"csrf_token": token}).status_code == 302
     assert _claimed_by(submission.id) == staff.id
 
 
@@ -144,7 +148,6 @@ def test_partners_and_viewers_cannot_claim(client, login_as, submission, role):
     for action in ("claim", "release", "take-over"):
         assert client.post(f"/review/submissions/{submission.id}/{action}", data={"claimant": "1"}).status_code == 403
     assert _claimed_by(submission.id) is None
-
 
 
 @pytest.mark.parametrize("move", ["claim", "take-over"])

@@ -4,6 +4,7 @@ one decision wins, the other sees a clear message.
 Real concurrent transactions, so PostgreSQL only: each thread has its own
 test client, hence its own app context, session and database connection.
 """
+
 from __future__ import annotations
 
 import io
@@ -35,7 +36,9 @@ TIMEOUT = 20
 @pytest.fixture(autouse=True)
 def _postgresql_only(app):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("needs PostgreSQL for real concurrent transactions (set TEST_DATABASE_URL=postgresql+psycopg://...)")
+        pytest.skip(
+            "needs PostgreSQL for real concurrent transactions (set TEST_DATABASE_URL=postgresql+psycopg://...)"
+        )
 
 
 def _staff_client(app, name: str):
@@ -53,7 +56,9 @@ def _submit_agreement(partner, statement: str = "Getekend door J. Jansen") -> in
     """Hand in the agreement (a first version, or a new one after changes were asked); its id."""
     organisation = partner.organisation
     if not journey.progress_for(organisation, "partnerovereenkomst").submissions:
-        journey.add_evidence(partner, organisation, "partnerovereenkomst", FileStorage(io.BytesIO(PDF), "overeenkomst.pdf"))
+        journey.add_evidence(
+            partner, organisation, "partnerovereenkomst", FileStorage(io.BytesIO(PDF), "overeenkomst.pdf")
+        )
     submission = journey.submit(partner, organisation, "partnerovereenkomst", journey.StepInput(statement=statement))
     db.session.commit()
     assert submission.state is StepState.SUBMITTED
@@ -96,9 +101,14 @@ def _http_race(clients, submission_id: int, decisions: list[str]):
             page = client.get(f"/review/submissions/{submission_id}")
             assert page.status_code == 200 and "Goedkeuren" in page.get_data(as_text=True)
             ready.wait()
-            data = {"feedback": "Graag de versie met beide handtekeningen."} if decision == "request-changes" else {"note": ""}
+            data = (
+                {"feedback": "Graag de versie met beide handtekeningen."}
+                if decision == "request-changes"
+                else {"note": ""}
+            )
             response = client.post(f"/review/submissions/{submission_id}/{decision}", data=data)
             return response.status_code, response.get_data(as_text=True), response.headers.get("Location")
+
         return job
 
     db.session.rollback()  # the test's own session holds nothing while they race
@@ -108,11 +118,15 @@ def _http_race(clients, submission_id: int, decisions: list[str]):
 OUTCOME = {"approve": StepState.APPROVED, "request-changes": StepState.CHANGES_REQUESTED}
 
 
-@pytest.mark.parametrize("pairing", ["approve-vs-request-changes", "approve-vs-approve", "request-changes-vs-request-changes"])
+@pytest.mark.parametrize(
+    "pairing", ["approve-vs-request-changes", "approve-vs-approve", "request-changes-vs-request-changes"]
+)
 def test_two_staff_deciding_at_once_exactly_one_wins(app, path, pairing):
-    first, second = {"approve-vs-request-changes": ("approve", "request-changes"),
-                     "approve-vs-approve": ("approve", "approve"),
-                     "request-changes-vs-request-changes": ("request-changes", "request-changes")}[pairing]
+    first, second = {
+        "approve-vs-request-changes": ("approve", "request-changes"),
+        "approve-vs-approve": ("approve", "approve"),
+        "request-changes-vs-request-changes": ("request-changes", "request-changes"),
+    }[pairing]
     staff = [_staff_client(app, "Sanne de Vries"), _staff_client(app, "Bram Jansen")]
     partner = _new_partner()
     submission_id = _submit_agreement(partner)
@@ -208,8 +222,10 @@ def test_second_decision_waits_for_the_first_and_then_loses(app, path):
             while time.monotonic() < deadline:
                 if second_pid and first_decided.is_set():
                     with engine.connect() as connection:
-                        waiting = connection.execute(sa.text(
-                            "SELECT wait_event_type FROM pg_stat_activity WHERE pid = :pid"), {"pid": second_pid[0]}).scalar()
+                        waiting = connection.execute(
+                            sa.text("SELECT wait_event_type FROM pg_stat_activity WHERE pid = :pid"),
+                            {"pid": second_pid[0]},
+                        ).scalar()
                     if waiting == "Lock":
                         return True
                 time.sleep(0.01)

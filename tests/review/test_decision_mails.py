@@ -1,6 +1,7 @@
 """Every decision of St MBO on an organisation's step or label reaches its users by mail: through
 the outbox and the real SMTP server, each user in their language, whatever their reminder choice,
 with St MBO's words, a link to where to go and what is next."""
+
 from __future__ import annotations
 
 import io
@@ -28,8 +29,9 @@ def _text(message) -> str:
 def organisation(dordrecht, path):
     organisation = factories.OrganisationFactory(municipality=dordrecht, name="Bakkerij De Merwede")
     factories.PartnerUserFactory(organisation=organisation, email="inge@merwede.example.nl", name="Inge")
-    factories.PartnerUserFactory(organisation=organisation, email="ahmed@merwede.example.nl", name="Ahmed",
-                                 locale="en", reminders_enabled=False)  # decisions are not reminders
+    factories.PartnerUserFactory(
+        organisation=organisation, email="ahmed@merwede.example.nl", name="Ahmed", locale="en", reminders_enabled=False
+    )  # decisions are not reminders
     factories.PartnerUserFactory(organisation=organisation, email="weg@merwede.example.nl", active=False)
     # Invited through Collega's and not joined yet: no news of the organisation before joining.
     factories.PartnerUserFactory(organisation=organisation, email="uitgenodigd@merwede.example.nl", password_hash=None)
@@ -61,8 +63,10 @@ def _mails(mailbox, start: int = 0) -> dict:
 def test_asking_for_changes_mails_every_active_user_the_feedback_and_the_way_back(organisation, staff, mailbox):
     submission = _hand_in(organisation, "partnerovereenkomst", journey.StepInput(statement="Getekend"))
     _, client = staff
-    response = client.post(f"/review/submissions/{submission.id}/request-changes",
-                           data={"feedback": "Graag de pagina met de handtekening erbij."})
+    response = client.post(
+        f"/review/submissions/{submission.id}/request-changes",
+        data={"feedback": "Graag de pagina met de handtekening erbij."},
+    )
     assert response.status_code == 302
 
     mails = _mails(mailbox)
@@ -89,8 +93,11 @@ def test_approving_a_step_says_which_step_is_next_and_links_to_it(organisation, 
     assert "Welkom!" in text and "De volgende stap is ‘Inventarisatie’." in text
     assert link_in(mail, "/organisations/") == f"/organisations/{organisation.id}/steps/inventarisatie"
 
-    inventory = _hand_in(organisation, "inventarisatie", journey.StepInput(answers={
-        key.removeprefix("answer_"): value for key, value in answers().items()}))
+    inventory = _hand_in(
+        organisation,
+        "inventarisatie",
+        journey.StepInput(answers={key.removeprefix("answer_"): value for key, value in answers().items()}),
+    )
     assert client.post(f"/review/submissions/{inventory.id}/approve", data={}).status_code == 302
     text = _text(_mails(mailbox, 2)["inge@merwede.example.nl"])
     assert "De volgende stap is ‘Inspiratiesessie’. St MBO neemt contact met u op om die te plannen." in text
@@ -99,13 +106,18 @@ def test_approving_a_step_says_which_step_is_next_and_links_to_it(organisation, 
 def test_recording_a_staff_step_mails_the_report_and_the_next_step(organisation, staff, mailbox, path):
     member, client = staff
     for key in ("partnerovereenkomst", "inventarisatie"):
-        data = journey.StepInput(statement="Getekend") if key == "partnerovereenkomst" else journey.StepInput(
-            answers={k.removeprefix("answer_"): v for k, v in answers().items()})
+        data = (
+            journey.StepInput(statement="Getekend")
+            if key == "partnerovereenkomst"
+            else journey.StepInput(answers={k.removeprefix("answer_"): v for k, v in answers().items()})
+        )
         review.approve(member, _hand_in(organisation, key, data))
     db.session.commit()
     start = len(mailbox)
-    response = client.post(f"/review/organisations/{organisation.id}/steps/inspiratiesessie/record",
-                           data={"note": "Sessie op 3 maart met Inge en Ahmed."})
+    response = client.post(
+        f"/review/organisations/{organisation.id}/steps/inspiratiesessie/record",
+        data={"note": "Sessie op 3 maart met Inge en Ahmed."},
+    )
     assert response.status_code == 302
     mail = _mails(mailbox, start)["inge@merwede.example.nl"]
     assert mail["Subject"] == "St MBO heeft de stap ‘Inspiratiesessie’ vastgelegd"
@@ -130,12 +142,16 @@ def test_the_label_awarded_renewed_and_revoked_each_reach_the_users(app, organis
     start = len(mailbox)
     review.award_or_renew_label(member, organisation)
     db.session.commit()
-    assert _mails(mailbox, start)["inge@merwede.example.nl"]["Subject"] == \
-        "Het label Ondernemen met impact van Bakkerij De Merwede is verlengd"
+    assert (
+        _mails(mailbox, start)["inge@merwede.example.nl"]["Subject"]
+        == "Het label Ondernemen met impact van Bakkerij De Merwede is verlengd"
+    )
 
     start = len(mailbox)
-    response = client.post(f"/review/organisations/{organisation.id}/revoke",
-                           data={"reason": "Afspraken uit het impactplan niet nagekomen."})
+    response = client.post(
+        f"/review/organisations/{organisation.id}/revoke",
+        data={"reason": "Afspraken uit het impactplan niet nagekomen."},
+    )
     assert response.status_code == 302
     mail = _mails(mailbox, start)["inge@merwede.example.nl"]
     assert mail["Subject"] == "Het label Ondernemen met impact van Bakkerij De Merwede is ingetrokken"

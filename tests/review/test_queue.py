@@ -55,8 +55,10 @@ def test_revoking_needs_a_reason_and_shows_on_the_organisation_page(app, client,
     db.session.commit()
 
     assert client.post(f"/review/organisations/{organisation.id}/revoke", data={"reason": ""}).status_code == 422
-    response = client.post(f"/review/organisations/{organisation.id}/revoke",
-                           data={"reason": "Afspraken uit het impactplan niet nagekomen"})
+    response = client.post(
+        f"/review/organisations/{organisation.id}/revoke",
+        data={"reason": "Afspraken uit het impactplan niet nagekomen"},
+    )
     assert response.status_code == 302
     db.session.refresh(organisation)
     assert organisation.status is OrganisationStatus.LABEL_REVOKED
@@ -68,11 +70,16 @@ def test_withdrawn_organisation_cannot_edit_steps(client, login, path, dordrecht
     partner = factories.PartnerUserFactory(organisation__municipality=dordrecht)
     staff = factories.UserFactory(role=Role.STAFF)
     login(staff)
-    assert client.post(f"/review/organisations/{partner.organisation_id}/withdraw",
-                       data={"reason": "Op eigen verzoek"}).status_code == 302
+    assert (
+        client.post(
+            f"/review/organisations/{partner.organisation_id}/withdraw", data={"reason": "Op eigen verzoek"}
+        ).status_code
+        == 302
+    )
     login(partner)
-    response = client.post(f"/organisations/{partner.organisation_id}/steps/partnerovereenkomst",
-                           data={"statement": "x", "save": "y"})
+    response = client.post(
+        f"/organisations/{partner.organisation_id}/steps/partnerovereenkomst", data={"statement": "x", "save": "y"}
+    )
     assert response.status_code == 422
     assert "afgemeld" in response.get_data(as_text=True)
 
@@ -80,8 +87,9 @@ def test_withdrawn_organisation_cannot_edit_steps(client, login, path, dordrecht
 def test_staff_cannot_record_a_session_before_the_inventory_is_approved(client, login_as, path, dordrecht):
     login_as(Role.STAFF)
     organisation = factories.OrganisationFactory(municipality=dordrecht)
-    response = client.post(f"/review/organisations/{organisation.id}/steps/inspiratiesessie/record",
-                           data={"note": "Sessie gehouden"})
+    response = client.post(
+        f"/review/organisations/{organisation.id}/steps/inspiratiesessie/record", data={"note": "Sessie gehouden"}
+    )
     assert response.status_code == 409
     assert "Rond eerst de stap ‘Inventarisatie’ af." in response.get_data(as_text=True)
 
@@ -91,7 +99,9 @@ def test_withdrawn_organisation_leaves_the_queue_and_cannot_be_decided(client, l
     staff = factories.UserFactory(role=Role.STAFF)
     login(staff)
     organisation_id = submission.progress.organisation_id
-    assert client.post(f"/review/organisations/{organisation_id}/withdraw", data={"reason": "Gestopt"}).status_code == 302
+    assert (
+        client.post(f"/review/organisations/{organisation_id}/withdraw", data={"reason": "Gestopt"}).status_code == 302
+    )
     assert review_queue(utcnow()) == []
     response = client.post(f"/review/submissions/{submission.id}/approve")
     assert response.status_code == 409

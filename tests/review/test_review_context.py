@@ -1,6 +1,7 @@
 """Review with context: a new version shows the feedback that asked for it and a diff against the
 version reviewed before; the organisation's page shows every step's versions; no page shows an
 internal value (``staff_recorded``, ``changes_requested``) where a word belongs."""
+
 from __future__ import annotations
 
 import io
@@ -21,8 +22,15 @@ from tests.helpers import login_client, statements
 from tests.journey.helpers import PDF, answers, latest_submission, step_url
 
 # Every value of the enums a staff or partner page could show (not the step keys: those are URLs).
-INTERNAL_VALUES = [*(kind.value for kind in StepKind), "changes_requested", "not_started", "working_toward_label",
-                   "label_expired", "label_revoked", "municipality"]
+INTERNAL_VALUES = [
+    *(kind.value for kind in StepKind),
+    "changes_requested",
+    "not_started",
+    "working_toward_label",
+    "label_expired",
+    "label_revoked",
+    "municipality",
+]
 
 
 def _visible_text(html: str) -> str:
@@ -41,11 +49,16 @@ def _staff(app, name="Sanne de Vries"):
 def _agreement_sent_back(partner, organisation, staff_user):
     """Version 1 of the agreement handed in and sent back with feedback; version 2 handed in."""
     journey.add_evidence(partner, organisation, "partnerovereenkomst", FileStorage(io.BytesIO(PDF), "o.pdf"))
-    first = journey.submit(partner, organisation, "partnerovereenkomst",
-                           journey.StepInput("Getekend door J. Jansen\nNamens de directie"))
+    first = journey.submit(
+        partner, organisation, "partnerovereenkomst", journey.StepInput("Getekend door J. Jansen\nNamens de directie")
+    )
     review.request_changes(staff_user, first, "De handtekening van de directeur ontbreekt.")
-    second = journey.submit(partner, organisation, "partnerovereenkomst",
-                            journey.StepInput("Getekend door P. Pietersen\nNamens de directie"))
+    second = journey.submit(
+        partner,
+        organisation,
+        "partnerovereenkomst",
+        journey.StepInput("Getekend door P. Pietersen\nNamens de directie"),
+    )
     db.session.commit()
     return first, second
 
@@ -62,11 +75,17 @@ def test_second_version_shows_the_feedback_that_asked_for_it_and_a_diff(app, log
     assert "Sanne de Vries" in page
     assert "Gewijzigd ten opzichte van de teruggestuurde versie 1" in page
     # Removed and added lines marked, with a word a screen reader reads out; the unchanged line plain.
-    assert re.search(r"<del><span aria-hidden=\"true\">− </span><span class=\"visually-hidden\">verwijderd: </span>"
-                     r"Getekend door J. Jansen</del>", page)
-    assert re.search(r"<ins><span aria-hidden=\"true\">\+ </span><span class=\"visually-hidden\">toegevoegd: </span>"
-                     r"Getekend door P. Pietersen</ins>", page)
-    assert "<ins><span aria-hidden=\"true\">+ </span><span class=\"visually-hidden\">toegevoegd: </span>Namens" not in page
+    assert re.search(
+        r"<del><span aria-hidden=\"true\">− </span><span class=\"visually-hidden\">verwijderd: </span>"
+        r"Getekend door J. Jansen</del>",
+        page,
+    )
+    assert re.search(
+        r"<ins><span aria-hidden=\"true\">\+ </span><span class=\"visually-hidden\">toegevoegd: </span>"
+        r"Getekend door P. Pietersen</ins>",
+        page,
+    )
+    assert '<ins><span aria-hidden="true">+ </span><span class="visually-hidden">toegevoegd: </span>Namens' not in page
     # The feedback comes before the decision forms, so the reviewer reads it first.
     assert page.index("De handtekening van de directeur ontbreekt.") < page.index("Goedkeuren</h2>")
 
@@ -96,12 +115,20 @@ def test_the_sent_back_version_shows_its_own_feedback_and_no_diff(app, login_as,
 def _labelled(partner, organisation, staff_user):
     goal = db.session.scalar(sa.select(DrechtsDoel).where(DrechtsDoel.number == 1))
     journey.add_evidence(partner, organisation, "partnerovereenkomst", FileStorage(io.BytesIO(PDF), "o.pdf"))
-    review.approve(staff_user, journey.submit(partner, organisation, "partnerovereenkomst", journey.StepInput("Getekend")))
-    review.approve(staff_user, journey.submit(partner, organisation, "inventarisatie",
-                                              journey.StepInput(answers={k[7:]: v for k, v in answers().items()})))
+    review.approve(
+        staff_user, journey.submit(partner, organisation, "partnerovereenkomst", journey.StepInput("Getekend"))
+    )
+    review.approve(
+        staff_user,
+        journey.submit(
+            partner, organisation, "inventarisatie", journey.StepInput(answers={k[7:]: v for k, v in answers().items()})
+        ),
+    )
     review.record_staff_step(staff_user, organisation, "inspiratiesessie", "Sessie gehouden")
     action = journey.PlannedAction(goal.id, "BBL-plaatsen", "2 BBL-plaatsen per jaar", date(2027, 9, 1))
-    review.approve(staff_user, journey.submit(partner, organisation, "impactplan", journey.StepInput(actions=(action,))))
+    review.approve(
+        staff_user, journey.submit(partner, organisation, "impactplan", journey.StepInput(actions=(action,)))
+    )
     review.approve(staff_user, journey.submit(partner, organisation, "beoordeling", journey.StepInput("Graag")))
     db.session.commit()
 
@@ -132,7 +159,7 @@ def test_org_pageshows_every_steps_versions_for_staff_only(app, client, login_as
     db.session.commit()
 
     page = staff.get(f"/organisations/{organisation.id}").get_data(as_text=True)
-    history = page[page.index('id="step-history-heading"'):page.index("<h2>Geschiedenis</h2>")]
+    history = page[page.index('id="step-history-heading"') : page.index("<h2>Geschiedenis</h2>")]
     assert "Stap 1: Partnerovereenkomst" in history and "Stap 3: Inspiratiesessie" in history
     assert "versie 1" in history and "versie 2" in history
     assert "Aanpassing gevraagd" in history and "Goedgekeurd" in history
@@ -158,8 +185,11 @@ def test_step_history_takes_the_same_queries_for_one_version_or_many(app, login_
         [v.decided_by.name for entry in step_history(organisation) for v in entry.versions]
     for number in range(2, 6):  # four more versions, each decided by another reviewer
         other = factories.UserFactory(role=Role.STAFF)
-        review.request_changes(other, journey.submit(partner, organisation, "partnerovereenkomst",
-                                                     journey.StepInput(f"v{number}")), f"Nog niet {number}")
+        review.request_changes(
+            other,
+            journey.submit(partner, organisation, "partnerovereenkomst", journey.StepInput(f"v{number}")),
+            f"Nog niet {number}",
+        )
     db.session.commit()
     db.session.expire_all()
     assert organisation.id
@@ -199,8 +229,11 @@ def test_no_page_or_mail_shows_an_internal_value(app, client, login_as, path, ma
             assert not re.search(rf"\b{value}\b", text), f"{value!r} shown on {name}"
     # The downloads for people (the open-data /directory.csv keeps its documented machine names).
     slug = organisation.municipality.slug
-    for url in ["/regions.csv", f"/municipalities/{slug}/series.csv",
-                *(f"/municipalities/{slug}/tables/{name}.csv" for name in ("new", "funnel", "sectors", "sizes", "targets"))]:
+    for url in [
+        "/regions.csv",
+        f"/municipalities/{slug}/series.csv",
+        *(f"/municipalities/{slug}/tables/{name}.csv" for name in ("new", "funnel", "sectors", "sizes", "targets")),
+    ]:
         response = staff.get(url)
         assert response.status_code == 200, url
         for value in INTERNAL_VALUES:
@@ -225,8 +258,12 @@ def test_words_are_english_on_english_pages(app, login_as, path):
     stappen = _visible_text(staff.get("/path/", headers=english).get_data(as_text=True))
     assert "Recorded by St MBO" in stappen and "Vastgelegd door St MBO" not in stappen
     review_page = _visible_text(staff.get(f"/review/submissions/{second.id}", headers=english).get_data(as_text=True))
-    assert "Asked for in version 1" in review_page and "Changes compared with version 1, which was sent back" in review_page
+    assert (
+        "Asked for in version 1" in review_page
+        and "Changes compared with version 1, which was sent back" in review_page
+    )
     assert "added:" in review_page and "removed:" in review_page
-    org_page = _visible_text(staff.get(f"/organisations/{partner.organisation.id}",
-                                                 headers=english).get_data(as_text=True))
+    org_page = _visible_text(
+        staff.get(f"/organisations/{partner.organisation.id}", headers=english).get_data(as_text=True)
+    )
     assert "History per step" in org_page and "Changes requested" in org_page

@@ -1,5 +1,6 @@
 """The staff's to-do overview: each count right, and each link leading to a list with those
 organisations (and no others)."""
+
 from __future__ import annotations
 
 import re
@@ -37,15 +38,16 @@ def staff_page(client, login_as):
         response = client.get("/dashboard")
         assert response.status_code == 200
         return response.get_data(as_text=True)
+
     return _page
 
 
 def test_waiting_for_the_inspiration_session_counts_and_lists_those_whose_earlier_steps_are_approved(
-        client, staff_page, path, dordrecht):
+    client, staff_page, path, dordrecht
+):
     at_step(dordrecht, path, "Wacht Op Sessie B.V.", BEFORE_SESSION, days_ago=12)
     at_step(dordrecht, path, "Sessie Gehad B.V.", THROUGH_SESSION, days_ago=3)
-    at_step(dordrecht, path, "Nog Bezig B.V.", ORDER[:1],
-            current=("inventarisatie", S.SUBMITTED))
+    at_step(dordrecht, path, "Nog Bezig B.V.", ORDER[:1], current=("inventarisatie", S.SUBMITTED))
     at_step(dordrecht, path, "Afgemeld B.V.", BEFORE_SESSION, status=Org.WITHDRAWN)
     page = staff_page()
     assert _count(page, "staff-step") == 1 and "(Inspiratiesessie)" in page
@@ -57,7 +59,8 @@ def test_waiting_for_the_inspiration_session_counts_and_lists_those_whose_earlie
 
 
 def test_the_queue_filtered_on_the_session_says_staff_record_it_and_links_to_the_list(
-        client, login_as, path, dordrecht):
+    client, login_as, path, dordrecht
+):
     login_as(Role.STAFF)
     page = client.get("/review/?step=inspiratiesessie").get_data(as_text=True)
     assert "St MBO legt hem vast" in page and 'href="/todo/staff-step"' in page
@@ -65,14 +68,22 @@ def test_the_queue_filtered_on_the_session_says_staff_record_it_and_links_to_the
 
 
 def test_stalled_is_longer_than_the_steps_reminder_interval_on_the_organisations_own_step(
-        client, staff_page, path, dordrecht):
+    client, staff_page, path, dordrecht
+):
     at_step(dordrecht, path, "Concept Te Lang B.V.", THROUGH_SESSION, days_ago=50, current=("impactplan", S.DRAFT))
     at_step(dordrecht, path, "Concept Vers B.V.", THROUGH_SESSION, days_ago=10, current=("impactplan", S.DRAFT))
     at_step(dordrecht, path, "Niet Begonnen B.V.", THROUGH_SESSION, days_ago=46)  # impactplan: 45 days
     at_step(dordrecht, path, "Nooit Begonnen B.V.", created_days_ago=15)  # partnerovereenkomst: 14 days
     at_step(dordrecht, path, "Wacht Op Ons B.V.", BEFORE_SESSION, days_ago=200)  # staff step: not stalled
-    at_step(dordrecht, path, "Afgemeld B.V.", THROUGH_SESSION, days_ago=50, current=("impactplan", S.DRAFT),
-            status=Org.WITHDRAWN)
+    at_step(
+        dordrecht,
+        path,
+        "Afgemeld B.V.",
+        THROUGH_SESSION,
+        days_ago=50,
+        current=("impactplan", S.DRAFT),
+        status=Org.WITHDRAWN,
+    )
     page = staff_page()
     assert _count(page, "stalled") == 3
     listed = client.get(_link(page, "stalled")).get_data(as_text=True)
@@ -88,10 +99,24 @@ def test_labels_expiring_within_90_days_and_renewals_under_way(client, staff_pag
     at_step(dordrecht, path, "Verloopt Snel B.V.", status=Org.LABELLED, label_valid_until=today + timedelta(days=30))
     at_step(dordrecht, path, "Verloopt Vandaag B.V.", status=Org.LABELLED, label_valid_until=today)
     at_step(dordrecht, path, "Nog Lang Geldig B.V.", status=Org.LABELLED, label_valid_until=today + timedelta(days=91))
-    at_step(dordrecht, path, "Al Verlopen B.V.", status=Org.LABEL_EXPIRED, label_valid_until=today - timedelta(days=1),
-            approved=ORDER[:4], current=("beoordeling", S.SUBMITTED))
-    at_step(dordrecht, path, "Verlengt B.V.", status=Org.LABELLED, label_valid_until=today + timedelta(days=200),
-            approved=ORDER[:4], current=("beoordeling", S.DRAFT))
+    at_step(
+        dordrecht,
+        path,
+        "Al Verlopen B.V.",
+        status=Org.LABEL_EXPIRED,
+        label_valid_until=today - timedelta(days=1),
+        approved=ORDER[:4],
+        current=("beoordeling", S.SUBMITTED),
+    )
+    at_step(
+        dordrecht,
+        path,
+        "Verlengt B.V.",
+        status=Org.LABELLED,
+        label_valid_until=today + timedelta(days=200),
+        approved=ORDER[:4],
+        current=("beoordeling", S.DRAFT),
+    )
     at_step(dordrecht, path, "Eerste Keer B.V.", approved=ORDER[:4], current=("beoordeling", S.SUBMITTED))
     page = staff_page()
     assert _count(page, "expiring") == 2 and "labels verlopen binnen 90 dagen" in page
@@ -107,11 +132,27 @@ def test_submissions_identity_changes_and_failed_mails(client, staff_page, path,
     first = at_step(dordrecht, path, "Oudste Inzending B.V.", current=("partnerovereenkomst", S.SUBMITTED), days_ago=9)
     at_step(dordrecht, path, "Nieuwe Inzending B.V.", current=("partnerovereenkomst", S.SUBMITTED), days_ago=1)
     at_step(dordrecht, path, "Afgemeld B.V.", current=("partnerovereenkomst", S.SUBMITTED), status=Org.WITHDRAWN)
-    db.session.add(IdentityChange(organisation_id=first.id, old_kvk_number=first.kvk_number, old_name=first.name,
-                                  new_kvk_number="99999999", new_name="Nieuwe Naam B.V."))
+    db.session.add(
+        IdentityChange(
+            organisation_id=first.id,
+            old_kvk_number=first.kvk_number,
+            old_name=first.name,
+            new_kvk_number="99999999",
+            new_name="Nieuwe Naam B.V.",
+        )
+    )
     for n, status in enumerate((MailStatus.FAILED, MailStatus.FAILED, MailStatus.SENT)):
-        db.session.add(OutboxMail(dedupe_key=f"m{n}", kind="test", to_address="x@example.nl", subject="Onderwerp",
-                                  body_text="Tekst", body_html="", status=status))
+        db.session.add(
+            OutboxMail(
+                dedupe_key=f"m{n}",
+                kind="test",
+                to_address="x@example.nl",
+                subject="Onderwerp",
+                body_text="Tekst",
+                body_html="",
+                status=status,
+            )
+        )
     db.session.commit()
     page = staff_page()
     assert _count(page, "submissions") == 2 and _link(page, "submissions") == "/review/"

@@ -1,5 +1,6 @@
 """The staff's to-do overview sends the same few statements however much waits: all counts in one
 statement, the oldest submissions (with who claimed them) in another, no query per row."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -23,8 +24,13 @@ def _network(municipality, path, n: int, claimant) -> None:
         at_step(municipality, path, f"Inzending {n}-{i}", current=("partnerovereenkomst", S.SUBMITTED), days_ago=i)
         at_step(municipality, path, f"Sessie {n}-{i}", ORDER[:2], days_ago=i)
         at_step(municipality, path, f"Stil {n}-{i}", ORDER[:3], days_ago=60, current=("impactplan", S.DRAFT))
-        at_step(municipality, path, f"Label {n}-{i}", status=Org.LABELLED,
-                label_valid_until=local_today() + timedelta(days=10 + i))
+        at_step(
+            municipality,
+            path,
+            f"Label {n}-{i}",
+            status=Org.LABELLED,
+            label_valid_until=local_today() + timedelta(days=10 + i),
+        )
     for submission in db.session.scalars(db.select(StepSubmission).where(StepSubmission.state == S.SUBMITTED)):
         submission.claimed_by_id, submission.claimed_at = claimant.id, submission.submitted_at
     db.session.commit()

@@ -1,4 +1,5 @@
 """Sessions and organisations waiting for one, for the sessions' tests."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -45,5 +46,6 @@ def mails_to(mailbox, address: str) -> list:
 def calendar_of(message) -> tuple[Calendar, str]:
     """The attached .ics, parsed back, and the attachment's content type."""
     attachment = next(message.iter_attachments())
-    return Calendar.from_ical(attachment.get_content() if isinstance(attachment.get_content(), str)
-                              else attachment.get_content().decode()), attachment.get_content_type()
+    return Calendar.from_ical(
+        attachment.get_content() if isinstance(attachment.get_content(), str) else attachment.get_content().decode()
+    ), attachment.get_content_type()

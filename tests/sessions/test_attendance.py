@@ -1,6 +1,7 @@
 """After the session staff tick who was there, once: each organisation present gets step 3 recorded
 through the hand-recording's service (audit, status, the partner's mail); absent ones are marked;
 an organisation recorded already is skipped and named."""
+
 from __future__ import annotations
 
 from impactnet.accounts.models import Role
@@ -23,16 +24,20 @@ def _book(app, user, session):
 
 
 def _step3(organisation, path) -> StepProgress:
-    return db.session.query(StepProgress).filter_by(organisation_id=organisation.id,
-                                                    step_id=path["inspiratiesessie"].id).one()
+    return (
+        db.session.query(StepProgress)
+        .filter_by(organisation_id=organisation.id, step_id=path["inspiratiesessie"].id)
+        .one()
+    )
 
 
 def _booking(organisation) -> SessionBooking:
     return db.session.query(SessionBooking).filter_by(organisation_id=organisation.id).one()
 
 
-def test_attendance_records_step_3_for_those_present_and_marks_the_others_absent(app, client, login_as, dordrecht,
-                                                                                path, mailbox):
+def test_attendance_records_step_3_for_those_present_and_marks_the_others_absent(
+    app, client, login_as, dordrecht, path, mailbox
+):
     came, stayed_away = waiting_partner(dordrecht, path, "Kwam B.V."), waiting_partner(dordrecht, path, "Weg B.V.")
     session = planned_session(capacity=5)
     _book(app, came, session)
@@ -44,8 +49,11 @@ def test_attendance_records_step_3_for_those_present_and_marks_the_others_absent
     page = client.get(f"/sessions/{session.id}/attendance").get_data(as_text=True)
     assert "Kwam B.V." in page and "Weg B.V." in page and 'type="checkbox"' in page
 
-    response = client.post(f"/sessions/{session.id}/attendance", data={"present": [str(_booking(came.organisation).id)]},
-                           follow_redirects=True)
+    response = client.post(
+        f"/sessions/{session.id}/attendance",
+        data={"present": [str(_booking(came.organisation).id)]},
+        follow_redirects=True,
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "is afgerond voor 1 organisatie(s)" in page and "Kwam B.V.</a>: aanwezig" in page
@@ -57,14 +65,24 @@ def test_attendance_records_step_3_for_those_present_and_marks_the_others_absent
     assert progress.current.decided_by_id == staff.id
     db.session.refresh(came.organisation)
     assert came.organisation.status is OrganisationStatus.WORKING_TOWARD_LABEL
-    assert count(AuditEvent, AuditEvent.action == AuditAction.STEP_STATE_CHANGED,
-                 AuditEvent.organisation_id == came.organisation_id) == 1
+    assert (
+        count(
+            AuditEvent,
+            AuditEvent.action == AuditAction.STEP_STATE_CHANGED,
+            AuditEvent.organisation_id == came.organisation_id,
+        )
+        == 1
+    )
     assert count(AuditEvent, AuditEvent.action == AuditAction.SESSION_ATTENDANCE_RECORDED) == 1
     assert count(AuditEvent, AuditEvent.action == AuditAction.BOOKING_ATTENDANCE_RECORDED) == 2
     assert _booking(came.organisation).attended is True and _booking(stayed_away.organisation).attended is False
-    assert db.session.query(StepProgress).filter_by(organisation_id=stayed_away.organisation_id,
-                                                    step_id=path["inspiratiesessie"].id).one().state \
+    assert (
+        db.session.query(StepProgress)
+        .filter_by(organisation_id=stayed_away.organisation_id, step_id=path["inspiratiesessie"].id)
+        .one()
+        .state
         is StepState.NOT_STARTED
+    )
 
     [told] = mails_to(mailbox, came.email)
     assert "heeft de stap ‘Inspiratiesessie’ vastgelegd" in told["Subject"]
@@ -80,8 +98,9 @@ def test_attendance_records_step_3_for_those_present_and_marks_the_others_absent
     assert _booking(stayed_away.organisation).attended is False
 
 
-def test_an_organisation_recorded_by_hand_already_is_skipped_and_the_rest_recorded(app, client, login_as, dordrecht,
-                                                                                  path, mailbox):
+def test_an_organisation_recorded_by_hand_already_is_skipped_and_the_rest_recorded(
+    app, client, login_as, dordrecht, path, mailbox
+):
     by_hand, other = waiting_partner(dordrecht, path, "Handmatig B.V."), waiting_partner(dordrecht, path, "Ander B.V.")
     session = planned_session()
     _book(app, by_hand, session)
@@ -113,13 +132,17 @@ def test_attendance_waits_for_the_start_and_takes_only_listed_bookings(app, clie
     login_as(Role.STAFF)
     page = client.get(f"/sessions/{session.id}/attendance").get_data(as_text=True)
     assert "zodra de sessie is begonnen" in page and 'type="checkbox"' not in page
-    response = client.post(f"/sessions/{session.id}/attendance", data={"present": [str(_booking(partner.organisation).id)]})
+    response = client.post(
+        f"/sessions/{session.id}/attendance", data={"present": [str(_booking(partner.organisation).id)]}
+    )
     assert response.status_code == 409
     assert _booking(partner.organisation).attended is None
     move_into_the_past(session)
     for junk in (["abc"], ["999999"], ["-1"]):
         response = client.post(f"/sessions/{session.id}/attendance", data={"present": junk})
-        assert response.status_code == 409 and "Vink alleen organisaties uit de lijst aan." in response.get_data(as_text=True)
+        assert response.status_code == 409 and "Vink alleen organisaties uit de lijst aan." in response.get_data(
+            as_text=True
+        )
     db.session.refresh(session)
     assert session.attendance_recorded_at is None and _booking(partner.organisation).attended is None
 
@@ -127,7 +150,9 @@ def test_attendance_waits_for_the_start_and_takes_only_listed_bookings(app, clie
 def test_staff_can_still_record_a_one_to_one_session_by_hand(client, login_as, dordrecht, path):
     partner = waiting_partner(dordrecht, path)
     login_as(Role.STAFF)
-    response = client.post(f"/review/organisations/{partner.organisation_id}/steps/inspiratiesessie/record",
-                           data={"note": "Een-op-een sessie op locatie"})
+    response = client.post(
+        f"/review/organisations/{partner.organisation_id}/steps/inspiratiesessie/record",
+        data={"note": "Een-op-een sessie op locatie"},
+    )
     assert response.status_code == 302
     assert _step3(partner.organisation, path).state is StepState.APPROVED

@@ -1,6 +1,7 @@
 """Partners waiting for the inspiration session sign up on their dashboard, join the waiting list when
 it is full, cancel (the first on the waiting list gets the place); the confirmation carries the session
 as a calendar file."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -29,7 +30,12 @@ def _client(app, user):
 
 
 def _booking(organisation) -> SessionBooking | None:
-    return db.session.query(SessionBooking).filter_by(organisation_id=organisation.id).order_by(SessionBooking.id.desc()).first()
+    return (
+        db.session.query(SessionBooking)
+        .filter_by(organisation_id=organisation.id)
+        .order_by(SessionBooking.id.desc())
+        .first()
+    )
 
 
 def test_a_waiting_partner_sees_the_session_signs_up_and_gets_the_invitation(app, partner, mailbox):
@@ -46,8 +52,14 @@ def test_a_waiting_partner_sees_the_session_signs_up_and_gets_the_invitation(app
     assert "U bent aangemeld voor de sessie van" in page
     booking = _booking(partner.organisation)
     assert booking.state is BookingState.BOOKED and booking.booked_by_id == partner.id
-    assert count(AuditEvent, AuditEvent.action == AuditAction.BOOKING_MADE,
-                 AuditEvent.organisation_id == partner.organisation_id) == 1
+    assert (
+        count(
+            AuditEvent,
+            AuditEvent.action == AuditAction.BOOKING_MADE,
+            AuditEvent.organisation_id == partner.organisation_id,
+        )
+        == 1
+    )
 
     [mail] = mails_to(mailbox, partner.email)
     assert "Aangemeld voor de inspiratiesessie" in mail["Subject"]
@@ -114,7 +126,9 @@ def test_an_organisation_holds_one_booking_and_may_move_after_cancelling(app, pa
     assert _booking(partner.organisation).session_id == other.id
 
 
-def test_a_colleague_sees_the_booking_and_a_partner_of_another_organisation_cannot_cancel_it(app, partner, dordrecht, path):
+def test_a_colleague_sees_the_booking_and_a_partner_of_another_organisation_cannot_cancel_it(
+    app, partner, dordrecht, path
+):
     session = planned_session()
     _client(app, partner).post(f"/inspiration-sessions/{session.id}/book")
     colleague = factories.PartnerUserFactory(organisation=partner.organisation)
@@ -154,8 +168,11 @@ def test_past_cancelled_and_other_municipalities_sessions_are_refused(app, partn
     client = _client(app, partner)
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Raadhuis Zwijndrecht" not in page and "Er staan nu geen sessies gepland" in page
-    for session, message in ((past, "al begonnen of voorbij"), (cancelled, "geannuleerd"),
-                             (elsewhere, "andere gemeente")):
+    for session, message in (
+        (past, "al begonnen of voorbij"),
+        (cancelled, "geannuleerd"),
+        (elsewhere, "andere gemeente"),
+    ):
         response = client.post(f"/inspiration-sessions/{session.id}/book")
         assert response.status_code == 409 and message in response.get_data(as_text=True)
     assert client.post("/inspiration-sessions/999999/book").status_code == 404

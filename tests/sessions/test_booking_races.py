@@ -1,6 +1,7 @@
 """Sign-ups that meet: two colleagues of one organisation choosing different sessions at the same
 moment (one booking survives), and, on PostgreSQL for real, two organisations taking the last place
 (one place, one waiting-list spot: the session's row is locked)."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,7 +36,9 @@ def test_two_colleagues_signing_up_for_different_sessions_at_once_leave_one_book
 
 def test_two_organisations_taking_the_last_place_at_once_get_one_place_and_one_waiting_spot(app, dordrecht, path):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("needs PostgreSQL for real concurrent transactions (set TEST_DATABASE_URL=postgresql+psycopg://...)")
+        pytest.skip(
+            "needs PostgreSQL for real concurrent transactions (set TEST_DATABASE_URL=postgresql+psycopg://...)"
+        )
     for round_number in range(4):
         users = [waiting_partner(dordrecht, path, f"Ronde {round_number} org {n}") for n in range(2)]
         session = planned_session(capacity=1)
@@ -49,6 +52,8 @@ def test_two_organisations_taking_the_last_place_at_once_get_one_place_and_one_w
         responses = at_once(*(lambda c=c, url=url: c.post(url) for c in clients))
         assert [r.status_code for r in responses] == [302, 302], round_number
         db.session.expire_all()
-        states = sorted(b.state.value for b in db.session.query(SessionBooking).filter(SessionBooking.session_id == session.id))
+        states = sorted(
+            b.state.value for b in db.session.query(SessionBooking).filter(SessionBooking.session_id == session.id)
+        )
         assert states == [BookingState.BOOKED.value, BookingState.WAITING.value], round_number
     assert count(SessionBooking) == 8

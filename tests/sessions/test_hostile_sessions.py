@@ -1,5 +1,6 @@
 """Hostile input on the session form and the sign-up buttons: a Dutch message and a 4xx, never a 500,
 nothing half-saved."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -67,8 +68,9 @@ def test_a_bad_edit_changes_nothing(client, login_as, overrides, message):
     assert session.capacity == 8 and session.sequence == 0
 
 
-def test_script_in_the_place_is_stored_as_text_and_escaped_for_staff_and_partners(app, client, login_as, dordrecht,
-                                                                                  path):
+def test_script_in_the_place_is_stored_as_text_and_escaped_for_staff_and_partners(
+    app, client, login_as, dordrecht, path
+):
     login_as(Role.STAFF)
     assert client.post("/sessions/new", data=form(location=SCRIPT + " Café 🌱")).status_code == 302
     assert db.session.query(InspirationSession).one().location == SCRIPT + " Café 🌱"
@@ -85,9 +87,16 @@ def test_nul_characters_give_400(client, login_as):
     assert count(InspirationSession) == 0
 
 
-@pytest.mark.parametrize("url", ["/inspiration-sessions/abc/book", "/inspiration-sessions/999999/book",
-                                 "/inspiration-sessions/-1/cancel", "/sessions/99999999999999999999/edit",
-                                 "/sessions/0/attendance"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/inspiration-sessions/abc/book",
+        "/inspiration-sessions/999999/book",
+        "/inspiration-sessions/-1/cancel",
+        "/sessions/99999999999999999999/edit",
+        "/sessions/0/attendance",
+    ],
+)
 def test_unknown_sessions_give_404(client, login_as, url):
     login_as(Role.STAFF if url.startswith("/sessions") else Role.PARTNER)
     assert client.post(url).status_code == 404

@@ -1,5 +1,6 @@
 """A day before the session each booked organisation's users are reminded, once; never the waiting
 list, a cancelled booking or a cancelled session."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -31,8 +32,10 @@ def test_booked_organisations_are_reminded_once_a_day_before(app, dordrecht, pat
     full = waiting_partner(dordrecht, path, "Vol B.V.")
     _book(app, full, tomorrow)
     _book(app, waiting, tomorrow)
-    assert db.session.query(SessionBooking).filter_by(organisation_id=waiting.organisation_id).one().state \
+    assert (
+        db.session.query(SessionBooking).filter_by(organisation_id=waiting.organisation_id).one().state
         is BookingState.WAITING
+    )
     list(mailbox)
     mailbox._messages.clear()
 

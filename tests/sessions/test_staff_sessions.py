@@ -1,4 +1,5 @@
 """St MBO plans, changes and cancels inspiration sessions; the list shows booked, capacity and waiting."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
@@ -15,9 +16,16 @@ from tests.sessions.helpers import calendar_of, mails_to, planned_session, waiti
 
 
 def form(day: date | None = None, **overrides) -> dict:
-    data = {"date": (day or local_today() + timedelta(days=14)).isoformat(), "start_time": "15:30",
-            "end_time": "17:00", "location": "Stadskantoor, Spuiboulevard 300, Dordrecht", "online_url": "",
-            "capacity": "20", "language": "nl", "municipality_id": ""}
+    data = {
+        "date": (day or local_today() + timedelta(days=14)).isoformat(),
+        "start_time": "15:30",
+        "end_time": "17:00",
+        "location": "Stadskantoor, Spuiboulevard 300, Dordrecht",
+        "online_url": "",
+        "capacity": "20",
+        "language": "nl",
+        "municipality_id": "",
+    }
     data.update(overrides)
     return data
 
@@ -32,8 +40,10 @@ def test_staff_plan_a_session_in_dutch_local_time_stored_in_utc(client, login_as
     staff = login_as(Role.STAFF)
     assert "Inspiratiesessies" in client.get("/dashboard").get_data(as_text=True)  # in the navigation
     assert client.get("/sessions/new").status_code == 200
-    response = client.post("/sessions/new", data=form(date(2031, 3, 3), municipality_id=str(dordrecht.id),
-                                                      online_url="https://meet.example.nl/sessie"))
+    response = client.post(
+        "/sessions/new",
+        data=form(date(2031, 3, 3), municipality_id=str(dordrecht.id), online_url="https://meet.example.nl/sessie"),
+    )
     assert response.status_code == 302
     session = db.session.query(InspirationSession).one()
     # 15:30 in Amsterdam in winter (CET, UTC+1) is 14:30 UTC; summer time would be 13:30.
@@ -69,16 +79,16 @@ def test_capacity_cannot_go_below_the_booked_count(app, client, login_as, dordre
         _book(app, waiting_partner(dordrecht, path, name), session)
     login_as(Role.STAFF)
     assert client.get(f"/sessions/{session.id}/edit").status_code == 200
-    response = client.post(f"/sessions/{session.id}/edit", data=form(
-        local_today() + timedelta(days=7), capacity="1"))
+    response = client.post(f"/sessions/{session.id}/edit", data=form(local_today() + timedelta(days=7), capacity="1"))
     assert response.status_code == 422
     assert "Er zijn al 2 organisaties aangemeld; minder plaatsen kan niet." in response.get_data(as_text=True)
     db.session.refresh(session)
     assert session.capacity == 2
 
 
-def test_more_places_let_the_waiting_list_in_and_a_new_time_sends_a_new_invitation(app, client, login_as, dordrecht,
-                                                                                  path, mailbox):
+def test_more_places_let_the_waiting_list_in_and_a_new_time_sends_a_new_invitation(
+    app, client, login_as, dordrecht, path, mailbox
+):
     first, second = waiting_partner(dordrecht, path, "Een B.V."), waiting_partner(dordrecht, path, "Twee B.V.")
     session = planned_session(capacity=1)
     _book(app, first, session)
@@ -101,8 +111,9 @@ def test_more_places_let_the_waiting_list_in_and_a_new_time_sends_a_new_invitati
     assert count(AuditEvent, AuditEvent.action == AuditAction.SESSION_UPDATED) == 1
 
 
-def test_cancelling_a_session_ends_every_booking_and_tells_each_organisation(app, client, login_as, dordrecht, path,
-                                                                             mailbox):
+def test_cancelling_a_session_ends_every_booking_and_tells_each_organisation(
+    app, client, login_as, dordrecht, path, mailbox
+):
     first, second = waiting_partner(dordrecht, path, "Een B.V."), waiting_partner(dordrecht, path, "Twee B.V.")
     session = planned_session(capacity=1)
     _book(app, first, session)

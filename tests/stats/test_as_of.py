@@ -1,5 +1,6 @@
 """As of when: every page, download and API answer with figures says when they were computed
 (the snapshot's computed_at, in Dutch time: "Stand van 1 december 2026, 14:05")."""
+
 import re
 from datetime import UTC, datetime
 
@@ -37,10 +38,16 @@ def text_of(page: str) -> str:
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
-@pytest.mark.parametrize(("url", "role"), [
-    ("/", None), ("/regions", None), ("/municipalities/dordrecht", Role.MUNICIPALITY),
-    ("/dashboard", Role.STAFF), ("/municipalities/", Role.STAFF),
-])
+@pytest.mark.parametrize(
+    ("url", "role"),
+    [
+        ("/", None),
+        ("/regions", None),
+        ("/municipalities/dordrecht", Role.MUNICIPALITY),
+        ("/dashboard", Role.STAFF),
+        ("/municipalities/", Role.STAFF),
+    ],
+)
 def test_every_page_with_figures_says_when_they_were_computed(client, login_as, computed, url, role, language):
     if role is not None:
         login_as(role)
@@ -62,10 +69,14 @@ def test_the_api_gives_as_of_per_municipality_and_for_the_region(client, compute
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-@pytest.mark.parametrize("url", [
-    "/regions", "/municipalities/dordrecht/series", *(f"/municipalities/dordrecht/tables/{name}"
-                                                    for name in ("new", "funnel", "sectors", "sizes", "targets")),
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/regions",
+        "/municipalities/dordrecht/series",
+        *(f"/municipalities/dordrecht/tables/{name}" for name in ("new", "funnel", "sectors", "sizes", "targets")),
+    ],
+)
 def test_every_download_of_figures_has_a_computed_at_column(client, login_as, computed, url, fmt):
     login_as(Role.STAFF)
     response = client.get(f"{url}.{fmt}")

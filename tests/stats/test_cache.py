@@ -1,5 +1,6 @@
 """The figures cache: pages served from it skip the figures queries, access is still checked on
 every request, and a committed change to the figures shows at once."""
+
 from __future__ import annotations
 
 import json
@@ -66,8 +67,12 @@ def test_a_changed_target_shows_at_once(client, login_as, dordrecht):
     year = local_today().year
     assert "Geen doel voor dit jaar" in client.get("/regions").get_data(as_text=True)
     login_as(Role.STAFF)
-    assert client.post("/municipalities/dordrecht/targets", data={
-        "year": year, "partners_wanted": 30, "labelled_wanted": 20}).status_code == 302
+    assert (
+        client.post(
+            "/municipalities/dordrecht/targets", data={"year": year, "partners_wanted": 30, "labelled_wanted": 20}
+        ).status_code
+        == 302
+    )
     assert "3 van 30 partners (10%)" in client.get("/regions").get_data(as_text=True)
     assert "3 van 30 partners (10%)" in client.get("/municipalities/dordrecht").get_data(as_text=True)
 
@@ -118,8 +123,9 @@ def test_the_figures_pages_answer_from_the_database_when_the_shared_cache_is_awa
             assert client.get(url).status_code == 200, url
         assert _api_partners(client) == 3
         year = local_today().year
-        factories.TargetFactory(municipality=db.session.merge(dordrecht), year=year, partners_wanted=30,
-                               labelled_wanted=20)
+        factories.TargetFactory(
+            municipality=db.session.merge(dordrecht), year=year, partners_wanted=30, labelled_wanted=20
+        )
         db.session.commit()  # renewing the generation fails after the commit, which stands
         db.session.expire_all()
         assert db.session.scalar(sa.select(Target.partners_wanted).where(Target.year == year)) == 30

@@ -1,6 +1,7 @@
 """The cache never deletes, scans or clears keys outside its own key space: a Redis database holding
 other programs' keys (Celery's queues, the throttle's counters, another app's cache) keeps them all
 after every kind of invalidation."""
+
 from __future__ import annotations
 
 import redis
@@ -17,9 +18,14 @@ from tests import factories
 from tests.helpers import login_client
 from tests.workers.conftest import redis_server  # noqa: F401  (a redis-server of the test's own)
 
-FOREIGN = {"celery": "queued task", "_kombu.binding.celery": "binding", "LIMITER/127.0.0.1/login/5/1/minute": "3",
-           "impactnet:figures:nl:overview": "a key of the old layout", "another-app:cache:figures:generation": "7",
-           "impactnet:cache:figuresque": "a neighbour whose name starts like ours"}
+FOREIGN = {
+    "celery": "queued task",
+    "_kombu.binding.celery": "binding",
+    "LIMITER/127.0.0.1/login/5/1/minute": "3",
+    "impactnet:figures:nl:overview": "a key of the old layout",
+    "another-app:cache:figures:generation": "7",
+    "impactnet:cache:figuresque": "a neighbour whose name starts like ours",
+}
 
 
 def test_every_invalidation_leaves_foreign_keys_alone(make_app, redis_server, monkeypatch, dordrecht):  # noqa: F811
@@ -57,5 +63,7 @@ def test_every_invalidation_leaves_foreign_keys_alone(make_app, redis_server, mo
     assert not {"cmdstat_keys", "cmdstat_scan", "cmdstat_flushdb", "cmdstat_flushall"} & set(stats), stats
     assert {key.decode(): raw.get(key).decode() for key in raw.keys("*") if key.decode() in FOREIGN} == FOREIGN
     ours = [key.decode() for key in raw.keys("*") if key.decode() not in FOREIGN]
-    assert ours and all(key.startswith(("impactnet:cache:figures:", "impactnet:cache:kept:",
-                                        "impactnet:cache:figures-refresh:")) for key in ours), ours
+    assert ours and all(
+        key.startswith(("impactnet:cache:figures:", "impactnet:cache:kept:", "impactnet:cache:figures-refresh:"))
+        for key in ours
+    ), ours

@@ -2,6 +2,7 @@
 commit, stored after that commit emptied the cache, was then served stale for FIGURES_CACHE_SECONDS.
 Two threads with two sessions replay it step by step; the generation read before the data closes it.
 (On the cache that emptied itself after the commit, the last request below still answers 3.)"""
+
 from __future__ import annotations
 
 import json

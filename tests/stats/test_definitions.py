@@ -1,6 +1,7 @@
 """One definition per figure: the parts of "partners" add up to it, for every municipality and the
 region, after every kind of change, as the snapshot job stores them and /api/v1/regions hands
 them out."""
+
 from dataclasses import replace
 from datetime import timedelta
 
@@ -56,18 +57,29 @@ def figures(client) -> dict:
 
 def test_the_parts_are_the_partner_statuses_each_in_one_part():
     assert {status for status, part in PART_OF_STATUS.items() if part in PARTS} == PARTNER_STATUSES
-    assert counts({"labelled": 2, "working_toward_label": 3, "label_expired": 1, "label_revoked": 4,
-                   "applicants": 5, None: 6}) == {
-        "partners": 10, "labelled": 2, "working_toward_label": 3, "label_expired": 1, "label_revoked": 4,
-        "applicants": 5}
+    assert counts(
+        {"labelled": 2, "working_toward_label": 3, "label_expired": 1, "label_revoked": 4, "applicants": 5, None: 6}
+    ) == {
+        "partners": 10,
+        "labelled": 2,
+        "working_toward_label": 3,
+        "label_expired": 1,
+        "label_revoked": 4,
+        "applicants": 5,
+    }
     assert set(COUNTS) == {"partners", *PARTS, "applicants"}
 
 
 def test_every_status_counts_in_its_part(client, network):
     assert figures(client) == {
         "dordrecht": {"partners": 5, "labelled": 1, "working_toward_label": 2, "label_expired": 1, "label_revoked": 1},
-        "zwijndrecht": {"partners": 2, "labelled": 1, "working_toward_label": 1, "label_expired": 0,
-                        "label_revoked": 0},
+        "zwijndrecht": {
+            "partners": 2,
+            "labelled": 1,
+            "working_toward_label": 1,
+            "label_expired": 0,
+            "label_revoked": 0,
+        },
         "region": {"partners": 7, "labelled": 2, "working_toward_label": 3, "label_expired": 1, "label_revoked": 1},
     }
 
@@ -101,24 +113,39 @@ def _erase(network):
 
 def _register(network):
     organisation = network["applicant"]
-    details = OrganisationDetails(name="Nieuw B.V.", kvk_number="87654321", municipality_id=organisation.municipality_id,
-                                  sector="bouw", size_class="10-49", street_address="Spuiboulevard 1",
-                                  postcode="3311 GR", city="Dordrecht", website=None, public_listing=False)
-    register_organisation(details, Contact(name="Nieuwe Ondernemer", email="nieuw@example.nl",
-                                           password="een lang wachtwoord 123"))
+    details = OrganisationDetails(
+        name="Nieuw B.V.",
+        kvk_number="87654321",
+        municipality_id=organisation.municipality_id,
+        sector="bouw",
+        size_class="10-49",
+        street_address="Spuiboulevard 1",
+        postcode="3311 GR",
+        city="Dordrecht",
+        website=None,
+        public_listing=False,
+    )
+    register_organisation(
+        details, Contact(name="Nieuwe Ondernemer", email="nieuw@example.nl", password="een lang wachtwoord 123")
+    )
     return {}  # an applicant: not (yet) a partner
 
 
 def _move(network):
     organisation = network["labelled"]
-    details = OrganisationDetails(**{field: getattr(organisation, field) for field in OrganisationDetails.__dataclass_fields__})
+    details = OrganisationDetails(
+        **{field: getattr(organisation, field) for field in OrganisationDetails.__dataclass_fields__}
+    )
     zwijndrecht = factories.MunicipalityFactory(slug="zwijndrecht")
     update_organisation(network["staff"], organisation, replace(details, municipality_id=zwijndrecht.id))
     return {"partners": -1, "labelled": -1}, {"partners": +1, "labelled": +1}
 
 
-@pytest.mark.parametrize("change", [_award, _revoke, _expire, _withdraw, _erase, _register, _move],
-                         ids=lambda change: change.__name__.strip("_"))
+@pytest.mark.parametrize(
+    "change",
+    [_award, _revoke, _expire, _withdraw, _erase, _register, _move],
+    ids=lambda change: change.__name__.strip("_"),
+)
 def test_the_parts_add_up_after_every_kind_of_change(client, network, change):
     before = figures(client)
     deltas = change(network)
@@ -138,8 +165,13 @@ def test_a_label_past_its_end_date_counts_as_expired_before_the_nightly_scan(cli
     db.session.commit()
     assert organisation.status is Status.LABELLED  # not yet stored as expired
 
-    assert figures(client)["dordrecht"] == {"partners": 5, "labelled": 0, "working_toward_label": 2,
-                                            "label_expired": 2, "label_revoked": 1}
+    assert figures(client)["dordrecht"] == {
+        "partners": 5,
+        "labelled": 0,
+        "working_toward_label": 2,
+        "label_expired": 2,
+        "label_revoked": 1,
+    }
     assert public_status(organisation, local_today()) is PublicStatus.EXPIRED
     # The directory's status filter counts it the same way.
     organisation.public_listing = True

@@ -1,4 +1,5 @@
 """The history rebuilt from the demo's audit trail shows the programme's figures."""
+
 from datetime import date
 
 import sqlalchemy as sa
@@ -19,8 +20,9 @@ from tests.stats.test_snapshots import all_rows, figures
 
 def snapshot(slug: str, day: date) -> GrowthSnapshot:
     scope = REGION if slug == "region" else municipality_by_slug(slug).id
-    return db.session.scalar(sa.select(GrowthSnapshot).where(GrowthSnapshot.scope_key == scope,
-                                                             GrowthSnapshot.day == day))
+    return db.session.scalar(
+        sa.select(GrowthSnapshot).where(GrowthSnapshot.scope_key == scope, GrowthSnapshot.day == day)
+    )
 
 
 def test_the_backfill_reproduces_the_demo_milestones_and_todays_figures():

@@ -1,5 +1,6 @@
 """The public page "Zo tellen we" (/zo-tellen-we): what each figure counts, in both languages, and
 the dashboards link to it."""
+
 import re
 
 import pytest
@@ -27,9 +28,10 @@ def test_the_page_in_english(client):
     assert "Organisaties" not in page
 
 
-@pytest.mark.parametrize(("url", "role"), [("/", None), ("/regions", None),
-                                           ("/municipalities/dordrecht", Role.MUNICIPALITY),
-                                           ("/dashboard", Role.STAFF)])
+@pytest.mark.parametrize(
+    ("url", "role"),
+    [("/", None), ("/regions", None), ("/municipalities/dordrecht", Role.MUNICIPALITY), ("/dashboard", Role.STAFF)],
+)
 def test_the_figures_on_the_dashboards_link_to_their_definitions(client, login_as, dordrecht, url, role):
     if role is not None:
         login_as(role)

@@ -1,6 +1,7 @@
 """The organisations' milestone columns (impactnet/stats/milestones.py): kept by every flush, equal
 to a recompute from the step progress and the audit trail after every kind of change, and what the
 funnel and "new this period" read."""
+
 from __future__ import annotations
 
 import random
@@ -56,8 +57,12 @@ def test_every_kind_of_change_keeps_the_columns(app, path, dordrecht, zwijndrech
     organisation = factories.OrganisationFactory(municipality=dordrecht)
     db.session.commit()
     registered = milestones_of(organisation)
-    assert registered == {"journey_step_id": steps[0].id, "journey_step_since": organisation.created_at.date(),
-                          "became_partner_at": None, "got_label_at": None}
+    assert registered == {
+        "journey_step_id": steps[0].id,
+        "journey_step_since": organisation.created_at.date(),
+        "became_partner_at": None,
+        "got_label_at": None,
+    }
     assert_kept()
 
     with app.test_request_context():
@@ -105,8 +110,14 @@ def test_a_backdated_registration_or_approval_moves_its_moment(path, dordrecht):
     db.session.commit()
     assert milestones_of(organisation)["journey_step_since"] == date(2024, 5, 1)
     first = min(path.values(), key=lambda step: step.position)
-    db.session.add(StepProgress(organisation_id=organisation.id, step_id=first.id, state=StepState.APPROVED,
-                                state_changed_at=datetime(2024, 6, 1, 23, 30, tzinfo=UTC)))
+    db.session.add(
+        StepProgress(
+            organisation_id=organisation.id,
+            step_id=first.id,
+            state=StepState.APPROVED,
+            state_changed_at=datetime(2024, 6, 1, 23, 30, tzinfo=UTC),
+        )
+    )
     db.session.commit()
     assert milestones_of(organisation)["journey_step_since"] == date(2024, 6, 1)  # the UTC day
     assert_kept()
@@ -144,17 +155,29 @@ def test_the_funnel_reads_the_first_step_not_approved(path, dordrecht, zwijndrec
     steps = sorted(path.values(), key=lambda step: step.position)
     now = utcnow()
     # (municipality, status, approved step indexes, days since the last approval)
-    cases = [(dordrecht, Status.APPLICANT, [], 0), (dordrecht, Status.PARTNER, [0], 3),
-             (dordrecht, Status.WORKING_TOWARD_LABEL, [0, 1, 2], 10), (zwijndrecht, Status.PARTNER, [1, 2], 4),
-             (zwijndrecht, Status.WORKING_TOWARD_LABEL, list(range(len(steps))), 1),  # every step approved
-             (zwijndrecht, Status.LABELLED, [0, 1], 2), (dordrecht, Status.WORKING_TOWARD_LABEL, [0, 1, 3], 7)]
+    cases = [
+        (dordrecht, Status.APPLICANT, [], 0),
+        (dordrecht, Status.PARTNER, [0], 3),
+        (dordrecht, Status.WORKING_TOWARD_LABEL, [0, 1, 2], 10),
+        (zwijndrecht, Status.PARTNER, [1, 2], 4),
+        (zwijndrecht, Status.WORKING_TOWARD_LABEL, list(range(len(steps))), 1),  # every step approved
+        (zwijndrecht, Status.LABELLED, [0, 1], 2),
+        (dordrecht, Status.WORKING_TOWARD_LABEL, [0, 1, 3], 7),
+    ]
     for municipality, status, approved, days in cases:
-        organisation = factories.OrganisationFactory(municipality=municipality, status=status,
-                                                     created_at=now - timedelta(days=30))
+        organisation = factories.OrganisationFactory(
+            municipality=municipality, status=status, created_at=now - timedelta(days=30)
+        )
         for index, step in enumerate(steps):
             state = StepState.APPROVED if index in approved else StepState.SUBMITTED
-            db.session.add(StepProgress(organisation_id=organisation.id, step_id=step.id, state=state,
-                                        state_changed_at=now - timedelta(days=days + len(steps) - index)))
+            db.session.add(
+                StepProgress(
+                    organisation_id=organisation.id,
+                    step_id=step.id,
+                    state=state,
+                    state_changed_at=now - timedelta(days=days + len(steps) - index),
+                )
+            )
     db.session.flush()
     rows = {(row["municipality_id"], row["step_id"]): row for row in counters.funnel_rows(local_today())}
     at = {key: row["organisations"] for key, row in rows.items()}
@@ -173,10 +196,20 @@ def test_events_written_without_the_orm_count_after_a_recompute(path, dordrecht)
     organisation = factories.OrganisationFactory(municipality=dordrecht, status=Status.PARTNER)
     db.session.commit()
     at = datetime(2025, 3, 4, 12, tzinfo=UTC)
-    db.session.execute(sa.insert(AuditEvent), [{
-        "occurred_at": at, "action": AuditAction.ORGANISATION_STATUS_CHANGED, "object_type": "organisations",
-        "object_id": organisation.id, "organisation_id": organisation.id, "before": {"status": "applicant"},
-        "after": {"status": "partner"}}])
+    db.session.execute(
+        sa.insert(AuditEvent),
+        [
+            {
+                "occurred_at": at,
+                "action": AuditAction.ORGANISATION_STATUS_CHANGED,
+                "object_type": "organisations",
+                "object_id": organisation.id,
+                "organisation_id": organisation.id,
+                "before": {"status": "applicant"},
+                "after": {"status": "partner"},
+            }
+        ],
+    )
     assert milestones_of(organisation)["became_partner_at"] is None  # a bulk insert: not seen by the flush
     milestones.recompute([organisation.id])
     assert milestones_of(organisation)["became_partner_at"] == at
@@ -188,14 +221,20 @@ def test_the_funnels_median_is_the_median_of_the_days_every_organisation_has_sto
     steps = sorted(path.values(), key=lambda step: step.position)
     today = local_today()
     rng = random.Random(14)
-    days_by_step = {steps[0].id: [rng.choice([0, 3, 3, 3, 9, 40, 400]) for _ in range(17)],
-                    steps[1].id: [rng.randrange(0, 60) for _ in range(24)], steps[2].id: [5]}
+    days_by_step = {
+        steps[0].id: [rng.choice([0, 3, 3, 3, 9, 40, 400]) for _ in range(17)],
+        steps[1].id: [rng.randrange(0, 60) for _ in range(24)],
+        steps[2].id: [5],
+    }
     for step_id, days in days_by_step.items():
         for n in days:
             organisation = factories.OrganisationFactory(municipality=dordrecht, status=Status.PARTNER)
             db.session.flush()
-            db.session.execute(sa.update(Organisation).where(Organisation.id == organisation.id).values(
-                journey_step_id=step_id, journey_step_since=today - timedelta(days=n)))
+            db.session.execute(
+                sa.update(Organisation)
+                .where(Organisation.id == organisation.id)
+                .values(journey_step_id=step_id, journey_step_since=today - timedelta(days=n))
+            )
     rows = {row["step_id"]: row for row in counters.funnel_rows(today) if row["municipality_id"] == dordrecht.id}
     for step_id, days in days_by_step.items():
         assert rows[step_id]["organisations"] == len(days)

@@ -1,6 +1,7 @@
 """Two transactions change the same organisation's steps at once: its milestone columns end as a
 recompute gives (impactnet/stats/milestones.py locks the row before it recomputes). Real concurrent
 transactions, so PostgreSQL only."""
+
 from __future__ import annotations
 
 import threading
@@ -21,7 +22,9 @@ pytestmark = pytest.mark.postgres
 
 def test_two_approvals_of_one_organisation_at_once(app, path, dordrecht):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("needs PostgreSQL for real concurrent transactions (set TEST_DATABASE_URL=postgresql+psycopg://...)")
+        pytest.skip(
+            "needs PostgreSQL for real concurrent transactions (set TEST_DATABASE_URL=postgresql+psycopg://...)"
+        )
     steps = sorted(path.values(), key=lambda step: step.position)
     organisation_id = factories.OrganisationFactory(municipality=dordrecht).id
     db.session.commit()

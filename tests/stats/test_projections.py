@@ -3,6 +3,7 @@
 On 1 July 2025, 90 days back is 2 April; the year started after 31 December 2024 (182 days
 before); 183 days are left until 31 December. A month is 365.2425 / 12 = 30.436875 days.
 """
+
 from datetime import date
 
 import pytest
@@ -19,14 +20,22 @@ MONTH = 30.436875
 
 def snapshots(municipality, *figures: tuple[date, int, int]) -> None:
     for day, partners, labelled in figures:
-        db.session.add(GrowthSnapshot(scope_key=municipality.id, municipality_id=municipality.id, day=day,
-                                                partners=partners, labelled=labelled))
+        db.session.add(
+            GrowthSnapshot(
+                scope_key=municipality.id,
+                municipality_id=municipality.id,
+                day=day,
+                partners=partners,
+                labelled=labelled,
+            )
+        )
     db.session.commit()
 
 
 def target(municipality, year: int, partners: int, labelled: int):
-    return factories.TargetFactory(municipality=municipality, year=year, partners_wanted=partners,
-                                   labelled_wanted=labelled)
+    return factories.TargetFactory(
+        municipality=municipality, year=year, partners_wanted=partners, labelled_wanted=labelled
+    )
 
 
 def projected(target_id: int) -> Projection:
@@ -38,8 +47,15 @@ def projected(target_id: int) -> Projection:
 @pytest.fixture
 def growing(dordrecht):
     """18 partners and 9 labels more in the last 90 days; 33 and 15 more this year."""
-    snapshots(dordrecht, (date(2024, 12, 31), 40, 10), (date(2025, 3, 1), 50, 12), (date(2025, 4, 2), 55, 16),
-              (date(2025, 5, 15), 60, 20), (DAY, 73, 25), (date(2025, 7, 10), 90, 40))
+    snapshots(
+        dordrecht,
+        (date(2024, 12, 31), 40, 10),
+        (date(2025, 3, 1), 50, 12),
+        (date(2025, 4, 2), 55, 16),
+        (date(2025, 5, 15), 60, 20),
+        (DAY, 73, 25),
+        (date(2025, 7, 10), 90, 40),
+    )
     return dordrecht
 
 

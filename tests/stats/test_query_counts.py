@@ -1,4 +1,5 @@
 """The daily job issues the same few statements for 20 organisations as for 200."""
+
 from datetime import date
 
 import sqlalchemy as sa
@@ -44,6 +45,10 @@ def test_snapshots_and_projections_take_a_fixed_number_of_statements(dordrecht, 
     # Growth figures 4; the funnel and the breakdowns at most 8 (their queries, the steps and
     # municipalities, a delete and an insert each).
     assert large[0] <= 12 and large[1] <= 3
-    assert db.session.scalar(sa.select(GrowthSnapshot.partners).where(
-        GrowthSnapshot.scope_key == 0, GrowthSnapshot.day == DAY)) > 100
+    assert (
+        db.session.scalar(
+            sa.select(GrowthSnapshot.partners).where(GrowthSnapshot.scope_key == 0, GrowthSnapshot.day == DAY)
+        )
+        > 100
+    )
     assert count(GrowthSnapshot, GrowthSnapshot.day == DAY) == 3

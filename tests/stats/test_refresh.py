@@ -1,5 +1,6 @@
 """Fresh figures: which commits ask the worker for a refresh, and how bursts coalesce. (The worker
 itself, in another process, is in tests/workers/test_fresh_figures.py.)"""
+
 from __future__ import annotations
 
 import pytest
@@ -75,8 +76,11 @@ def test_a_burst_of_500_status_changes_runs_a_bounded_number_of_refreshes(kicks,
             ran += 1
     assert len(kicks) == 3  # one before each of the two runs, one for the commits after the last
     _worker_ran()
-    today = db.session.scalar(sa.select(GrowthSnapshot.partners).where(
-        GrowthSnapshot.scope_key == dordrecht.id, GrowthSnapshot.day == local_today()))
+    today = db.session.scalar(
+        sa.select(GrowthSnapshot.partners).where(
+            GrowthSnapshot.scope_key == dordrecht.id, GrowthSnapshot.day == local_today()
+        )
+    )
     assert today == 500
 
 
@@ -103,8 +107,9 @@ def test_an_unreachable_broker_leaves_no_marker_behind(monkeypatch, dordrecht, c
 
 
 def test_a_label_award_shows_in_the_figures_once_the_refresh_ran(kicks, app, dordrecht, login_as):
-    organisations = factories.OrganisationFactory.create_batch(2, municipality=dordrecht,
-                                                               status=Status.WORKING_TOWARD_LABEL)
+    organisations = factories.OrganisationFactory.create_batch(
+        2, municipality=dordrecht, status=Status.WORKING_TOWARD_LABEL
+    )
     db.session.commit()
     _worker_ran()
     staff = app.test_client()

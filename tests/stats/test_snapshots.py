@@ -1,4 +1,5 @@
 """Daily snapshots: today's from the statuses, the past's replayed from the audit trail."""
+
 from datetime import date
 
 import pytest
@@ -22,15 +23,26 @@ DAY = date(2025, 3, 15)
 @pytest.fixture
 def network(dordrecht, zwijndrecht):
     """Six organisations in Dordrecht and two in Zwijndrecht (both joined on 1 January 2025)."""
-    organisation(dordrecht, noon(2024, 11, 4), (noon(2024, 12, 2), S.PARTNER),
-                 (noon(2025, 1, 13), S.WORKING_TOWARD_LABEL), (noon(2025, 3, 3), S.LABELLED))
-    organisation(dordrecht, noon(2024, 11, 5), (noon(2025, 1, 8), S.PARTNER),
-                 (noon(2025, 2, 3), S.WORKING_TOWARD_LABEL))
+    organisation(
+        dordrecht,
+        noon(2024, 11, 4),
+        (noon(2024, 12, 2), S.PARTNER),
+        (noon(2025, 1, 13), S.WORKING_TOWARD_LABEL),
+        (noon(2025, 3, 3), S.LABELLED),
+    )
+    organisation(
+        dordrecht, noon(2024, 11, 5), (noon(2025, 1, 8), S.PARTNER), (noon(2025, 2, 3), S.WORKING_TOWARD_LABEL)
+    )
     organisation(dordrecht, noon(2025, 2, 10), (noon(2025, 3, 4), S.PARTNER))
     waiting = organisation(dordrecht, noon(2025, 3, 10))
-    organisation(dordrecht, noon(2024, 10, 1), (noon(2024, 10, 15), S.PARTNER),
-                 (noon(2024, 11, 1), S.WORKING_TOWARD_LABEL), (noon(2024, 12, 1), S.LABELLED),
-                 (noon(2025, 3, 2), S.LABEL_EXPIRED))
+    organisation(
+        dordrecht,
+        noon(2024, 10, 1),
+        (noon(2024, 10, 15), S.PARTNER),
+        (noon(2024, 11, 1), S.WORKING_TOWARD_LABEL),
+        (noon(2024, 12, 1), S.LABELLED),
+        (noon(2025, 3, 2), S.LABEL_EXPIRED),
+    )
     organisation(dordrecht, noon(2024, 10, 2), (noon(2024, 10, 20), S.PARTNER), (noon(2025, 2, 20), S.WITHDRAWN))
     # 23:30 UTC on 28 February is 00:30 on 1 March in Dordrecht: a partner of March.
     organisation(zwijndrecht, noon(2025, 1, 6), (utc(2025, 2, 28, 23, 30), S.PARTNER))
@@ -45,15 +57,23 @@ NEW = ("new_partners_quarter", "new_partners_year", "new_labels_month", "new_lab
 def figures(scope_key: int, day: date, names=HEADLINE) -> tuple[int, ...] | None:
     """(partners, labelled, working toward the label, applicants, new this month, labels expired),
     or the columns ``names``."""
-    row = db.session.execute(sa.select(*(getattr(GrowthSnapshot, name) for name in names))
-                             .where(GrowthSnapshot.scope_key == scope_key, GrowthSnapshot.day == day)).one_or_none()
+    row = db.session.execute(
+        sa.select(*(getattr(GrowthSnapshot, name) for name in names)).where(
+            GrowthSnapshot.scope_key == scope_key, GrowthSnapshot.day == day
+        )
+    ).one_or_none()
     return tuple(row) if row is not None else None
 
 
 def all_rows() -> list[tuple]:
-    return db.session.execute(sa.select(GrowthSnapshot.scope_key, GrowthSnapshot.municipality_id, GrowthSnapshot.day,
-                                        *(getattr(GrowthSnapshot, name) for name in FIGURES))
-                              .order_by(GrowthSnapshot.day, GrowthSnapshot.scope_key)).all()
+    return db.session.execute(
+        sa.select(
+            GrowthSnapshot.scope_key,
+            GrowthSnapshot.municipality_id,
+            GrowthSnapshot.day,
+            *(getattr(GrowthSnapshot, name) for name in FIGURES),
+        ).order_by(GrowthSnapshot.day, GrowthSnapshot.scope_key)
+    ).all()
 
 
 def test_todays_figures_per_municipality_and_for_the_region(network):
@@ -72,8 +92,15 @@ def test_taking_a_day_again_replaces_its_figures(network):
     db.session.commit()
     waiting = network["waiting"]
     waiting.status = S.PARTNER
-    record(None, AuditAction.ORGANISATION_STATUS_CHANGED, waiting, before={"status": "applicant"},
-           after={"status": "partner"}, organisation_id=waiting.id, occurred_at=noon(2025, 3, 15))
+    record(
+        None,
+        AuditAction.ORGANISATION_STATUS_CHANGED,
+        waiting,
+        before={"status": "applicant"},
+        after={"status": "partner"},
+        organisation_id=waiting.id,
+        occurred_at=noon(2025, 3, 15),
+    )
     db.session.commit()
 
     assert take_snapshots(DAY) == 3
@@ -166,11 +193,18 @@ def test_the_series_holds_the_last_snapshot_of_each_month(network):
     db.session.commit()
     months = series(network["dordrecht"], date(2024, 11, 15), DAY)
     assert [snapshot.day for snapshot in months] == [
-        date(2024, 11, 30), date(2024, 12, 31), date(2025, 1, 31), date(2025, 2, 28), DAY]
+        date(2024, 11, 30),
+        date(2024, 12, 31),
+        date(2025, 1, 31),
+        date(2025, 2, 28),
+        DAY,
+    ]
     assert [snapshot.partners for snapshot in months] == [2, 3, 4, 3, 4]
     region = series(None, date(2025, 1, 1), date(2025, 2, 10))
-    assert [(s.day, s.scope_key, s.partners) for s in region] == [(date(2025, 1, 31), REGION, 4),
-                                                                  (date(2025, 2, 10), REGION, 4)]
+    assert [(s.day, s.scope_key, s.partners) for s in region] == [
+        (date(2025, 1, 31), REGION, 4),
+        (date(2025, 2, 10), REGION, 4),
+    ]
 
 
 def test_the_command_rebuilds_the_history_and_refuses_a_reversed_range(app, network):

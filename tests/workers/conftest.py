@@ -6,6 +6,7 @@ production: DATABASE_URL, REDIS_URL, MAIL_*, IMPACTNET_INSTANCE_PATH.
 Delivery never runs in the test process here: what counts is what the SMTP
 server received from the worker.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -35,8 +36,14 @@ from tests.conftest import free_port
 PROJECT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).with_name("celery")
 # Settings config.py reads from the environment: the worker gets only ours.
-_CONFIG_VARIABLES = {"DATABASE_URL", "REDIS_URL", "IMPACTNET_ENV", "IMPACTNET_INSTANCE_PATH", "SECRET_KEY",
-                     "OUTBOX_INTERVAL_SECONDS"}
+_CONFIG_VARIABLES = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "IMPACTNET_ENV",
+    "IMPACTNET_INSTANCE_PATH",
+    "SECRET_KEY",
+    "OUTBOX_INTERVAL_SECONDS",
+}
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -46,7 +53,8 @@ requires_postgres_and_redis = [
     pytest.mark.skipif(
         not (TEST_REDIS_URL and TEST_DATABASE_URL.startswith("postgresql")),
         reason="a real worker on Redis and PostgreSQL: set TEST_DATABASE_URL=postgresql+psycopg://... and "
-               "TEST_REDIS_URL=redis://... (the PostgreSQL leg of .ci/run does)"),
+        "TEST_REDIS_URL=redis://... (the PostgreSQL leg of .ci/run does)",
+    ),
 ]
 
 
@@ -111,13 +119,26 @@ class Worker:
 
     def __init__(self, log: Path, env: dict, queue: str, beat: bool):
         self.log_path, self.env, self.queue = log, env, queue
-        command = [str(CELERY), "-A", "workers", "worker", "--loglevel", "INFO", "--pool", "solo",
-                   "-Q", queue, "-n", f"test-{uuid.uuid4().hex[:8]}@%h"]
+        command = [
+            str(CELERY),
+            "-A",
+            "workers",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--pool",
+            "solo",
+            "-Q",
+            queue,
+            "-n",
+            f"test-{uuid.uuid4().hex[:8]}@%h",
+        ]
         if beat:
             command.append("--beat")
         with log.open("w") as output:
-            self.process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=output,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(
+                command, cwd=PROJECT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+            )
 
     @property
     def pid(self) -> int:
@@ -156,12 +177,19 @@ def start_worker(tmp_path):
     """Start a real worker; every worker is stopped (and its log printed) at the end."""
     started: list[Worker] = []
 
-    def _start(*, database_url: str, broker: str | None = None, queue: str = "celery", beat: bool = False,
-               **settings) -> Worker:
-        env = {key: value for key, value in os.environ.items()
-               if key not in _CONFIG_VARIABLES and not key.startswith("MAIL_")}
-        env.update(DATABASE_URL=database_url, IMPACTNET_INSTANCE_PATH=str(tmp_path / "instance"),
-                   SECRET_KEY="worker-test-secret-key-0123456789abcdef")
+    def _start(
+        *, database_url: str, broker: str | None = None, queue: str = "celery", beat: bool = False, **settings
+    ) -> Worker:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in _CONFIG_VARIABLES and not key.startswith("MAIL_")
+        }
+        env.update(
+            DATABASE_URL=database_url,
+            IMPACTNET_INSTANCE_PATH=str(tmp_path / "instance"),
+            SECRET_KEY="worker-test-secret-key-0123456789abcdef",
+        )
         if broker:
             env["REDIS_URL"] = broker
         env.update({key: str(value) for key, value in settings.items()})
@@ -225,9 +253,18 @@ def queue_mails(count: int, kind: str) -> list[int]:
 def outbox(kind: str) -> list:
     """The outbox rows of ``kind`` as the database has them now."""
     rows = db.session.execute(
-        sa.select(OutboxMail.id, OutboxMail.subject, OutboxMail.status, OutboxMail.attempts,
-                  OutboxMail.next_attempt_at, OutboxMail.last_error, OutboxMail.sent_at)
-        .where(OutboxMail.kind == kind).order_by(OutboxMail.id)).all()
+        sa.select(
+            OutboxMail.id,
+            OutboxMail.subject,
+            OutboxMail.status,
+            OutboxMail.attempts,
+            OutboxMail.next_attempt_at,
+            OutboxMail.last_error,
+            OutboxMail.sent_at,
+        )
+        .where(OutboxMail.kind == kind)
+        .order_by(OutboxMail.id)
+    ).all()
     db.session.rollback()  # end the read; the next call sees the worker's commits
     return rows
 
@@ -253,9 +290,24 @@ class RedisServer:
 
     def start(self) -> RedisServer:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--daemonize", "no", "--dir", str(self.directory)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 20
         while not self._answers():
             assert self.process.poll() is None, f"redis-server exited with {self.process.returncode}"

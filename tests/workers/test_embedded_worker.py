@@ -1,5 +1,6 @@
 """The embedded default, with no server at all: a worker with beat on the
 filesystem transport, SQLite and .eml files (what `flask demo` starts)."""
+
 from __future__ import annotations
 
 from email import message_from_bytes, policy
@@ -17,8 +18,16 @@ from tests.workers.conftest import message_id, wait_for
 
 def test_beat_delivers_the_outbox_as_eml_files_without_redis(tmp_path, start_worker):
     database_url = f"sqlite:///{tmp_path / 'embedded.db'}"
-    portal = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "INSTANCE_PATH": str(tmp_path / "portal"),
-                         "SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": None, "MAIL_BACKEND": "file"})
+    portal = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k" * 40,
+            "INSTANCE_PATH": str(tmp_path / "portal"),
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "REDIS_URL": None,
+            "MAIL_BACKEND": "file",
+        }
+    )
     with portal.app_context():
         upgrade()
         message = EmailMessage()
@@ -38,12 +47,19 @@ def test_beat_delivers_the_outbox_as_eml_files_without_redis(tmp_path, start_wor
     (written,) = mail_dir.glob("*.eml")
     mail = message_from_bytes(written.read_bytes(), policy=policy.default)
     assert (mail["Subject"], mail["To"], mail["Message-ID"]) == (
-        "Welkom bij impactnet", "partner@example.nl", message_id(outbox_id))
+        "Welkom bij impactnet",
+        "partner@example.nl",
+        message_id(outbox_id),
+    )
     log = worker.log()
     assert "filesystem" in log and "beat: Starting" in log
     with portal.app_context():
-        wait_for(lambda: db.session.scalar(sa.select(OutboxMail.status)) is MailStatus.SENT, 10,
-                 "the mail was not marked sent", worker)
+        wait_for(
+            lambda: db.session.scalar(sa.select(OutboxMail.status)) is MailStatus.SENT,
+            10,
+            "the mail was not marked sent",
+            worker,
+        )
         db.engine.dispose()
 
 
@@ -54,8 +70,16 @@ def test_a_commit_that_queues_mail_wakes_the_embedded_worker_at_once(tmp_path, s
     import time
 
     database_url = f"sqlite:///{tmp_path / 'embedded.db'}"
-    portal = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "INSTANCE_PATH": str(tmp_path / "instance"),
-                         "SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": None, "MAIL_BACKEND": "file"})
+    portal = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k" * 40,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "REDIS_URL": None,
+            "MAIL_BACKEND": "file",
+        }
+    )
     with portal.app_context():
         upgrade()
         db.engine.dispose()
@@ -88,8 +112,15 @@ def test_a_starting_worker_computes_the_snapshots_and_counters_at_once(tmp_path,
     from tests import factories
 
     database_url = f"sqlite:///{tmp_path / 'embedded.db'}"
-    portal = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "INSTANCE_PATH": str(tmp_path / "portal"),
-                         "SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": None})
+    portal = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k" * 40,
+            "INSTANCE_PATH": str(tmp_path / "portal"),
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "REDIS_URL": None,
+        }
+    )
     with portal.app_context():
         upgrade()
         dordrecht = db.session.scalar(sa.select(Municipality).where(Municipality.slug == "dordrecht"))
@@ -101,14 +132,25 @@ def test_a_starting_worker_computes_the_snapshots_and_counters_at_once(tmp_path,
 
     worker = start_worker(database_url=database_url)  # no beat: only the start computes
     with portal.app_context():
+
         def stored():
             db.session.rollback()
-            return db.session.scalar(sa.select(BreakdownSnapshot.partners).where(
-                BreakdownSnapshot.municipality_id == dordrecht_id, BreakdownSnapshot.day == local_today(),
-                BreakdownSnapshot.key == "bouw"))
+            return db.session.scalar(
+                sa.select(BreakdownSnapshot.partners).where(
+                    BreakdownSnapshot.municipality_id == dordrecht_id,
+                    BreakdownSnapshot.day == local_today(),
+                    BreakdownSnapshot.key == "bouw",
+                )
+            )
 
         wait_for(lambda: stored() == 6, 60, "the starting worker computed no counters", worker)
-        assert db.session.scalar(sa.select(GrowthSnapshot.partners).where(
-            GrowthSnapshot.scope_key == dordrecht_id, GrowthSnapshot.day == local_today())) == 6
+        assert (
+            db.session.scalar(
+                sa.select(GrowthSnapshot.partners).where(
+                    GrowthSnapshot.scope_key == dordrecht_id, GrowthSnapshot.day == local_today()
+                )
+            )
+            == 6
+        )
         db.session.rollback()
         db.engine.dispose()

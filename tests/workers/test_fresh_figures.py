@@ -2,6 +2,7 @@
 committed in one process show in the figures another process reads within 10 s, refreshed by a real
 worker (kicked after the commit, as impactnet.stats.refresh does): the embedded default (SQLite, the
 folder broker and folder cache the demo uses) and, on the PostgreSQL leg, PostgreSQL + Redis."""
+
 from __future__ import annotations
 
 import json
@@ -40,8 +41,11 @@ def _region(reader) -> dict:
 
 
 def _refreshed_since(moment) -> bool:
-    computed = db.session.scalar(sa.select(GrowthSnapshot.computed_at).where(
-        GrowthSnapshot.scope_key == REGION, GrowthSnapshot.day == local_today()))
+    computed = db.session.scalar(
+        sa.select(GrowthSnapshot.computed_at).where(
+            GrowthSnapshot.scope_key == REGION, GrowthSnapshot.day == local_today()
+        )
+    )
     db.session.rollback()  # the next look sees the worker's commits
     return computed is not None and computed >= moment
 
@@ -53,7 +57,8 @@ def _changes_show_in_another_process(writer, reader, worker) -> None:
         dordrecht = db.session.scalar(sa.select(Municipality).where(Municipality.slug == "dordrecht"))
         staff = factories.UserFactory(role=Role.STAFF)
         organisations = factories.OrganisationFactory.create_batch(
-            2, municipality=dordrecht, status=Status.WORKING_TOWARD_LABEL)
+            2, municipality=dordrecht, status=Status.WORKING_TOWARD_LABEL
+        )
         db.session.commit()
         wait_for(lambda: _region(reader)["working_toward_label"] == 2, 60, "no figures at the start", worker)
         assert _region(reader)["labelled"] == 0  # and now kept in the reader's caches
@@ -79,8 +84,14 @@ def _changes_show_in_another_process(writer, reader, worker) -> None:
 
 def test_the_embedded_worker_brings_the_figures_up_to_date_within_seconds(tmp_path, start_worker):
     database_url = f"sqlite:///{tmp_path / 'embedded.db'}"
-    settings = {"TESTING": True, "SECRET_KEY": "k" * 40, "INSTANCE_PATH": str(tmp_path / "instance"),
-                "SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": None, "MAIL_BACKEND": "file"}
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "k" * 40,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": None,
+        "MAIL_BACKEND": "file",
+    }
     writer, reader = create_app(settings), create_app(settings)  # two web processes, one instance folder
     with writer.app_context():
         upgrade()
@@ -99,6 +110,7 @@ def test_a_real_worker_on_redis_brings_the_figures_up_to_date_within_seconds(_le
         if not db.session.get(Municipality, 1):
             factories.MunicipalityFactory(name="Dordrecht", slug="dordrecht")
             db.session.commit()
-    worker = start_worker(database_url=TEST_DATABASE_URL, broker=TEST_REDIS_URL, queue=queue_name,
-                          MAIL_BACKEND="file").wait_ready()
+    worker = start_worker(
+        database_url=TEST_DATABASE_URL, broker=TEST_REDIS_URL, queue=queue_name, MAIL_BACKEND="file"
+    ).wait_ready()
     _changes_show_in_another_process(writer, reader, worker)

@@ -1,6 +1,7 @@
 """Redis down: the portal keeps serving, signing in, registering and taking reset requests, with the
 throttle on (it counts in memory meanwhile); the mails wait in the database and go out once Redis and
 a worker are back."""
+
 from __future__ import annotations
 
 import logging
@@ -27,7 +28,8 @@ pytestmark = requires_postgres_and_redis
 
 
 def test_with_redis_down_the_portal_signs_in_registers_and_takes_resets_and_the_mails_go_out_when_it_is_back(
-        app, make_app, dordrecht, smtp, redis_server, start_worker, caplog):
+    app, make_app, dordrecht, smtp, redis_server, start_worker, caplog
+):
     server = smtp().start()
     portal = make_app(REDIS_URL=redis_server.url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis_server.url)
     factories.UserFactory(email="medewerker@example.nl", role=Role.STAFF)
@@ -58,13 +60,18 @@ def test_with_redis_down_the_portal_signs_in_registers_and_takes_resets_and_the_
     print(f"with Redis down: {took:.3f} s")
 
     redis_server.start()
-    worker = start_worker(database_url=TEST_DATABASE_URL, broker=redis_server.url,
-                          **smtp_settings(server)).wait_ready()
+    worker = start_worker(database_url=TEST_DATABASE_URL, broker=redis_server.url, **smtp_settings(server)).wait_ready()
     with portal.app_context():
         kick_worker()  # what the next commit that queues mail does (or beat's next run)
-    wait_for(lambda: outbox("verify_email")[0].status is MailStatus.SENT
-             and [m.status for m in outbox("reset_password")] == [MailStatus.SENT],
-             60, "the backlog was not delivered", worker)
+    wait_for(
+        lambda: (
+            outbox("verify_email")[0].status is MailStatus.SENT
+            and [m.status for m in outbox("reset_password")] == [MailStatus.SENT]
+        ),
+        60,
+        "the backlog was not delivered",
+        worker,
+    )
 
     (reset_mail,) = outbox("reset_password")
     assert server.message_ids() == {message_id(mail.id): 1, message_id(reset_mail.id): 1}

@@ -1,5 +1,6 @@
 """A real worker delivers the inspiration session's confirmation with its calendar file: the
 attachment survives the outbox row and the worker's rebuilding of the mail, and the .ics parses."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -30,8 +31,9 @@ def test_the_worker_sends_the_booking_confirmation_with_its_ics(app, dordrecht, 
     db.session.rollback()
 
     server = smtp().start()
-    worker = start_worker(database_url=TEST_DATABASE_URL, broker=TEST_REDIS_URL, queue=queue_name,
-                          **smtp_settings(server))
+    worker = start_worker(
+        database_url=TEST_DATABASE_URL, broker=TEST_REDIS_URL, queue=queue_name, **smtp_settings(server)
+    )
     worker.wait_ready()
     send_outbox_task(TEST_REDIS_URL, queue_name)
     wait_for(lambda: any(m["To"] == partner.email for m in server.messages), 60, "no confirmation", worker)

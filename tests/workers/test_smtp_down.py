@@ -1,5 +1,6 @@
 """SMTP down: mails wait with exponential backoff, fail after
 MAIL_MAX_ATTEMPTS, and the pending ones go out when the server is back."""
+
 from __future__ import annotations
 
 import time
@@ -55,10 +56,15 @@ def _wait_until_due(mail):
 
 
 def test_with_smtp_down_the_worker_retries_fails_after_max_attempts_and_delivers_when_it_is_back(
-        app, smtp, start_worker, queue_name):
+    app, smtp, start_worker, queue_name
+):
     server = smtp().start()
-    worker = start_worker(database_url=TEST_DATABASE_URL, broker=TEST_REDIS_URL, queue=queue_name,
-                          **smtp_settings(server, MAIL_MAX_ATTEMPTS=3, MAIL_RETRY_BASE_SECONDS=1)).wait_ready()
+    worker = start_worker(
+        database_url=TEST_DATABASE_URL,
+        broker=TEST_REDIS_URL,
+        queue=queue_name,
+        **smtp_settings(server, MAIL_MAX_ATTEMPTS=3, MAIL_RETRY_BASE_SECONDS=1),
+    ).wait_ready()
     queue_mails(1, "smtp-up")
     send_outbox_task(TEST_REDIS_URL, queue_name)
     wait_for(lambda: outbox("smtp-up")[0].status is MailStatus.SENT, 30, "the first mail was not sent", worker)

@@ -1,4 +1,5 @@
 """The task functions, called directly (the real worker path is tested beside this)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -18,8 +19,12 @@ def test_expiry_task_expires_tells_organisation_and_staff_once(mailbox, dordrech
     partner = factories.PartnerUserFactory(
         email="eigenaar@zaak.example.nl",
         organisation=factories.OrganisationFactory(
-            municipality=dordrecht, status=OrganisationStatus.LABELLED,
-            label_awarded_on=date(2024, 1, 10), label_valid_until=date(2026, 1, 10)))
+            municipality=dordrecht,
+            status=OrganisationStatus.LABELLED,
+            label_awarded_on=date(2024, 1, 10),
+            label_valid_until=date(2026, 1, 10),
+        ),
+    )
     factories.UserFactory(role=Role.STAFF, email="staf@stmbo.example.nl")
 
     assert expire_labels.run("2026-01-11") == 1

@@ -1,5 +1,6 @@
 """A worker killed (SIGKILL) in the middle of a batch: nothing is lost, and
 what the SMTP server accepted is exactly what the outbox marks as sent."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -23,8 +24,9 @@ MAILS = 40
 
 
 def _start(start_worker, server, queue_name):
-    return start_worker(database_url=TEST_DATABASE_URL, broker=TEST_REDIS_URL, queue=queue_name,
-                        **smtp_settings(server)).wait_ready()
+    return start_worker(
+        database_url=TEST_DATABASE_URL, broker=TEST_REDIS_URL, queue=queue_name, **smtp_settings(server)
+    ).wait_ready()
 
 
 def _all_sent(kind):
@@ -38,18 +40,25 @@ def test_worker_killed_during_a_hand_over_sends_every_mail_exactly_once(app, smt
 
     send_outbox_task(TEST_REDIS_URL, queue_name)
     # Kill while the server holds mail 11 in DATA (it has not answered 250 yet).
-    wait_for(lambda: len(server.messages) >= 10 and server.data_started > len(server.messages), 60,
-             "ten mails did not arrive", first)
+    wait_for(
+        lambda: len(server.messages) >= 10 and server.data_started > len(server.messages),
+        60,
+        "ten mails did not arrive",
+        first,
+    )
     first.kill()
     received_at_kill = len(server.messages)
     rows = outbox("kill-batch")
     sent_at_kill = sum(row.status is MailStatus.SENT for row in rows)
-    print(f"killed with {received_at_kill} mails received, {sent_at_kill} marked sent, "
-          f"{server.data_started - received_at_kill} in DATA")
+    print(
+        f"killed with {received_at_kill} mails received, {sent_at_kill} marked sent, "
+        f"{server.data_started - received_at_kill} in DATA"
+    )
     assert 10 <= received_at_kill < MAILS
     assert sent_at_kill == received_at_kill
     assert {row.id for row in rows if row.status is MailStatus.SENT} == {
-        int(mid.removeprefix("<outbox-").removesuffix("@impactnet>")) for mid in server.message_ids()}
+        int(mid.removeprefix("<outbox-").removesuffix("@impactnet>")) for mid in server.message_ids()
+    }
 
     # The killed worker's task is not acknowledged; Redis would redeliver it
     # after the visibility timeout (an hour). A second worker and a new task

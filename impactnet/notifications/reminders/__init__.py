@@ -22,6 +22,7 @@ what is due is loaded with a few set-based queries (joins), the known keys
 are looked up in one query per thousand, and the new mails are written in
 one INSERT per thousand.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -39,8 +40,13 @@ def scan_reminders(now: datetime) -> int:
     with links():
         path = ordered_steps()
         staff = [member for member in staff_members() if member.reminders_enabled]
-        due = [*steps.due_mails(now, path, staff), *review.due_mails(now, staff),
-               *labels.expiring_mails(now, path), *accounts.due_mails(now), *sessions.due_mails(now)]
+        due = [
+            *steps.due_mails(now, path, staff),
+            *review.due_mails(now, staff),
+            *labels.expiring_mails(now, path),
+            *accounts.due_mails(now),
+            *sessions.due_mails(now),
+        ]
         return queue(due)
 
 

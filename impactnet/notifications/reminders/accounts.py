@@ -1,5 +1,6 @@
 """Rule 4: an email address still unconfirmed some days after registration:
 one reminder with a fresh confirmation link."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -22,12 +23,27 @@ def due_mails(now: datetime) -> list[Due]:
     without a password are left out: their way in is the invitation."""
     after = timedelta(days=current_app.config.get("EMAIL_VERIFY_REMINDER_DAYS", 3))
     users = db.session.scalars(
-        sa.select(User).outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .where(User.email_verified_at.is_(None), User.password_hash.is_not(None), User.active.is_(True),
-               User.reminders_enabled.is_(True), window(User.created_at, after, now),
-               sa.or_(Organisation.id.is_(None), in_network())))
-    return [Due(f"unverified:{user.id}", "reminder_verify_email", user.organisation_id, partial(_reminder, user),
-                user.locale) for user in users]
+        sa.select(User)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(
+            User.email_verified_at.is_(None),
+            User.password_hash.is_not(None),
+            User.active.is_(True),
+            User.reminders_enabled.is_(True),
+            window(User.created_at, after, now),
+            sa.or_(Organisation.id.is_(None), in_network()),
+        )
+    )
+    return [
+        Due(
+            f"unverified:{user.id}",
+            "reminder_verify_email",
+            user.organisation_id,
+            partial(_reminder, user),
+            user.locale,
+        )
+        for user in users
+    ]
 
 
 def _reminder(user: User):

@@ -1,5 +1,6 @@
 """What every reminder shares: recipients, links in mails, windows in time,
 and queueing without repeats."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
@@ -62,15 +63,24 @@ def user_columns():
 def reminded_users_of_organisation(organisation_id_column):
     """Join condition: the organisation's active users who want reminders (not colleagues who were
     invited and have not joined yet: no password)."""
-    return sa.and_(User.organisation_id == organisation_id_column, User.active.is_(True),
-                   User.password_hash.is_not(None), User.reminders_enabled.is_(True))
+    return sa.and_(
+        User.organisation_id == organisation_id_column,
+        User.active.is_(True),
+        User.password_hash.is_not(None),
+        User.reminders_enabled.is_(True),
+    )
 
 
 def staff_members() -> list[Recipient]:
     """Every active St MBO staff member and admin (with their reminder choice)."""
-    return [Recipient(u.id, u.name, u.email, u.reminders_enabled, u.locale) for u in db.session.execute(
-        sa.select(User.id, User.name, User.email, User.reminders_enabled, User.locale)
-        .where(User.role.in_(STAFF_ROLES), User.active.is_(True)).order_by(User.id))]
+    return [
+        Recipient(u.id, u.name, u.email, u.reminders_enabled, u.locale)
+        for u in db.session.execute(
+            sa.select(User.id, User.name, User.email, User.reminders_enabled, User.locale)
+            .where(User.role.in_(STAFF_ROLES), User.active.is_(True))
+            .order_by(User.id)
+        )
+    ]
 
 
 def ordered_steps() -> list[JourneyStep]:
@@ -104,8 +114,9 @@ def links() -> Iterator[None]:
 
 def reminder_message(to: Recipient, subject: str, template: str, **context) -> EmailMessage:
     """A mail to ``to`` with the link where reminders are switched off."""
-    return build_message(to.email, subject, template, user=to,
-                         preferences_link=public_url("accounts.reminders"), **context)
+    return build_message(
+        to.email, subject, template, user=to, preferences_link=public_url("accounts.reminders"), **context
+    )
 
 
 def queue(due: Iterable[Due]) -> int:
@@ -113,8 +124,9 @@ def queue(due: Iterable[Due]) -> int:
     (per thousand), one INSERT writes the rest. Returns how many were queued."""
     due = list({item.key: item for item in due}.values())
     known = queued_keys(item.key for item in due)
-    return enqueue_many(QueuedMail(_render(item), item.key, item.kind, item.organisation_id)
-                        for item in due if item.key not in known)
+    return enqueue_many(
+        QueuedMail(_render(item), item.key, item.kind, item.organisation_id) for item in due if item.key not in known
+    )
 
 
 def _render(item: Due) -> EmailMessage:

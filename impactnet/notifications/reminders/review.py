@@ -1,4 +1,5 @@
 """Rule 2: submissions waiting for review too long, in one weekly digest per staff member."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -24,17 +25,43 @@ def due_mails(now: datetime, staff: list[Recipient]) -> list[Due]:
     if not waiting:
         return []
     year, week, _weekday = local_day(now).isocalendar()
-    listed = [{"organisation_name": item.organisation.name, "step_title": localized(item.step, "title"),
-               "number": item.submission.number, "submitted_on": local_day(item.submission.submitted_at),
-               "days": item.waiting.days,
-               "link": public_url("review.submission", submission_id=item.submission.id)}
-              for item in waiting[:MAX_LISTED]]
-    return [Due(f"review-digest:{member.id}:{year}-W{week:02d}", "review_digest", None,
-                partial(_digest, member, listed, len(waiting), days), member.locale) for member in staff]
+    listed = [
+        {
+            "organisation_name": item.organisation.name,
+            "step_title": localized(item.step, "title"),
+            "number": item.submission.number,
+            "submitted_on": local_day(item.submission.submitted_at),
+            "days": item.waiting.days,
+            "link": public_url("review.submission", submission_id=item.submission.id),
+        }
+        for item in waiting[:MAX_LISTED]
+    ]
+    return [
+        Due(
+            f"review-digest:{member.id}:{year}-W{week:02d}",
+            "review_digest",
+            None,
+            partial(_digest, member, listed, len(waiting), days),
+            member.locale,
+        )
+        for member in staff
+    ]
 
 
 def _digest(member: Recipient, listed: list[dict], total: int, days: int):
-    subject = ngettext("%(num)d inzending wacht langer dan %(days)d dagen op beoordeling",
-                       "%(num)d inzendingen wachten langer dan %(days)d dagen op beoordeling", total, days=days)
-    return reminder_message(member, subject, "review_digest", items=listed, total=total, days=days,
-                            more=total - len(listed), link=public_url("review.queue"))
+    subject = ngettext(
+        "%(num)d inzending wacht langer dan %(days)d dagen op beoordeling",
+        "%(num)d inzendingen wachten langer dan %(days)d dagen op beoordeling",
+        total,
+        days=days,
+    )
+    return reminder_message(
+        member,
+        subject,
+        "review_digest",
+        items=listed,
+        total=total,
+        days=days,
+        more=total - len(listed),
+        link=public_url("review.queue"),
+    )

@@ -8,6 +8,7 @@ The period is the moment the step (or its predecessor) last moved, so a move
 starts a new cycle. Steps St MBO records itself, and steps with interval 0,
 are never reminded.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -56,13 +57,18 @@ def due_mails(now: datetime, steps: list[JourneyStep], staff: list[Recipient]) -
     remindable = [s for s in steps if s.kind is not StepKind.STAFF_RECORDED and s.reminder_days > 0]
     by_id = {s.id: s for s in steps}
     found: dict[tuple, Stalled] = {}
-    for query in (_in_progress(now, remindable), _next_not_started(now, steps, remindable),
-                  _first_not_started(now, steps, remindable)):
+    for query in (
+        _in_progress(now, remindable),
+        _next_not_started(now, steps, remindable),
+        _first_not_started(now, steps, remindable),
+    ):
         if query is None:
             continue
         for organisation_id, name, step_id, state, since, *user in db.session.execute(query):
-            item = found.setdefault((organisation_id, step_id, since),
-                                    Stalled(organisation_id, name, by_id[step_id], StepState(state), since))
+            item = found.setdefault(
+                (organisation_id, step_id, since),
+                Stalled(organisation_id, name, by_id[step_id], StepState(state), since),
+            )
             if (person := recipient(*user)) is not None:
                 item.users.append(person)
     return [mail for item in found.values() for mail in _mails(item, now, staff)]
@@ -80,16 +86,19 @@ def _with_users(query):
 
 def _in_progress(now: datetime, remindable: list[JourneyStep]):
     """Drafts and changes asked for, unmoved for an interval."""
-    due = [sa.and_(StepProgress.step_id == s.id,
-                   _stalled_window(StepProgress.state_changed_at, s, now)) for s in remindable]
+    due = [
+        sa.and_(StepProgress.step_id == s.id, _stalled_window(StepProgress.state_changed_at, s, now))
+        for s in remindable
+    ]
     if not due:
         return None
     return _with_users(
-        sa.select(Organisation.id, Organisation.name, StepProgress.step_id, StepProgress.state,
-                  StepProgress.state_changed_at)
+        sa.select(
+            Organisation.id, Organisation.name, StepProgress.step_id, StepProgress.state, StepProgress.state_changed_at
+        )
         .join(Organisation, Organisation.id == StepProgress.organisation_id)
-        .where(StepProgress.state.in_((StepState.DRAFT, StepState.CHANGES_REQUESTED)),
-               in_network(), sa.or_(*due)))
+        .where(StepProgress.state.in_((StepState.DRAFT, StepState.CHANGES_REQUESTED)), in_network(), sa.or_(*due))
+    )
 
 
 def _next_not_started(now: datetime, steps: list[JourneyStep], remindable: list[JourneyStep]):
@@ -99,17 +108,29 @@ def _next_not_started(now: datetime, steps: list[JourneyStep], remindable: list[
         return None
     previous, current = aliased(StepProgress), aliased(StepProgress)
     next_step_id = sa.case({before.id: after.id for before, after in pairs}, value=previous.step_id)
-    due = [sa.and_(previous.step_id == before.id,
-                   _stalled_window(previous.state_changed_at, after, now))
-           for before, after in pairs]
+    due = [
+        sa.and_(previous.step_id == before.id, _stalled_window(previous.state_changed_at, after, now))
+        for before, after in pairs
+    ]
     return _with_users(
-        sa.select(Organisation.id, Organisation.name, next_step_id, sa.literal(StepState.NOT_STARTED.value),
-                  previous.state_changed_at)
+        sa.select(
+            Organisation.id,
+            Organisation.name,
+            next_step_id,
+            sa.literal(StepState.NOT_STARTED.value),
+            previous.state_changed_at,
+        )
         .join(Organisation, Organisation.id == previous.organisation_id)
-        .outerjoin(current, sa.and_(current.organisation_id == previous.organisation_id,
-                                    current.step_id == next_step_id))
-        .where(previous.state == StepState.APPROVED, in_network(),
-               sa.or_(current.id.is_(None), current.state == StepState.NOT_STARTED), sa.or_(*due)))
+        .outerjoin(
+            current, sa.and_(current.organisation_id == previous.organisation_id, current.step_id == next_step_id)
+        )
+        .where(
+            previous.state == StepState.APPROVED,
+            in_network(),
+            sa.or_(current.id.is_(None), current.state == StepState.NOT_STARTED),
+            sa.or_(*due),
+        )
+    )
 
 
 def _first_not_started(now: datetime, steps: list[JourneyStep], remindable: list[JourneyStep]):
@@ -118,12 +139,20 @@ def _first_not_started(now: datetime, steps: list[JourneyStep], remindable: list
         return None
     first, current = steps[0], aliased(StepProgress)
     return _with_users(
-        sa.select(Organisation.id, Organisation.name, sa.literal(first.id), sa.literal(StepState.NOT_STARTED.value),
-                  Organisation.created_at)
+        sa.select(
+            Organisation.id,
+            Organisation.name,
+            sa.literal(first.id),
+            sa.literal(StepState.NOT_STARTED.value),
+            Organisation.created_at,
+        )
         .outerjoin(current, sa.and_(current.organisation_id == Organisation.id, current.step_id == first.id))
-        .where(in_network(),
-               sa.or_(current.id.is_(None), current.state == StepState.NOT_STARTED),
-               _stalled_window(Organisation.created_at, first, now)))
+        .where(
+            in_network(),
+            sa.or_(current.id.is_(None), current.state == StepState.NOT_STARTED),
+            _stalled_window(Organisation.created_at, first, now),
+        )
+    )
 
 
 def _mails(item: Stalled, now: datetime, staff: list[Recipient]) -> list[Due]:
@@ -133,22 +162,56 @@ def _mails(item: Stalled, now: datetime, staff: list[Recipient]) -> list[Due]:
     period = f"stalled:{item.organisation_id}:{item.step.id}:{stamp(item.since)}:{STAGES[stage]}"
     link = public_url("journey.step", organisation_id=item.organisation_id, step_key=item.step.key)
     if stage < 3:
-        return [Due(f"{period}:{user.id}", "reminder_stalled_step", item.organisation_id,
-                    partial(_reminder, user, item, stage, link), user.locale) for user in item.users]
-    return [Due(f"{period}:{member.id}", "reminder_escalation", item.organisation_id,
-                partial(_escalation, member, item, now, link), member.locale) for member in staff]
+        return [
+            Due(
+                f"{period}:{user.id}",
+                "reminder_stalled_step",
+                item.organisation_id,
+                partial(_reminder, user, item, stage, link),
+                user.locale,
+            )
+            for user in item.users
+        ]
+    return [
+        Due(
+            f"{period}:{member.id}",
+            "reminder_escalation",
+            item.organisation_id,
+            partial(_escalation, member, item, now, link),
+            member.locale,
+        )
+        for member in staff
+    ]
 
 
 def _situation(item: Stalled) -> str:
-    since, step, organisation = format_date(local_day(item.since), "long"), localized(item.step, "title"), item.organisation_name
+    since, step, organisation = (
+        format_date(local_day(item.since), "long"),
+        localized(item.step, "title"),
+        item.organisation_name,
+    )
     if item.state is StepState.DRAFT:
-        return _("U bent op %(since)s begonnen aan de stap ‘%(step)s’ voor %(organisation)s, maar hebt die nog "
-                 "niet ingediend.", since=since, step=step, organisation=organisation)
+        return _(
+            "U bent op %(since)s begonnen aan de stap ‘%(step)s’ voor %(organisation)s, maar hebt die nog "
+            "niet ingediend.",
+            since=since,
+            step=step,
+            organisation=organisation,
+        )
     if item.state is StepState.CHANGES_REQUESTED:
-        return _("St MBO heeft op %(since)s gevraagd om de stap ‘%(step)s’ van %(organisation)s aan te passen. "
-                 "Pas de stap aan en dien hem opnieuw in.", since=since, step=step, organisation=organisation)
-    return _("Sinds %(since)s kan %(organisation)s verder met de stap ‘%(step)s’.", since=since, step=step,
-             organisation=organisation)
+        return _(
+            "St MBO heeft op %(since)s gevraagd om de stap ‘%(step)s’ van %(organisation)s aan te passen. "
+            "Pas de stap aan en dien hem opnieuw in.",
+            since=since,
+            step=step,
+            organisation=organisation,
+        )
+    return _(
+        "Sinds %(since)s kan %(organisation)s verder met de stap ‘%(step)s’.",
+        since=since,
+        step=step,
+        organisation=organisation,
+    )
 
 
 def _reminder(user: Recipient, item: Stalled, stage: int, link: str):
@@ -157,23 +220,37 @@ def _reminder(user: Recipient, item: Stalled, stage: int, link: str):
         subject = _("Herinnering: ga verder met de stap ‘%(step)s’", step=localized(item.step, "title"))
     else:
         subject = _("Tweede herinnering: de stap ‘%(step)s’ wacht op u", step=localized(item.step, "title"))
-        paragraphs.append(_("Dit is de tweede herinnering. Lukt het niet of heeft u vragen? Neem gerust contact "
-                            "op met St MBO; we denken graag mee."))
-    return reminder_message(user, subject, "reminder", paragraphs=paragraphs, button=_("Ga verder met de stap"),
-                            link=link, sign=True)
+        paragraphs.append(
+            _(
+                "Dit is de tweede herinnering. Lukt het niet of heeft u vragen? Neem gerust contact "
+                "op met St MBO; we denken graag mee."
+            )
+        )
+    return reminder_message(
+        user, subject, "reminder", paragraphs=paragraphs, button=_("Ga verder met de stap"), link=link, sign=True
+    )
 
 
 def _escalation(member: Recipient, item: Stalled, now: datetime, link: str):
-    subject = _("%(organisation)s staat stil bij de stap ‘%(step)s’", organisation=item.organisation_name,
-                step=localized(item.step, "title"))
+    subject = _(
+        "%(organisation)s staat stil bij de stap ‘%(step)s’",
+        organisation=item.organisation_name,
+        step=localized(item.step, "title"),
+    )
     paragraphs = [
-        _("%(organisation)s staat sinds %(since)s stil bij de stap ‘%(step)s’: %(days)d dagen, drie keer de "
-          "herinneringstermijn van %(interval)d dagen.", organisation=item.organisation_name,
-          since=format_date(local_day(item.since), "long"), step=localized(item.step, "title"), days=(now - item.since).days,
-          interval=item.step.reminder_days),
-        _("De contactpersonen van de organisatie krijgen herinneringen per e-mail; misschien helpt nu een "
-          "telefoontje.") if item.users else
-        _("Geen van de contactpersonen van de organisatie ontvangt herinneringen per e-mail; neem zelf contact op."),
+        _(
+            "%(organisation)s staat sinds %(since)s stil bij de stap ‘%(step)s’: %(days)d dagen, drie keer de "
+            "herinneringstermijn van %(interval)d dagen.",
+            organisation=item.organisation_name,
+            since=format_date(local_day(item.since), "long"),
+            step=localized(item.step, "title"),
+            days=(now - item.since).days,
+            interval=item.step.reminder_days,
+        ),
+        _("De contactpersonen van de organisatie krijgen herinneringen per e-mail; misschien helpt nu een telefoontje.")
+        if item.users
+        else _(
+            "Geen van de contactpersonen van de organisatie ontvangt herinneringen per e-mail; neem zelf contact op."
+        ),
     ]
-    return reminder_message(member, subject, "reminder", paragraphs=paragraphs, button=_("Bekijk de stap"),
-                            link=link)
+    return reminder_message(member, subject, "reminder", paragraphs=paragraphs, button=_("Bekijk de stap"), link=link)
