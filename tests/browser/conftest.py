@@ -50,6 +50,23 @@ LABELLED_KVK = "12121212"
 AXE_SCRIPT = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
+def _closing_answers(wsgi_app):
+    """The app, its answers always closed. Werkzeug's development server skips closing an answer when the
+    browser drops the connection halfway (a page left before its stylesheet arrived); the file behind it
+    is then closed by the garbage collector with a ResourceWarning, which the suite turns into an error.
+    gunicorn always closes them; here a generator's ``finally`` does, also when it is dropped unfinished."""
+
+    def app(environ, start_response):
+        answer = wsgi_app(environ, start_response)
+        try:
+            yield from answer
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+
+    return app
+
+
 @pytest.fixture(scope="session")
 def live_server(app, tmp_path_factory, smtp_server):
     """Base URL of the portal served in a thread on a free port."""
@@ -62,7 +79,7 @@ def live_server(app, tmp_path_factory, smtp_server):
             **shared_cache(app),  # so that what the tests write renews what the server keeps
         )
     )
-    server = make_server("127.0.0.1", 0, browser_app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closing_answers(browser_app), threaded=True)
     base_url = f"http://127.0.0.1:{server.port}"
     # Links in mails must lead back to this server; the port is known only now.
     browser_app.config["PUBLIC_URL"] = base_url
