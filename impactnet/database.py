@@ -25,6 +25,11 @@ def local_today() -> date:
     return datetime.now(LOCAL_TIMEZONE).date()
 
 
+def local_day(moment: datetime) -> date:
+    """The calendar day in the Netherlands of ``moment`` (an aware datetime)."""
+    return moment.astimezone(LOCAL_TIMEZONE).date()
+
+
 def insert_on_conflict(table: sa.Table, bind: sa.engine.Connection | Engine):
     """``INSERT`` into ``table`` with ``on_conflict_do_nothing`` / ``on_conflict_do_update``, as the
     bind's dialect writes it (PostgreSQL or SQLite): the one place that chooses, for the upserts of the

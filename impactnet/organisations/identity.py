@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -26,7 +26,7 @@ from sqlalchemy.orm import joinedload
 from impactnet.accounts.models import Role, User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import record
-from impactnet.database import LOCAL_TIMEZONE, utcnow
+from impactnet.database import local_day, utcnow
 from impactnet.extensions import db
 from impactnet.organisations.identity_mails import queue_decision_mails
 from impactnet.organisations.models import IdentityChange, Organisation
@@ -82,10 +82,6 @@ def _identity(kvk_number: str, name: str) -> dict[str, str]:
     return {"kvk_number": kvk_number, "name": name}
 
 
-def _local_day(moment: datetime) -> date:
-    return moment.astimezone(LOCAL_TIMEZONE).date()
-
-
 def pending_change(organisation: Organisation) -> IdentityChange | None:
     """The organisation's request that waits for St MBO, if any."""
     return db.session.scalar(
@@ -136,7 +132,7 @@ def identity_history(organisation: Organisation) -> list[FormerIdentity]:
         .order_by(IdentityChange.decided_at, IdentityChange.id)
     )
     return [
-        FormerIdentity(change.old_kvk_number, change.old_name, _local_day(change.decided_at))
+        FormerIdentity(change.old_kvk_number, change.old_name, local_day(change.decided_at))
         for change in changes
         if change.changes_kvk or change.changes_name
     ]  # approved when staff had made it so already: no change
@@ -155,7 +151,7 @@ def former_holder(kvk: str) -> tuple[int, date] | None:
         .order_by(IdentityChange.decided_at.desc(), IdentityChange.id.desc())
         .limit(1)
     ).first()
-    return (row.organisation_id, _local_day(row.decided_at)) if row else None
+    return (row.organisation_id, local_day(row.decided_at)) if row else None
 
 
 def form_identity(actor: User, organisation: Organisation) -> dict[str, str]:

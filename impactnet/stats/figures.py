@@ -79,10 +79,6 @@ def period_starts(day: date) -> dict[str, date]:
     }
 
 
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(LOCAL_TIMEZONE).date()
-
-
 def upsert(table: sa.Table, rows: Iterable[dict], keys: tuple[str, ...], **every_row) -> int:
     """Insert ``rows`` (each with ``every_row`` added), replacing the other columns of rows that
     exist with the same ``keys``.

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from impactnet.audit.models import AuditAction, AuditEvent
-from impactnet.database import utcnow
+from impactnet.database import local_day, utcnow
 from impactnet.extensions import db
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.models import OrganisationStatus as Status
@@ -19,7 +19,6 @@ from impactnet.stats.definitions import became_partner, by_part, got_label
 from impactnet.stats.figures import (
     NEW_FIGURES,
     figures,
-    local_day,
     municipality_row,
     period_starts,
     region_row,

@@ -22,10 +22,9 @@ from flask_babel import force_locale, gettext
 from impactnet.accounts.models import Role, User
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.core.locale import CATALOGUES, compile_catalogues, select_locale
-from impactnet.database import utcnow
+from impactnet.database import local_day, utcnow
 from impactnet.extensions import db
 from impactnet.notifications.reminders import expire_labels_and_notify
-from impactnet.notifications.reminders.common import local_day
 from impactnet.organisations.models import OrganisationStatus
 from tests import factories
 from tests.helpers import count, login_client, registration_data, statements

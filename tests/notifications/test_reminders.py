@@ -14,13 +14,12 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
 from impactnet.accounts.models import Role, User
-from impactnet.database import utcnow
+from impactnet.database import local_day, utcnow
 from impactnet.extensions import db
 from impactnet.journey import services as journey
 from impactnet.journey.models import StepProgress, StepState, StepSubmission
 from impactnet.notifications.models import OutboxMail
 from impactnet.notifications.reminders import expire_labels_and_notify, scan_reminders
-from impactnet.notifications.reminders.common import local_day
 from impactnet.organisations.models import OrganisationStatus
 from impactnet.review import services as review
 from tests import factories

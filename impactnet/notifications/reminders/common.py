@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 import sqlalchemy as sa
@@ -17,7 +17,6 @@ from impactnet.accounts.access import STAFF_ROLES
 from impactnet.accounts.mails import public_url
 from impactnet.accounts.models import User
 from impactnet.core.locale import recipient_locale
-from impactnet.database import LOCAL_TIMEZONE
 from impactnet.extensions import db
 from impactnet.journey.models import JourneyStep
 from impactnet.notifications.mail import build_message
@@ -91,10 +90,6 @@ def window(column, after: timedelta, now: datetime, until: timedelta | None = No
     """``column`` lies at least ``after`` before ``now``, and less than
     ``until`` (default: ``after``) plus CATCH_UP."""
     return sa.and_(column <= now - after, column > now - (until or after) - CATCH_UP)
-
-
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(LOCAL_TIMEZONE).date()
 
 
 def stamp(moment: datetime) -> str:

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from impactnet.accounts.mails import public_url
 from impactnet.accounts.models import User
+from impactnet.database import local_day
 from impactnet.extensions import db
 from impactnet.journey.models import JourneyStep, StepKind
 from impactnet.notifications.mail import build_message
@@ -21,7 +22,6 @@ from impactnet.notifications.reminders.common import (
     CATCH_UP,
     Due,
     Recipient,
-    local_day,
     recipient,
     reminded_users_of_organisation,
     reminder_message,

@@ -10,7 +10,8 @@ from flask_babel import ngettext
 
 from impactnet.accounts.mails import public_url
 from impactnet.core.locale import localized
-from impactnet.notifications.reminders.common import Due, Recipient, local_day, reminder_message
+from impactnet.database import local_day
+from impactnet.notifications.reminders.common import Due, Recipient, reminder_message
 from impactnet.review.services import review_queue
 
 # A digest lists the oldest ones; the rest are one click away in the queue.

@@ -24,12 +24,12 @@ from sqlalchemy.orm import aliased
 from impactnet.accounts.mails import public_url
 from impactnet.accounts.models import User
 from impactnet.core.locale import localized
+from impactnet.database import local_day
 from impactnet.extensions import db
 from impactnet.journey.models import JourneyStep, StepKind, StepProgress, StepState
 from impactnet.notifications.reminders.common import (
     Due,
     Recipient,
-    local_day,
     recipient,
     reminded_users_of_organisation,
     reminder_message,
