@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from impactnet.database import TimestampMixin, UTCDateTime, utcnow
@@ -97,16 +98,29 @@ class Organisation(TimestampMixin, db.Model):
         back_populates="organisation", order_by="User.id", foreign_keys="User.organisation_id"
     )
 
-    def shown_status(self, today: date) -> OrganisationStatus:
-        """The status to show on ``today``: a label past its end date is expired
-        even before the nightly scan has stored that."""
-        if (
+    @hybrid_method
+    def label_ended(self, day: date) -> bool:
+        """Whether its stored label's last valid day lies before ``day``: the label reads expired that
+        day, even before the nightly scan has stored that. The one rule, in Python here and in SQL
+        below (the figures' parts and the directory's filter use that)."""
+        return (
             self.status is OrganisationStatus.LABELLED
             and self.label_valid_until is not None
-            and self.label_valid_until < today
-        ):
-            return OrganisationStatus.LABEL_EXPIRED
-        return self.status
+            and self.label_valid_until < day
+        )
+
+    @label_ended.expression
+    def label_ended(cls, day: date):
+        return sa.and_(
+            cls.status == OrganisationStatus.LABELLED,
+            cls.label_valid_until.is_not(None),
+            cls.label_valid_until < day,
+        )
+
+    def shown_status(self, today: date) -> OrganisationStatus:
+        """The status to show on ``today``: a label past its end date is expired
+        even before the nightly scan has stored that (:meth:`label_ended`)."""
+        return OrganisationStatus.LABEL_EXPIRED if self.label_ended(today) else self.status
 
     @property
     def identity_locked(self) -> bool:

@@ -48,24 +48,15 @@ assert len(PART_OF_STATUS) == sum(len(statuses) for statuses in PART_STATUSES.va
 PARTNER_VALUES = sorted(status.value for status in PARTNER_STATUSES)
 
 
-def _label_ended(day: date):
-    """SQL: a stored label whose last valid day lies before ``day`` (it reads expired that day)."""
-    return sa.and_(
-        Organisation.status == Status.LABELLED,
-        Organisation.label_valid_until.is_not(None),
-        Organisation.label_valid_until < day,
-    )
-
-
 def in_part(part: str, day: date):
     """SQL: the organisation counts in ``part`` (a key of PART_STATUSES, or "partners") on ``day``."""
     if part == "partners":
         return Organisation.status.in_(PARTNER_STATUSES)
     condition = Organisation.status.in_(PART_STATUSES[part])
     if part == "labelled":
-        return sa.and_(condition, ~_label_ended(day))
+        return sa.and_(condition, ~Organisation.label_ended(day))
     if part == "label_expired":
-        return sa.or_(condition, _label_ended(day))
+        return sa.or_(condition, Organisation.label_ended(day))
     return condition
 
 
