@@ -96,7 +96,7 @@ def _funnel_table(board: Dashboard) -> Table:
             step.position,
             step.title,
             _count(step.organisations),
-            step.median_days if step.organisations >= SMALLEST_SHOWN else None,
+            step.shown_median_days,
         )
         for step in board.funnel
     ]

@@ -124,6 +124,12 @@ class FunnelStep:
     organisations: int
     median_days: float | None
 
+    @property
+    def shown_median_days(self) -> float | None:
+        """The median as shown and delivered: none for fewer than SMALLEST_SHOWN organisations, whose
+        count is shown as "< 5" (a median of so few would point at them)."""
+        return self.median_days if self.organisations >= SMALLEST_SHOWN else None
+
 
 def funnel(municipality_id: int, day: date | None) -> list[FunnelStep]:
     """Every step with the organisations standing at it on ``day`` (the day of the latest

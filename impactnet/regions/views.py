@@ -28,6 +28,7 @@ AS_OF_FORMAT = "d MMMM y, HH:mm"  # "1 december 2026, 14:05" (as templates/figur
 
 
 bp.add_app_template_global(results_html, "target_results_html")
+bp.add_app_template_global(dashboard.SMALLEST_SHOWN, "smallest_shown")  # the small-cell rule's threshold
 
 
 @bp.app_template_filter("suppressed")
