@@ -64,6 +64,16 @@ def can_move_organisation(current: Org, target: Org) -> bool:
     return target in ORGANISATION_MOVES[current]
 
 
+def can_revoke_label(current: Org) -> bool:
+    """Whether St MBO may revoke the organisation's label (a label held or expired)."""
+    return can_move_organisation(current, Org.LABEL_REVOKED)
+
+
+def can_withdraw(current: Org) -> bool:
+    """Whether the organisation may be withdrawn from the network (any status but withdrawn)."""
+    return can_move_organisation(current, Org.WITHDRAWN)
+
+
 def check_organisation_move(current: Org, target: Org) -> None:
     if not can_move_organisation(current, target):
         raise TransitionError(f"organisation {current} -> {target}")

@@ -191,7 +191,7 @@ def award_or_renew_label(actor: User, organisation: Organisation, today: date | 
 
 def revoke_label(actor: User, organisation: Organisation, reason: str, today: date | None = None) -> None:
     check_not_erased(organisation)
-    if organisation.status not in (Org.LABELLED, Org.LABEL_EXPIRED):
+    if not statemachine.can_revoke_label(organisation.status):
         raise JourneyError(_l("Deze organisatie heeft geen label om in te trekken."))
     if not reason.strip():
         raise JourneyError(_l("Geef de reden van de intrekking."))
@@ -215,7 +215,7 @@ def revoke_label(actor: User, organisation: Organisation, reason: str, today: da
 def withdraw(actor: User, organisation: Organisation, reason: str) -> None:
     """The organisation leaves the network (on its own request)."""
     check_not_erased(organisation)
-    if organisation.status is Org.WITHDRAWN:
+    if not statemachine.can_withdraw(organisation.status):
         raise JourneyError(_l("Deze organisatie is al afgemeld."))
     if not reason.strip():
         raise JourneyError(_l("Geef de reden van de afmelding."))

@@ -11,6 +11,7 @@ from impactnet.core.rendering import filter_arg
 from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.journey import services as journey
+from impactnet.journey import statemachine
 from impactnet.journey.diff import reviewed_before, version_changes
 from impactnet.journey.models import StepSubmission
 from impactnet.journey.statemachine import TransitionError
@@ -29,6 +30,9 @@ from impactnet.review.forms import (
 )
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+# What St MBO may do to an organisation, as the state machine says (templates/organisations/_staff_actions.html).
+bp.add_app_template_global(statemachine.can_revoke_label, "can_revoke_label")
+bp.add_app_template_global(statemachine.can_withdraw, "can_withdraw")
 
 
 def _not_allowed() -> str:
