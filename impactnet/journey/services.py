@@ -145,9 +145,15 @@ def change_state(
     submission: StepSubmission | None,
     new_state: StepState,
     note: str | None = None,
+    *,
+    by_staff: bool,
 ) -> None:
-    """Move a step (and its current version) to ``new_state`` and record it."""
+    """Move a step (and its current version) to ``new_state`` and record it; a move the state machine
+    does not allow (for staff, or for the organisation) raises :class:`TransitionError`. Callers that
+    do work before the move (a new version's row) ask the machine first as well, so nothing is done
+    for a move that is refused."""
     old_state = progress.state
+    statemachine.check_step_move(old_state, new_state, by_staff=by_staff, kind=progress.step.kind)
     progress.state = new_state
     progress.state_changed_at = utcnow()
     if submission is not None:
@@ -221,7 +227,7 @@ def working_draft(actor: User, progress: StepProgress) -> StepSubmission:
         ]
         for item in current.evidence:
             _copy_evidence(item, draft)
-    change_state(actor, progress, draft, StepState.DRAFT)
+    change_state(actor, progress, draft, StepState.DRAFT, by_staff=False)
     return draft
 
 
@@ -334,9 +340,8 @@ def submit(actor: User, organisation: Organisation, step_key: str, data: StepInp
     missing = missing_items(progress, draft)
     if missing:
         raise JourneyError(" ".join(missing))
-    statemachine.check_step_move(progress.state, StepState.SUBMITTED, by_staff=False, kind=progress.step.kind)
     draft.submitted_at = utcnow()
-    change_state(actor, progress, draft, StepState.SUBMITTED)
+    change_state(actor, progress, draft, StepState.SUBMITTED, by_staff=False)
     _mark_working(actor, organisation, progress)
     return draft
 

@@ -95,7 +95,7 @@ def _decide(actor: User, submission: StepSubmission, outcome: StepState, feedbac
     if result.rowcount != 1:
         raise DecisionConflict.already_decided()
     db.session.refresh(submission)
-    change_state(actor, submission.progress, submission, outcome, note=feedback)
+    change_state(actor, submission.progress, submission, outcome, note=feedback, by_staff=True)
 
 
 def request_changes(actor: User, submission: StepSubmission, feedback: str) -> None:
@@ -146,7 +146,7 @@ def record_staff_step(actor: User, organisation: Organisation, step_key: str, no
         # (the state machine refuses recording it twice).
         reread_progress(progress)
         return record_staff_step(actor, organisation, step_key, note)
-    change_state(actor, progress, submission, StepState.APPROVED, note=note.strip() or None)
+    change_state(actor, progress, submission, StepState.APPROVED, note=note.strip() or None, by_staff=True)
     set_status(actor, organisation, statemachine.status_after_step_submitted(organisation.status))
     mails.staff_step_recorded(submission, next_step=step_after(progress.step))
 

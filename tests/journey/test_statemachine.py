@@ -6,9 +6,13 @@ import itertools
 
 import pytest
 
+from impactnet.database import utcnow
+from impactnet.extensions import db
+from impactnet.journey import services as journey
 from impactnet.journey import statemachine
 from impactnet.journey.models import StepKind, StepState
 from impactnet.organisations.models import OrganisationStatus as Org
+from tests import factories
 
 S = StepState
 SUBMITTABLE_KINDS = [k for k in StepKind if k is not StepKind.STAFF_RECORDED]
@@ -101,3 +105,24 @@ def test_handing_in_a_later_step_means_working_toward_the_label(current, expecte
 def test_withdrawn_is_final_and_the_only_inactive_state():
     assert statemachine.ORGANISATION_MOVES[Org.WITHDRAWN] == frozenset()
     assert set(Org) - statemachine.ACTIVE_ORGANISATION_STATES == {Org.WITHDRAWN}
+
+
+@pytest.mark.parametrize("current", list(Org))
+def test_revoking_and_withdrawing_follow_the_organisation_moves(current):
+    assert statemachine.can_revoke_label(current) is ((current, Org.LABEL_REVOKED) in ORGANISATION_ALLOWED)
+    assert statemachine.can_withdraw(current) is ((current, Org.WITHDRAWN) in ORGANISATION_ALLOWED)
+
+
+def test_change_state_refuses_a_move_the_machine_does_not_allow(path):
+    organisation = factories.OrganisationFactory()
+    progress = journey.progress_for(organisation, "inventarisatie")
+    assert progress.state is S.NOT_STARTED
+    with pytest.raises(statemachine.TransitionError):  # staff decide only what was handed in
+        journey.change_state(None, progress, None, S.APPROVED, by_staff=True)
+    progress.state, progress.state_changed_at = S.SUBMITTED, utcnow()
+    with pytest.raises(statemachine.TransitionError):  # nor does the organisation take back what it handed in
+        journey.change_state(None, progress, None, S.DRAFT, by_staff=False)
+    assert progress.state is S.SUBMITTED
+    journey.change_state(None, progress, None, S.APPROVED, by_staff=True)
+    db.session.flush()
+    assert progress.state is S.APPROVED

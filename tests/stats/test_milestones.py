@@ -48,7 +48,11 @@ def milestones_of(organisation: Organisation) -> dict:
 
 
 def approve(staff, organisation: Organisation, key: str) -> None:
-    journey.change_state(staff, journey.progress_for(organisation, key), None, StepState.APPROVED)
+    """The step approved, as fast as the milestones need it: its progress row set straight (the state
+    machine would want it handed in first; the flush hook sees any changed progress row)."""
+    progress = journey.progress_for(organisation, key)
+    progress.state, progress.state_changed_at = StepState.APPROVED, utcnow()
+    db.session.flush()
 
 
 def test_every_kind_of_change_keeps_the_columns(app, path, dordrecht, zwijndrecht, mailbox):
@@ -85,7 +89,9 @@ def test_every_kind_of_change_keeps_the_columns(app, path, dordrecht, zwijndrech
         assert_kept()
 
         # The partner changes an approved step: it stands there again (a new version to review).
-        journey.change_state(None, journey.progress_for(organisation, steps[3].key), None, StepState.DRAFT)
+        journey.change_state(
+            None, journey.progress_for(organisation, steps[3].key), None, StepState.DRAFT, by_staff=False
+        )
         review.revoke_label(staff, organisation, "Afspraken niet nagekomen")
         db.session.commit()
         assert milestones_of(organisation)["journey_step_id"] == steps[3].id

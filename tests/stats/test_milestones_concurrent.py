@@ -10,6 +10,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.journey import services as journey
 from impactnet.journey.models import StepState
@@ -35,7 +36,10 @@ def test_two_approvals_of_one_organisation_at_once(app, path, dordrecht):
         try:
             with app.app_context():
                 organisation = db.session.get(Organisation, organisation_id)
-                journey.change_state(None, journey.progress_for(organisation, step_key), None, StepState.APPROVED)
+                # Approved, its progress row set straight (as in test_milestones.approve).
+                progress = journey.progress_for(organisation, step_key)
+                progress.state, progress.state_changed_at = StepState.APPROVED, utcnow()
+                db.session.flush()
                 before_commit()
                 db.session.commit()
         except BaseException as error:  # reported by the test below
