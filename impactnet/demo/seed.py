@@ -23,6 +23,7 @@ from impactnet.accounts.models import Role, User
 from impactnet.accounts.passwords import hash_password
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.audit.services import snapshot
+from impactnet.audit.status_changes import status_change
 from impactnet.demo import history, people, texts, timeline
 from impactnet.demo.documents import ensure_agreements
 from impactnet.demo.history import REVIEW, Event, Move
@@ -269,8 +270,7 @@ def _organisation_row(rng, plan: Plan, journey: Journey, municipality: Municipal
                 AuditAction.ORGANISATION_STATUS_CHANGED,
                 organisation,
                 {
-                    "before": {"status": before.value},
-                    "after": {"status": after.value},
+                    **status_change(before.value, after.value),
                     "note": reason if after is Status.LABEL_REVOKED else NOTES[after],
                 },
             )

@@ -20,6 +20,7 @@ from impactnet.accounts.mails import invitation_mail, queue
 from impactnet.accounts.models import Role, User
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.audit.services import apply_changes
+from impactnet.audit.status_changes import status_change
 from impactnet.database import LOCAL_TIMEZONE, local_today, utcnow
 from impactnet.extensions import db
 from impactnet.imports.checking import DETAIL_FIELDS, RowPlan
@@ -159,8 +160,7 @@ def _history(
                 organisation.id,
                 organisation.id,
                 moment(day),
-                before={"status": previous.value},
-                after={"status": status.value},
+                **status_change(previous.value, status.value),
                 note=IMPORTED_NOTE,
             )
         )

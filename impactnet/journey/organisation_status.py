@@ -5,6 +5,7 @@ from __future__ import annotations
 from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import record
+from impactnet.audit.status_changes import status_change
 from impactnet.extensions import db
 from impactnet.journey import statemachine
 from impactnet.organisations.models import Organisation, OrganisationStatus
@@ -23,8 +24,7 @@ def set_status(
         actor,
         AuditAction.ORGANISATION_STATUS_CHANGED,
         organisation,
-        before={"status": old_status.value},
-        after={"status": new_status.value},
+        **status_change(old_status.value, new_status.value),
         organisation_id=organisation.id,
         note=note,
     )

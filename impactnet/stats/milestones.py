@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from impactnet.audit.models import AuditAction, AuditEvent
+from impactnet.audit.status_changes import status_after, status_before
 from impactnet.extensions import db
 from impactnet.journey.models import JourneyStep, StepProgress, StepState
 from impactnet.organisations.models import Organisation
@@ -46,7 +47,7 @@ def _became() -> dict[str, sa.ColumnElement[bool]]:
     """SQL conditions on a status change's audit event, by column: it made the organisation a
     partner / gave it the label (as :func:`impactnet.stats.definitions.became_partner` and
     ``got_label``)."""
-    before, after = AuditEvent.before["status"].as_string(), AuditEvent.after["status"].as_string()
+    before, after = status_before(), status_after()
     return {
         "became_partner_at": sa.and_(before.not_in(PARTNER_VALUES), after.in_(PARTNER_VALUES)),
         "got_label_at": sa.and_(after == Status.LABELLED.value, before != Status.LABELLED.value),

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from impactnet.audit.models import AuditAction, AuditEvent
+from impactnet.audit.status_changes import status_after, status_before
 from impactnet.database import local_day, utcnow
 from impactnet.extensions import db
 from impactnet.organisations.models import Organisation
@@ -29,14 +30,6 @@ from impactnet.stats.models import GrowthSnapshot
 
 SNAPSHOT_KEY = ("scope_key", "day")
 STREAM_ROWS = 10_000  # rows fetched at a time while replaying the audit trail
-
-
-def _status_before():
-    return AuditEvent.before["status"].as_string()
-
-
-def _status_after():
-    return AuditEvent.after["status"].as_string()
 
 
 def _municipalities() -> dict[int, date]:
@@ -97,8 +90,8 @@ def _replayed_changes() -> tuple[dict[date, dict[int, Counter]], dict[date, dict
             Organisation.created_at,
             Organisation.status,
             AuditEvent.occurred_at,
-            _status_before(),
-            _status_after(),
+            status_before(),
+            status_after(),
         )
         .outerjoin(
             AuditEvent,
