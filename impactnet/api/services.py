@@ -19,6 +19,7 @@ from impactnet.api.models import ApiToken
 from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.regions.models import Municipality, Target
+from impactnet.regions.services import list_municipalities
 from impactnet.stats.definitions import PARTS
 from impactnet.stats.models import REGION, GrowthSnapshot, Projection
 from impactnet.stats.services import latest_snapshots, series, targets_with_projections
@@ -120,9 +121,7 @@ def regions_payload(now: datetime) -> dict:
     """The region's and every active municipality's latest figures, when each was computed, and
     the targets (three queries). The region's figures are the sum of its municipalities'."""
     snapshots = latest_snapshots()
-    municipalities = db.session.scalars(
-        sa.select(Municipality).where(Municipality.active.is_(True)).order_by(Municipality.joined_on, Municipality.name)
-    )
+    municipalities = list_municipalities(active_only=True)
     targets = targets_with_projections()
     return {
         "generated_at": now.isoformat(),

@@ -22,6 +22,7 @@ from impactnet.organisations.choices import SECTORS, SIZE_CLASSES
 from impactnet.organisations.models import Organisation
 from impactnet.regions.models import Municipality, Target
 from impactnet.regions.results import Figure, TargetResult, target_results, year_end_snapshots
+from impactnet.regions.services import list_municipalities
 from impactnet.stats.definitions import COUNTS
 from impactnet.stats.figures import NEW_FIGURES, PERIODS
 from impactnet.stats.models import REGION, BreakdownSnapshot, FunnelSnapshot, GrowthSnapshot, Projection
@@ -77,13 +78,7 @@ def region_overview(today: date) -> tuple[list[OverviewRow], OverviewRow, dateti
     figures were computed. Four queries."""
     year = today.year
     snapshots = latest_snapshots()
-    municipalities = list(
-        db.session.scalars(
-            sa.select(Municipality)
-            .where(Municipality.active.is_(True))
-            .order_by(Municipality.joined_on, Municipality.name)
-        )
-    )
+    municipalities = list_municipalities(active_only=True)
     targets = targets_with_projections()
     ends = year_end_snapshots(
         [m.id for m in municipalities], {t.year for pairs in targets.values() for t, _p in pairs}, today
