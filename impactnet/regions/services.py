@@ -13,7 +13,6 @@ from impactnet.audit.models import AuditAction
 from impactnet.audit.services import apply_changes, record, snapshot
 from impactnet.core.duplicates import insert_unless_duplicate, write_unless_duplicate
 from impactnet.extensions import db
-from impactnet.organisations.models import PARTNER_STATUSES  # noqa: F401 - defined there, long imported from here
 from impactnet.regions.models import Municipality, Target
 
 MUNICIPALITY_FIELDS = ("name", "slug", "joined_on", "active", "postcode_ranges")
