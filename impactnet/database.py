@@ -6,12 +6,17 @@ import os
 import weakref
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
+    from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 
 LOCAL_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 
@@ -30,17 +35,19 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(LOCAL_TIMEZONE).date()
 
 
-def insert_on_conflict(table: sa.Table, bind: sa.engine.Connection | Engine):
+def insert_on_conflict(table: sa.Table, bind: sa.engine.Connection | Engine) -> PostgresInsert | SqliteInsert:
     """``INSERT`` into ``table`` with ``on_conflict_do_nothing`` / ``on_conflict_do_update``, as the
     bind's dialect writes it (PostgreSQL or SQLite): the one place that chooses, for the upserts of the
     figures, the outbox and :func:`impactnet.core.duplicates.insert_missing_rows`."""
     if bind.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif bind.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - impactnet runs on PostgreSQL and SQLite
-        raise NotImplementedError(f"INSERT ... ON CONFLICT on {bind.dialect.name}")
-    return insert(table)
+        from sqlalchemy.dialects.postgresql import insert as postgres_insert
+
+        return postgres_insert(table)
+    if bind.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table)
+    raise NotImplementedError(f"INSERT ... ON CONFLICT on {bind.dialect.name}")  # pragma: no cover
 
 
 def new_pools_after_fork(engines: Iterable[Engine]) -> None:
@@ -68,7 +75,7 @@ def contains_pattern(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-class UTCDateTime(sa.TypeDecorator):
+class UTCDateTime(sa.TypeDecorator[datetime]):
     """A timezone-aware UTC datetime on every database.
 
     PostgreSQL stores ``timestamptz``; SQLite has no time zones, so values are
@@ -79,7 +86,7 @@ class UTCDateTime(sa.TypeDecorator):
     impl = sa.DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -87,7 +94,7 @@ class UTCDateTime(sa.TypeDecorator):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -101,7 +108,7 @@ class TimestampMixin:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection, connection_record):
+def _sqlite_foreign_keys(dbapi_connection: Any, connection_record: Any) -> None:
     """SQLite ignores foreign keys unless told so on every connection."""
     import sqlite3
 
@@ -112,7 +119,7 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record):
 
 
 @event.listens_for(Engine, "savepoint")
-def _sqlite_savepoint_inside_transaction(connection, name) -> None:
+def _sqlite_savepoint_inside_transaction(connection: sa.Connection, name: str) -> None:
     """Make a savepoint on SQLite part of the session's transaction.
 
     Python's sqlite3 opens a transaction only before the first INSERT, UPDATE or DELETE. A SAVEPOINT
@@ -132,11 +139,11 @@ def _sqlite_savepoint_inside_transaction(connection, name) -> None:
 # caches told, the worker woken) asks these two.
 
 
-def whole_transaction_committed(session) -> bool:
+def whole_transaction_committed(session: Session) -> bool:
     """In an "after_commit" listener: the outermost transaction committed (not a savepoint released)."""
     return not session.in_nested_transaction()
 
 
-def whole_transaction_rolled_back(previous_transaction) -> bool:
+def whole_transaction_rolled_back(previous_transaction: SessionTransaction) -> bool:
     """In an "after_soft_rollback" listener: the outermost transaction was rolled back (not a savepoint)."""
     return previous_transaction.parent is None

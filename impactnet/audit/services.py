@@ -6,6 +6,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.extensions import db
 
@@ -25,7 +26,7 @@ def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
 
 
 def record(
-    actor,
+    actor: User | None,
     action: AuditAction,
     obj: Any,
     *,
@@ -58,7 +59,7 @@ def record(
 
 
 def apply_changes(
-    actor, obj: Any, values: dict[str, Any], action: AuditAction, *, organisation_id: int | None = None
+    actor: User | None, obj: Any, values: dict[str, Any], action: AuditAction, *, organisation_id: int | None = None
 ) -> bool:
     """Set ``values`` on ``obj`` and record the fields that really changed
     (before and after) as one event. Returns whether anything changed."""

@@ -11,7 +11,7 @@ in SQL. Statuses are plain strings here, so the audit trail needs nothing above 
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import TypedDict, cast
 
 import sqlalchemy as sa
 
@@ -34,9 +34,9 @@ def status_change(old: str, new: str) -> StatusChange:
 
 def status_before() -> sa.ColumnElement[str]:
     """SQL: the status an event's organisation had before the change."""
-    return AuditEvent.before["status"].as_string()
+    return cast("sa.ColumnElement[str]", AuditEvent.before["status"].as_string())
 
 
 def status_after() -> sa.ColumnElement[str]:
     """SQL: the status the change gave it."""
-    return AuditEvent.after["status"].as_string()
+    return cast("sa.ColumnElement[str]", AuditEvent.after["status"].as_string())

@@ -89,4 +89,5 @@ def status_after_step_submitted(current: Org) -> Org:
 def renewal_opens_on(valid_until: date, months: int) -> date:
     """The first day a label valid until ``valid_until`` may be renewed (``months`` before it ends):
     renewing earlier would only stack periods."""
-    return valid_until - relativedelta(months=months)
+    opens: date = valid_until - relativedelta(months=months)
+    return opens

@@ -22,6 +22,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from impactnet.organisations.models import PARTNER_STATUSES, Organisation
 from impactnet.organisations.models import OrganisationStatus as Status
@@ -48,7 +49,7 @@ assert len(PART_OF_STATUS) == sum(len(statuses) for statuses in PART_STATUSES.va
 PARTNER_VALUES = sorted(status.value for status in PARTNER_STATUSES)
 
 
-def in_part(part: str, day: date):
+def in_part(part: str, day: date) -> sa.ColumnElement[bool]:
     """SQL: the organisation counts in ``part`` (a key of PART_STATUSES, or "partners") on ``day``."""
     if part == "partners":
         return Organisation.status.in_(PARTNER_STATUSES)
@@ -60,7 +61,7 @@ def in_part(part: str, day: date):
     return condition
 
 
-def shown_part(day: date):
+def shown_part(day: date) -> sa.Case[str]:
     """SQL: the part the organisation counts in on ``day`` (None: withdrawn), for a GROUP BY."""
     return sa.case(*((in_part(part, day), part) for part in PART_STATUSES), else_=sa.null())
 
@@ -92,7 +93,7 @@ def got_label(before: Status | None, after: Status) -> bool:
 
 
 # What each figure counts, as "Zo tellen we" and the dashboards say it.
-DEFINITIONS: dict[str, tuple] = {
+DEFINITIONS: dict[str, tuple[LazyString, LazyString]] = {
     "partners": (
         _l("Partners"),
         _l(
