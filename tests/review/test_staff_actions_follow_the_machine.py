@@ -13,31 +13,25 @@ from impactnet.organisations.models import OrganisationStatus as Status
 from tests import factories
 
 REASON = "Op verzoek van de organisatie"
+# action (the route's last part): whether the machine allows it, the status it leads to, the refusal
+ACTIONS = {
+    "revoke": (can_revoke_label, Status.LABEL_REVOKED, "Deze organisatie heeft geen label om in te trekken."),
+    "withdraw": (can_withdraw, Status.WITHDRAWN, "Deze organisatie is al afgemeld."),
+}
 
 
+@pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("status", list(Status))
-def test_revoking_is_offered_and_accepted_exactly_when_the_machine_allows_it(client, login_as, path, status):
+def test_an_action_is_offered_and_accepted_exactly_when_the_machine_allows_it(client, login_as, path, action, status):
+    allowed, leads_to, refusal = ACTIONS[action]
     login_as(Role.STAFF)
     organisation = factories.OrganisationFactory(status=status)
-    page = client.get(f"/organisations/{organisation.id}").get_data(as_text=True)
-    offered = f"/review/organisations/{organisation.id}/revoke" in page
-    assert offered is can_revoke_label(status)
-    response = client.post(f"/review/organisations/{organisation.id}/revoke", data={"reason": REASON})
+    url = f"/review/organisations/{organisation.id}/{action}"
+    offered = url in client.get(f"/organisations/{organisation.id}").get_data(as_text=True)
+    assert offered is allowed(status)
+    response = client.post(url, data={"reason": REASON})
     assert response.status_code == (302 if offered else 409)
-    db.session.expire_all()
-    assert db.session.get(Organisation, organisation.id).status is (Status.LABEL_REVOKED if offered else status)
     if not offered:
-        assert "Deze organisatie heeft geen label om in te trekken." in response.get_data(as_text=True)
-
-
-@pytest.mark.parametrize("status", list(Status))
-def test_withdrawing_is_offered_and_accepted_exactly_when_the_machine_allows_it(client, login_as, path, status):
-    login_as(Role.STAFF)
-    organisation = factories.OrganisationFactory(status=status)
-    page = client.get(f"/organisations/{organisation.id}").get_data(as_text=True)
-    offered = f"/review/organisations/{organisation.id}/withdraw" in page
-    assert offered is can_withdraw(status)
-    response = client.post(f"/review/organisations/{organisation.id}/withdraw", data={"reason": REASON})
-    assert response.status_code == (302 if offered else 409)
+        assert refusal in response.get_data(as_text=True)
     db.session.expire_all()
-    assert db.session.get(Organisation, organisation.id).status is (Status.WITHDRAWN if offered else status)
+    assert db.session.get(Organisation, organisation.id).status is (leads_to if offered else status)
