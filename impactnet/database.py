@@ -6,6 +6,7 @@ import os
 import weakref
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -73,6 +74,17 @@ def contains_pattern(text: str) -> str:
     """A LIKE pattern matching ``text`` anywhere, its ``%``, ``_`` and ``\\`` as themselves
     (use with ``escape="\\"``)."""
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def enum_values(enum_cls: type[Enum]) -> list[str]:
+    """The values of an enum's members, as they are stored (not their names)."""
+    return [member.value for member in enum_cls]
+
+
+def text_enum(enum_cls: type[Enum], length: int) -> sa.Enum:
+    """An enum column stored as its members' values in a plain string column (no native enum type
+    and no CHECK constraint: a new member needs no migration)."""
+    return sa.Enum(enum_cls, native_enum=False, length=length, values_callable=enum_values)
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):

@@ -1,5 +1,7 @@
 """Flask extensions: created here, initialised in :func:`impactnet.create_app`."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -26,6 +28,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# The models' base: ``db.Model`` (Flask-SQLAlchemy's subclass of Base, with ``query`` and the table
+# names), seen by type checkers as Base, since they cannot follow an attribute of an instance.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

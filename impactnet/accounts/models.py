@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from impactnet.database import TimestampMixin, UTCDateTime, utcnow
-from impactnet.extensions import db
+from impactnet.database import TimestampMixin, UTCDateTime, text_enum, utcnow
+from impactnet.extensions import Model
 from impactnet.organisations.models import Organisation
 from impactnet.regions.models import Municipality
 
@@ -25,7 +25,7 @@ def new_auth_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(UserMixin, TimestampMixin, Model):  # type: ignore[misc]  # flask_login has no types: UserMixin is Any
     __tablename__ = "users"
     __table_args__ = (
         sa.CheckConstraint("(role = 'partner') = (organisation_id IS NOT NULL)", name="partner_has_organisation"),
@@ -37,9 +37,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120), default="")
     password_hash: Mapped[str | None] = mapped_column(sa.String(200))
-    role: Mapped[Role] = mapped_column(
-        sa.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[Role] = mapped_column(text_enum(Role, 20))
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipalities.id"), index=True)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -76,7 +74,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         return self.session_token
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         return self.active
 
     @property
@@ -106,7 +104,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         return f"<User {self.id} {self.role}>"
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One sign-in. The cookies carry a random token; only its SHA-256 is stored, so a copy of the
     database opens no session. It ends when the user signs out (here or everywhere), when the
     password is set or the account deactivated, and at ``expires_at`` whatever a cookie says."""
@@ -124,7 +122,7 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class AccountRequest(db.Model):
+class AccountRequest(Model):
     """A request about an address that must not reveal whether it has an account (a password reset).
 
     The page stores it and answers at once, the same for every address; the worker looks the

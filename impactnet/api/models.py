@@ -7,10 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from impactnet.accounts.models import User
 from impactnet.database import UTCDateTime, utcnow
-from impactnet.extensions import db
+from impactnet.extensions import Model
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A municipality viewer's personal token for the API.
 
     Only the SHA-256 of the token is stored. The token is 32 random bytes

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from impactnet.accounts.models import User
-from impactnet.database import UTCDateTime, utcnow
-from impactnet.extensions import db
+from impactnet.database import UTCDateTime, text_enum, utcnow
+from impactnet.extensions import Model
 
 
 class AuditAction(enum.StrEnum):
@@ -88,7 +88,7 @@ class AuditAction(enum.StrEnum):
 STAFF_ONLY_ACTIONS = frozenset({AuditAction.ACCOUNT_MANAGER_SET, AuditAction.NOTE_ADDED, AuditAction.NOTE_DELETED})
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
     __table_args__ = (sa.Index("ix_audit_events_object", "object_type", "object_id"),)
 
@@ -96,7 +96,7 @@ class AuditEvent(db.Model):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     action: Mapped[AuditAction] = mapped_column(
-        sa.Enum(AuditAction, native_enum=False, length=60, values_callable=lambda e: [m.value for m in e]),
+        text_enum(AuditAction, 60),
         index=True,
     )
     object_type: Mapped[str] = mapped_column(sa.String(40))

@@ -8,13 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from impactnet.accounts.models import User
-from impactnet.database import TimestampMixin, UTCDateTime, utcnow
-from impactnet.extensions import db
+from impactnet.database import TimestampMixin, UTCDateTime, text_enum, utcnow
+from impactnet.extensions import Model
 from impactnet.organisations.models import Organisation
-
-
-def _values(enum_cls):
-    return [member.value for member in enum_cls]
 
 
 class StepKind(enum.StrEnum):
@@ -35,7 +31,7 @@ class StepState(enum.StrEnum):
     CHANGES_REQUESTED = "changes_requested"
 
 
-class JourneyStep(TimestampMixin, db.Model):
+class JourneyStep(TimestampMixin, Model):
     """One step of the path to the label; staff edit the texts and reminder interval."""
 
     __tablename__ = "journey_steps"
@@ -43,7 +39,7 @@ class JourneyStep(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     position: Mapped[int] = mapped_column(unique=True)
     key: Mapped[str] = mapped_column(sa.String(40), unique=True)
-    kind: Mapped[StepKind] = mapped_column(sa.Enum(StepKind, native_enum=False, length=20, values_callable=_values))
+    kind: Mapped[StepKind] = mapped_column(text_enum(StepKind, 20))
     title: Mapped[str] = mapped_column(sa.String(100))
     explanation: Mapped[str] = mapped_column(sa.Text)
     # What must be submitted, in the entrepreneur's words ("Upload de getekende overeenkomst").
@@ -59,7 +55,7 @@ class JourneyStep(TimestampMixin, db.Model):
         return f"<JourneyStep {self.position} {self.key}>"
 
 
-class DrechtsDoel(TimestampMixin, db.Model):
+class DrechtsDoel(TimestampMixin, Model):
     """One of the three Drechtse Doelen (editable data: only the first is public)."""
 
     __tablename__ = "drechtse_doelen"
@@ -73,7 +69,7 @@ class DrechtsDoel(TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
 
-class StepProgress(TimestampMixin, db.Model):
+class StepProgress(TimestampMixin, Model):
     """Where one organisation stands on one step."""
 
     __tablename__ = "step_progress"
@@ -83,7 +79,7 @@ class StepProgress(TimestampMixin, db.Model):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     step_id: Mapped[int] = mapped_column(sa.ForeignKey("journey_steps.id"), index=True)
     state: Mapped[StepState] = mapped_column(
-        sa.Enum(StepState, native_enum=False, length=20, values_callable=_values),
+        text_enum(StepState, 20),
         default=StepState.NOT_STARTED,
         index=True,
     )
@@ -106,7 +102,7 @@ class StepProgress(TimestampMixin, db.Model):
         return approved[-1] if approved else None
 
 
-class StepSubmission(db.Model):
+class StepSubmission(Model):
     """One version of what an organisation handed in for a step.
 
     A draft is edited in place; once submitted it is frozen, and a later
@@ -119,9 +115,7 @@ class StepSubmission(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     progress_id: Mapped[int] = mapped_column(sa.ForeignKey("step_progress.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
-    state: Mapped[StepState] = mapped_column(
-        sa.Enum(StepState, native_enum=False, length=20, values_callable=_values), index=True
-    )
+    state: Mapped[StepState] = mapped_column(text_enum(StepState, 20), index=True)
     statement: Mapped[str] = mapped_column(sa.Text, default="")
     answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -147,7 +141,7 @@ class StepSubmission(db.Model):
     )
 
 
-class Evidence(db.Model):
+class Evidence(Model):
     """An uploaded file, stored under a generated name outside the static files."""
 
     __tablename__ = "evidence"
@@ -165,7 +159,7 @@ class Evidence(db.Model):
     submission: Mapped[StepSubmission] = relationship(back_populates="evidence")
 
 
-class ImpactAction(db.Model):
+class ImpactAction(Model):
     """A concrete action in an impact plan version, toward one Drechts Doel."""
 
     __tablename__ = "impact_actions"
@@ -181,7 +175,7 @@ class ImpactAction(db.Model):
     goal: Mapped[DrechtsDoel] = relationship()
 
 
-class StepDocument(db.Model):
+class StepDocument(Model):
     """A document St MBO offers on a step (the partner agreement), one file per language, versioned:
     a new upload is a new version, the latest is offered, earlier ones stay listed for staff."""
 

@@ -6,8 +6,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from impactnet.database import UTCDateTime, utcnow
-from impactnet.extensions import db
+from impactnet.database import UTCDateTime, text_enum, utcnow
+from impactnet.extensions import Model
 
 
 class MailStatus(enum.StrEnum):
@@ -16,7 +16,7 @@ class MailStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class OutboxMail(db.Model):
+class OutboxMail(Model):
     """A mail to send, written in the same transaction as the change that causes it.
 
     ``dedupe_key`` is unique: whatever runs twice (a scan, a beat, a
@@ -41,7 +41,7 @@ class OutboxMail(db.Model):
         sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )
     status: Mapped[MailStatus] = mapped_column(
-        sa.Enum(MailStatus, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]),
+        text_enum(MailStatus, 10),
         default=MailStatus.PENDING,
     )
     attempts: Mapped[int] = mapped_column(default=0)

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from impactnet.database import TimestampMixin, UTCDateTime, utcnow
-from impactnet.extensions import db
+from impactnet.database import TimestampMixin, UTCDateTime, text_enum, utcnow
+from impactnet.extensions import Model
 from impactnet.regions.models import Municipality
 
 if TYPE_CHECKING:
@@ -40,11 +40,7 @@ PARTNER_STATUSES = frozenset(OrganisationStatus) - {OrganisationStatus.APPLICANT
 IDENTITY_FIELDS = ("kvk_number", "name")
 
 
-def _enum_values(enum_cls):
-    return [member.value for member in enum_cls]
-
-
-class Organisation(TimestampMixin, db.Model):
+class Organisation(TimestampMixin, Model):
     __tablename__ = "organisations"
     # The public directory lists opted-in organisations by name, a page at a time.
     __table_args__ = (sa.Index("ix_organisations_directory", "public_listing", "name"),)
@@ -66,7 +62,7 @@ class Organisation(TimestampMixin, db.Model):
     # anonymised, so that the counts of the past stay right.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[OrganisationStatus] = mapped_column(
-        sa.Enum(OrganisationStatus, native_enum=False, length=32, values_callable=_enum_values),
+        text_enum(OrganisationStatus, 32),
         default=OrganisationStatus.APPLICANT,
         index=True,
     )
@@ -98,8 +94,7 @@ class Organisation(TimestampMixin, db.Model):
         back_populates="organisation", order_by="User.id", foreign_keys="User.organisation_id"
     )
 
-    @hybrid_method
-    def label_ended(self, day: date) -> bool:
+    def _label_ended(self, day: date) -> bool:
         """Whether its stored label's last valid day lies before ``day``: the label reads expired that
         day, even before the nightly scan has stored that. The one rule, in Python here and in SQL
         below (the figures' parts and the directory's filter use that)."""
@@ -109,13 +104,15 @@ class Organisation(TimestampMixin, db.Model):
             and self.label_valid_until < day
         )
 
-    @label_ended.expression
-    def label_ended(cls, day: date):
+    @classmethod
+    def _label_ended_in_sql(cls, day: date) -> sa.ColumnElement[bool]:
         return sa.and_(
             cls.status == OrganisationStatus.LABELLED,
             cls.label_valid_until.is_not(None),
             cls.label_valid_until < day,
         )
+
+    label_ended = hybrid_method(_label_ended, _label_ended_in_sql)
 
     def shown_status(self, today: date) -> OrganisationStatus:
         """The status to show on ``today``: a label past its end date is expired
@@ -141,7 +138,7 @@ class NoteKind(enum.StrEnum):
     OTHER = "overig"
 
 
-class Note(db.Model):
+class Note(Model):
     """St MBO's internal note on an organisation (a conversation, a phone call, an agreement).
 
     Staff only: never on a partner's, a municipality's or a public page, nor in the API. It is in
@@ -152,9 +149,7 @@ class Note(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
-    kind: Mapped[NoteKind] = mapped_column(
-        sa.Enum(NoteKind, native_enum=False, length=10, values_callable=_enum_values)
-    )
+    kind: Mapped[NoteKind] = mapped_column(text_enum(NoteKind, 10))
     happened_on: Mapped[date] = mapped_column(sa.Date)
     text: Mapped[str] = mapped_column(sa.Text)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -176,7 +171,7 @@ class IdentityChangeState(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class IdentityChange(db.Model):
+class IdentityChange(Model):
     """A change of a locked organisation's KvK number and/or name: asked for by its partner user
     (pending until St MBO decides) or made by staff directly (approved at once). Approved rows are
     the organisation's identity history, which verification reads to answer for former numbers."""
@@ -202,7 +197,7 @@ class IdentityChange(db.Model):
     old_name: Mapped[str] = mapped_column(sa.String(200))
     new_name: Mapped[str] = mapped_column(sa.String(200))
     state: Mapped[IdentityChangeState] = mapped_column(
-        sa.Enum(IdentityChangeState, native_enum=False, length=10, values_callable=_enum_values),
+        text_enum(IdentityChangeState, 10),
         default=IdentityChangeState.PENDING,
     )
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -228,7 +223,7 @@ class IdentityChange(db.Model):
         return f"<IdentityChange {self.old_kvk_number}->{self.new_kvk_number} {self.state}>"
 
 
-def in_network():
+def in_network() -> sa.ColumnElement[bool]:
     """SQL: the organisation is still in the network (not withdrawn, not erased), so it gets
     reminders and its submissions wait for review."""
     return sa.and_(Organisation.status != OrganisationStatus.WITHDRAWN, Organisation.erased_at.is_(None))

@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from impactnet.database import TimestampMixin
-from impactnet.extensions import db
+from impactnet.extensions import Model
 
 
-class Municipality(TimestampMixin, db.Model):
+class Municipality(TimestampMixin, Model):
     __tablename__ = "municipalities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,7 +50,7 @@ def parse_postcode_ranges(text: str) -> list[tuple[int, int]] | None:
     return areas
 
 
-class Target(TimestampMixin, db.Model):
+class Target(TimestampMixin, Model):
     """What a municipality wants to reach by the end of a year."""
 
     __tablename__ = "targets"

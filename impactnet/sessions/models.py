@@ -7,14 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from impactnet.accounts.models import User
-from impactnet.database import TimestampMixin, UTCDateTime, utcnow
-from impactnet.extensions import db
+from impactnet.database import TimestampMixin, UTCDateTime, text_enum, utcnow
+from impactnet.extensions import Model
 from impactnet.organisations.models import Organisation
 from impactnet.regions.models import Municipality
-
-
-def _values(enum_cls):
-    return [member.value for member in enum_cls]
 
 
 class BookingState(enum.StrEnum):
@@ -23,7 +19,7 @@ class BookingState(enum.StrEnum):
     CANCELLED = "cancelled"  # by the organisation, or with the session
 
 
-class InspirationSession(TimestampMixin, db.Model):
+class InspirationSession(TimestampMixin, Model):
     """A session St MBO holds: a place and/or an online link, a number of places, a language; open
     to every partner, or to the partners of one municipality."""
 
@@ -71,7 +67,7 @@ class InspirationSession(TimestampMixin, db.Model):
         return max(self.capacity - len(self.booked), 0)
 
 
-class SessionBooking(db.Model):
+class SessionBooking(Model):
     """An organisation's place in a session (or on its waiting list)."""
 
     __tablename__ = "session_bookings"
@@ -86,9 +82,7 @@ class SessionBooking(db.Model):
         sa.ForeignKey("organisations.id", ondelete="CASCADE"), unique=True
     )
     booked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    state: Mapped[BookingState] = mapped_column(
-        sa.Enum(BookingState, native_enum=False, length=10, values_callable=_values)
-    )
+    state: Mapped[BookingState] = mapped_column(text_enum(BookingState, 10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attended: Mapped[bool | None]

@@ -6,12 +6,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from impactnet.database import UTCDateTime, utcnow
-from impactnet.extensions import db
+from impactnet.extensions import Model
 
 REGION = 0  # scope_key of the whole region's rows
 
 
-class GrowthSnapshot(db.Model):
+class GrowthSnapshot(Model):
     """The network's figures on one day, for one municipality or the region.
 
     Unique per (scope, day), so computing a day again replaces nothing twice.
@@ -47,7 +47,7 @@ class GrowthSnapshot(db.Model):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class FunnelSnapshot(db.Model):
+class FunnelSnapshot(Model):
     """How many of a municipality's organisations on their way to the label stand at a step on
     one day (the first step not yet approved), and the median days they have been there."""
 
@@ -63,7 +63,7 @@ class FunnelSnapshot(db.Model):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class BreakdownSnapshot(db.Model):
+class BreakdownSnapshot(Model):
     """A municipality's partners and labelled organisations in one sector or size class on one day."""
 
     __tablename__ = "breakdown_snapshots"
@@ -81,7 +81,7 @@ class BreakdownSnapshot(db.Model):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Projection(db.Model):
+class Projection(Model):
     """When a municipality reaches a target at the recent pace (stored by the daily job)."""
 
     __tablename__ = "projections"
