@@ -97,7 +97,8 @@ class Organisation(TimestampMixin, Model):
     def _label_ended(self, day: date) -> bool:
         """Whether its stored label's last valid day lies before ``day``: the label reads expired that
         day, even before the nightly scan has stored that. The one rule, in Python here and in SQL
-        below (the figures' parts and the directory's filter use that)."""
+        below (the figures' parts, the directory's and the staff search's filters and the nightly
+        expiry use that)."""
         return (
             self.status is OrganisationStatus.LABELLED
             and self.label_valid_until is not None

@@ -97,19 +97,10 @@ def _text_condition(q: str):
     return sa.or_(*conditions)
 
 
-def _past_end(today: date):
-    """SQL: labelled, and the label's end date has passed (never NULL: ``NOT`` of it must work)."""
-    return sa.and_(
-        Organisation.status == OrganisationStatus.LABELLED,
-        Organisation.label_valid_until.is_not(None),
-        Organisation.label_valid_until < today,
-    )
-
-
 def _status_condition(status: str, today: date):
     """The status as the page shows it (:meth:`Organisation.shown_status`): a label past its end
     date is expired even before the nightly scan stored that."""
-    past_end = _past_end(today)
+    past_end = Organisation.label_ended(today)  # never NULL: its NOT works
     if status == OrganisationStatus.LABELLED:
         return sa.and_(Organisation.status == status, ~past_end)
     if status == OrganisationStatus.LABEL_EXPIRED:
@@ -161,7 +152,7 @@ def _sort_column(params: SearchParams, facts, today: date):
         "kvk": Organisation.kvk_number,
         "municipality": Municipality.name,
         "status": sa.case(
-            (_past_end(today), statuses[OrganisationStatus.LABEL_EXPIRED]),
+            (Organisation.label_ended(today), statuses[OrganisationStatus.LABEL_EXPIRED]),
             else_=sa.case(statuses, value=Organisation.status, else_=len(statuses)),
         ),
         "step": JourneyStep.position,

@@ -12,7 +12,7 @@ from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import record
 from impactnet.core.locale import localized
-from impactnet.database import LOCAL_TIMEZONE
+from impactnet.database import local_day
 from impactnet.exports.services import Table
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS, label_for
 from impactnet.organisations.search import Row, all_rows, contacts
@@ -60,7 +60,7 @@ def _line(row: Row, people: list[User], today: date) -> tuple:
         str(WAITING_LABELS[row.waiting]) if row.waiting else None,
         _day(o.label_awarded_on),
         _day(o.label_valid_until),
-        _day(o.created_at.astimezone(LOCAL_TIMEZONE).date()),
+        _day(local_day(o.created_at)),
         ", ".join(p.name for p in people if p.name) or None,
         ", ".join(p.email for p in people) or None,
     )

@@ -226,11 +226,7 @@ def withdraw(actor: User, organisation: Organisation, reason: str) -> None:
 def expire_due_labels(today: date) -> list[int]:
     """Mark labels past their end date as expired; returns the organisations'
     ids (empty on a second run the same day)."""
-    due = list(
-        db.session.scalars(
-            sa.select(Organisation).where(Organisation.status == Org.LABELLED, Organisation.label_valid_until < today)
-        )
-    )
+    due = list(db.session.scalars(sa.select(Organisation).where(Organisation.label_ended(today))))
     for organisation in due:
         set_status(None, organisation, Org.LABEL_EXPIRED, note=_l("Geldigheid van het label verstreken."))
         record(

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import record
-from impactnet.database import LOCAL_TIMEZONE, utcnow
+from impactnet.database import local_day, utcnow
 from impactnet.extensions import db
 from impactnet.journey.services import JourneyError
 from impactnet.journey.statemachine import TransitionError
@@ -35,7 +35,7 @@ class AttendanceResult:
 
 def attendance_note(session: InspirationSession) -> str:
     """The report on the recorded step, in Dutch like St MBO's own notes ("... van 3 december 2026 bijgewoond")."""
-    day = format_date(session.starts_at.astimezone(LOCAL_TIMEZONE).date(), "long", locale="nl")
+    day = format_date(local_day(session.starts_at), "long", locale="nl")
     return f"Inspiratiesessie van {day} bijgewoond."
 
 
