@@ -15,7 +15,7 @@ from werkzeug.serving import run_simple
 from impactnet.accounts.models import Role
 from impactnet.extensions import db
 from impactnet.imports.cli import import_organisations_command
-from impactnet.notifications.mail import mail_dir
+from impactnet.mail.messages import mail_dir
 from impactnet.stats.cli import backfill_snapshots_command
 
 
@@ -144,7 +144,7 @@ def _start_worker() -> subprocess.Popen:
 def send_mails_command():
     """Deliver the due mails in the outbox now (the worker does this every minute)."""
     from impactnet.accounts.requests import handle_account_requests
-    from impactnet.notifications.outbox import deliver_due
+    from impactnet.mail.outbox import deliver_due
 
     handle_account_requests()
     db.session.commit()

@@ -14,7 +14,7 @@ from impactnet.journey.models import (
     StepState,
     StepSubmission,
 )
-from impactnet.notifications.models import MailStatus, OutboxMail
+from impactnet.mail.models import MailStatus, OutboxMail
 from impactnet.organisations.models import IdentityChange, IdentityChangeState, Organisation, OrganisationStatus
 from impactnet.regions.models import Municipality, Target
 from impactnet.sessions.models import BookingState, InspirationSession, SessionBooking

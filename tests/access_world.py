@@ -14,7 +14,7 @@ from impactnet.database import local_today, utcnow
 from impactnet.extensions import db
 from impactnet.journey import services as journey
 from impactnet.journey.documents import add_document
-from impactnet.notifications.models import MailStatus, OutboxMail
+from impactnet.mail.models import MailStatus, OutboxMail
 from impactnet.organisations.models import IdentityChange, Note, NoteKind, OrganisationStatus
 from impactnet.sessions.models import InspirationSession
 from tests import factories

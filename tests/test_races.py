@@ -16,7 +16,7 @@ from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.extensions import db
 from impactnet.journey import services as journey
 from impactnet.journey.models import JourneyStep, StepProgress, StepState, StepSubmission
-from impactnet.notifications.models import OutboxMail
+from impactnet.mail.models import OutboxMail
 from impactnet.regions.models import Municipality, Target
 from tests import factories
 from tests.helpers import count

@@ -4,7 +4,7 @@ Flask's own Celery documentation): every task runs inside an app context.
 Production: ``celery -A workers worker`` and exactly one ``celery -A workers beat``
 with ``REDIS_URL`` as the broker. Embedded default (no ``REDIS_URL``): kombu's
 ``filesystem://`` transport in ``instance/celery/``, so ``flask demo`` runs a
-real worker with beat on a laptop with no server (impactnet.notifications.broker).
+real worker with beat on a laptop with no server (impactnet.core.broker).
 The same tasks run in both.
 """
 
@@ -17,7 +17,7 @@ from celery.signals import worker_ready
 from flask import Flask
 
 from impactnet import create_app
-from impactnet.notifications.broker import broker_settings
+from impactnet.core.broker import broker_settings
 from workers.schedule import beat_schedule
 
 

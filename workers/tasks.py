@@ -11,7 +11,7 @@ from celery import shared_task
 from impactnet.accounts.requests import handle_account_requests
 from impactnet.database import local_today, utcnow
 from impactnet.extensions import db
-from impactnet.notifications.outbox import deliver_due
+from impactnet.mail.outbox import deliver_due
 from impactnet.notifications.reminders import expire_labels_and_notify
 from impactnet.notifications.reminders import scan_reminders as scan
 from impactnet.stats.refresh import pending_done, refresh_today

@@ -6,7 +6,6 @@ import uuid
 from datetime import timedelta
 from email.message import EmailMessage
 
-from flask import current_app, url_for
 from flask_babel import force_locale, format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,12 +14,8 @@ from impactnet.accounts.models import User
 from impactnet.accounts.services import normalise_email
 from impactnet.accounts.tokens import TokenPurpose, make_token, max_age
 from impactnet.core.locale import recipient_locale
-from impactnet.notifications.mail import build_message
-from impactnet.notifications.outbox import enqueue
-
-
-def public_url(endpoint: str, **values) -> str:
-    return current_app.config["PUBLIC_URL"] + url_for(endpoint, **values)
+from impactnet.mail.messages import build_message, public_url
+from impactnet.mail.outbox import enqueue
 
 
 def _link_mail(user: User, purpose: TokenPurpose, endpoint: str, subject, template: str) -> EmailMessage:

@@ -14,8 +14,8 @@ from impactnet.accounts.mails import password_reset_mail, queue
 from impactnet.accounts.models import AccountRequest
 from impactnet.accounts.services import find_user_by_email, normalise_email
 from impactnet.extensions import db
-from impactnet.notifications.outbox import deliver_soon
-from impactnet.notifications.reminders.common import links
+from impactnet.mail.messages import links
+from impactnet.mail.outbox import deliver_soon
 
 PASSWORD_RESET = "password_reset"
 BATCH = 500

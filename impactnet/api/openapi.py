@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from impactnet.api.params import DATE_PATTERN, FIRST_YEAR, LAST_YEAR, MAX_YEARS, MONTH_PATTERN
+from impactnet.core.params import DATE_PATTERN, FIRST_YEAR, LAST_YEAR, MAX_YEARS, MONTH_PATTERN
 from impactnet.directory.services import PublicStatus
 
 _INT = {"type": "integer", "minimum": 0}

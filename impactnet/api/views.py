@@ -21,7 +21,7 @@ from flask_login import current_user
 
 from impactnet.api import services
 from impactnet.api.openapi import openapi_document
-from impactnet.api.params import ParameterError, date_range
+from impactnet.core.params import ParameterError, date_range
 from impactnet.core.response_cache import keep_response
 from impactnet.database import local_today, utcnow
 from impactnet.directory.services import verified

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from impactnet.core.tables import Table
 from impactnet.directory.services import Entry
-from impactnet.exports.services import Table
 
 COLUMNS = (
     "kvk",

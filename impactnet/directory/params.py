@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from impactnet.api.params import ParameterError
+from impactnet.core.params import ParameterError
 from impactnet.directory.services import Filters, PublicStatus
 from impactnet.organisations.choices import SECTORS
 

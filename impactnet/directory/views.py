@@ -12,12 +12,12 @@ import io
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 
-from impactnet.api.params import ParameterError
+from impactnet.core.params import ParameterError
+from impactnet.core.tables import CSV_MIMETYPE, to_csv
 from impactnet.database import local_today, utcnow
 from impactnet.directory import export
 from impactnet.directory.params import directory_filters
 from impactnet.directory.services import PAGE_SIZE, PublicStatus, goals_of, search, verified
-from impactnet.exports.formats import CSV_MIMETYPE, to_csv
 from impactnet.journey.services import active_goals
 from impactnet.organisations.choices import SECTORS
 from impactnet.organisations.identifiers import is_kvk, normalise_kvk

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from flask_babel import lazy_gettext as _l
 
-from impactnet.exports.services import Table
+from impactnet.core.tables import Table
 
 HEADINGS = {
     "municipality": _l("Gemeente"),

@@ -6,12 +6,13 @@ address. Like every service these only read (and would flush, never commit).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 
 from impactnet.api.services import FIGURES, regions_payload, series_payload
+from impactnet.core.tables import Table
 from impactnet.database import LOCAL_TIMEZONE
 from impactnet.regions.dashboard import SMALLEST_SHOWN, Dashboard, suppressed
 from impactnet.regions.models import Municipality
@@ -19,15 +20,6 @@ from impactnet.regions.models import Municipality
 REGION_LABEL = "Regio Drechtsteden"  # a name, the same in both languages
 REGION_COLUMNS = ("municipality", *FIGURES, "as_of", "target_year", "target_partners", "target_labelled")
 SERIES_COLUMNS = ("month", *FIGURES, "applicants", "new_this_month", "as_of")
-
-
-@dataclass(frozen=True)
-class Table:
-    """A header and rows of plain values (str, int or None), ready for any file format."""
-
-    sheet: str
-    columns: tuple[str, ...]
-    rows: list[tuple]
 
 
 def as_of_cell(moment: datetime | str | None) -> str | None:

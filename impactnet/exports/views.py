@@ -19,10 +19,11 @@ from flask_login import current_user
 
 from impactnet.accounts.access import STAFF_ROLES, roles_required
 from impactnet.accounts.models import Role
-from impactnet.api.params import ParameterError, date_range
 from impactnet.api.services import may_read_series
+from impactnet.core import tables as formats
+from impactnet.core.params import ParameterError, date_range
 from impactnet.database import local_today, utcnow
-from impactnet.exports import formats, services
+from impactnet.exports import services
 from impactnet.exports.headings import for_people
 from impactnet.regions.services import municipality_by_slug
 from impactnet.regions.views import current_dashboard
@@ -32,7 +33,7 @@ bp = Blueprint("exports", __name__)
 CSV, XLSX = {"fmt": "csv"}, {"fmt": "xlsx"}
 
 
-def _download(table: services.Table, fmt: str, filename: str, cache: str):
+def _download(table: formats.Table, fmt: str, filename: str, cache: str):
     """The table for people, in the page's language: its headings as words, and a CSV as that
     language's Excel opens it (``;`` and decimal commas in Dutch)."""
     table = for_people(table)

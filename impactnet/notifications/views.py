@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 
 from impactnet.accounts.access import staff_required
 from impactnet.extensions import db
-from impactnet.notifications import outbox as mails
+from impactnet.mail import outbox as mails
+from impactnet.mail.models import OutboxMail
 from impactnet.notifications.forms import RetryForm
-from impactnet.notifications.models import OutboxMail
 
 bp = Blueprint("notifications", __name__, url_prefix="/outbox")
 

@@ -18,13 +18,12 @@ from email.message import EmailMessage
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from impactnet.accounts.mails import public_url
 from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import record
 from impactnet.core.locale import recipient_locale
-from impactnet.notifications.mail import build_message
-from impactnet.notifications.outbox import QueuedMail, enqueue_many, queued_keys
+from impactnet.mail.messages import build_message, public_url
+from impactnet.mail.outbox import QueuedMail, enqueue_many, queued_keys
 from impactnet.organisations.bulk import Resolved, digest
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.search import contacts

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from impactnet.accounts.mails import public_url
-from impactnet.notifications.mail import build_message
+from impactnet.mail.messages import build_message, public_url
 from impactnet.organisations.mails import mail_organisation
 from impactnet.organisations.models import IdentityChange, IdentityChangeState
 

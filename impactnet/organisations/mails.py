@@ -13,7 +13,7 @@ from flask_babel import force_locale
 
 from impactnet.accounts.models import User
 from impactnet.core.locale import recipient_locale
-from impactnet.notifications.outbox import enqueue
+from impactnet.mail.outbox import enqueue
 from impactnet.organisations.models import Organisation
 
 

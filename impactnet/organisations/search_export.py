@@ -12,8 +12,8 @@ from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import record
 from impactnet.core.locale import localized
+from impactnet.core.tables import Table
 from impactnet.database import local_day
-from impactnet.exports.services import Table
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS, label_for
 from impactnet.organisations.search import Row, all_rows, contacts
 from impactnet.organisations.search_params import SearchParams

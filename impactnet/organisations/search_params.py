@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
-from impactnet.api.params import ParameterError
+from impactnet.core.params import ParameterError
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS
 
 MAX_QUERY = 100  # characters of a search

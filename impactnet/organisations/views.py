@@ -13,11 +13,11 @@ from flask_login import current_user, login_required
 from impactnet.accounts.access import staff_required
 from impactnet.accounts.colleagues import list_colleagues
 from impactnet.accounts.forms import ColleagueInviteForm, ConfirmForm
-from impactnet.api.params import ParameterError
+from impactnet.core import tables as formats
 from impactnet.core.locale import localized
+from impactnet.core.params import ParameterError
 from impactnet.database import local_today
 from impactnet.directory.services import verifiable
-from impactnet.exports import formats
 from impactnet.extensions import db
 from impactnet.journey.history import step_history
 from impactnet.journey.overview import journey_overview

@@ -39,7 +39,7 @@ from impactnet.audit.services import jsonable
 from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.journey.models import Evidence, ImpactAction, JourneyStep, StepProgress, StepSubmission
-from impactnet.notifications.models import OutboxMail
+from impactnet.mail.models import OutboxMail
 from impactnet.organisations.models import IdentityChange, Note, Organisation
 
 EXPORT_VERSION = 1

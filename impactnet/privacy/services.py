@@ -34,7 +34,7 @@ from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.journey import evidence as files
 from impactnet.journey.models import Evidence, StepProgress, StepSubmission
-from impactnet.notifications.models import OutboxMail
+from impactnet.mail.models import OutboxMail
 from impactnet.organisations.models import IdentityChange, Note, Organisation
 
 # The before/after keys of audit events that carry no personal data and that the history needs

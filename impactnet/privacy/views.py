@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from impactnet.accounts.access import staff_required
-from impactnet.accounts.mails import public_url
 from impactnet.database import local_today
 from impactnet.extensions import db
+from impactnet.mail.messages import public_url
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.views import organisation_page
 from impactnet.privacy import services

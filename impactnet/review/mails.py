@@ -15,11 +15,10 @@ from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from impactnet.accounts.mails import public_url
 from impactnet.core.locale import localized
 from impactnet.journey import statemachine
 from impactnet.journey.models import JourneyStep, StepKind, StepProgress, StepState, StepSubmission
-from impactnet.notifications.mail import build_message
+from impactnet.mail.messages import build_message, public_url
 from impactnet.organisations.mails import mail_organisation
 from impactnet.organisations.models import Organisation
 

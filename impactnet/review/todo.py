@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from impactnet.extensions import db
 from impactnet.journey.models import JourneyStep, StepKind, StepProgress, StepState, StepSubmission
-from impactnet.notifications.models import MailStatus, OutboxMail
+from impactnet.mail.models import MailStatus, OutboxMail
 from impactnet.organisations.identity import pending_identity_count_query
 from impactnet.organisations.models import Organisation, in_network
 from impactnet.organisations.models import OrganisationStatus as Org

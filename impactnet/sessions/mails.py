@@ -8,8 +8,7 @@ from __future__ import annotations
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
-from impactnet.accounts.mails import public_url
-from impactnet.notifications.mail import build_message
+from impactnet.mail.messages import build_message, public_url
 from impactnet.organisations.mails import mail_organisation
 from impactnet.sessions import calendar
 from impactnet.sessions.models import InspirationSession, SessionBooking

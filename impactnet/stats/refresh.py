@@ -32,10 +32,10 @@ from flask import current_app, has_app_context
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from impactnet.core.broker import send_by_name
 from impactnet.core.caching import changed_columns
 from impactnet.database import whole_transaction_committed, whole_transaction_rolled_back
 from impactnet.extensions import cache
-from impactnet.notifications.broker import send_by_name
 from impactnet.stats.projections import compute_projections
 from impactnet.stats.snapshots import take_snapshots
 

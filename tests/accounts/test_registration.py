@@ -146,7 +146,7 @@ def test_inactive_municipality_cannot_be_chosen(client):
 
 
 def test_smtp_down_does_not_lose_the_registration_or_its_mail(client, app, dordrecht, mailbox, monkeypatch):
-    from impactnet.notifications.models import MailStatus, OutboxMail
+    from impactnet.mail.models import MailStatus, OutboxMail
 
     monkeypatch.setitem(app.config, "MAIL_PORT", 1)  # nothing listens there
     response = client.post("/register", data=registration_data(dordrecht), follow_redirects=True)

@@ -18,7 +18,7 @@ from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from impactnet.api.openapi import openapi_document
-from impactnet.api.params import DATE_PATTERN
+from impactnet.core.params import DATE_PATTERN
 from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.organisations.models import OrganisationStatus

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from impactnet.accounts.models import Role
 from impactnet.extensions import db
-from impactnet.notifications.models import OutboxMail
+from impactnet.mail.models import OutboxMail
 from impactnet.organisations.models import Organisation
 from tests import factories
 from tests.browser.conftest import DESKTOP_VIEWPORT

@@ -93,7 +93,7 @@ def test_nothing_is_kept_when_the_shared_cache_is_away(make_app, dordrecht):
 def test_a_sign_in_a_sent_mail_and_a_token_use_renew_no_generation(app, client, dordrecht, mailbox):
     from email.message import EmailMessage
 
-    from impactnet.notifications.outbox import enqueue
+    from impactnet.mail.outbox import enqueue
     from tests.api.helpers import bearer
     from tests.factories import PASSWORD
 

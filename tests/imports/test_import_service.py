@@ -186,7 +186,7 @@ def test_xlsx_with_a_formula_and_real_dates(world, app):
 
 
 def test_invitations_only_when_ticked(world, app, mailbox):
-    from impactnet.notifications.models import OutboxMail
+    from impactnet.mail.models import OutboxMail
 
     with app.test_request_context():
         run_import(world, csv(row(email="jan@test.example")), "x.csv", invite=False, today=TODAY)

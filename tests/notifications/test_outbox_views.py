@@ -6,7 +6,7 @@ import pytest
 
 from impactnet.accounts.models import Role
 from impactnet.extensions import db
-from impactnet.notifications.models import MailStatus, OutboxMail
+from impactnet.mail.models import MailStatus, OutboxMail
 
 SCRIPT = "<script>alert('xss')</script>"
 

@@ -18,7 +18,7 @@ from impactnet.database import local_day, utcnow
 from impactnet.extensions import db
 from impactnet.journey import services as journey
 from impactnet.journey.models import StepProgress, StepState, StepSubmission
-from impactnet.notifications.models import OutboxMail
+from impactnet.mail.models import OutboxMail
 from impactnet.notifications.reminders import expire_labels_and_notify, scan_reminders
 from impactnet.organisations.models import OrganisationStatus
 from impactnet.review import services as review

@@ -7,7 +7,7 @@ import pytest
 
 from impactnet.accounts.models import Role
 from impactnet.audit.models import AuditEvent
-from impactnet.notifications.models import OutboxMail
+from impactnet.mail.models import OutboxMail
 from tests import factories
 from tests.helpers import count, login_client
 from tests.organisations.bulk_helpers import (  # noqa: F401

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.extensions import db
-from impactnet.notifications.models import OutboxMail
+from impactnet.mail.models import OutboxMail
 from tests.helpers import count
 from tests.organisations.bulk_helpers import (  # noqa: F401
     BODY,

@@ -17,7 +17,7 @@ from impactnet.extensions import db
 from impactnet.journey import services as journey
 from impactnet.journey.models import DrechtsDoel
 from impactnet.journey.questionnaire import QUESTIONS
-from impactnet.notifications.models import OutboxMail
+from impactnet.mail.models import OutboxMail
 from impactnet.organisations.identity import pending_change
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.services import OrganisationDetails, update_organisation

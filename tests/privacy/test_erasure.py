@@ -12,7 +12,7 @@ from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.journey.evidence import upload_dir
 from impactnet.journey.models import Evidence, ImpactAction, StepProgress, StepState, StepSubmission
-from impactnet.notifications.models import OutboxMail
+from impactnet.mail.models import OutboxMail
 from impactnet.organisations.models import IdentityChange, Organisation
 from impactnet.organisations.models import OrganisationStatus as Status
 from impactnet.privacy.services import KEPT_AUDIT_KEYS, placeholder_kvk

@@ -12,7 +12,7 @@ from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.journey.models import StepProgress, StepState, StepSubmission
-from impactnet.notifications.models import OutboxMail
+from impactnet.mail.models import OutboxMail
 from impactnet.notifications.reminders import scan_reminders
 from impactnet.organisations.models import Organisation, OrganisationStatus
 from tests import factories

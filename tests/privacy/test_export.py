@@ -9,7 +9,7 @@ import pytest
 from impactnet.accounts.models import Role
 from impactnet.extensions import db
 from impactnet.journey import services as journey
-from impactnet.notifications.models import OutboxMail
+from impactnet.mail.models import OutboxMail
 from tests import factories
 from tests.privacy.helpers import PERSONAL, build_organisation
 

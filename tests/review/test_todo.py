@@ -12,7 +12,7 @@ from impactnet.accounts.models import Role
 from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.journey.models import StepState as S
-from impactnet.notifications.models import MailStatus, OutboxMail
+from impactnet.mail.models import MailStatus, OutboxMail
 from impactnet.organisations.models import IdentityChange
 from impactnet.organisations.models import OrganisationStatus as Org
 from tests.review.todo_helpers import ORDER, at_step

@@ -29,8 +29,8 @@ from aiosmtpd.controller import Controller
 from celery import Celery
 
 from impactnet.extensions import db
-from impactnet.notifications.models import OutboxMail
-from impactnet.notifications.outbox import SEND_TASK, enqueue
+from impactnet.mail.models import OutboxMail
+from impactnet.mail.outbox import SEND_TASK, enqueue
 from tests.conftest import free_port
 
 PROJECT = Path(__file__).resolve().parents[2]

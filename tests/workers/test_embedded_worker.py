@@ -11,8 +11,8 @@ from flask_migrate import upgrade
 
 from impactnet import create_app
 from impactnet.extensions import db
-from impactnet.notifications.models import MailStatus, OutboxMail
-from impactnet.notifications.outbox import enqueue
+from impactnet.mail.models import MailStatus, OutboxMail
+from impactnet.mail.outbox import enqueue
 from tests.workers.conftest import message_id, wait_for
 
 

@@ -9,8 +9,8 @@ import time
 
 from impactnet.accounts.models import Role
 from impactnet.extensions import limiter
-from impactnet.notifications.models import MailStatus
-from impactnet.notifications.outbox import kick_worker
+from impactnet.mail.models import MailStatus
+from impactnet.mail.outbox import kick_worker
 from tests import factories
 from tests.factories import PASSWORD
 from tests.helpers import registration_data

@@ -7,8 +7,8 @@ import time
 from datetime import timedelta
 
 from impactnet.database import utcnow
-from impactnet.notifications.models import MailStatus
-from impactnet.notifications.outbox import deliver_due
+from impactnet.mail.models import MailStatus
+from impactnet.mail.outbox import deliver_due
 from tests.conftest import free_port
 from tests.workers.conftest import (
     TEST_DATABASE_URL,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from impactnet.notifications.models import MailStatus
+from impactnet.mail.models import MailStatus
 from tests.workers.conftest import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,

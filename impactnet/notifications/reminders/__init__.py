@@ -28,8 +28,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from impactnet.mail.messages import links
 from impactnet.notifications.reminders import accounts, labels, review, sessions, steps
-from impactnet.notifications.reminders.common import links, ordered_steps, queue, staff_members
+from impactnet.notifications.reminders.common import ordered_steps, queue, staff_members
 from impactnet.review.services import expire_due_labels
 
 __all__ = ["expire_labels_and_notify", "notify_label_expired", "scan_reminders"]

@@ -3,24 +3,21 @@ and queueing without repeats."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context
 from flask_babel import force_locale
 
 from impactnet.accounts.access import STAFF_ROLES
-from impactnet.accounts.mails import public_url
 from impactnet.accounts.models import User
 from impactnet.core.locale import recipient_locale
 from impactnet.extensions import db
 from impactnet.journey.models import JourneyStep
-from impactnet.notifications.mail import build_message
-from impactnet.notifications.outbox import QueuedMail, enqueue_many, queued_keys
+from impactnet.mail.messages import build_message, public_url
+from impactnet.mail.outbox import QueuedMail, enqueue_many, queued_keys
 
 # A reminder is due from its moment until CATCH_UP later: a scan that did not
 # run for a while still sends it, but old history (a fresh deployment on an
@@ -95,16 +92,6 @@ def window(column, after: timedelta, now: datetime, until: timedelta | None = No
 def stamp(moment: datetime) -> str:
     """A moment in a dedupe key (UTC, to the microsecond, as stored)."""
     return f"{moment.astimezone(UTC):%Y%m%dT%H%M%S.%f}"
-
-
-@contextmanager
-def links() -> Iterator[None]:
-    """Links are built with url_for, which needs a request context; a task has none."""
-    if has_request_context():
-        yield
-        return
-    with current_app.test_request_context():
-        yield
 
 
 def reminder_message(to: Recipient, subject: str, template: str, **context) -> EmailMessage:

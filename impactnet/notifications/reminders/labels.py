@@ -12,12 +12,11 @@ from flask import current_app
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
-from impactnet.accounts.mails import public_url
 from impactnet.accounts.models import User
 from impactnet.database import local_day
 from impactnet.extensions import db
 from impactnet.journey.models import JourneyStep, StepKind
-from impactnet.notifications.mail import build_message
+from impactnet.mail.messages import build_message, public_url
 from impactnet.notifications.reminders.common import (
     CATCH_UP,
     Due,

@@ -8,9 +8,9 @@ from functools import partial
 from flask import current_app
 from flask_babel import ngettext
 
-from impactnet.accounts.mails import public_url
 from impactnet.core.locale import localized
 from impactnet.database import local_day
+from impactnet.mail.messages import public_url
 from impactnet.notifications.reminders.common import Due, Recipient, reminder_message
 from impactnet.review.services import review_queue
 

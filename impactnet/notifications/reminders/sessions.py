@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from impactnet.accounts.mails import public_url
 from impactnet.accounts.models import User
 from impactnet.extensions import db
+from impactnet.mail.messages import public_url
 from impactnet.notifications.reminders.common import (
     Due,
     Recipient,

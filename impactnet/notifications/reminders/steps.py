@@ -21,12 +21,12 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
-from impactnet.accounts.mails import public_url
 from impactnet.accounts.models import User
 from impactnet.core.locale import localized
 from impactnet.database import local_day
 from impactnet.extensions import db
 from impactnet.journey.models import JourneyStep, StepKind, StepProgress, StepState
+from impactnet.mail.messages import public_url
 from impactnet.notifications.reminders.common import (
     Due,
     Recipient,

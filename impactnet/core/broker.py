@@ -3,7 +3,7 @@ filesystem transport in ``instance/celery/`` (the embedded default: the web proc
 worker share that folder, so no server is needed).
 
 The worker (``workers``) and the web process's wake-up calls after a commit (mail queued:
-:func:`impactnet.notifications.outbox.kick_worker`; figures changed: :mod:`impactnet.stats.refresh`)
+:func:`impactnet.mail.outbox.kick_worker`; figures changed: :mod:`impactnet.stats.refresh`)
 read the same settings, so a call reaches the worker in either setup. ``CELERY_QUEUE`` (unset: Celery's
 default queue) names the queue those calls go to. The worker looks at the folder every ``POLLING_SECONDS``.
 """

@@ -4,8 +4,8 @@ from email import message_from_bytes, policy
 import pytest
 
 from impactnet.extensions import db
-from impactnet.notifications.mail import MailError, build_message, deliver, mail_dir
-from impactnet.notifications.outbox import enqueue
+from impactnet.mail.messages import MailError, build_message, deliver, mail_dir
+from impactnet.mail.outbox import enqueue
 from tests import factories
 
 

@@ -4,9 +4,9 @@ import sqlalchemy as sa
 
 from impactnet.database import utcnow
 from impactnet.extensions import db
-from impactnet.notifications.mail import build_message
-from impactnet.notifications.models import MailStatus, OutboxMail
-from impactnet.notifications.outbox import deliver_due, enqueue, retry
+from impactnet.mail.messages import build_message
+from impactnet.mail.models import MailStatus, OutboxMail
+from impactnet.mail.outbox import deliver_due, enqueue, retry
 from tests import factories
 
 

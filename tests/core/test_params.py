@@ -6,7 +6,7 @@ from itertools import product
 
 import pytest
 
-from impactnet.api.params import DATE_PATTERN, FIRST_YEAR, LAST_YEAR, MONTH_PATTERN, ParameterError, date_range
+from impactnet.core.params import DATE_PATTERN, FIRST_YEAR, LAST_YEAR, MONTH_PATTERN, ParameterError, date_range
 
 TODAY = date(2025, 6, 15)
 

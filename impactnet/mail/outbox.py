@@ -20,11 +20,11 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from impactnet.core.broker import send_by_name
 from impactnet.database import insert_on_conflict, utcnow, whole_transaction_committed
 from impactnet.extensions import db
-from impactnet.notifications.broker import send_by_name
-from impactnet.notifications.mail import MailError, connection, new_message
-from impactnet.notifications.models import MailStatus, OutboxMail
+from impactnet.mail.messages import MailError, connection, new_message
+from impactnet.mail.models import MailStatus, OutboxMail
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The one way mail leaves impactnet.
 
 Mails are rendered from ``templates/emails/<name>.txt`` and ``.html`` (plain
-text plus HTML) and queued in the outbox (:mod:`impactnet.notifications.outbox`);
+text plus HTML) and queued in the outbox (:mod:`impactnet.mail.outbox`);
 the worker hands them over here. The backend is chosen by ``MAIL_BACKEND``:
 ``smtp`` sends with a timeout; ``file`` (the embedded default) writes .eml
 files to ``instance/mail/`` so that a person can open them.
@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template, url_for
 
 from impactnet.database import utcnow
 
@@ -109,3 +109,18 @@ def deliver(message: EmailMessage) -> None:
     """Send one built message now. Raises MailError when it could not go out."""
     with connection() as send:
         send(message)
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link for a mail: PUBLIC_URL and the endpoint's path."""
+    return current_app.config["PUBLIC_URL"] + url_for(endpoint, **values)
+
+
+@contextmanager
+def links() -> Iterator[None]:
+    """Links are built with url_for, which needs a request context; a task has none."""
+    if has_request_context():
+        yield
+        return
+    with current_app.test_request_context():
+        yield

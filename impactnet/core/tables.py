@@ -1,12 +1,11 @@
-"""Writing a :class:`~impactnet.exports.services.Table` as CSV or XLSX bytes."""
+"""A table of plain values, and writing it as CSV or XLSX bytes (the dashboards' downloads, the
+staff search's export, the open data)."""
 
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import dataclass
-
-from impactnet.exports.services import Table
 
 # A cell that starts with one of these is read as a formula by Excel, LibreOffice and Google
 # Sheets when the CSV is opened ("CSV injection"); tab and carriage return are on OWASP's list too.
@@ -15,6 +14,15 @@ MAX_WIDTH = 50
 
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A header and rows of plain values (str, int or None), ready for any file format."""
+
+    sheet: str
+    columns: tuple[str, ...]
+    rows: list[tuple]
 
 
 def neutralised(value):
