@@ -145,9 +145,10 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.accounts.views import bp as accounts_bp
     from impactnet.api.token_views import bp as api_tokens_bp
     from impactnet.api.views import bp as api_bp
-    from impactnet.core.views import bp as core_bp
     from impactnet.directory.views import bp as directory_bp
     from impactnet.exports.views import bp as exports_bp
+    from impactnet.home.bookings import bp as session_bookings_bp
+    from impactnet.home.views import bp as home_bp
     from impactnet.imports.views import bp as imports_bp
     from impactnet.journey.admin_views import bp as path_bp
     from impactnet.journey.document_views import bp as documents_bp
@@ -162,12 +163,11 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.regions.views import bp as regions_bp
     from impactnet.review.todo_views import bp as todo_bp
     from impactnet.review.views import bp as review_bp
-    from impactnet.sessions.partner_views import bp as session_bookings_bp
     from impactnet.sessions.views import bp as sessions_bp
     from impactnet.stats.views import bp as figures_bp
 
     for blueprint in (
-        core_bp,
+        home_bp,
         accounts_bp,
         admin_bp,
         organisations_bp,

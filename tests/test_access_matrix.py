@@ -20,10 +20,10 @@ OWN_PARTNER_AND_STAFF = {PARTNER} | STAFF_ONLY
 
 # endpoint -> roles allowed, for every method the route accepts (or per method)
 ACCESS = {
-    "core.home": EVERYONE,
-    "core.healthz": EVERYONE,
-    "core.set_language": EVERYONE,  # the footer's language switch (no language given: 400)
-    "core.dashboard": SIGNED_IN,
+    "home.home": EVERYONE,
+    "home.healthz": EVERYONE,
+    "home.set_language": EVERYONE,  # the footer's language switch (no language given: 400)
+    "home.dashboard": SIGNED_IN,
     "accounts.register": EVERYONE,
     "accounts.login": EVERYONE,
     "accounts.logout": EVERYONE,

@@ -131,7 +131,7 @@ def remove(organisation_id: int, colleague_id: int):
             _("U bent verwijderd als gebruiker van %(organisation)s en uitgelogd.", organisation=organisation.name),
             "success",
         )
-        return redirect(url_for("core.home"))
+        return redirect(url_for("home.home"))
     flash(_("%(name)s is verwijderd en kan niet meer inloggen.", name=user.name or user.email), "success")
     return _back(organisation)
 

@@ -72,7 +72,7 @@ LOGIN_EMAIL = "login_email"  # the address a confirmation link just confirmed: t
 @_limit("REGISTRATION_LIMIT_PER_IP")
 def register():
     if current_user.is_authenticated:
-        return redirect(url_for("core.dashboard"))
+        return redirect(url_for("home.dashboard"))
     form = RegistrationForm()
     if form.validate_on_submit():
         contact = Contact(
@@ -102,13 +102,13 @@ def registered():
 @_limit("LOGIN_LIMIT_PER_ACCOUNT", key_func=_login_email, deduct_when=_login_failed)
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("core.dashboard"))
+        return redirect(url_for("home.dashboard"))
     form = LoginForm(email=session.pop(LOGIN_EMAIL, None))
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             _sign_in(user, remember=bool(form.remember.data))
-            return redirect(safe_next(request.args.get("next")) or url_for("core.dashboard"))
+            return redirect(safe_next(request.args.get("next")) or url_for("home.dashboard"))
         flash(_("Deze combinatie van e-mailadres en wachtwoord is onbekend."), "error")
         return render_template("accounts/login.html", form=form), 401
     return render_form("accounts/login.html", form)
@@ -123,7 +123,7 @@ def logout():
             db.session.commit()
         logout_user()
         flash(_("U bent uitgelogd."), "success")
-        return redirect(url_for("core.home"))
+        return redirect(url_for("home.home"))
     return render_form("accounts/logout.html", form, devices=_devices())
 
 
@@ -141,7 +141,7 @@ def logout_everywhere():
     db.session.commit()
     logout_user()
     flash(_("U bent op alle apparaten uitgelogd."), "success")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("home.home"))
 
 
 @bp.route("/verify-email/<token>")
@@ -154,7 +154,7 @@ def verify_email(token: str):
     db.session.commit()
     if current_user.is_authenticated:
         flash(_("Uw e-mailadres is bevestigd."), "success")
-        return redirect(url_for("core.dashboard"))
+        return redirect(url_for("home.dashboard"))
     session[LOGIN_EMAIL] = user.email
     flash(_("Uw e-mailadres is bevestigd. Log in met uw wachtwoord om verder te gaan."), "success")
     return redirect(url_for("accounts.login"))
@@ -169,7 +169,7 @@ def resend_verification():
         queue(verification_mail(current_user), "verify_email", current_user)
         db.session.commit()
         flash(_("We hebben de bevestigingsmail opnieuw verstuurd naar %(email)s.", email=current_user.email), "success")
-    return redirect(url_for("core.dashboard"))
+    return redirect(url_for("home.dashboard"))
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
@@ -218,7 +218,7 @@ def _password_link_page(purpose: TokenPurpose, token: str, heading: str, done_me
         user = services.reset_password(purpose, token, form.password.data)
         _sign_in(user)
         flash(done_message, "success")
-        return redirect(url_for("core.dashboard"))
+        return redirect(url_for("home.dashboard"))
     return render_form("accounts/set_password.html", form, heading=heading, user=user)
 
 
@@ -251,7 +251,7 @@ def change_password():
         else:
             db.session.commit()
             flash(_("Uw wachtwoord is gewijzigd. Andere apparaten zijn uitgelogd."), "success")
-            return redirect(url_for("core.dashboard"))
+            return redirect(url_for("home.dashboard"))
     return render_form("accounts/change_password.html", form, devices=_devices())
 
 

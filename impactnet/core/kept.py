@@ -1,6 +1,6 @@
 """What is read on almost every request but written rarely, kept under the ``kept`` key space
 (:mod:`impactnet.core.caching`): the signed-in user (:mod:`impactnet.accounts.signed_in`) and an
-organisation's own dashboard (:mod:`impactnet.core.views`).
+organisation's own dashboard (:mod:`impactnet.home.views`).
 
 Both read many tables (the user, their sign-in, organisation and municipality; the journey, the
 label, the history), so every table counts except the bookkeeping that changes none of it: a sent

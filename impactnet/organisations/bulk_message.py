@@ -89,7 +89,7 @@ def build(user: User, organisation: Organisation, message: Message) -> EmailMess
             user=user,
             organisation=organisation,
             paragraphs=[p.strip() for p in message.body.split("\n\n") if p.strip()],
-            link=public_url("core.dashboard"),
+            link=public_url("home.dashboard"),
         )
 
 

@@ -55,11 +55,11 @@ def _step_link(organisation: Organisation, step: JourneyStep) -> str:
 def _what_next(organisation: Organisation, next_step: JourneyStep | None) -> tuple[list[str], str, str]:
     """The 'what is next' paragraphs, button and link after a step is done."""
     if next_step is None:
-        return [_("Alle stappen zijn afgerond.")], _("Naar uw overzicht"), public_url("core.dashboard")
+        return [_("Alle stappen zijn afgerond.")], _("Naar uw overzicht"), public_url("home.dashboard")
     title = localized(next_step, "title")
     if next_step.kind is StepKind.STAFF_RECORDED:
         lines = [_("De volgende stap is ‘%(title)s’. St MBO neemt contact met u op om die te plannen.", title=title)]
-        return lines, _("Naar uw overzicht"), public_url("core.dashboard")
+        return lines, _("Naar uw overzicht"), public_url("home.dashboard")
     lines = [_("De volgende stap is ‘%(title)s’.", title=title)]
     if requirements := localized(next_step, "requirements"):
         lines.append(requirements)
@@ -187,7 +187,7 @@ def label_awarded(organisation: Organisation, event_id: int, renewed: bool) -> N
             paragraphs=paragraphs,
             next_steps=next_steps,
             button=_("Naar uw overzicht"),
-            link=public_url("core.dashboard"),
+            link=public_url("home.dashboard"),
         )
 
     mail_organisation(organisation, kind="decision_label", key=str(event_id), build=build)
@@ -215,7 +215,7 @@ def label_revoked(organisation: Organisation, event_id: int) -> None:
                 )
             ],
             button=_("Naar uw overzicht"),
-            link=public_url("core.dashboard"),
+            link=public_url("home.dashboard"),
         )
 
     mail_organisation(organisation, kind="decision_label", key=str(event_id), build=build)
@@ -238,7 +238,7 @@ def withdrawn(organisation: Organisation, reason: str, key: str) -> None:
                 _("De stappen naar het label zijn gesloten. Was dit niet de bedoeling? Neem dan contact op met St MBO.")
             ],
             button=_("Naar uw overzicht"),
-            link=public_url("core.dashboard"),
+            link=public_url("home.dashboard"),
         )
 
     mail_organisation(organisation, kind="decision_withdrawn", key=key, build=build)

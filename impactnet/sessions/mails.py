@@ -53,7 +53,7 @@ def _ics(session: InspirationSession, method: str = calendar.PUBLISH) -> bytes:
         description=_(
             "Inspiratiesessie van St MBO: samen verkennen welke impact uw organisatie kan maken. "
             "Uw aanmelding en annuleren: %(link)s",
-            link=public_url("core.dashboard"),
+            link=public_url("home.dashboard"),
         ),
     )
 
@@ -69,7 +69,7 @@ def _message(user, subject: str, paragraphs: list[str], next_steps: list[str]):
         words_heading="",
         next_steps=next_steps,
         button=_("Naar uw overzicht"),
-        link=public_url("core.dashboard"),
+        link=public_url("home.dashboard"),
     )
 
 

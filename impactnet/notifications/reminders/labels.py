@@ -34,7 +34,7 @@ def _renewal_link(organisation_id: int, steps: list[JourneyStep]) -> str:
     """The step where the organisation asks for a (new) review; else its dashboard."""
     review = next((s for s in steps if s.kind is StepKind.LABEL_REVIEW), None)
     if review is None:
-        return public_url("core.dashboard")
+        return public_url("home.dashboard")
     return public_url("journey.step", organisation_id=organisation_id, step_key=review.key)
 
 

@@ -78,6 +78,6 @@ def _reminder(user: Recipient, organisation_name: str, session: InspirationSessi
         "reminder",
         paragraphs=paragraphs,
         button=_("Naar uw overzicht"),
-        link=public_url("core.dashboard"),
+        link=public_url("home.dashboard"),
         sign=True,
     )

@@ -1,4 +1,4 @@
-"""The partner's side: sign up for an inspiration session, or cancel (buttons on the dashboard)."""
+"""The partner dashboard's buttons: sign up for an inspiration session, or cancel."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask_login import current_user
 from impactnet.accounts.access import roles_required
 from impactnet.accounts.models import Role
 from impactnet.extensions import db
+from impactnet.home.views import partner_dashboard_page
 from impactnet.sessions import services
 from impactnet.sessions.models import BookingState, InspirationSession
 
@@ -18,8 +19,6 @@ bp = Blueprint("session_bookings", __name__, url_prefix="/inspiration-sessions")
 def _act(session_id: int, act, done):
     """Run ``act(organisation, session)`` for the signed-in partner's organisation (CSRFProtect has
     checked the token); a refusal is shown on the dashboard with a 409."""
-    from impactnet.core.views import partner_dashboard_page
-
     session = db.session.get(InspirationSession, session_id) or abort(404)
     try:
         result = act(current_user.organisation, session)
@@ -29,7 +28,7 @@ def _act(session_id: int, act, done):
         return partner_dashboard_page(409)
     db.session.commit()
     flash(done(result), "success")
-    return redirect(url_for("core.dashboard", _anchor="sessions"))
+    return redirect(url_for("home.dashboard", _anchor="sessions"))
 
 
 @bp.post("/<int:session_id>/book")

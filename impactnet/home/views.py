@@ -39,7 +39,7 @@ from impactnet.sessions.services import offer_for
 from impactnet.stats.models import REGION
 from impactnet.stats.services import latest_snapshots
 
-bp = Blueprint("core", __name__)
+bp = Blueprint("home", __name__)
 # The staff's to-do overview lists this many of the oldest submissions (the queue has them all).
 OLDEST_SHOWN = 5
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def audit_label(action) -> str:
 
 @bp.route("/")
 def home():
-    return render_template("core/home.html", region=latest_snapshots().get(REGION))
+    return render_template("home/home.html", region=latest_snapshots().get(REGION))
 
 
 @bp.route("/dashboard")
@@ -66,7 +66,7 @@ def dashboard():
         return redirect(url_for("regions.show", slug=current_user.municipality.slug))
     snapshots, path, now = latest_snapshots(), journey_steps(), utcnow()
     return render_template(
-        "core/dashboard_staff.html",
+        "home/dashboard_staff.html",
         region=snapshots.get(REGION),
         municipalities=list_municipalities(),
         counts=snapshots,
@@ -86,7 +86,7 @@ def partner_dashboard_page(status: int = 200):
     if offer is not None:
         forget_response()  # the sessions on offer change with the clock
     return render_template(
-        "core/dashboard_partner.html",
+        "home/dashboard_partner.html",
         name=name,
         top=Markup(top),
         rest=Markup(rest),
@@ -120,8 +120,8 @@ def _partner_dashboard(organisation_id: int, today: date) -> tuple[str, str, str
         )
         return (
             organisation.name,
-            render_template("core/_dashboard_partner.html", **context),
-            render_template("core/_dashboard_partner_more.html", **context),
+            render_template("home/_dashboard_partner.html", **context),
+            render_template("home/_dashboard_partner_more.html", **context),
             waits,
         )
 
@@ -141,7 +141,7 @@ def set_language():
         set_locale(current_user, form.locale.data)
         db.session.commit()
     target = safe_next(form.next.data)
-    return redirect(target if target and _answers_get(target) else url_for("core.home"))
+    return redirect(target if target and _answers_get(target) else url_for("home.home"))
 
 
 def _answers_get(path: str) -> bool:
