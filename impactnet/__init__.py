@@ -159,11 +159,11 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.organisations.note_views import bp as notes_bp
     from impactnet.organisations.views import bp as organisations_bp
     from impactnet.privacy.views import bp as privacy_bp
-    from impactnet.regions.overview_views import bp as overview_bp
-    from impactnet.regions.views import bp as regions_bp
     from impactnet.review.todo_views import bp as todo_bp
     from impactnet.review.views import bp as review_bp
     from impactnet.sessions.views import bp as sessions_bp
+    from impactnet.stats.overview_views import bp as overview_bp
+    from impactnet.stats.region_views import bp as regions_bp
     from impactnet.stats.views import bp as figures_bp
 
     for blueprint in (

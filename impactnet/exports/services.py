@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 from impactnet.api.services import FIGURES, regions_payload, series_payload
 from impactnet.core.tables import Table
 from impactnet.database import LOCAL_TIMEZONE
-from impactnet.regions.dashboard import SMALLEST_SHOWN, Dashboard, suppressed
 from impactnet.regions.models import Municipality
+from impactnet.stats.dashboard import SMALLEST_SHOWN, Dashboard, suppressed
 
 REGION_LABEL = "Regio Drechtsteden"  # a name, the same in both languages
 REGION_COLUMNS = ("municipality", *FIGURES, "as_of", "target_year", "target_partners", "target_labelled")

@@ -26,7 +26,7 @@ from impactnet.database import local_today, utcnow
 from impactnet.exports import services
 from impactnet.exports.headings import for_people
 from impactnet.regions.services import municipality_by_slug
-from impactnet.regions.views import current_dashboard
+from impactnet.stats.region_views import current_dashboard
 
 bp = Blueprint("exports", __name__)
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from tests import factories
 from tests.browser.test_accessibility import sign_in
 from tests.browser.test_registration_flow import assert_no_horizontal_overflow
-from tests.regions.test_results import dordrecht_history
+from tests.stats.test_results import dordrecht_history
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from flask_talisman import Talisman as LibraryTalisman
 
 from impactnet.accounts.models import Role
 from impactnet.core.headers import Talisman
-from impactnet.regions.views import SVG_POLICY
+from impactnet.stats.region_views import SVG_POLICY
 from tests import factories
 from tests.helpers import login_client
 

@@ -21,11 +21,11 @@ from impactnet.journey.models import JourneyStep
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES
 from impactnet.organisations.models import Organisation
 from impactnet.regions.models import Municipality, Target
-from impactnet.regions.results import Figure, TargetResult, target_results, year_end_snapshots
 from impactnet.regions.services import list_municipalities
 from impactnet.stats.definitions import COUNTS
 from impactnet.stats.figures import NEW_FIGURES, PERIODS
 from impactnet.stats.models import REGION, BreakdownSnapshot, FunnelSnapshot, GrowthSnapshot, Projection
+from impactnet.stats.results import Figure, TargetResult, target_results, year_end_snapshots
 from impactnet.stats.services import latest_snapshots, targets_with_projections
 
 SMALLEST_SHOWN = 5  # a breakdown cell with fewer organisations is shown as "< 5"

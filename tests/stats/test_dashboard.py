@@ -17,8 +17,8 @@ from impactnet.extensions import db
 from impactnet.journey.models import JourneyStep, StepProgress, StepState
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.models import OrganisationStatus as Status
-from impactnet.regions.dashboard import funnel
 from impactnet.stats import milestones
+from impactnet.stats.dashboard import funnel
 from impactnet.stats.figures import period_starts
 from impactnet.stats.models import REGION, GrowthSnapshot
 from impactnet.stats.services import backfill_snapshots, compute_projections, take_snapshots

@@ -203,7 +203,7 @@ def test_an_empty_network_still_says_no_figures_yet(client, dordrecht):
 def test_results_keep_the_pages_within_their_statements(app, dordrecht, history):
     """The year ends cost one query; the pages stay within the dashboards' budget."""
     from tests.helpers import login_client, statements
-    from tests.regions.test_dashboard import MAX_STATEMENTS
+    from tests.stats.test_dashboard import MAX_STATEMENTS
 
     staff = factories.UserFactory(role=Role.STAFF)
     for url in ("/regions", "/municipalities/dordrecht"):

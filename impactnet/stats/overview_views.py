@@ -8,8 +8,8 @@ from markupsafe import Markup
 from impactnet.core.response_cache import keep_response
 from impactnet.database import local_today
 from impactnet.extensions import db
-from impactnet.regions.dashboard import figures_never_computed, region_overview
 from impactnet.stats.cache import FIGURES, cached
+from impactnet.stats.dashboard import figures_never_computed, region_overview
 from impactnet.stats.services import compute_missing_figures
 
 bp = Blueprint("overview", __name__)

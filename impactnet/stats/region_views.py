@@ -14,13 +14,14 @@ from impactnet.core.rendering import render_form
 from impactnet.core.response_cache import keep_response
 from impactnet.database import local_today
 from impactnet.extensions import db, talisman
-from impactnet.regions import dashboard, services
-from impactnet.regions.charts import SIZES, growth_svg
-from impactnet.regions.dashboard import all_targets, counters_missing, current_target, municipality_dashboard
+from impactnet.regions import services
 from impactnet.regions.forms import MunicipalityForm, TargetForm
-from impactnet.regions.results import results_html
+from impactnet.stats import dashboard
 from impactnet.stats.cache import FIGURES, cached
+from impactnet.stats.charts import SIZES, growth_svg
+from impactnet.stats.dashboard import all_targets, counters_missing, current_target, municipality_dashboard
 from impactnet.stats.models import REGION
+from impactnet.stats.results import results_html
 from impactnet.stats.services import compute_missing_figures, latest_snapshots, series
 
 bp = Blueprint("regions", __name__, url_prefix="/municipalities")

@@ -4,7 +4,7 @@ as "< 5", and a funnel step's median of so few organisations is neither shown no
 from __future__ import annotations
 
 from impactnet.accounts.models import Role
-from impactnet.regions.dashboard import SMALLEST_SHOWN, FunnelStep, suppressed
+from impactnet.stats.dashboard import SMALLEST_SHOWN, FunnelStep, suppressed
 
 
 def test_a_median_is_shown_only_for_enough_organisations():
