@@ -141,7 +141,6 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from impactnet.accounts.admin_views import bp as admin_bp
-    from impactnet.accounts.colleague_views import bp as colleagues_bp
     from impactnet.accounts.views import bp as accounts_bp
     from impactnet.api.token_views import bp as api_tokens_bp
     from impactnet.api.views import bp as api_bp
@@ -155,8 +154,10 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.journey.views import bp as journey_bp
     from impactnet.notifications.views import bp as notifications_bp
     from impactnet.organisations.bulk_views import bp as bulk_bp
+    from impactnet.organisations.colleague_views import bp as colleagues_bp
     from impactnet.organisations.identity_views import bp as identity_bp
     from impactnet.organisations.note_views import bp as notes_bp
+    from impactnet.organisations.registration import bp as registration_bp
     from impactnet.organisations.views import bp as organisations_bp
     from impactnet.privacy.views import bp as privacy_bp
     from impactnet.review.todo_views import bp as todo_bp
@@ -169,6 +170,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         home_bp,
         accounts_bp,
+        registration_bp,
         admin_bp,
         organisations_bp,
         regions_bp,
@@ -180,17 +182,17 @@ def _register_blueprints(app: Flask) -> None:
         api_tokens_bp,
         overview_bp,
         directory_bp,
+        exports_bp,
+        privacy_bp,
+        identity_bp,
+        documents_bp,
+        colleagues_bp,
+        notes_bp,
+        bulk_bp,
+        todo_bp,
+        imports_bp,
+        sessions_bp,
+        session_bookings_bp,
+        figures_bp,
     ):
         app.register_blueprint(blueprint)
-    app.register_blueprint(exports_bp)
-    app.register_blueprint(privacy_bp)
-    app.register_blueprint(identity_bp)
-    app.register_blueprint(documents_bp)
-    app.register_blueprint(colleagues_bp)
-    app.register_blueprint(notes_bp)
-    app.register_blueprint(bulk_bp)
-    app.register_blueprint(todo_bp)
-    app.register_blueprint(imports_bp)
-    app.register_blueprint(sessions_bp)
-    app.register_blueprint(session_bookings_bp)
-    app.register_blueprint(figures_bp)

@@ -24,11 +24,11 @@ ACCESS = {
     "home.healthz": EVERYONE,
     "home.set_language": EVERYONE,  # the footer's language switch (no language given: 400)
     "home.dashboard": SIGNED_IN,
-    "accounts.register": EVERYONE,
+    "registration.register": EVERYONE,
     "accounts.login": EVERYONE,
     "accounts.logout": EVERYONE,
     "accounts.logout_everywhere": SIGNED_IN,
-    "accounts.registered": EVERYONE,  # "check your mail", after registering
+    "registration.registered": EVERYONE,  # "check your mail", after registering
     "accounts.verify_email": EVERYONE,
     "accounts.resend_verification": SIGNED_IN,
     "accounts.request_password_reset": EVERYONE,

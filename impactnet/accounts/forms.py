@@ -9,16 +9,15 @@ from impactnet.accounts import passwords
 from impactnet.accounts.labels import ROLE_LABELS
 from impactnet.accounts.models import Role
 from impactnet.core.forms import select_choices, strip
-from impactnet.organisations.forms import OrganisationForm
 
-_EMAIL_VALIDATORS = [
+EMAIL_VALIDATORS = [
     DataRequired(_l("Vul uw e-mailadres in.")),
     Length(max=254, message=_l("Dit e-mailadres is te lang.")),
     Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@bedrijf.nl.")),
 ]
 
 
-def _new_password_field(label):
+def new_password_field(label):
     return PasswordField(
         label,
         validators=[
@@ -36,7 +35,7 @@ def _new_password_field(label):
     )
 
 
-def _repeat_field():
+def repeat_field():
     return PasswordField(
         _l("Herhaal het wachtwoord"),
         validators=[
@@ -47,7 +46,7 @@ def _repeat_field():
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), filters=[strip], validators=_EMAIL_VALIDATORS)
+    email = EmailField(_l("E-mailadres"), filters=[strip], validators=EMAIL_VALIDATORS)
     password = PasswordField(
         _l("Wachtwoord"), validators=[DataRequired(_l("Vul uw wachtwoord in.")), Length(max=passwords.MAX_LENGTH)]
     )
@@ -55,30 +54,14 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Inloggen"))
 
 
-class RegistrationForm(OrganisationForm):
-    contact_name = StringField(
-        _l("Uw naam"), filters=[strip], validators=[DataRequired(_l("Vul uw naam in.")), Length(max=120)]
-    )
-    email = EmailField(_l("Uw e-mailadres"), filters=[strip], validators=_EMAIL_VALIDATORS)
-    password = _new_password_field(_l("Kies een wachtwoord"))
-    password_repeat = _repeat_field()
-    accept_terms = BooleanField(
-        _l(
-            "Ik meld mijn organisatie aan als partner van Ondernemen met impact en ga akkoord met de verwerking van deze gegevens door St MBO."
-        ),
-        validators=[DataRequired(_l("Geef akkoord om u aan te melden."))],
-    )
-    submit = SubmitField(_l("Organisatie aanmelden"))
-
-
 class EmailForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), filters=[strip], validators=_EMAIL_VALIDATORS)
+    email = EmailField(_l("E-mailadres"), filters=[strip], validators=EMAIL_VALIDATORS)
     submit = SubmitField(_l("Stuur mij een link"))
 
 
 class NewPasswordForm(FlaskForm):
-    password = _new_password_field(_l("Nieuw wachtwoord"))
-    password_repeat = _repeat_field()
+    password = new_password_field(_l("Nieuw wachtwoord"))
+    password_repeat = repeat_field()
     submit = SubmitField(_l("Wachtwoord opslaan"))
 
 
@@ -107,7 +90,7 @@ STAFF_CREATED_ROLES = [(role.value, ROLE_LABELS[role.value]) for role in (Role.S
 
 class InviteForm(FlaskForm):
     name = StringField(_l("Naam"), filters=[strip], validators=[DataRequired(_l("Vul een naam in.")), Length(max=120)])
-    email = EmailField(_l("E-mailadres"), filters=[strip], validators=_EMAIL_VALIDATORS)
+    email = EmailField(_l("E-mailadres"), filters=[strip], validators=EMAIL_VALIDATORS)
     role = SelectField(
         _l("Rol"), choices=select_choices(STAFF_CREATED_ROLES), validators=[DataRequired(_l("Kies een rol."))]
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -10,8 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from impactnet.database import TimestampMixin, UTCDateTime, text_enum, utcnow
 from impactnet.extensions import Model
-from impactnet.organisations.models import Organisation
-from impactnet.regions.models import Municipality
+
+if TYPE_CHECKING:
+    from impactnet.organisations.models import Organisation
+    from impactnet.regions.models import Municipality
 
 
 class Role(enum.StrEnum):

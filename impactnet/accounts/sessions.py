@@ -18,8 +18,6 @@ from flask import current_app
 from impactnet.accounts.models import User, UserSession
 from impactnet.database import utcnow
 from impactnet.extensions import db
-from impactnet.organisations.models import Organisation
-from impactnet.regions.models import Municipality
 
 
 def token_hash(token: str) -> str:
@@ -64,11 +62,15 @@ def signed_in_user(token: str, now: datetime | None = None) -> tuple[User, datet
         return None
     # The names of the user's organisation and municipality come in the same statement, for the
     # page header ("signed in as ... for ..."), which would otherwise cost a query on every page.
+    # They are reached through the user's relationships: accounts sits below the packages that
+    # define them (README, Layout).
+    organisation = sa.orm.aliased(User.organisation.property.entity)
+    municipality = sa.orm.aliased(User.municipality.property.entity)
     found = db.session.execute(
-        sa.select(User, UserSession.expires_at, Organisation.name, Municipality.name)
+        sa.select(User, UserSession.expires_at, organisation.name, municipality.name)
         .join(UserSession, UserSession.user_id == User.id)
-        .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .outerjoin(Municipality, Municipality.id == User.municipality_id)
+        .outerjoin(User.organisation.of_type(organisation))
+        .outerjoin(User.municipality.of_type(municipality))
         .where(
             UserSession.token_hash == token_hash(token),
             UserSession.ended_at.is_(None),

@@ -1,9 +1,9 @@
-"""Registration, sign-in and the links that arrive by mail."""
+"""Sign-in, sign-out and the links that arrive by mail (registering an organisation is
+:mod:`impactnet.organisations.registration`)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
@@ -16,15 +16,13 @@ from impactnet.accounts.forms import (
     LoginForm,
     LogoutForm,
     NewPasswordForm,
-    RegistrationForm,
     RemindersForm,
     ResendVerificationForm,
 )
-from impactnet.accounts.mails import queue, registration_mail, verification_mail
+from impactnet.accounts.mails import queue, verification_mail
 from impactnet.accounts.tokens import TokenError, TokenPurpose
 from impactnet.core.rendering import render_form, safe_next
 from impactnet.extensions import db, limiter
-from impactnet.organisations.services import Contact, RegistrationError, register_organisation
 
 bp = Blueprint("accounts", __name__)
 
@@ -57,49 +55,19 @@ def _own_email() -> str:
     return "resend:" + (current_user.email if current_user.is_authenticated else get_remote_address())
 
 
-def _limit(setting: str, **options):
+def limit_posts(setting: str, **options):
     """Flask-Limiter's limit on POSTs, as many as the config ``setting`` allows (by client address
     unless ``key_func`` says otherwise)."""
     options.setdefault("key_func", get_remote_address)
     return limiter.limit(lambda: current_app.config[setting], methods=["POST"], **options)
 
 
-REGISTERED_EMAIL = "registered_email"
 LOGIN_EMAIL = "login_email"  # the address a confirmation link just confirmed: the login form has it filled in
 
 
-@bp.route("/register", methods=["GET", "POST"])
-@_limit("REGISTRATION_LIMIT_PER_IP")
-def register():
-    if current_user.is_authenticated:
-        return redirect(url_for("home.dashboard"))
-    form = RegistrationForm()
-    if form.validate_on_submit():
-        contact = Contact(
-            name=form.contact_name.data, email=form.email.data, password=form.password.data, locale=str(get_locale())
-        )
-        try:
-            registration = register_organisation(form.details(), contact)
-        except RegistrationError as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
-        else:
-            registration_mail(registration, contact, form.kvk_number.data)
-            db.session.commit()
-            # The same answer whatever the mail says: a new account, an address with one, a known organisation.
-            session[REGISTERED_EMAIL] = services.normalise_email(contact.email)
-            return redirect(url_for("accounts.registered"))
-    return render_form("accounts/register.html", form)
-
-
-@bp.route("/register/sent")
-def registered():
-    return render_template("accounts/registered.html", email=session.get(REGISTERED_EMAIL))
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@_limit("LOGIN_LIMIT_PER_IP", deduct_when=_login_failed)
-@_limit("LOGIN_LIMIT_PER_ACCOUNT", key_func=_login_email, deduct_when=_login_failed)
+@limit_posts("LOGIN_LIMIT_PER_IP", deduct_when=_login_failed)
+@limit_posts("LOGIN_LIMIT_PER_ACCOUNT", key_func=_login_email, deduct_when=_login_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.dashboard"))
@@ -161,8 +129,8 @@ def verify_email(token: str):
 
 
 @bp.route("/verify-email/resend", methods=["POST"])
-@_limit("VERIFY_RESEND_LIMIT_PER_IP")
-@_limit("VERIFY_RESEND_LIMIT_PER_ACCOUNT", key_func=_own_email)
+@limit_posts("VERIFY_RESEND_LIMIT_PER_IP")
+@limit_posts("VERIFY_RESEND_LIMIT_PER_ACCOUNT", key_func=_own_email)
 @login_required
 def resend_verification():
     if ResendVerificationForm().validate_on_submit() and not current_user.email_verified:
@@ -173,8 +141,8 @@ def resend_verification():
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
-@_limit("PASSWORD_RESET_LIMIT_PER_IP")
-@_limit("PASSWORD_RESET_LIMIT_PER_ACCOUNT", key_func=_reset_email)
+@limit_posts("PASSWORD_RESET_LIMIT_PER_IP")
+@limit_posts("PASSWORD_RESET_LIMIT_PER_ACCOUNT", key_func=_reset_email)
 def request_password_reset():
     form = EmailForm()
     if form.validate_on_submit():

@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from impactnet.accounts.models import User
 from impactnet.database import UTCDateTime, text_enum, utcnow
 from impactnet.extensions import Model
+
+if TYPE_CHECKING:
+    from impactnet.accounts.models import User
 
 
 class AuditAction(enum.StrEnum):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.extensions import db
+
+if TYPE_CHECKING:
+    from impactnet.accounts.models import User
 
 
 def jsonable(value: Any) -> Any:

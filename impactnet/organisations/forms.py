@@ -4,9 +4,10 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from impactnet.accounts.forms import EMAIL_VALIDATORS, new_password_field, repeat_field
 from impactnet.core.forms import select_choices, strip
 from impactnet.extensions import db
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES
@@ -174,3 +175,19 @@ class RejectIdentityForm(FlaskForm):
 
 class WithdrawIdentityForm(FlaskForm):
     withdraw = SubmitField(_l("Verzoek intrekken"))
+
+
+class RegistrationForm(OrganisationForm):
+    contact_name = StringField(
+        _l("Uw naam"), filters=[strip], validators=[DataRequired(_l("Vul uw naam in.")), Length(max=120)]
+    )
+    email = EmailField(_l("Uw e-mailadres"), filters=[strip], validators=EMAIL_VALIDATORS)
+    password = new_password_field(_l("Kies een wachtwoord"))
+    password_repeat = repeat_field()
+    accept_terms = BooleanField(
+        _l(
+            "Ik meld mijn organisatie aan als partner van Ondernemen met impact en ga akkoord met de verwerking van deze gegevens door St MBO."
+        ),
+        validators=[DataRequired(_l("Geef akkoord om u aan te melden."))],
+    )
+    submit = SubmitField(_l("Organisatie aanmelden"))

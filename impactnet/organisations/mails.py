@@ -25,7 +25,7 @@ def mail_organisation(organisation: Organisation, *, kind: str, key: str, build:
     with nullcontext() if has_request_context() else current_app.test_request_context():
         for user in organisation.users:
             if not user.active or user.password_hash is None:
-                continue  # deactivated, or invited and not yet joined (impactnet.accounts.colleagues)
+                continue  # deactivated, or invited and not yet joined (impactnet.organisations.colleagues)
             with force_locale(recipient_locale(user)):
                 message = build(user)
             queued += enqueue(message, dedupe_key=f"{kind}:{key}:{user.id}", kind=kind, organisation_id=organisation.id)

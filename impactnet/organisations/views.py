@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from impactnet.accounts.access import staff_required
-from impactnet.accounts.colleagues import list_colleagues
 from impactnet.accounts.forms import ColleagueInviteForm, ConfirmForm
 from impactnet.core import tables as formats
 from impactnet.core.locale import localized
@@ -24,6 +23,7 @@ from impactnet.journey.overview import journey_overview
 from impactnet.journey.services import steps
 from impactnet.organisations import identity, search, services
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS, label_for
+from impactnet.organisations.colleagues import list_colleagues
 from impactnet.organisations.forms import OrganisationForm, WithdrawIdentityForm
 from impactnet.organisations.management import management_context
 from impactnet.organisations.models import OrganisationStatus

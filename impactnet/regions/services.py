@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import apply_changes, record, snapshot
 from impactnet.core.duplicates import insert_unless_duplicate, write_unless_duplicate
 from impactnet.extensions import db
 from impactnet.regions.models import Municipality, Target
+
+if TYPE_CHECKING:
+    from impactnet.accounts.models import User
+
 
 MUNICIPALITY_FIELDS = ("name", "slug", "joined_on", "active", "postcode_ranges")
 TARGET_FIELDS = ("year", "partners_wanted", "labelled_wanted")

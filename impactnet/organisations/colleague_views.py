@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, logout_user
 
-from impactnet.accounts import colleagues as services
 from impactnet.accounts.forms import ColleagueInviteForm, ConfirmForm
 from impactnet.accounts.mails import colleague_invitation_mail, queue
 from impactnet.accounts.tokens import TokenPurpose, max_age
 from impactnet.extensions import db, limiter
+from impactnet.organisations import colleagues as services
 from impactnet.organisations.services import visible_organisation
 
 bp = Blueprint("colleagues", __name__, url_prefix="/organisations/<int:organisation_id>/colleagues")

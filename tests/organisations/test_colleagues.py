@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from impactnet.accounts import colleagues
 from impactnet.accounts.models import Role, User
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.database import utcnow
 from impactnet.extensions import db
+from impactnet.organisations import colleagues
 from tests import factories
 from tests.helpers import count, link_in, login_client
 
