@@ -153,7 +153,6 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.journey.document_views import bp as documents_bp
     from impactnet.journey.views import bp as journey_bp
     from impactnet.notifications.views import bp as notifications_bp
-    from impactnet.organisations.bulk_views import bp as bulk_bp
     from impactnet.organisations.colleague_views import bp as colleagues_bp
     from impactnet.organisations.identity_views import bp as identity_bp
     from impactnet.organisations.note_views import bp as notes_bp
@@ -166,6 +165,8 @@ def _register_blueprints(app: Flask) -> None:
     from impactnet.stats.overview_views import bp as overview_bp
     from impactnet.stats.region_views import bp as regions_bp
     from impactnet.stats.views import bp as figures_bp
+    from impactnet.workspace.bulk_views import bp as bulk_bp
+    from impactnet.workspace.views import bp as workspace_bp
 
     for blueprint in (
         home_bp,
@@ -173,6 +174,7 @@ def _register_blueprints(app: Flask) -> None:
         registration_bp,
         admin_bp,
         organisations_bp,
+        workspace_bp,
         regions_bp,
         journey_bp,
         review_bp,

@@ -39,8 +39,8 @@ ACCESS = {
     "admin.users": {ADMIN},
     "admin.invite_user": {ADMIN},
     "admin.toggle_active": {ADMIN},
-    "organisations.index": STAFF_ONLY,
-    "organisations.export": STAFF_ONLY,  # the search as CSV/XLSX, with contact people (audited)
+    "workspace.index": STAFF_ONLY,
+    "workspace.export": STAFF_ONLY,  # the search as CSV/XLSX, with contact people (audited)
     "organisations.show": {PARTNER} | STAFF_ONLY,
     "organisations.edit": {PARTNER} | STAFF_ONLY,
     "regions.index": STAFF_ONLY,
@@ -123,7 +123,7 @@ ACCESS = {
     "colleagues.withdraw": OWN_PARTNER_AND_STAFF,
     # St MBO's account manager and internal notes, and "Mijn organisaties": staff only (an empty
     # note: 422, counted as allowed); partners and municipality viewers 403, visitors the login page.
-    "notes.mine": STAFF_ONLY,
+    "workspace.mine": STAFF_ONLY,
     "notes.set_account_manager": STAFF_ONLY,
     "notes.add_note": STAFF_ONLY,
     "notes.delete_note": STAFF_ONLY,

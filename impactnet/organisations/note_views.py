@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from impactnet.accounts.access import staff_required
 from impactnet.database import local_today
 from impactnet.extensions import db
-from impactnet.journey.overview import journey_overview
 from impactnet.organisations import notes
 from impactnet.organisations.models import Organisation
 from impactnet.organisations.note_forms import AccountManagerForm, NoteForm
@@ -76,12 +75,3 @@ def delete_note(organisation_id: int, note_id: int):
     db.session.commit()
     flash(_("De notitie is verwijderd."), "success")
     return _back(organisation, "notes")
-
-
-@bp.get("/mine")
-@staff_required
-def mine():
-    """The organisations the signed-in staff member is the account manager of, with where each stands."""
-    today = local_today()
-    rows = [(organisation, journey_overview(organisation)) for organisation in notes.managed_by(current_user)]
-    return render_template("organisations/mine.html", rows=rows, today=today)

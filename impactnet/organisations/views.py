@@ -2,36 +2,23 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from impactnet.accounts.access import staff_required
 from impactnet.accounts.forms import ColleagueInviteForm, ConfirmForm
-from impactnet.core import tables as formats
-from impactnet.core.locale import localized
-from impactnet.core.params import ParameterError
 from impactnet.database import local_today
 from impactnet.directory.services import verifiable
 from impactnet.extensions import db
 from impactnet.journey.history import step_history
 from impactnet.journey.overview import journey_overview
-from impactnet.journey.services import steps
-from impactnet.organisations import identity, search, services
+from impactnet.organisations import identity, services
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS, label_for
 from impactnet.organisations.colleagues import list_colleagues
 from impactnet.organisations.forms import OrganisationForm, WithdrawIdentityForm
 from impactnet.organisations.management import management_context
-from impactnet.organisations.models import OrganisationStatus
-from impactnet.organisations.notes import account_manager_choices
-from impactnet.organisations.search_export import export_table
-from impactnet.organisations.search_params import NO_MANAGER, SearchParams, search_params
 from impactnet.privacy.forms import ErasureForm
-from impactnet.regions.services import list_municipalities
 from impactnet.review.forms import ReasonForm, RecordStepForm
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
@@ -158,73 +145,3 @@ def _flash_saved(saved: identity.Saved) -> None:
         flash(str(IDENTITY_MESSAGES[saved.identity]), "success")
     elif not saved.changed:
         flash(_("Er was niets gewijzigd."), "success")
-
-
-def search_or_error(args=None):
-    """The search the query parameters (or ``args``) ask for, and what the page's form offers; or the error."""
-    municipalities, all_steps, managers = list_municipalities(), steps(), account_manager_choices()
-    context = {
-        "municipalities": [(m.slug, m.name) for m in municipalities],
-        "managers": [(str(u.id), u.name or u.email) for u in managers] + [(NO_MANAGER, _("Geen"))],
-        "statuses": [(s.value, status_label(s)) for s in OrganisationStatus],
-        "steps": [(s.key, localized(s, "title")) for s in all_steps],
-        "sectors": SECTORS,
-        "sizes": SIZE_CLASSES,
-        "today": local_today(),
-    }
-    try:
-        params = search_params(
-            request.args if args is None else args,
-            {m.slug for m in municipalities},
-            {s.key for s in all_steps},
-            {str(u.id) for u in managers},
-        )
-    except ParameterError as error:
-        return None, error, context
-    return params, None, context
-
-
-@bp.route("/")
-@staff_required
-def index():
-    """Find any organisation: search, filters, sort by column, 50 a page (St MBO)."""
-    params, error, context = search_or_error()
-    if error is not None:
-        return render_template(
-            "organisations/index.html", params=SearchParams(), error=error, result=None, args=request.args, **context
-        ), 400
-    result = search.search_page(params, context["today"]) or abort(404)
-    return render_template(
-        "organisations/index.html", params=params, error=None, result=result, args=request.args, **context
-    )
-
-
-@bp.get("/export.csv", defaults={"fmt": "csv"})
-@bp.get("/export.xlsx", defaults={"fmt": "xlsx"})
-@staff_required
-def export(fmt: str):
-    """The search as a file, with contact people: staff only, recorded in the audit trail."""
-    params, error, context = search_or_error()
-    if error is not None:
-        return render_template("errors/error.html", code=400, message=parameter_error_text(error)), 400
-    table = export_table(current_user, params, context["today"], fmt)
-    db.session.commit()
-    return table_download(table, fmt, context["today"])
-
-
-def table_download(table, fmt: str, today):
-    """A table as an attachment, CSV for Dutch Excel or XLSX, never cached."""
-    if fmt == "csv":
-        body, mimetype = formats.to_spreadsheet_csv(table, str(get_locale())), formats.CSV_MIMETYPE
-    else:
-        body, mimetype = formats.to_xlsx(table), formats.XLSX_MIMETYPE
-    response = send_file(
-        io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=f"organisaties-{today.isoformat()}.{fmt}"
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-@bp.app_template_filter("parameter_error")
-def parameter_error_text(error: ParameterError) -> str:
-    return error.error_en if str(get_locale()) == "en" else error.error

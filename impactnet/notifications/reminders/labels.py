@@ -183,5 +183,5 @@ def _expired_staff(member: Recipient, listed: list[dict]):
         len(listed),
     )
     return build_message(
-        member.email, subject, "label_expired_staff", user=member, items=listed, link=public_url("organisations.index")
+        member.email, subject, "label_expired_staff", user=member, items=listed, link=public_url("workspace.index")
     )

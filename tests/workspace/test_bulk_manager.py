@@ -9,7 +9,7 @@ from impactnet.accounts.models import Role
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.extensions import db
 from tests import factories
-from tests.organisations.bulk_helpers import partners, selection, staff, token_in  # noqa: F401
+from tests.workspace.bulk_helpers import partners, selection, staff, token_in  # noqa: F401
 
 
 def _events(action):

@@ -9,7 +9,7 @@ from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.extensions import db
 from impactnet.mail.models import OutboxMail
 from tests.helpers import count
-from tests.organisations.bulk_helpers import (  # noqa: F401
+from tests.workspace.bulk_helpers import (  # noqa: F401
     BODY,
     SUBJECT,
     partners,

@@ -10,7 +10,7 @@ from impactnet.audit.models import AuditEvent
 from impactnet.mail.models import OutboxMail
 from tests import factories
 from tests.helpers import count, login_client
-from tests.organisations.bulk_helpers import (  # noqa: F401
+from tests.workspace.bulk_helpers import (  # noqa: F401
     BODY,
     SUBJECT,
     partners,

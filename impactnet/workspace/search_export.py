@@ -15,8 +15,8 @@ from impactnet.core.locale import localized
 from impactnet.core.tables import Table
 from impactnet.database import local_day
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS, label_for
-from impactnet.organisations.search import Row, all_rows, contacts
-from impactnet.organisations.search_params import SearchParams
+from impactnet.workspace.search import Row, all_rows, contacts
+from impactnet.workspace.search_params import SearchParams
 
 WAITING_LABELS = {"partner": _l("Partner"), "stmbo": _l("St MBO")}
 

@@ -1,6 +1,6 @@
 """Bulk actions on a selection of St MBO's organisation search (staff only): a message to the
 organisations' users, an account manager, a download. Each shows a preview first; its "confirm"
-runs only what that preview showed (see :mod:`impactnet.organisations.bulk`)."""
+runs only what that preview showed (see :mod:`impactnet.workspace.bulk`)."""
 
 from __future__ import annotations
 
@@ -16,17 +16,17 @@ from werkzeug.datastructures import MultiDict
 from impactnet.accounts.access import staff_required
 from impactnet.database import local_today
 from impactnet.extensions import db
-from impactnet.organisations import bulk, bulk_manager, bulk_message
-from impactnet.organisations.bulk_forms import DownloadForm, ManagerForm, MessageForm
-from impactnet.organisations.search_export import export_table
-from impactnet.organisations.views import parameter_error_text, search_or_error, table_download
+from impactnet.workspace import bulk, bulk_manager, bulk_message
+from impactnet.workspace.bulk_forms import DownloadForm, ManagerForm, MessageForm
+from impactnet.workspace.search_export import export_table
+from impactnet.workspace.views import parameter_error_text, search_or_error, table_download
 
 bp = Blueprint("bulk", __name__, url_prefix="/organisations/bulk")
 
 
 @bp.errorhandler(bulk.BulkError)
 def _refused(error: bulk.BulkError):
-    return render_template("organisations/bulk_refused.html", message=error.message), error.status
+    return render_template("workspace/bulk_refused.html", message=error.message), error.status
 
 
 def _resolved() -> bulk.Resolved:
@@ -44,11 +44,11 @@ def _resolved() -> bulk.Resolved:
 
 
 def _back(resolved: bulk.Resolved):
-    return redirect(url_for("organisations.index", **resolved.selection.params.url_args(page=None)))
+    return redirect(url_for("workspace.index", **resolved.selection.params.url_args(page=None)))
 
 
 def _page(template: str, status: int = 200, **context):
-    return render_template(f"organisations/{template}", **context), status
+    return render_template(f"workspace/{template}", **context), status
 
 
 # A message to the organisations' users -------------------------------------------------------

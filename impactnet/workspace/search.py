@@ -25,8 +25,8 @@ from impactnet.extensions import db
 from impactnet.journey.models import JourneyStep, StepKind, StepProgress, StepState, StepSubmission
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES
 from impactnet.organisations.models import Organisation, OrganisationStatus
-from impactnet.organisations.search_params import NO_MANAGER, PAGE_SIZE, SearchParams
 from impactnet.regions.models import Municipality
+from impactnet.workspace.search_params import NO_MANAGER, PAGE_SIZE, SearchParams
 
 MAX_DOWNLOAD = 20_000  # rows: far more than the network has; a bound on one request's work
 _SEPARATORS = re.compile(r"[\s.\-]")

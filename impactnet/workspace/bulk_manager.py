@@ -12,9 +12,9 @@ from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import record
 from impactnet.extensions import db
-from impactnet.organisations.bulk import BulkError, Resolved, digest
 from impactnet.organisations.notes import set_account_manager
-from impactnet.organisations.search import Row
+from impactnet.workspace.bulk import BulkError, Resolved, digest
+from impactnet.workspace.search import Row
 
 KIND = "bulk_account_manager"
 

@@ -24,9 +24,9 @@ from impactnet.audit.services import record
 from impactnet.core.locale import recipient_locale
 from impactnet.mail.messages import build_message, public_url
 from impactnet.mail.outbox import QueuedMail, enqueue_many, queued_keys
-from impactnet.organisations.bulk import Resolved, digest
 from impactnet.organisations.models import Organisation
-from impactnet.organisations.search import contacts
+from impactnet.workspace.bulk import Resolved, digest
+from impactnet.workspace.search import contacts
 
 KIND = "bulk_message"
 MAX_SUBJECT = 150

@@ -11,11 +11,11 @@ import sqlalchemy as sa
 
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.extensions import db
-from impactnet.organisations import bulk
 from impactnet.organisations.models import OrganisationStatus
-from impactnet.organisations.search_params import PAGE_SIZE
+from impactnet.workspace import bulk
+from impactnet.workspace.search_params import PAGE_SIZE
 from tests import factories
-from tests.organisations.bulk_helpers import partners, selection, staff, token_in  # noqa: F401
+from tests.workspace.bulk_helpers import partners, selection, staff, token_in  # noqa: F401
 
 
 def test_the_search_page_offers_labelled_checkboxes_and_all_results(client, staff, dordrecht, path):  # noqa: F811

@@ -27,9 +27,9 @@ from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from impactnet.organisations import search
 from impactnet.organisations.models import Organisation
-from impactnet.organisations.search_params import SearchParams
+from impactnet.workspace import search
+from impactnet.workspace.search_params import SearchParams
 
 MAX_SELECTION = 5000  # organisations in one action
 MAX_FILTER = 2000  # characters of the search's query string

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from impactnet.accounts.models import Role
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.extensions import db
-from tests.organisations.test_search import network, staff  # noqa: F401 (fixtures)
+from tests.workspace.test_search import network, staff  # noqa: F401 (fixtures)
 
 
 def _csv(response) -> list[list[str]]:

@@ -1,5 +1,5 @@
 """Forms of the bulk actions on the organisation search. The selection itself travels in hidden
-fields of its own (see :mod:`impactnet.organisations.bulk_views`); these carry what the action
+fields of its own (see :mod:`impactnet.workspace.bulk_views`); these carry what the action
 does and the preview's token."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from impactnet.core.forms import strip
-from impactnet.organisations.bulk_message import MAX_BODY, MAX_SUBJECT, Message
 from impactnet.organisations.note_forms import AccountManagerChoiceForm
+from impactnet.workspace.bulk_message import MAX_BODY, MAX_SUBJECT, Message
 
 
 def _one_line(form, field):
