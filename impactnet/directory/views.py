@@ -17,14 +17,22 @@ from impactnet.core.tables import CSV_MIMETYPE, to_csv
 from impactnet.database import local_today, utcnow
 from impactnet.directory import export
 from impactnet.directory.params import directory_filters
-from impactnet.directory.services import PAGE_SIZE, PublicStatus, goals_of, search, verified
+from impactnet.directory.services import PAGE_SIZE, PublicStatus, goals_of, search, verifiable, verified
 from impactnet.journey.services import active_goals
 from impactnet.organisations.choices import SECTORS
 from impactnet.organisations.identifiers import is_kvk, normalise_kvk
 from impactnet.organisations.identity import identity_history
+from impactnet.organisations.views import page_parts
 from impactnet.regions.services import list_municipalities
 
 bp = Blueprint("directory", __name__)
+
+
+@page_parts.connect
+def _label_check_on_organisation_page(organisation, *, today, staff) -> dict:
+    """The organisation's page shows what the public label check answers for it."""
+    return {"public_status": verifiable(organisation, today)}
+
 
 OPEN_DATA_PAGE_SIZE = 100
 # A revoked or expired label must show on partners' sites within the hour.

@@ -13,13 +13,26 @@ from impactnet.journey import documents, editing, services
 from impactnet.journey import evidence as files
 from impactnet.journey.diff import version_changes
 from impactnet.journey.forms import DeleteForm, EvidenceForm, StepForm
+from impactnet.journey.history import step_history
 from impactnet.journey.labels import STEP_KIND_LABELS, STEP_STATE_LABELS
-from impactnet.journey.overview import open_feedback
+from impactnet.journey.overview import journey_overview, open_feedback
 from impactnet.journey.questionnaire import QUESTIONS
 from impactnet.journey.statemachine import TransitionError
 from impactnet.organisations.services import visible_organisation
+from impactnet.organisations.views import page_parts
 
 bp = Blueprint("journey", __name__, url_prefix="/organisations/<int:organisation_id>")
+
+
+@page_parts.connect
+def _journey_on_organisation_page(organisation, *, today, staff) -> dict:
+    """The organisation's page shows where it stands on its path (and for staff, each step's history)."""
+    journey = journey_overview(organisation)
+    return {
+        "journey": journey,
+        "step_titles": journey.step_titles,
+        "step_history": step_history(organisation) if staff else None,
+    }
 
 
 def _organisation(organisation_id: int, *, editing: bool = False):

@@ -11,12 +11,7 @@ from impactnet.organisations.note_forms import AccountManagerForm, NoteForm
 from impactnet.organisations.notes import account_manager_choices, notes_of, timeline_moment
 
 
-def management_context(
-    organisation: Organisation,
-    history: list,
-    note_form: NoteForm | None = None,
-    manager_form: AccountManagerForm | None = None,
-) -> dict[str, Any]:
+def management_context(organisation: Organisation, history: list) -> dict[str, Any]:
     """The template values for the account manager and notes; ``history`` (audit events, newest
     first) becomes ``timeline``, with the notes where they happened."""
     notes = notes_of(organisation)
@@ -29,7 +24,6 @@ def management_context(
     return {
         "timeline": timeline,
         "manager_names": managers,  # for the timeline's account manager changes
-        "note_form": note_form or NoteForm(formdata=None, happened_on=local_today()),
-        "manager_form": manager_form
-        or AccountManagerForm(formdata=None, account_manager=organisation.account_manager_id),
+        "note_form": NoteForm(formdata=None, happened_on=local_today()),
+        "manager_form": AccountManagerForm(formdata=None, account_manager=organisation.account_manager_id),
     }

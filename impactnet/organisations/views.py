@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from blinker import Namespace
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,19 +10,20 @@ from flask_login import current_user, login_required
 
 from impactnet.accounts.forms import ColleagueInviteForm, ConfirmForm
 from impactnet.database import local_today
-from impactnet.directory.services import verifiable
 from impactnet.extensions import db
-from impactnet.journey.history import step_history
-from impactnet.journey.overview import journey_overview
 from impactnet.organisations import identity, services
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES, STATUS_LABELS, label_for
 from impactnet.organisations.colleagues import list_colleagues
 from impactnet.organisations.forms import OrganisationForm, WithdrawIdentityForm
 from impactnet.organisations.management import management_context
-from impactnet.privacy.forms import ErasureForm
-from impactnet.review.forms import ReasonForm, RecordStepForm
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
+
+page_parts = Namespace().signal("organisation-page-parts")
+"""Sent while an organisation's page is built (sender: the organisation; ``today``, ``staff``: whether
+a staff member looks). Each receiver returns its part of the page's context: the journey, the public
+label check, St MBO's decisions, erasure. Those packages sit above organisations (README, Layout), so
+they add to the page rather than the page importing them; blinker is what Flask's own signals use."""
 
 
 @bp.app_template_filter("status_label")
@@ -43,29 +45,27 @@ def _visible_or_404(organisation_id: int):
     return services.visible_organisation(current_user, organisation_id) or abort(404)
 
 
-def organisation_page(organisation, status: int = 200, erase_form=None, **management_forms):
-    """The organisation's page: details, journey, label, history (and staff actions, with the
-    account manager and notes: ``management_forms`` are such forms to show again with their errors)."""
-    journey, today = journey_overview(organisation), local_today()
-    history = services.history(organisation, staff=current_user.is_staff)
-    return render_template(
-        "organisations/show.html",
-        organisation=organisation,
-        history=history,
-        journey=journey,
-        today=today,
-        step_titles=journey.step_titles,
-        public_status=verifiable(organisation, today),
-        reason_form=ReasonForm(),
-        record_form=RecordStepForm(),
-        erase_form=erase_form or ErasureForm(formdata=None, kvk_number=organisation.kvk_number),
-        pending_identity=identity.pending_change(organisation),
-        former_identities=identity.identity_history(organisation),
-        withdraw_form=WithdrawIdentityForm(),
-        step_history=step_history(organisation) if current_user.is_staff else None,
+def organisation_page(organisation, status: int = 200, **forms):
+    """The organisation's page: details, identity, history (and for staff the colleagues, the account
+    manager and notes); the packages above this one add their parts through :data:`page_parts`.
+    ``forms`` are forms to show again with their errors, by their name on the page (``note_form``,
+    ``manager_form``, ``erase_form``)."""
+    today, staff = local_today(), current_user.is_staff
+    history = services.history(organisation, staff=staff)
+    context = {
+        "organisation": organisation,
+        "history": history,
+        "today": today,
+        "pending_identity": identity.pending_change(organisation),
+        "former_identities": identity.identity_history(organisation),
+        "withdraw_form": WithdrawIdentityForm(),
         **_colleagues_context(organisation),
-        **(management_context(organisation, history, **management_forms) if current_user.is_staff else {}),
-    ), status
+        **(management_context(organisation, history) if staff else {}),
+    }
+    for _receiver, part in page_parts.send(organisation, today=today, staff=staff):
+        context.update(part)
+    context.update(forms)
+    return render_template("organisations/show.html", **context), status
 
 
 def _colleagues_context(organisation) -> dict:

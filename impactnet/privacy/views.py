@@ -13,12 +13,18 @@ from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.mail.messages import public_url
 from impactnet.organisations.models import Organisation
-from impactnet.organisations.views import organisation_page
+from impactnet.organisations.views import organisation_page, page_parts
 from impactnet.privacy import services
 from impactnet.privacy.export import account_data
 from impactnet.privacy.forms import ErasureForm
 
 bp = Blueprint("privacy", __name__)
+
+
+@page_parts.connect
+def _erasure_on_organisation_page(organisation, *, today, staff) -> dict:
+    """The organisation's page offers erasure, asking for the KvK number as confirmation."""
+    return {"erase_form": ErasureForm(formdata=None, kvk_number=organisation.kvk_number)}
 
 
 @bp.route("/account/data.json")

@@ -17,7 +17,7 @@ from impactnet.journey.models import StepSubmission
 from impactnet.journey.statemachine import TransitionError
 from impactnet.organisations.identity import pending_identity_changes
 from impactnet.organisations.models import Organisation
-from impactnet.organisations.views import organisation_page
+from impactnet.organisations.views import organisation_page, page_parts
 from impactnet.regions.services import list_municipalities, municipality_by_slug
 from impactnet.review import claims, services
 from impactnet.review.forms import (
@@ -33,6 +33,12 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 # What St MBO may do to an organisation, as the state machine says (templates/organisations/_staff_actions.html).
 bp.add_app_template_global(statemachine.can_revoke_label, "can_revoke_label")
 bp.add_app_template_global(statemachine.can_withdraw, "can_withdraw")
+
+
+@page_parts.connect
+def _decisions_on_organisation_page(organisation, *, today, staff) -> dict:
+    """The organisation's page carries St MBO's decisions (revoke, withdraw, record a step)."""
+    return {"reason_form": ReasonForm(), "record_form": RecordStepForm()}
 
 
 def _not_allowed() -> str:
