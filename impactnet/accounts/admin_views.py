@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from impactnet.accounts import services
-from impactnet.accounts.access import admin_required
+from impactnet.accounts.access import ADMIN, access
 from impactnet.accounts.forms import InviteForm, ToggleActiveForm
 from impactnet.accounts.labels import ROLE_LABELS
 from impactnet.accounts.mails import invitation_mail, queue
@@ -26,13 +26,13 @@ def role_label(role) -> str:
 
 
 @bp.route("/users")
-@admin_required
+@access(ADMIN)
 def users():
     return render_template("admin/users.html", users=services.list_accounts(), toggle_form=ToggleActiveForm())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@admin_required
+@access(ADMIN)
 def invite_user():
     form = InviteForm()
     form.municipality.choices = select_choices([("", "—")] + [(m.slug, m.name) for m in list_municipalities()])
@@ -57,7 +57,7 @@ def invite_user():
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
-@admin_required
+@access(ADMIN)
 def toggle_active(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if not ToggleActiveForm().validate_on_submit():

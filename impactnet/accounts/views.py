@@ -6,10 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from impactnet.accounts import requests as account_requests
 from impactnet.accounts import services, sessions
+from impactnet.accounts.access import EVERYONE, SIGNED_IN, access
 from impactnet.accounts.forms import (
     ChangePasswordForm,
     EmailForm,
@@ -68,6 +69,7 @@ LOGIN_EMAIL = "login_email"  # the address a confirmation link just confirmed: t
 @bp.route("/login", methods=["GET", "POST"])
 @limit_posts("LOGIN_LIMIT_PER_IP", deduct_when=_login_failed)
 @limit_posts("LOGIN_LIMIT_PER_ACCOUNT", key_func=_login_email, deduct_when=_login_failed)
+@access(EVERYONE)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.dashboard"))
@@ -83,6 +85,7 @@ def login():
 
 
 @bp.route("/logout", methods=["GET", "POST"])
+@access(EVERYONE)
 def logout():
     form = LogoutForm()
     if request.method == "POST" and form.validate_on_submit():
@@ -100,7 +103,7 @@ def _devices() -> int:
 
 
 @bp.route("/logout/everywhere", methods=["POST"])
-@login_required
+@access(SIGNED_IN)
 def logout_everywhere():
     """Sign out on every device: every sign-in of this user ends, this one included."""
     if not LogoutForm().validate_on_submit():
@@ -113,6 +116,7 @@ def logout_everywhere():
 
 
 @bp.route("/verify-email/<token>")
+@access(EVERYONE)
 def verify_email(token: str):
     try:
         user = services.verify_email(token)
@@ -131,7 +135,7 @@ def verify_email(token: str):
 @bp.route("/verify-email/resend", methods=["POST"])
 @limit_posts("VERIFY_RESEND_LIMIT_PER_IP")
 @limit_posts("VERIFY_RESEND_LIMIT_PER_ACCOUNT", key_func=_own_email)
-@login_required
+@access(SIGNED_IN)
 def resend_verification():
     if ResendVerificationForm().validate_on_submit() and not current_user.email_verified:
         queue(verification_mail(current_user), "verify_email", current_user)
@@ -143,6 +147,7 @@ def resend_verification():
 @bp.route("/reset-password", methods=["GET", "POST"])
 @limit_posts("PASSWORD_RESET_LIMIT_PER_IP")
 @limit_posts("PASSWORD_RESET_LIMIT_PER_ACCOUNT", key_func=_reset_email)
+@access(EVERYONE)
 def request_password_reset():
     form = EmailForm()
     if form.validate_on_submit():
@@ -191,6 +196,7 @@ def _password_link_page(purpose: TokenPurpose, token: str, heading: str, done_me
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@access(EVERYONE)
 def reset_password(token: str):
     return _password_link_page(
         TokenPurpose.RESET_PASSWORD, token, _("Kies een nieuw wachtwoord"), _("Uw nieuwe wachtwoord is opgeslagen.")
@@ -198,6 +204,7 @@ def reset_password(token: str):
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
+@access(EVERYONE)
 def accept_invitation(token: str):
     return _password_link_page(
         TokenPurpose.INVITATION,
@@ -208,7 +215,7 @@ def accept_invitation(token: str):
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@login_required
+@access(SIGNED_IN)
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -224,7 +231,7 @@ def change_password():
 
 
 @bp.route("/account/reminders", methods=["GET", "POST"])
-@login_required
+@access(SIGNED_IN)
 def reminders():
     form = RemindersForm(enabled=current_user.reminders_enabled)
     if form.validate_on_submit():

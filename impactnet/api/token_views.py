@@ -14,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from impactnet.accounts.access import roles_required
+from impactnet.accounts.access import TOKEN, access, policy
 from impactnet.accounts.models import Role
 from impactnet.api import services
 from impactnet.api.forms import RevokeForm, TokenForm
@@ -39,13 +39,13 @@ def _page(form, plain_token=None, status=200):
 
 
 @bp.get("")
-@roles_required(Role.MUNICIPALITY)
+@access(policy(Role.MUNICIPALITY))
 def index():
     return _page(TokenForm(formdata=None))
 
 
 @bp.post("")
-@roles_required(Role.MUNICIPALITY)
+@access(policy(Role.MUNICIPALITY))
 def create():
     form = TokenForm()
     if not form.validate_on_submit():
@@ -58,7 +58,7 @@ def create():
 
 
 @bp.post("/<int:token_id>/revoke")
-@roles_required(Role.MUNICIPALITY)
+@access(policy(Role.MUNICIPALITY, own=TOKEN))  # another user's token: 404
 def revoke(token_id: int):
     if not RevokeForm().validate_on_submit():
         abort(400)

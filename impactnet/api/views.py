@@ -19,6 +19,8 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from impactnet.accounts.access import EVERYONE, MUNICIPALITY, STAFF_ROLES, access, policy
+from impactnet.accounts.models import Role
 from impactnet.api import services
 from impactnet.api.openapi import openapi_document
 from impactnet.core.params import ParameterError, date_range
@@ -47,12 +49,14 @@ def _unauthorised():
 
 
 @bp.get("/openapi.json")
+@access(EVERYONE)
 def openapi():
     return jsonify(openapi_document(current_app.config["SESSION_COOKIE_NAME"]))
 
 
 @bp.get("/regions")
 @keep_response(FIGURES)  # polled by machines: answered before Flask while the figures are unchanged
+@access(EVERYONE)
 def regions():
     # Cached as JSON text, so a cache hit serialises nothing; ``generated_at`` is when the figures were read.
     body = cached(lambda: current_app.json.dumps(services.regions_payload(utcnow())), "api-regions")
@@ -60,6 +64,7 @@ def regions():
 
 
 @bp.get("/verify/<kvk>")
+@access(EVERYONE)
 def verify(kvk: str):
     """An organisation's label status by KvK number (also by a former number of the organisation);
     "unknown" (404) for one that never had a label and is not a listed partner, so the answer does
@@ -76,6 +81,7 @@ def verify(kvk: str):
 
 
 @bp.get("/regions/<slug>/series")
+@access(policy(Role.MUNICIPALITY, *STAFF_ROLES, own=MUNICIPALITY, token=True))  # services.may_read_series
 def series(slug: str):
     if "Authorization" in request.headers:
         user = services.authenticate(request.headers["Authorization"])

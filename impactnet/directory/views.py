@@ -12,6 +12,7 @@ import io
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 
+from impactnet.accounts.access import EVERYONE, access
 from impactnet.core.params import ParameterError
 from impactnet.core.tables import CSV_MIMETYPE, to_csv
 from impactnet.database import local_today, utcnow
@@ -57,6 +58,7 @@ def _filters(municipalities):
 
 
 @bp.get("/directory")
+@access(EVERYONE)
 def index():
     municipalities = list_municipalities(active_only=True)
     goals = active_goals()
@@ -95,6 +97,7 @@ def _open_data_page():
 
 
 @bp.get("/directory.json")
+@access(EVERYONE)
 def as_json():
     filters, page = _open_data_page()
     return jsonify(
@@ -110,6 +113,7 @@ def as_json():
 
 
 @bp.get("/directory.csv")
+@access(EVERYONE)
 def as_csv():
     filters, page = _open_data_page()
     return send_file(
@@ -121,6 +125,7 @@ def as_csv():
 
 
 @bp.get("/verify")
+@access(EVERYONE)
 def verify_form():
     """The search box of the verification page: a KvK number leads to its page."""
     raw = request.args.get("kvk")
@@ -141,6 +146,7 @@ def _qr_code(url: str) -> str:
 
 
 @bp.get("/verify/<kvk>")
+@access(EVERYONE)
 def verify(kvk: str):
     if not is_kvk(kvk):
         return render_template("directory/verify_form.html", error=True), 400
@@ -170,6 +176,7 @@ def verify(kvk: str):
 
 
 @bp.get("/badge/<kvk>.svg")
+@access(EVERYONE)
 def badge(kvk: str):
     well_formed = is_kvk(kvk)
     found = verified(kvk, local_today()) if well_formed else None

@@ -17,8 +17,7 @@ from flask import Blueprint, abort, render_template, request, send_file
 from flask_babel import get_locale
 from flask_login import current_user
 
-from impactnet.accounts.access import STAFF_ROLES, roles_required
-from impactnet.accounts.models import Role
+from impactnet.accounts.access import EVERYONE, OWN_MUNICIPALITY_OR_STAFF, access
 from impactnet.api.services import may_read_series
 from impactnet.core import tables as formats
 from impactnet.core.params import ParameterError, date_range
@@ -49,6 +48,7 @@ def _download(table: formats.Table, fmt: str, filename: str, cache: str):
 
 @bp.get("/regions.csv", defaults=CSV)
 @bp.get("/regions.xlsx", defaults=XLSX)
+@access(EVERYONE)
 def regions(fmt: str):
     today = local_today()
     table = services.regions_table(utcnow(), today.year)
@@ -57,7 +57,7 @@ def regions(fmt: str):
 
 @bp.get("/municipalities/<slug>/series.csv", defaults=CSV)
 @bp.get("/municipalities/<slug>/series.xlsx", defaults=XLSX)
-@roles_required(Role.MUNICIPALITY, *STAFF_ROLES)
+@access(OWN_MUNICIPALITY_OR_STAFF)
 def series(slug: str, fmt: str):
     municipality = municipality_by_slug(slug) or abort(404)
     if not may_read_series(current_user, municipality):
@@ -72,7 +72,7 @@ def series(slug: str, fmt: str):
 
 @bp.get("/municipalities/<slug>/tables/<name>.csv", defaults=CSV)
 @bp.get("/municipalities/<slug>/tables/<name>.xlsx", defaults=XLSX)
-@roles_required(Role.MUNICIPALITY, *STAFF_ROLES)
+@access(OWN_MUNICIPALITY_OR_STAFF)
 def dashboard_table(slug: str, name: str, fmt: str):
     municipality = municipality_by_slug(slug) or abort(404)
     if not may_read_series(current_user, municipality):

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from impactnet.accounts.access import roles_required
+from impactnet.accounts.access import access, policy
 from impactnet.accounts.models import Role
 from impactnet.extensions import db
 from impactnet.home.views import partner_dashboard_page
@@ -32,7 +32,7 @@ def _act(session_id: int, act, done):
 
 
 @bp.post("/<int:session_id>/book")
-@roles_required(Role.PARTNER)
+@access(policy(Role.PARTNER))  # always for the partner's own organisation
 def book(session_id: int):
     return _act(
         session_id,
@@ -46,7 +46,7 @@ def book(session_id: int):
 
 
 @bp.post("/<int:session_id>/cancel")
-@roles_required(Role.PARTNER)
+@access(policy(Role.PARTNER))
 def cancel(session_id: int):
     return _act(
         session_id,

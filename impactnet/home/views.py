@@ -9,11 +9,12 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
+from impactnet.accounts.access import EVERYONE, SIGNED_IN, access
 from impactnet.accounts.forms import ResendVerificationForm
 from impactnet.accounts.models import Role
 from impactnet.accounts.services import set_locale
@@ -51,13 +52,14 @@ def audit_label(action) -> str:
 
 
 @bp.route("/")
+@access(EVERYONE)
 def home():
     return render_template("home/home.html", region=latest_snapshots().get(REGION))
 
 
 @bp.route("/dashboard")
 @keep_response(kept.KEPT)  # the partner's whole page (impactnet.core.response_cache), for this sign-in
-@login_required
+@access(SIGNED_IN)
 def dashboard():
     if current_user.role is Role.PARTNER:
         return partner_dashboard_page()
@@ -129,6 +131,7 @@ def _partner_dashboard(organisation_id: int, today: date) -> tuple[str, str, str
 
 
 @bp.route("/language", methods=["POST"])
+@access(EVERYONE)
 def set_language():
     """The footer's language switch: remembered in the session, and for a
     signed-in user on the account (pages and mails follow it)."""
@@ -160,6 +163,7 @@ def _answers_get(path: str) -> bool:
 @talisman(force_https=False)  # outermost, with the next: both are read off the registered view
 @answers_any_host
 @limiter.exempt
+@access(EVERYONE)
 def healthz():
     """For load balancers, which call it over plain HTTP by an internal address: answered directly,
     whatever the host and scheme (no redirect to HTTPS, no host check)."""

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from impactnet.accounts.access import staff_required
+from impactnet.accounts.access import STAFF, access
 from impactnet.extensions import db
 from impactnet.imports import services
 from impactnet.imports.forms import ImportConfirmForm, ImportUploadForm
@@ -19,7 +19,7 @@ def _page(form, preview=None, confirm=None, status=200, problem=None):
 
 
 @bp.route("/", methods=["GET", "POST"])
-@staff_required
+@access(STAFF)
 def index():
     form = ImportUploadForm()
     if not form.validate_on_submit():
@@ -38,7 +38,7 @@ def index():
 
 
 @bp.route("/confirm", methods=["POST"])
-@staff_required
+@access(STAFF)
 def confirm():
     form = ImportConfirmForm()
     data = services.kept_file(form.checksum.data or "") if form.validate_on_submit() else None

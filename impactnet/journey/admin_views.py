@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from impactnet.accounts.access import staff_required
+from impactnet.accounts.access import STAFF, access
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import apply_changes
 from impactnet.core.locale import localized
@@ -34,7 +34,7 @@ GOAL_FIELDS = ("title", "description", "title_en", "description_en", "active")
 
 
 @bp.route("/")
-@staff_required
+@access(STAFF)
 def index():
     goals = db.session.scalars(sa.select(DrechtsDoel).order_by(DrechtsDoel.number))
     return render_template("path/index.html", steps=services.steps(), goals=list(goals))
@@ -46,7 +46,7 @@ def _texts(form, names) -> dict:
 
 
 @bp.route("/steps/<step_key>", methods=["GET", "POST"])
-@staff_required
+@access(STAFF)
 def edit_step(step_key: str):
     step = services.step_by_key(step_key) or abort(404)
     form = StepTextForm(obj=step)
@@ -72,7 +72,7 @@ def _step_page(step, form, document_form, status: int):
 
 
 @bp.route("/steps/<step_key>/documents", methods=["POST"])
-@staff_required
+@access(STAFF)
 def upload_document(step_key: str):
     step = services.step_by_key(step_key) or abort(404)
     if not documents.offers_document(step):
@@ -104,7 +104,7 @@ def upload_document(step_key: str):
 
 
 @bp.route("/goals/<int:number>", methods=["GET", "POST"])
-@staff_required
+@access(STAFF)
 def edit_goal(number: int):
     goal = db.session.scalar(sa.select(DrechtsDoel).where(DrechtsDoel.number == number)) or abort(404)
     form = GoalForm(obj=goal)

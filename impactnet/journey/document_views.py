@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, send_file
 
-from impactnet.accounts.access import STAFF_ROLES, roles_required
+from impactnet.accounts.access import STAFF_ROLES, access, policy
 from impactnet.accounts.models import Role
 from impactnet.journey import documents
 
@@ -12,7 +12,7 @@ bp = Blueprint("documents", __name__, url_prefix="/documents")
 
 
 @bp.route("/<int:document_id>")
-@roles_required(Role.PARTNER, *STAFF_ROLES)
+@access(policy(Role.PARTNER, *STAFF_ROLES))  # the agreement is the same for every partner
 def download(document_id: int):
     document = documents.get_document(document_id) or abort(404)
     path = documents.document_path(document.stored_name)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from impactnet.accounts.access import OWN_PARTNER, OWN_PARTNER_OR_STAFF, access
 from impactnet.accounts.models import Role
 from impactnet.extensions import db
 from impactnet.journey import documents, editing, services
@@ -107,7 +108,7 @@ def _flash_saved(saved: editing.Saved) -> None:
 
 
 @bp.route("/steps/<step_key>", methods=["GET", "POST"])
-@login_required
+@access(GET=OWN_PARTNER_OR_STAFF, POST=OWN_PARTNER)
 def step(organisation_id: int, step_key: str):
     organisation = _organisation(organisation_id, editing=request.method == "POST")
     progress = services.progress_for(organisation, step_key) or abort(404)
@@ -145,7 +146,7 @@ def step(organisation_id: int, step_key: str):
 
 
 @bp.route("/steps/<step_key>/evidence", methods=["POST"])
-@login_required
+@access(OWN_PARTNER)
 def upload(organisation_id: int, step_key: str):
     organisation = _organisation(organisation_id, editing=True)
     progress = services.progress_for(organisation, step_key) or abort(404)
@@ -168,7 +169,7 @@ def upload(organisation_id: int, step_key: str):
 
 
 @bp.route("/evidence/<int:evidence_id>")
-@login_required
+@access(OWN_PARTNER_OR_STAFF)
 def download(organisation_id: int, evidence_id: int):
     _organisation(organisation_id)
     item = services.visible_evidence(current_user, organisation_id, evidence_id) or abort(404)
@@ -179,7 +180,7 @@ def download(organisation_id: int, evidence_id: int):
 
 
 @bp.route("/evidence/<int:evidence_id>/delete", methods=["POST"])
-@login_required
+@access(OWN_PARTNER)
 def delete_evidence(organisation_id: int, evidence_id: int):
     organisation = _organisation(organisation_id, editing=True)
     item = services.visible_evidence(current_user, organisation_id, evidence_id) or abort(404)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from impactnet.accounts.access import staff_required
+from impactnet.accounts.access import STAFF, access
 from impactnet.extensions import db
 from impactnet.mail import outbox as mails
 from impactnet.mail.models import OutboxMail
@@ -18,7 +18,7 @@ SHOWN = 200
 
 
 @bp.route("")
-@staff_required
+@access(STAFF)
 def outbox():
     return render_template(
         "notifications/outbox.html", mails=mails.failed_mails(SHOWN), total=mails.failed_count(), retry_form=RetryForm()
@@ -26,7 +26,7 @@ def outbox():
 
 
 @bp.route("/<int:mail_id>/retry", methods=["POST"])
-@staff_required
+@access(STAFF)
 def retry(mail_id: int):
     mail = db.session.get(OutboxMail, mail_id) or abort(404)
     if not RetryForm().validate_on_submit():

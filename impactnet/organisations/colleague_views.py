@@ -9,8 +9,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, logout_user
 
+from impactnet.accounts.access import OWN_PARTNER_OR_STAFF, access
 from impactnet.accounts.forms import ColleagueInviteForm, ConfirmForm
 from impactnet.accounts.mails import colleague_invitation_mail, queue
 from impactnet.accounts.tokens import TokenPurpose, max_age
@@ -69,7 +70,7 @@ def _page(organisation, form=None, status: int = 200):
 
 
 @bp.route("/")
-@login_required
+@access(OWN_PARTNER_OR_STAFF)
 def index(organisation_id: int):
     return _page(_organisation(organisation_id))
 
@@ -78,7 +79,7 @@ def index(organisation_id: int):
 @_limit("COLLEAGUE_INVITE_LIMIT_PER_IP", get_remote_address)
 @_limit("COLLEAGUE_INVITE_LIMIT_PER_USER", _inviter_key)
 @_limit("COLLEAGUE_INVITE_LIMIT_PER_ORGANISATION", _organisation_key, deduct_when=_sent)
-@login_required
+@access(OWN_PARTNER_OR_STAFF)
 def invite(organisation_id: int):
     organisation = _organisation(organisation_id)
     form = ColleagueInviteForm()
@@ -97,7 +98,7 @@ def invite(organisation_id: int):
 
 
 @bp.route("/<int:colleague_id>/remove", methods=["GET", "POST"])
-@login_required
+@access(OWN_PARTNER_OR_STAFF)
 def remove(organisation_id: int, colleague_id: int):
     """GET asks to confirm; POST removes."""
     organisation = _organisation(organisation_id)
@@ -137,7 +138,7 @@ def remove(organisation_id: int, colleague_id: int):
 
 
 @bp.route("/<int:colleague_id>/withdraw", methods=["POST"])
-@login_required
+@access(OWN_PARTNER_OR_STAFF)
 def withdraw(organisation_id: int, colleague_id: int):
     organisation = _organisation(organisation_id)
     user = _colleague(organisation, colleague_id)

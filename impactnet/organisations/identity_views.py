@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from impactnet.accounts.access import staff_required
+from impactnet.accounts.access import OWN_PARTNER, STAFF, access
 from impactnet.accounts.models import Role
 from impactnet.database import local_today
 from impactnet.extensions import db
@@ -51,7 +51,7 @@ def _page(change: IdentityChange, status: int = 200, approve_form=None, reject_f
 
 
 @bp.get("/review/identity-changes/<int:change_id>")
-@staff_required
+@access(STAFF)
 def show(change_id: int):
     return _page(_change_or_404(change_id))
 
@@ -72,7 +72,7 @@ def _decide(change_id: int, form, form_name: str, decide, done: str):
 
 
 @bp.post("/review/identity-changes/<int:change_id>/approve")
-@staff_required
+@access(STAFF)
 def approve(change_id: int):
     return _decide(
         change_id,
@@ -84,7 +84,7 @@ def approve(change_id: int):
 
 
 @bp.post("/review/identity-changes/<int:change_id>/reject")
-@staff_required
+@access(STAFF)
 def reject(change_id: int):
     return _decide(
         change_id,
@@ -96,7 +96,7 @@ def reject(change_id: int):
 
 
 @bp.post("/organisations/<int:organisation_id>/identity-change/withdraw")
-@login_required
+@access(OWN_PARTNER)
 def withdraw(organisation_id: int):
     organisation = visible_organisation(current_user, organisation_id) or abort(404)
     if not (current_user.role is Role.PARTNER and current_user.organisation_id == organisation.id):

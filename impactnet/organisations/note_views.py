@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from impactnet.accounts.access import staff_required
+from impactnet.accounts.access import STAFF, access
 from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.organisations import notes
@@ -31,7 +31,7 @@ def _back(organisation: Organisation, anchor: str):
 
 
 @bp.post("/<int:organisation_id>/account-manager")
-@staff_required
+@access(STAFF)
 def set_account_manager(organisation_id: int):
     organisation = _organisation_or_404(organisation_id)
     form = AccountManagerForm()
@@ -49,7 +49,7 @@ def set_account_manager(organisation_id: int):
 
 
 @bp.post("/<int:organisation_id>/notes")
-@staff_required
+@access(STAFF)
 def add_note(organisation_id: int):
     organisation = _organisation_or_404(organisation_id)
     form = NoteForm()
@@ -67,7 +67,7 @@ def add_note(organisation_id: int):
 
 
 @bp.post("/<int:organisation_id>/notes/<int:note_id>/delete")
-@staff_required
+@access(STAFF)
 def delete_note(organisation_id: int, note_id: int):
     organisation = _organisation_or_404(organisation_id)
     note = notes.note_of(organisation, note_id) or abort(404)  # CSRFProtect has checked the token

@@ -7,6 +7,7 @@ from flask import Blueprint, redirect, render_template, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
+from impactnet.accounts.access import EVERYONE, access
 from impactnet.accounts.mails import registration_mail
 from impactnet.accounts.services import normalise_email
 from impactnet.accounts.views import limit_posts
@@ -21,6 +22,7 @@ REGISTERED_EMAIL = "registered_email"
 
 @bp.route("/register", methods=["GET", "POST"])
 @limit_posts("REGISTRATION_LIMIT_PER_IP")
+@access(EVERYONE)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("home.dashboard"))
@@ -44,5 +46,6 @@ def register():
 
 
 @bp.route("/register/sent")
+@access(EVERYONE)
 def registered():
     return render_template("registration/registered.html", email=session.get(REGISTERED_EMAIL))

@@ -6,8 +6,9 @@ from blinker import Namespace
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from impactnet.accounts.access import OWN_PARTNER_OR_STAFF, access
 from impactnet.accounts.forms import ColleagueInviteForm, ConfirmForm
 from impactnet.database import local_today
 from impactnet.extensions import db
@@ -80,13 +81,13 @@ def _colleagues_context(organisation) -> dict:
 
 
 @bp.route("/<int:organisation_id>")
-@login_required
+@access(OWN_PARTNER_OR_STAFF)
 def show(organisation_id: int):
     return organisation_page(_visible_or_404(organisation_id))
 
 
 @bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
-@login_required
+@access(OWN_PARTNER_OR_STAFF)
 def edit(organisation_id: int):
     organisation = _visible_or_404(organisation_id)
     form = OrganisationForm(obj=organisation)

@@ -6,9 +6,9 @@ import json
 
 from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from impactnet.accounts.access import staff_required
+from impactnet.accounts.access import SIGNED_IN, STAFF, access
 from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.mail.messages import public_url
@@ -28,7 +28,7 @@ def _erasure_on_organisation_page(organisation, *, today, staff) -> dict:
 
 
 @bp.route("/account/data.json")
-@login_required
+@access(SIGNED_IN)
 def export():
     """Everything impactnet holds about the signed-in user (and a partner's organisation)."""
     data = account_data(
@@ -42,7 +42,7 @@ def export():
 
 
 @bp.route("/organisations/<int:organisation_id>/erase", methods=["POST"])
-@staff_required
+@access(STAFF)
 def erase(organisation_id: int):
     organisation = db.session.get(Organisation, organisation_id) or abort(404)
     form = ErasureForm(kvk_number=organisation.kvk_number)

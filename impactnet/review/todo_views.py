@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask_babel import lazy_gettext as _l
 
-from impactnet.accounts.access import staff_required
+from impactnet.accounts.access import STAFF, access
 from impactnet.database import local_today, utcnow
 from impactnet.journey.services import steps
 from impactnet.review import todo
@@ -39,7 +39,7 @@ EXPLANATIONS = {
 
 
 @bp.route("/<kind>")
-@staff_required
+@access(STAFF)
 def waiting_list(kind: str):
     if kind not in todo.KINDS:
         abort(404)

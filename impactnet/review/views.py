@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from impactnet.accounts.access import staff_required
+from impactnet.accounts.access import STAFF, access
 from impactnet.core.rendering import filter_arg
 from impactnet.database import utcnow
 from impactnet.extensions import db
@@ -46,7 +46,7 @@ def _not_allowed() -> str:
 
 
 @bp.route("/")
-@staff_required
+@access(STAFF)
 def queue():
     municipality = filter_arg("municipality", municipality_by_slug)
     step = filter_arg("step", journey.step_by_key)
@@ -81,7 +81,7 @@ def _submission_page(submission: StepSubmission, status: int = 200, approve_form
 
 
 @bp.route("/submissions/<int:submission_id>")
-@staff_required
+@access(STAFF)
 def submission(submission_id: int):
     return _submission_page(db.session.get(StepSubmission, submission_id) or abort(404))
 
@@ -108,7 +108,7 @@ def _decide(submission_id: int, form, decide):
 
 
 @bp.route("/submissions/<int:submission_id>/approve", methods=["POST"])
-@staff_required
+@access(STAFF)
 def approve(submission_id: int):
     return _decide(
         submission_id,
@@ -118,7 +118,7 @@ def approve(submission_id: int):
 
 
 @bp.route("/submissions/<int:submission_id>/request-changes", methods=["POST"])
-@staff_required
+@access(STAFF)
 def request_changes(submission_id: int):
     return _decide(
         submission_id,
@@ -145,7 +145,7 @@ def _claim_action(submission_id: int, form, act, done: str):
 
 
 @bp.route("/submissions/<int:submission_id>/claim", methods=["POST"])
-@staff_required
+@access(STAFF)
 def claim(submission_id: int):
     return _claim_action(
         submission_id,
@@ -156,7 +156,7 @@ def claim(submission_id: int):
 
 
 @bp.route("/submissions/<int:submission_id>/release", methods=["POST"])
-@staff_required
+@access(STAFF)
 def release(submission_id: int):
     return _claim_action(
         submission_id,
@@ -167,7 +167,7 @@ def release(submission_id: int):
 
 
 @bp.route("/submissions/<int:submission_id>/take-over", methods=["POST"])
-@staff_required
+@access(STAFF)
 def take_over(submission_id: int):
     return _claim_action(
         submission_id,
@@ -198,7 +198,7 @@ def _organisation_action(organisation_id: int, form, act, done: str):
 
 
 @bp.route("/organisations/<int:organisation_id>/steps/<step_key>/record", methods=["POST"])
-@staff_required
+@access(STAFF)
 def record_step(organisation_id: int, step_key: str):
     return _organisation_action(
         organisation_id,
@@ -209,7 +209,7 @@ def record_step(organisation_id: int, step_key: str):
 
 
 @bp.route("/organisations/<int:organisation_id>/revoke", methods=["POST"])
-@staff_required
+@access(STAFF)
 def revoke(organisation_id: int):
     return _organisation_action(
         organisation_id,
@@ -220,7 +220,7 @@ def revoke(organisation_id: int):
 
 
 @bp.route("/organisations/<int:organisation_id>/withdraw", methods=["POST"])
-@staff_required
+@access(STAFF)
 def withdraw(organisation_id: int):
     return _organisation_action(
         organisation_id,

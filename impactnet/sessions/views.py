@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from impactnet.accounts.access import staff_required
+from impactnet.accounts.access import STAFF, access
 from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.journey.services import steps
@@ -48,13 +48,13 @@ def _index(status: int = 200):
 
 
 @bp.get("/")
-@staff_required
+@access(STAFF)
 def index():
     return _index()
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@staff_required
+@access(STAFF)
 def new():
     form = SessionForm()
     if not form.validate_on_submit():
@@ -72,7 +72,7 @@ def new():
 
 
 @bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
-@staff_required
+@access(STAFF)
 def edit(session_id: int):
     session = _session_or_404(session_id)
     form = SessionForm()
@@ -95,7 +95,7 @@ def edit(session_id: int):
 
 
 @bp.post("/<int:session_id>/cancel")
-@staff_required
+@access(STAFF)
 def cancel(session_id: int):
     session = _session_or_404(session_id)  # CSRFProtect has checked the token
     try:
@@ -110,7 +110,7 @@ def cancel(session_id: int):
 
 
 @bp.route("/<int:session_id>/attendance", methods=["GET", "POST"])
-@staff_required
+@access(STAFF)
 def attendance_page(session_id: int):
     session, form, now = _session_or_404(session_id), AttendanceForm(), utcnow()
     if not form.validate_on_submit():

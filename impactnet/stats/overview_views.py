@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from markupsafe import Markup
 
+from impactnet.accounts.access import EVERYONE, access
 from impactnet.core.response_cache import keep_response
 from impactnet.database import local_today
 from impactnet.extensions import db
@@ -17,6 +18,7 @@ bp = Blueprint("overview", __name__)
 
 @bp.route("/regions")
 @keep_response(FIGURES)  # impactnet.core.response_cache: the whole page, per visitor
+@access(EVERYONE)
 def index():
     today = local_today()
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from impactnet.accounts.access import STAFF_ROLES, roles_required, staff_required
+from impactnet.accounts.access import OWN_MUNICIPALITY_OR_STAFF, STAFF, access
 from impactnet.accounts.models import Role
 from impactnet.core.rendering import render_form
 from impactnet.core.response_cache import keep_response
@@ -48,7 +48,7 @@ def _municipality_or_404(slug: str):
 
 
 @bp.route("/")
-@staff_required
+@access(STAFF)
 def index():
     snapshots = latest_snapshots()
     return render_template(
@@ -87,7 +87,7 @@ def current_dashboard(municipality, today):
 
 @bp.route("/<slug>")
 @keep_response(FIGURES)  # impactnet.core.response_cache: the whole page, for this sign-in
-@roles_required(Role.MUNICIPALITY, *STAFF_ROLES)
+@access(OWN_MUNICIPALITY_OR_STAFF)
 def show(slug: str):
     municipality = _viewable_municipality_or_404(slug)
     today = local_today()
@@ -115,7 +115,7 @@ SVG_POLICY = {"default-src": "'none'", "style-src": "'unsafe-inline'", "frame-an
 
 @bp.route("/<slug>/growth.svg")
 @talisman(content_security_policy=SVG_POLICY)  # outermost: talisman reads it off the registered view
-@roles_required(Role.MUNICIPALITY, *STAFF_ROLES)
+@access(OWN_MUNICIPALITY_OR_STAFF)
 def growth_chart(slug: str):
     municipality = _viewable_municipality_or_404(slug)
     today = local_today()
@@ -168,7 +168,7 @@ def _save_municipality(form, municipality=None):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@staff_required
+@access(STAFF)
 def new():
     form = MunicipalityForm()
     if form.validate_on_submit() and (response := _save_municipality(form)):
@@ -177,7 +177,7 @@ def new():
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
-@staff_required
+@access(STAFF)
 def edit(slug: str):
     municipality = _municipality_or_404(slug)
     form = MunicipalityForm(obj=municipality)
@@ -187,7 +187,7 @@ def edit(slug: str):
 
 
 @bp.route("/<slug>/targets", methods=["POST"])
-@staff_required
+@access(STAFF)
 def save_target(slug: str):
     municipality = _municipality_or_404(slug)
     target_form = TargetForm()

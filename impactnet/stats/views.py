@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from impactnet.accounts.access import EVERYONE, access
 from impactnet.stats.definitions import DEFINITIONS, PARTS
 
 bp = Blueprint("figures", __name__)
@@ -14,6 +15,7 @@ bp.record_once(lambda state: state.app.jinja_env.globals.update(figure_definitio
 
 
 @bp.route("/zo-tellen-we")
+@access(EVERYONE)
 def how_we_count():
     return render_template(
         "figures/how_we_count.html",

@@ -13,7 +13,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from impactnet.accounts.access import staff_required
+from impactnet.accounts.access import STAFF, access
 from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.workspace import bulk, bulk_manager, bulk_message
@@ -55,7 +55,7 @@ def _page(template: str, status: int = 200, **context):
 
 
 @bp.get("/message")
-@staff_required
+@access(STAFF)
 def message():
     return _page("bulk_message.html", form=MessageForm(formdata=None), resolved=_resolved())
 
@@ -77,7 +77,7 @@ def _message_preview(form: MessageForm, resolved: bulk.Resolved, status: int = 2
 
 
 @bp.post("/message")
-@staff_required
+@access(STAFF)
 def message_preview():
     resolved, form = _resolved(), MessageForm()
     if not form.validate_on_submit() or form.edit.data:
@@ -86,7 +86,7 @@ def message_preview():
 
 
 @bp.post("/message/send")
-@staff_required
+@access(STAFF)
 def message_send():
     resolved, form = _resolved(), MessageForm()
     if not form.validate_on_submit():
@@ -123,7 +123,7 @@ def _flash_sent(sent: bulk_message.Sent) -> None:
 
 
 @bp.get("/account-manager")
-@staff_required
+@access(STAFF)
 def manager():
     return _page("bulk_manager.html", form=ManagerForm(formdata=None), resolved=_resolved())
 
@@ -152,7 +152,7 @@ def _manager_preview(form: ManagerForm, resolved: bulk.Resolved, manager, status
 
 
 @bp.post("/account-manager")
-@staff_required
+@access(STAFF)
 def manager_preview():
     resolved, form = _resolved(), ManagerForm()
     manager, refused = _manager_or_form(form, resolved)
@@ -160,7 +160,7 @@ def manager_preview():
 
 
 @bp.post("/account-manager/assign")
-@staff_required
+@access(STAFF)
 def manager_assign():
     resolved, form = _resolved(), ManagerForm()
     manager, refused = _manager_or_form(form, resolved)
@@ -194,13 +194,13 @@ def _download_preview(resolved: bulk.Resolved, status: int = 200, warning=None):
 
 
 @bp.get("/download")
-@staff_required
+@access(STAFF)
 def download():
     return _download_preview(_resolved())
 
 
 @bp.post("/download")
-@staff_required
+@access(STAFF)
 def download_file():
     resolved, form = _resolved(), DownloadForm()
     if not form.validate_on_submit():

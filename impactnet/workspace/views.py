@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from impactnet.accounts.access import staff_required
+from impactnet.accounts.access import STAFF, access
 from impactnet.core import tables as formats
 from impactnet.core.locale import localized
 from impactnet.core.params import ParameterError
@@ -56,7 +56,7 @@ def search_or_error(args=None):
 
 
 @bp.route("/")
-@staff_required
+@access(STAFF)
 def index():
     """Find any organisation: search, filters, sort by column, 50 a page (St MBO)."""
     params, error, context = search_or_error()
@@ -72,7 +72,7 @@ def index():
 
 @bp.get("/export.csv", defaults={"fmt": "csv"})
 @bp.get("/export.xlsx", defaults={"fmt": "xlsx"})
-@staff_required
+@access(STAFF)
 def export(fmt: str):
     """The search as a file, with contact people: staff only, recorded in the audit trail."""
     params, error, context = search_or_error()
@@ -102,7 +102,7 @@ def parameter_error_text(error: ParameterError) -> str:
 
 
 @bp.get("/mine")
-@staff_required
+@access(STAFF)
 def mine():
     """The organisations the signed-in staff member is the account manager of, with where each stands."""
     today = local_today()

@@ -1,4 +1,4 @@
-"""The small-cell rule, from its one threshold (regions.dashboard.SMALLEST_SHOWN): counts below it show
+"""The small-cell rule, from its one threshold (stats.dashboard.SMALLEST_SHOWN): counts below it show
 as "< 5", and a funnel step's median of so few organisations is neither shown nor delivered."""
 
 from __future__ import annotations
