@@ -13,7 +13,7 @@ from impactnet.accounts.labels import ROLE_LABELS
 from impactnet.accounts.mails import invitation_mail, queue
 from impactnet.accounts.models import Role, User
 from impactnet.core.forms import select_choices
-from impactnet.core.rendering import render_form
+from impactnet.core.rendering import refused_field, render_form
 from impactnet.extensions import db
 from impactnet.regions.services import list_municipalities
 
@@ -46,8 +46,7 @@ def invite_user():
         try:
             user = services.create_account(current_user, account)
         except services.AccountError as error:
-            db.session.rollback()
-            form.email.errors.append(error.args[0])
+            refused_field(form.email, error.args[0])
         else:
             queue(invitation_mail(user), "invitation", user)
             db.session.commit()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, render_template, request
+from flask import abort, flash, render_template, request
+
+from impactnet.extensions import db
 
 
 def render_form(template: str, form, **context):
@@ -47,3 +49,16 @@ def page_number() -> int:
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
         abort(400)
     return int(raw)
+
+
+def refused(message: str) -> None:
+    """A service refused what was asked: undo what it flushed and tell the user why. The caller then
+    shows the page again (usually with 409), read after the rollback, so it shows what is stored."""
+    db.session.rollback()
+    flash(message, "error")
+
+
+def refused_field(field, message: str) -> None:
+    """As :func:`refused`, with the reason under the form field it concerns (the page: 422)."""
+    db.session.rollback()
+    field.errors = [*field.errors, message]

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from impactnet.accounts.access import access, policy
 from impactnet.accounts.models import Role
+from impactnet.core.rendering import refused
 from impactnet.extensions import db
 from impactnet.home.views import partner_dashboard_page
 from impactnet.sessions import services
@@ -23,8 +24,7 @@ def _act(session_id: int, act, done):
     try:
         result = act(current_user.organisation, session)
     except services.SessionError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        refused(error.message)
         return partner_dashboard_page(409)
     db.session.commit()
     flash(done(result), "success")

@@ -11,7 +11,7 @@ from impactnet.accounts.access import STAFF, access
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import apply_changes
 from impactnet.core.locale import localized
-from impactnet.core.rendering import render_form
+from impactnet.core.rendering import refused_field, render_form
 from impactnet.extensions import db
 from impactnet.journey import documents, services
 from impactnet.journey.evidence import EvidenceError
@@ -82,8 +82,7 @@ def upload_document(step_key: str):
         try:
             document = documents.add_document(current_user, step, form.language.data, form.document.data)
         except (EvidenceError, documents.DocumentRaceError) as error:  # nothing saved, nothing left on disk
-            db.session.rollback()
-            form.document.errors.append(str(error))
+            refused_field(form.document, str(error))
             return _step_page(
                 step,
                 StepTextForm(obj=step, formdata=None),

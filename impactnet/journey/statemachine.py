@@ -86,6 +86,23 @@ def status_after_step_submitted(current: Org) -> Org:
     return current
 
 
+def status_after_approval(current: Org, *, first_step: bool, label_review: bool) -> Org:
+    """The organisation's status once St MBO approves one of its steps: the label review gives the
+    label (or keeps it, renewed), the first step (the partner agreement) makes it a partner, any
+    other step changes nothing."""
+    if label_review:
+        return Org.LABELLED
+    if first_step:
+        return Org.PARTNER
+    return current
+
+
+def renews_label(current: Org, valid_until: date | None, today: date) -> bool:
+    """Whether a label awarded ``today`` renews the current one, its new period following on the old
+    one; otherwise (never labelled, expired, revoked) a new period starts today."""
+    return current is Org.LABELLED and valid_until is not None and valid_until >= today
+
+
 def renewal_opens_on(valid_until: date, months: int) -> date:
     """The first day a label valid until ``valid_until`` may be renewed (``months`` before it ends):
     renewing earlier would only stack periods."""

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from impactnet.accounts.access import OWN_PARTNER, OWN_PARTNER_OR_STAFF, access
 from impactnet.accounts.models import Role
+from impactnet.core.rendering import refused, refused_field
 from impactnet.extensions import db
 from impactnet.journey import documents, editing, services
 from impactnet.journey import evidence as files
@@ -91,6 +92,11 @@ def _step_page(organisation, progress, form, status=200):
     ), status
 
 
+def _refusal(error: Exception) -> str:
+    """Why a change of the step was refused: the service's reason, or that the step's state allows none."""
+    return _("Deze stap kan nu niet worden gewijzigd.") if isinstance(error, TransitionError) else str(error)
+
+
 def _flash_saved(saved: editing.Saved) -> None:
     if saved.added is not None:
         flash(_("%(name)s is toegevoegd.", name=saved.added.original_name), "success")
@@ -124,13 +130,7 @@ def step(organisation_id: int, step_key: str):
                 hand_in=bool(form.submit.data),
             )
         except (services.JourneyError, TransitionError) as error:  # nothing could be saved: the page keeps the texts
-            db.session.rollback()
-            flash(
-                str(error)
-                if isinstance(error, services.JourneyError)
-                else _("Deze stap kan nu niet worden gewijzigd."),
-                "error",
-            )
+            refused(_refusal(error))
             return _step_page(
                 organisation,
                 services.progress_for(organisation, step_key),
@@ -155,9 +155,7 @@ def upload(organisation_id: int, step_key: str):
         try:
             item = services.add_evidence(current_user, organisation, step_key, form.file.data)
         except (services.JourneyError, files.EvidenceError, TransitionError) as error:
-            db.session.rollback()
-            message = _("Deze stap kan nu niet worden gewijzigd.") if isinstance(error, TransitionError) else str(error)
-            form.file.errors.append(message)
+            refused_field(form.file, _refusal(error))
         else:
             db.session.commit()
             flash(_("%(name)s is toegevoegd.", name=item.original_name), "success")
@@ -193,8 +191,7 @@ def delete_evidence(organisation_id: int, evidence_id: int):
             services.save_draft(current_user, organisation, progress.step.key, form.step_input())
         services.remove_evidence(current_user, item)
     except services.JourneyError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refused(str(error))
         return _step_page(organisation, progress, StepForm(progress.step, progress.current), 409)
     db.session.commit()
     flash(_("Het bestand is verwijderd."), "success")

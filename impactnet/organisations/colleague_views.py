@@ -15,6 +15,7 @@ from impactnet.accounts.access import OWN_PARTNER_OR_STAFF, access
 from impactnet.accounts.forms import ColleagueInviteForm, ConfirmForm
 from impactnet.accounts.mails import colleague_invitation_mail, queue
 from impactnet.accounts.tokens import TokenPurpose, max_age
+from impactnet.core.rendering import refused, refused_field
 from impactnet.extensions import db, limiter
 from impactnet.organisations import colleagues as services
 from impactnet.organisations.services import visible_organisation
@@ -88,8 +89,7 @@ def invite(organisation_id: int):
     try:
         user = services.invite_colleague(current_user, organisation, form.email.data, form.name.data)
     except services.AccountError as error:
-        db.session.rollback()
-        form.email.errors.append(str(error.args[0]))
+        refused_field(form.email, str(error.args[0]))
         return _page(organisation, form, 409)
     queue(colleague_invitation_mail(user, current_user), "colleague_invitation", user)
     db.session.commit()
@@ -122,8 +122,7 @@ def remove(organisation_id: int, colleague_id: int):
     try:
         services.remove_colleague(current_user, organisation, user)
     except services.ColleagueError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refused(str(error))
         return _page(organisation, status=409)
     db.session.commit()
     if yourself:
@@ -148,8 +147,7 @@ def withdraw(organisation_id: int, colleague_id: int):
     try:
         services.withdraw_invitation(current_user, organisation, user)
     except services.ColleagueError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refused(str(error))
         return _page(organisation, status=409)
     db.session.commit()
     flash(_("De uitnodiging voor %(email)s is ingetrokken; de link werkt niet meer.", email=email), "success")

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from impactnet.accounts.access import OWN_PARTNER, STAFF, access
 from impactnet.accounts.models import Role
+from impactnet.core.rendering import refused
 from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.organisations import identity
@@ -63,8 +64,7 @@ def _decide(change_id: int, form, form_name: str, decide, done: str):
     try:
         decide(change, form)
     except identity.IdentityError as error:  # a colleague decided first, or the number was taken meanwhile
-        db.session.rollback()
-        flash(str(error), "error")
+        refused(str(error))
         return _page(db.session.get(IdentityChange, change_id), 409)
     db.session.commit()
     flash(done, "success")
@@ -109,8 +109,7 @@ def withdraw(organisation_id: int):
             raise identity.IdentityConflict.already_decided()
         identity.withdraw(current_user, change)
     except identity.IdentityError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refused(str(error))
         return organisation_page(db.session.get(type(organisation), organisation_id), 409)
     db.session.commit()
     flash(_("Uw verzoek om naam of KvK-nummer te wijzigen is ingetrokken."), "success")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from impactnet.accounts.access import STAFF, access
+from impactnet.core.rendering import refused_field
 from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.organisations import notes
@@ -40,8 +41,7 @@ def set_account_manager(organisation_id: int):
     try:
         changed = notes.set_account_manager(current_user, organisation, form.account_manager.data)
     except notes.NoteError as error:
-        db.session.rollback()
-        form.account_manager.errors.append(error.message)
+        refused_field(form.account_manager, error.message)
         return organisation_page(_organisation_or_404(organisation_id), 422, manager_form=form)
     db.session.commit()
     flash(_("De relatiebeheerder is opgeslagen.") if changed else _("Er was niets gewijzigd."), "success")
@@ -58,8 +58,7 @@ def add_note(organisation_id: int):
     try:
         notes.add_note(current_user, organisation, form.note(), local_today())
     except notes.NoteError as error:
-        db.session.rollback()
-        getattr(form, error.field).errors.append(error.message)
+        refused_field(getattr(form, error.field), error.message)
         return organisation_page(_organisation_or_404(organisation_id), 422, note_form=form)
     db.session.commit()
     flash(_("De notitie is opgeslagen."), "success")

@@ -11,7 +11,7 @@ from impactnet.accounts.access import EVERYONE, access
 from impactnet.accounts.mails import registration_mail
 from impactnet.accounts.services import normalise_email
 from impactnet.accounts.views import limit_posts
-from impactnet.core.rendering import render_form
+from impactnet.core.rendering import refused_field, render_form
 from impactnet.extensions import db
 from impactnet.organisations.forms import RegistrationForm
 from impactnet.organisations.services import Contact, RegistrationError, register_organisation
@@ -34,8 +34,7 @@ def register():
         try:
             registration = register_organisation(form.details(), contact)
         except RegistrationError as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
+            refused_field(getattr(form, error.field), error.message)
         else:
             registration_mail(registration, contact, form.kvk_number.data)
             db.session.commit()

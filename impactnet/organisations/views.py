@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from impactnet.accounts.access import OWN_PARTNER_OR_STAFF, access
 from impactnet.accounts.forms import ColleagueInviteForm, ConfirmForm
+from impactnet.core.rendering import refused, refused_field
 from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.organisations import identity, services
@@ -97,11 +98,9 @@ def edit(organisation_id: int):
         try:
             saved = identity.save_details(current_user, organisation, form.details())
         except services.RegistrationError as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
+            refused_field(getattr(form, error.field), error.message)
         except identity.IdentityError as error:  # a colleague asked or St MBO decided a moment earlier
-            db.session.rollback()
-            flash(str(error), "error")
+            refused(str(error))
             form = OrganisationForm(formdata=None, obj=organisation)
             _show_wanted_identity(form, organisation)
             return _edit_page(organisation, form, 409)

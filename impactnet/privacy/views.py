@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from impactnet.accounts.access import SIGNED_IN, STAFF, access
+from impactnet.core.rendering import refused
 from impactnet.database import local_today
 from impactnet.extensions import db
 from impactnet.mail.messages import public_url
@@ -51,8 +52,7 @@ def erase(organisation_id: int):
     try:
         services.erase_organisation(current_user, organisation, form.reason.data or "")
     except services.ErasureError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refused(str(error))
         return organisation_page(db.session.get(Organisation, organisation_id), 409)
     db.session.commit()
     flash(_("De persoonsgegevens van de organisatie zijn gewist. De tellingen blijven kloppen."), "success")

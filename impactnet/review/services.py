@@ -112,11 +112,15 @@ def approve(actor: User, submission: StepSubmission, note: str = "", today: date
     progress = submission.progress
     _decide(actor, submission, StepState.APPROVED, note.strip())
     organisation = progress.organisation
-    if progress.step.position == steps()[0].position:
-        set_status(actor, organisation, Org.PARTNER, note=_l("Partnerovereenkomst goedgekeurd."))
-    if progress.step.kind is StepKind.LABEL_REVIEW:
+    status = statemachine.status_after_approval(
+        organisation.status,
+        first_step=progress.step.position == steps()[0].position,
+        label_review=progress.step.kind is StepKind.LABEL_REVIEW,
+    )
+    if status is Org.LABELLED:
         award_or_renew_label(actor, organisation, today)  # its mail tells of this approval too
     else:
+        set_status(actor, organisation, status, note=_l("Partnerovereenkomst goedgekeurd."))  # if it changes
         mails.step_decided(submission, next_step=step_after(progress.step))
 
 
@@ -165,11 +169,7 @@ def award_or_renew_label(actor: User, organisation: Organisation, today: date | 
     today = today or local_today()
     validity = relativedelta(months=current_app.config["LABEL_VALIDITY_MONTHS"])
     before = _label_snapshot(organisation)
-    renewing = (
-        organisation.status is Org.LABELLED
-        and organisation.label_valid_until is not None
-        and organisation.label_valid_until >= today
-    )
+    renewing = statemachine.renews_label(organisation.status, organisation.label_valid_until, today)
     if renewing:
         organisation.label_valid_until = organisation.label_valid_until + validity
     else:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from impactnet.accounts.access import STAFF, access
-from impactnet.core.rendering import filter_arg
+from impactnet.core.rendering import filter_arg, refused
 from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.journey import services as journey
@@ -95,12 +95,10 @@ def _decide(submission_id: int, form, decide):
     try:
         decide(submission, form)
     except services.DecisionConflict as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refused(str(error))
         return _submission_page(db.session.get(StepSubmission, submission_id), 409)
     except (journey.JourneyError, TransitionError) as error:
-        db.session.rollback()
-        flash(str(error) if isinstance(error, journey.JourneyError) else _not_allowed(), "error")
+        refused(str(error) if isinstance(error, journey.JourneyError) else _not_allowed())
         return _submission_page(db.session.get(StepSubmission, submission_id), 409)
     db.session.commit()
     flash(_("Uw beslissing is vastgelegd."), "success")
@@ -136,8 +134,7 @@ def _claim_action(submission_id: int, form, act, done: str):
     try:
         act(submission, form)
     except claims.ClaimConflict as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refused(str(error))
         return _submission_page(db.session.get(StepSubmission, submission_id), 409)
     db.session.commit()
     flash(done, "success")
@@ -189,8 +186,7 @@ def _organisation_action(organisation_id: int, form, act, done: str):
     except LookupError:
         abort(404)
     except (journey.JourneyError, TransitionError) as error:
-        db.session.rollback()
-        flash(str(error) if isinstance(error, journey.JourneyError) else _not_allowed(), "error")
+        refused(str(error) if isinstance(error, journey.JourneyError) else _not_allowed())
         return organisation_page(db.session.get(Organisation, organisation_id), 409)
     db.session.commit()
     flash(done, "success")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from impactnet.accounts.access import STAFF, access
+from impactnet.core.rendering import refused, refused_field
 from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.journey.services import steps
@@ -29,8 +30,7 @@ def _form_page(form: SessionForm, session: InspirationSession | None, status: in
 
 
 def _refused(form: SessionForm, error: services.SessionError, session_id: int | None):
-    db.session.rollback()
-    getattr(form, error.field or "date").errors = [*getattr(form, error.field or "date").errors, error.message]
+    refused_field(getattr(form, error.field or "date"), error.message)
     return _form_page(form, _session_or_404(session_id) if session_id else None, 422)
 
 
@@ -101,8 +101,7 @@ def cancel(session_id: int):
     try:
         services.cancel_session(current_user, session)
     except services.SessionError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        refused(error.message)
         return _index(409)
     db.session.commit()
     flash(_("De sessie is geannuleerd; de aangemelde organisaties krijgen bericht."), "success")
@@ -122,8 +121,7 @@ def attendance_page(session_id: int):
     try:
         result = attendance.record_attendance(current_user, session, present, now)
     except services.SessionError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        refused(error.message)
         session = _session_or_404(session_id)
         return render_template(
             "sessions/attendance.html", session=session, form=form, now=now, listed=attendance.attendance_list(session)

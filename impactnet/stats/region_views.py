@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from impactnet.accounts.access import OWN_MUNICIPALITY_OR_STAFF, STAFF, access
 from impactnet.accounts.models import Role
-from impactnet.core.rendering import render_form
+from impactnet.core.rendering import refused_field, render_form
 from impactnet.core.response_cache import keep_response
 from impactnet.database import local_today
 from impactnet.extensions import db, talisman
@@ -159,8 +159,7 @@ def _save_municipality(form, municipality=None):
                 form.postcode_ranges.data or "",
             )
     except services.RegionError as error:
-        db.session.rollback()
-        getattr(form, error.field).errors.append(error.message)
+        refused_field(getattr(form, error.field), error.message)
         return None
     db.session.commit()
     flash(_("Gemeente %(name)s is opgeslagen.", name=municipality.name), "success")
@@ -201,8 +200,7 @@ def save_target(slug: str):
                 target_form.labelled_wanted.data,
             )
         except services.RegionError as error:
-            db.session.rollback()
-            getattr(target_form, error.field).errors.append(error.message)
+            refused_field(getattr(target_form, error.field), error.message)
         else:
             db.session.commit()
             flash(_("Het doel voor %(year)s is opgeslagen.", year=target_form.year.data), "success")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 import pytest
 
@@ -100,6 +101,38 @@ def test_organisation_status_moves(current, target):
 )
 def test_handing_in_a_later_step_means_working_toward_the_label(current, expected):
     assert statemachine.status_after_step_submitted(current) is expected
+
+
+@pytest.mark.parametrize(
+    "current,first_step,label_review,expected",
+    [
+        (Org.APPLICANT, True, False, Org.PARTNER),  # the partner agreement approved
+        (Org.WORKING_TOWARD_LABEL, False, False, Org.WORKING_TOWARD_LABEL),  # a step in between
+        (Org.LABELLED, False, False, Org.LABELLED),
+        (Org.WORKING_TOWARD_LABEL, False, True, Org.LABELLED),  # the label review: awarded
+        (Org.LABELLED, False, True, Org.LABELLED),  # renewed
+        (Org.LABEL_EXPIRED, False, True, Org.LABELLED),
+    ],
+)
+def test_approving_the_first_step_makes_a_partner_and_the_label_review_labels(
+    current, first_step, label_review, expected
+):
+    assert statemachine.status_after_approval(current, first_step=first_step, label_review=label_review) is expected
+
+
+@pytest.mark.parametrize(
+    "current,valid_until,renews",
+    [
+        (Org.LABELLED, date(2026, 12, 4), True),  # its last day: the new period follows on
+        (Org.LABELLED, date(2027, 6, 1), True),
+        (Org.LABELLED, date(2026, 12, 3), False),  # ended yesterday (not yet marked expired)
+        (Org.LABEL_EXPIRED, date(2026, 12, 1), False),
+        (Org.LABEL_REVOKED, date(2027, 6, 1), False),
+        (Org.WORKING_TOWARD_LABEL, None, False),
+    ],
+)
+def test_a_label_is_renewed_only_while_it_is_current(current, valid_until, renews):
+    assert statemachine.renews_label(current, valid_until, date(2026, 12, 4)) is renews
 
 
 def test_withdrawn_is_final_and_the_only_inactive_state():
