@@ -7,13 +7,13 @@ import weakref
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column, scoped_session
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
@@ -149,6 +149,13 @@ def _sqlite_savepoint_inside_transaction(connection: sa.Connection, name: str) -
 # Session events fire for savepoints too: "after_commit" when one is released, "after_rollback"
 # when one is rolled back. What must happen only when the whole transaction ends (a file deleted,
 # caches told, the worker woken) asks these two.
+
+
+def rows_changed(session: Session | scoped_session[Any], statement: sa.Update | sa.Delete) -> int:
+    """Run an UPDATE or DELETE and say how many rows it changed: the compare-and-set of a decision
+    (1: this request won; 0: a colleague's came first) and the counts of an erasure."""
+    # Session.execute is typed as returning a Result; for DML it is a CursorResult, which counts.
+    return cast(sa.CursorResult[Any], session.execute(statement)).rowcount
 
 
 def whole_transaction_committed(session: Session) -> bool:

@@ -7,6 +7,7 @@ Services take the acting user explicitly, flush and never commit; the caller
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -34,7 +35,8 @@ def normalise_email(email: str) -> str:
     """An address as impactnet stores and compares it: what the forms keep of it (no control
     characters, no surrounding space), lower-cased. The throttles key on this too, so that a
     character the form drops cannot open a new count."""
-    return strip(email or "").lower()
+    stripped: str = strip(email or "")
+    return stripped.lower()
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -55,14 +57,14 @@ def authenticate(email: str, password: str) -> User | None:
     ok = passwords.verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
         return None
-    if passwords.needs_rehash(user.password_hash):
+    if user.password_hash is not None and passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     user.last_login_at = utcnow()
     db.session.flush()
     return user
 
 
-def new_user(email: str, role: Role, *, name: str = "", password: str | None = None, **links) -> User:
+def new_user(email: str, role: Role, *, name: str = "", password: str | None = None, **links: Any) -> User:
     """An unsaved user with a normalised email; refuses an email already in use."""
     email = normalise_email(email)
     try:

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from impactnet.accounts.models import User, UserSession
-from impactnet.database import utcnow
+from impactnet.database import rows_changed, utcnow
 from impactnet.extensions import db
 
 
@@ -101,7 +101,7 @@ def end_all_sessions(user: User, *, keep: str | None = None, now: datetime | Non
     query = sa.update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
     if keep:
         query = query.where(UserSession.token_hash != token_hash(keep))
-    return db.session.execute(query.values(ended_at=now or utcnow())).rowcount
+    return rows_changed(db.session, query.values(ended_at=now or utcnow()))
 
 
 def live_sessions(user: User, now: datetime | None = None) -> int:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from impactnet.accounts.models import Role, User
 from impactnet.api.models import ApiToken
+from impactnet.core.locale import Message
 from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.regions.models import Municipality, Target
@@ -23,6 +26,10 @@ from impactnet.regions.services import list_municipalities
 from impactnet.stats.definitions import PARTS
 from impactnet.stats.models import REGION, GrowthSnapshot, Projection
 from impactnet.stats.services import latest_snapshots, series, targets_with_projections
+
+if TYPE_CHECKING:
+    from impactnet.directory.services import Verified
+    from impactnet.organisations.identity import FormerIdentity
 
 MAX_TOKEN_LENGTH = 200
 # last_used_at is a hint for the viewer, not an audit trail: write it at most
@@ -33,7 +40,7 @@ FIGURES = ("partners", *PARTS)
 
 
 class TokenError(ValueError):
-    def __init__(self, message):
+    def __init__(self, message: Message) -> None:
         super().__init__(str(message))
         self.message = message
 
@@ -93,7 +100,7 @@ def authenticate(header: str | None, now: datetime | None = None) -> User | None
     return user
 
 
-def _figures(snapshot: GrowthSnapshot | None) -> dict:
+def _figures(snapshot: GrowthSnapshot | None) -> dict[str, Any]:
     """The figures and ``as_of``, when they were computed (None: never yet)."""
     return {
         **{field: getattr(snapshot, field) if snapshot else 0 for field in FIGURES},
@@ -105,7 +112,7 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _target(target: Target, projection: Projection | None) -> dict:
+def _target(target: Target, projection: Projection | None) -> dict[str, Any]:
     return {
         "year": target.year,
         "partners": target.partners_wanted,
@@ -117,7 +124,7 @@ def _target(target: Target, projection: Projection | None) -> dict:
     }
 
 
-def regions_payload(now: datetime) -> dict:
+def regions_payload(now: datetime) -> dict[str, Any]:
     """The region's and every active municipality's latest figures, when each was computed, and
     the targets (three queries). The region's figures are the sum of its municipalities'."""
     snapshots = latest_snapshots()
@@ -143,7 +150,7 @@ def may_read_series(user: User, municipality: Municipality) -> bool:
     return user.is_staff or (user.role is Role.MUNICIPALITY and user.municipality_id == municipality.id)
 
 
-def series_payload(municipality: Municipality, start: date, end: date, now: datetime) -> dict:
+def series_payload(municipality: Municipality, start: date, end: date, now: datetime) -> dict[str, Any]:
     """The municipality's monthly series from ``start`` to ``end`` (one query)."""
     return {
         "generated_at": now.isoformat(),
@@ -164,7 +171,9 @@ def series_payload(municipality: Municipality, start: date, end: date, now: date
     }
 
 
-def verification_payload(found, asked_kvk: str, former_identities, now: datetime) -> dict:
+def verification_payload(
+    found: Verified, asked_kvk: str, former_identities: Iterable[FormerIdentity], now: datetime
+) -> dict[str, Any]:
     """What ``GET /api/v1/verify/<kvk>`` answers for an organisation that may be verified
     (``found``: impactnet.directory.services.Verified), asked by ``asked_kvk``: its current
     number and name, and the identities it had before."""

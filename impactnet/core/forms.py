@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField
@@ -13,7 +14,7 @@ from wtforms.validators import InputRequired
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def strip(value):
+def strip(value: Any) -> Any:
     """Filter: drop surrounding white space and control characters from typed text."""
     return _CONTROL_CHARACTERS.sub("", value).strip() if isinstance(value, str) else value
 

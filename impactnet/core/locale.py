@@ -20,8 +20,12 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
+
+# A text shown to a person: already translated, or translated when it is shown (lazy_gettext).
+Message = str | LazyString
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LOCALE = "nl"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -67,7 +68,14 @@ def public_status(organisation: Organisation, today: date) -> PublicStatus | Non
     return None
 
 
-def _status_condition(status: PublicStatus, today: date):
+def listed_status(organisation: Organisation, today: date) -> PublicStatus:
+    """The public status of an organisation the directory lists (LISTED_STATUSES): always one."""
+    status = public_status(organisation, today)
+    assert status is not None, "every listed status has a public status"
+    return status
+
+
+def _status_condition(status: PublicStatus, today: date) -> sa.ColumnElement[bool]:
     """SQL for "the organisation's public status is ``status`` on ``today``" (listed organisations):
     labelled, expired and revoked as the figures count them (impactnet.stats.definitions)."""
     org = Organisation
@@ -98,13 +106,13 @@ def verified(kvk: str, today: date) -> Verified | None:
     asks for is not the organisation's yet."""
     organisation = organisation_by_kvk(kvk)
     status = verifiable(organisation, today)
-    if status is not None:
+    if organisation is not None and status is not None:
         return Verified(organisation, status)
     former = former_holder(kvk)
     if former is not None:
         organisation = db.session.get(Organisation, former[0])
         status = verifiable(organisation, today)
-        if status is not None:
+        if organisation is not None and status is not None:
             return Verified(organisation, status, former_until=former[1])
     return None
 
@@ -151,7 +159,7 @@ class Entry:
     goals: tuple[int, ...]  # Drechtse Doel numbers, from the approved impact plan
 
 
-def _approved_goals(*columns):
+def _approved_goals(*columns: Any) -> sa.Select[Any]:
     """``columns`` over the goals of approved impact plans: each row an organisation's
     (StepProgress.organisation_id) goal (DrechtsDoel) of an approved version."""
     return (
@@ -164,9 +172,13 @@ def _approved_goals(*columns):
     )
 
 
-def _conditions(filters: Filters, today: date) -> list:
+def _conditions(filters: Filters, today: date) -> list[sa.ColumnElement[bool]]:
     org = Organisation
-    conditions = [org.public_listing.is_(True), org.erased_at.is_(None), org.status.in_(LISTED_STATUSES)]
+    conditions: list[sa.ColumnElement[bool]] = [
+        org.public_listing.is_(True),
+        org.erased_at.is_(None),
+        org.status.in_(LISTED_STATUSES),
+    ]
     if filters.q:
         conditions.append(sa.or_(org.name.ilike(contains_pattern(filters.q), escape="\\"), org.kvk_number == filters.q))
     if filters.municipality:
@@ -204,7 +216,7 @@ def search(filters: Filters, today: date, page_size: int = PAGE_SIZE) -> Page:
         .join(Municipality, Municipality.id == Organisation.municipality_id)
         .where(*conditions)
     )
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(matching.limit(COUNT_CAP + 1).subquery()))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(matching.limit(COUNT_CAP + 1).subquery())) or 0
     rows = db.session.execute(
         sa.select(Organisation, Municipality.slug, Municipality.name)
         .join(Municipality, Municipality.id == Organisation.municipality_id)
@@ -229,7 +241,7 @@ def search(filters: Filters, today: date, page_size: int = PAGE_SIZE) -> Page:
             municipality_slug=slug,
             municipality_name=name,
             sector=o.sector,
-            status=public_status(o, today),
+            status=listed_status(o, today),
             label_awarded_on=o.label_awarded_on,
             label_valid_until=o.label_valid_until,
             website=o.website,

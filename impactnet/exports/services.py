@@ -6,6 +6,7 @@ address. Like every service these only read (and would flush, never commit).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -15,7 +16,7 @@ from impactnet.api.services import FIGURES, regions_payload, series_payload
 from impactnet.core.tables import Table
 from impactnet.database import LOCAL_TIMEZONE
 from impactnet.regions.models import Municipality
-from impactnet.stats.dashboard import SMALLEST_SHOWN, Dashboard, suppressed
+from impactnet.stats.dashboard import SMALLEST_SHOWN, Breakdown, Dashboard, suppressed
 
 REGION_LABEL = "Regio Drechtsteden"  # a name, the same in both languages
 REGION_COLUMNS = ("municipality", *FIGURES, "as_of", "target_year", "target_partners", "target_labelled")
@@ -95,7 +96,7 @@ def _funnel_table(board: Dashboard) -> Table:
     return Table("Stappen", ("position", "step", "organisations", "median_days_at_step"), rows)
 
 
-def _breakdown_table(sheet: str, column: str, rows) -> Table:
+def _breakdown_table(sheet: str, column: str, rows: Iterable[Breakdown]) -> Table:
     return Table(
         sheet,
         (column, "partners", "labelled"),
@@ -112,7 +113,7 @@ def _targets_table(board: Dashboard) -> Table:
         result = results.get(target.year)
         reached = (
             (result.as_of, result.partners.now, result.labelled.now, result.reached)
-            if result and result.as_of
+            if result and result.partners and result.labelled  # figures of that year exist
             else (None,) * 4
         )
         projection = projection if result is None or not result.finished else None
@@ -152,7 +153,7 @@ def _targets_table(board: Dashboard) -> Table:
     return Table("Doelen", columns, [tuple(_plain(cell) for cell in row) for row in rows])
 
 
-def _plain(cell):
+def _plain(cell: object) -> object:
     """Dates as ISO text (which Excel reads as dates in any language) and yes/no as words in the
     reader's language: the same in a CSV and in a spreadsheet."""
     if isinstance(cell, bool):

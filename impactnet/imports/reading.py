@@ -14,6 +14,8 @@ from datetime import date, datetime
 from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 
+from impactnet.core.locale import Message
+
 # The columns of St MBO's list, as the README documents them; other spellings people use map onto them.
 COLUMNS = (
     "kvk_nummer",
@@ -63,7 +65,7 @@ XLSX_MAGIC = b"PK\x03\x04"
 class ImportFileError(ValueError):
     """The file cannot be read as an import (the message says why, in Dutch)."""
 
-    def __init__(self, message):
+    def __init__(self, message: Message):
         super().__init__(str(message))
         self.message = message
 

@@ -15,12 +15,13 @@ from flask import current_app
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.datastructures import FileStorage
 
 from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import record
 from impactnet.core.duplicates import insert_missing_rows, insert_unless_duplicate
-from impactnet.core.locale import localized
+from impactnet.core.locale import Message, localized
 from impactnet.database import local_today, utcnow
 from impactnet.extensions import db
 from impactnet.journey import evidence as files
@@ -111,7 +112,7 @@ def progress_list(organisation: Organisation) -> list[StepProgress]:
         # moment: the insert skips rows that exist by then, and all are read again.
         db.session.flush()
         insert_missing_rows(
-            StepProgress.__table__,
+            db.metadata.tables[StepProgress.__tablename__],
             [
                 {"organisation_id": organisation.id, "step_id": step.id, "state": StepState.NOT_STARTED}
                 for step in missing
@@ -231,7 +232,7 @@ def working_draft(actor: User, progress: StepProgress) -> StepSubmission:
     return draft
 
 
-def edit_refusal(progress: StepProgress, today: date | None = None):
+def edit_refusal(progress: StepProgress, today: date | None = None) -> Message | None:
     """Why the organisation cannot change this step now (a Dutch text), or None when it can. The one
     answer for the services, the step page and the dashboard."""
     organisation = progress.organisation
@@ -351,7 +352,7 @@ def _mark_working(actor: User, organisation: Organisation, progress: StepProgres
         set_status(actor, organisation, statemachine.status_after_step_submitted(organisation.status))
 
 
-def add_evidence(actor: User, organisation: Organisation, step_key: str, upload) -> Evidence:
+def add_evidence(actor: User, organisation: Organisation, step_key: str, upload: FileStorage) -> Evidence:
     progress = _progress_or_error(organisation, step_key)
     _check_may_edit(actor, progress)
     stored_name, allowed, size, original = files.save_upload(upload, organisation.id)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import joinedload
 from impactnet.accounts.models import Role, User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import record
-from impactnet.database import local_day, utcnow
+from impactnet.database import local_day, rows_changed, utcnow
 from impactnet.extensions import db
 from impactnet.organisations.identity_mails import queue_decision_mails
 from impactnet.organisations.models import IdentityChange, Organisation
@@ -212,13 +212,14 @@ def _request(actor: User, organisation: Organisation, kvk_number: str, name: str
                 _l("Een collega heeft zojuist al een wijziging aangevraagd. Bekijk de actuele stand.")
             ) from None
     else:
-        updated = db.session.execute(
+        updated = rows_changed(
+            db.session,
             sa.update(IdentityChange)
             .where(IdentityChange.id == pending.id, IdentityChange.state == State.PENDING)
             .values(**values)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False),
         )
-        if updated.rowcount != 1:
+        if updated != 1:
             raise IdentityConflict.already_decided()
         db.session.refresh(pending)
         change = pending
@@ -282,13 +283,14 @@ def _apply_directly(actor: User, organisation: Organisation, kvk_number: str, na
 def _decide(actor: User, change: IdentityChange, outcome: State, note: str | None) -> None:
     if change.state is not State.PENDING:
         raise IdentityConflict.already_decided()
-    result = db.session.execute(
+    changed = rows_changed(
+        db.session,
         sa.update(IdentityChange)
         .where(IdentityChange.id == change.id, IdentityChange.state == State.PENDING)
         .values(state=outcome, decided_at=utcnow(), decided_by_id=actor.id, note=note or None)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    if result.rowcount != 1:
+    if changed != 1:
         raise IdentityConflict.already_decided()
     db.session.refresh(change)
     record(

@@ -14,6 +14,7 @@ from impactnet.accounts.models import Role, User
 from impactnet.accounts.services import AccountError, find_user_by_email, new_user
 from impactnet.audit.models import STAFF_ONLY_ACTIONS, AuditAction, AuditEvent
 from impactnet.audit.services import apply_changes, record, snapshot
+from impactnet.core.locale import Message
 from impactnet.extensions import db
 from impactnet.organisations.models import IDENTITY_FIELDS, Organisation, OrganisationStatus
 from impactnet.regions.models import Municipality
@@ -22,7 +23,7 @@ from impactnet.regions.models import Municipality
 class RegistrationError(ValueError):
     """Registration refused; ``field`` names the form field to show it at."""
 
-    def __init__(self, field: str, message):
+    def __init__(self, field: str, message: Message):
         super().__init__(str(message))
         self.field = field
         self.message = message
@@ -74,7 +75,7 @@ def _check_place(details: OrganisationDetails) -> None:
         raise RegistrationError("postcode", postcode_elsewhere(details.postcode, municipality))
 
 
-def postcode_elsewhere(postcode: str, municipality: Municipality):
+def postcode_elsewhere(postcode: str, municipality: Municipality) -> Message:
     """What to say when a postcode lies outside the municipality chosen (the form says it at once,
     together with any other problem; :func:`_check_place` holds whoever calls)."""
     return _l(

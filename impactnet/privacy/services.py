@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import format_date
@@ -30,7 +31,7 @@ from impactnet.accounts.models import User, UserSession
 from impactnet.api.models import ApiToken
 from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.audit.services import record
-from impactnet.database import utcnow
+from impactnet.database import rows_changed, utcnow
 from impactnet.extensions import db
 from impactnet.journey import evidence as files
 from impactnet.journey.models import Evidence, StepProgress, StepSubmission
@@ -158,7 +159,8 @@ def _redact(text: str, replacements: dict[str, str]) -> str:
     """``text`` with every personal value (as typed, or HTML-escaped) replaced, ignoring case."""
     for value in sorted(replacements, key=len, reverse=True):  # "Jan Jansen" before "Jan"
         for form in dict.fromkeys((value, str(escape(value)))):
-            text = re.sub(re.escape(form), lambda _match, new=replacements[value]: new, text, flags=re.IGNORECASE)
+            literal = replacements[value].replace("\\", "\\\\")  # re.sub reads backslashes in a replacement
+            text = re.sub(re.escape(form), literal, text, flags=re.IGNORECASE)
     return text
 
 
@@ -188,7 +190,7 @@ def _erase_identity_history(changes: list[IdentityChange]) -> None:
     db.session.flush()
 
 
-def _kept(values: dict | None) -> dict | None:
+def _kept(values: dict[str, Any] | None) -> dict[str, Any] | None:
     if not values:
         return None
     kept = {key: value for key, value in values.items() if key in KEPT_AUDIT_KEYS}
@@ -200,13 +202,14 @@ def _erase_mails(organisation_id: int, users: list[User], replacements: dict[str
     personal values in any other mail that names them (a staff digest lists many organisations).
     Returns (deleted, redacted)."""
     addresses = [user.email.lower() for user in users]
-    deleted = db.session.execute(
+    deleted = rows_changed(
+        db.session,
         sa.delete(OutboxMail)
         .where(
             sa.or_(OutboxMail.organisation_id == organisation_id, sa.func.lower(OutboxMail.to_address).in_(addresses))
         )
-        .execution_options(synchronize_session="fetch")
-    ).rowcount
+        .execution_options(synchronize_session="fetch"),
+    )
     forms = {form for value in replacements for form in (value, str(escape(value)))}
     mentions = [
         column.icontains(form, autoescape=True)

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import apply_changes, record, snapshot
 from impactnet.core.duplicates import insert_unless_duplicate, write_unless_duplicate
+from impactnet.core.locale import Message
 from impactnet.extensions import db
 from impactnet.regions.models import Municipality, Target
 
@@ -27,7 +28,7 @@ TARGET_FIELDS = ("year", "partners_wanted", "labelled_wanted")
 
 
 class RegionError(ValueError):
-    def __init__(self, field: str, message):
+    def __init__(self, field: str, message: Message):
         super().__init__(str(message))
         self.field = field
         self.message = message
@@ -135,6 +136,7 @@ def save_target(
         # that came second does.
         db.session.expire(municipality, ["targets"])
         target = _target(municipality, year)
+        assert target is not None, "the insert found this year's target, so it exists"
     apply_changes(
         actor,
         target,

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import record
-from impactnet.database import utcnow
+from impactnet.database import rows_changed, utcnow
 from impactnet.extensions import db
 from impactnet.journey.models import StepState, StepSubmission
 from impactnet.journey.services import JourneyError
@@ -44,7 +44,8 @@ def _conflict(submission: StepSubmission) -> ClaimConflict:
 
 
 def _move(actor: User, submission: StepSubmission, expected: int | None, new: int | None, action: AuditAction) -> None:
-    result = db.session.execute(
+    changed = rows_changed(
+        db.session,
         sa.update(StepSubmission)
         .where(
             StepSubmission.id == submission.id,
@@ -52,9 +53,9 @@ def _move(actor: User, submission: StepSubmission, expected: int | None, new: in
             StepSubmission.claimed_by_id.is_(None) if expected is None else StepSubmission.claimed_by_id == expected,
         )
         .values(claimed_by_id=new, claimed_at=utcnow() if new is not None else None)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    if result.rowcount != 1:
+    if changed != 1:
         raise _conflict(submission)
     db.session.refresh(submission)
     record(actor, action, submission, before={"claimed_by_id": expected}, after={"claimed_by_id": new})

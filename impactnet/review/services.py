@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
@@ -20,7 +21,7 @@ from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import record
 from impactnet.core.duplicates import insert_unless_duplicate
-from impactnet.database import local_today, utcnow
+from impactnet.database import local_today, rows_changed, utcnow
 from impactnet.extensions import db
 from impactnet.journey import statemachine
 from impactnet.journey.models import JourneyStep, StepKind, StepProgress, StepState, StepSubmission
@@ -76,7 +77,11 @@ def review_queue(
         query = query.where(Organisation.municipality_id == municipality_id)
     if step_id is not None:
         query = query.where(JourneyStep.id == step_id)
-    return [QueueItem(s, o, j, now - s.submitted_at) for s, o, j in db.session.execute(query)]
+    items = []
+    for submission, organisation, step in db.session.execute(query):
+        assert submission.submitted_at is not None, "a submission in review was handed in"
+        items.append(QueueItem(submission, organisation, step, now - submission.submitted_at))
+    return items
 
 
 def _decide(actor: User, submission: StepSubmission, outcome: StepState, feedback: str | None) -> None:
@@ -86,13 +91,14 @@ def _decide(actor: User, submission: StepSubmission, outcome: StepState, feedbac
     if submission.progress.organisation.status is Org.WITHDRAWN:
         raise JourneyError(_l("Deze organisatie is afgemeld; er valt niets meer te beoordelen."))
     statemachine.check_step_move(submission.state, outcome, by_staff=True, kind=submission.progress.step.kind)
-    result = db.session.execute(
+    changed = rows_changed(
+        db.session,
         sa.update(StepSubmission)
         .where(StepSubmission.id == submission.id, StepSubmission.state == StepState.SUBMITTED)
         .values(state=outcome, decided_at=utcnow(), decided_by_id=actor.id, feedback=feedback or None)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    if result.rowcount != 1:
+    if changed != 1:
         raise DecisionConflict.already_decided()
     db.session.refresh(submission)
     change_state(actor, submission.progress, submission, outcome, note=feedback, by_staff=True)
@@ -155,7 +161,7 @@ def record_staff_step(actor: User, organisation: Organisation, step_key: str, no
     mails.staff_step_recorded(submission, next_step=step_after(progress.step))
 
 
-def _label_snapshot(organisation: Organisation) -> dict:
+def _label_snapshot(organisation: Organisation) -> dict[str, Any]:
     return {
         name: (value.isoformat() if isinstance(value, date) else value)
         for name in LABEL_FIELDS

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import record
-from impactnet.database import local_day, utcnow
+from impactnet.database import local_day, rows_changed, utcnow
 from impactnet.extensions import db
 from impactnet.journey.services import JourneyError
 from impactnet.journey.statemachine import TransitionError
@@ -57,13 +57,14 @@ def record_attendance(
     listed = attendance_list(session)
     if present_ids - {booking.id for booking in listed}:
         raise SessionError(_l("Vink alleen organisaties uit de lijst aan."))
-    claimed = db.session.execute(
+    claimed = rows_changed(
+        db.session,
         sa.update(InspirationSession)
         .where(InspirationSession.id == session.id, InspirationSession.attendance_recorded_at.is_(None))
         .values(attendance_recorded_at=now, attendance_recorded_by_id=actor.id)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    if claimed.rowcount != 1:
+    if claimed != 1:
         raise SessionError(_l("De aanwezigheid van deze sessie is al vastgelegd, door u of een collega."))
     db.session.refresh(session)
     step, note, result = session_step(), attendance_note(session), AttendanceResult()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import format_date
@@ -20,6 +21,7 @@ from impactnet.accounts.models import User
 from impactnet.audit.models import AuditAction
 from impactnet.audit.services import record
 from impactnet.core.duplicates import insert_unless_duplicate
+from impactnet.core.locale import Message
 from impactnet.database import utcnow
 from impactnet.extensions import db
 from impactnet.journey import statemachine
@@ -39,7 +41,7 @@ SESSION_FIELDS = ("starts_at", "ends_at", "location", "online_url", "capacity", 
 class SessionError(ValueError):
     """A rule of the sessions was broken; the message is shown to the user (``field``: on the form)."""
 
-    def __init__(self, message, field: str | None = None):
+    def __init__(self, message: Message, field: str | None = None):
         super().__init__(message)
         self.message, self.field = message, field
 
@@ -85,7 +87,7 @@ def waiting_progress(organisation: Organisation) -> StepProgress | None:
     return progress if blocking_step(progress) is None else None
 
 
-def _session_query():
+def _session_query() -> sa.Select[InspirationSession]:
     return sa.select(InspirationSession).options(selectinload(InspirationSession.bookings))
 
 
@@ -139,7 +141,7 @@ def sessions_overview(now: datetime) -> tuple[list[InspirationSession], list[Ins
     return upcoming, past
 
 
-def waiting_without_booking(waiting_query, now: datetime) -> int:
+def waiting_without_booking(waiting_query: sa.Select[Any] | None, now: datetime) -> int:
     """How many of the organisations waiting for the session step (the to-do list's query) have no
     place or waiting-list spot in a session to come."""
     if waiting_query is None:
@@ -155,7 +157,7 @@ def waiting_without_booking(waiting_query, now: datetime) -> int:
             InspirationSession.cancelled_at.is_(None),
         )
     )
-    return db.session.scalar(sa.select(sa.func.count()).select_from(waiting).where(~booked.exists()))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(waiting).where(~booked.exists())) or 0
 
 
 def _check_input(data: SessionInput, now: datetime) -> None:
@@ -171,7 +173,7 @@ def _check_input(data: SessionInput, now: datetime) -> None:
         raise SessionError(_l("Kies een gemeente uit de lijst."), "municipality_id")
 
 
-def _snapshot(session: InspirationSession) -> dict:
+def _snapshot(session: InspirationSession) -> dict[str, Any]:
     return {
         name: (value.isoformat() if isinstance(value, datetime) else value)
         for name in SESSION_FIELDS

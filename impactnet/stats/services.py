@@ -99,7 +99,7 @@ def targets_with_projections(municipality_id: int | None = None) -> dict[int, li
     )
     if municipality_id is not None:
         query = query.where(Target.municipality_id == municipality_id)
-    by_municipality: dict[int, list] = {}
+    by_municipality: dict[int, list[tuple[Target, Projection | None]]] = {}
     for target, projection in db.session.execute(query):
         by_municipality.setdefault(target.municipality_id, []).append((target, projection))
     return by_municipality
