@@ -2,8 +2,11 @@
 
 The database is SQLite (a file in a temporary folder) unless
 ``TEST_DATABASE_URL`` names another (CI: PostgreSQL). The schema comes from
-the Alembic migrations, once per session; each test starts from empty tables.
-Mail goes over real SMTP to an aiosmtpd server the session starts.
+the Alembic migrations, once per session. Each test runs inside a transaction
+that is rolled back after it (the app's own commits only release savepoints
+in it); a test marked ``commits`` really commits and leaves empty tables
+behind instead. Mail goes over real SMTP to an aiosmtpd server the session
+starts.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from impactnet.extensions import db, limiter
 from impactnet.journey.evidence import upload_dir
 from tests import factories
 from tests.helpers import login_client
+from tests.rollback import rolled_back, route_sessions_to_the_test_connection
 
 
 class _Collector:
@@ -99,6 +103,9 @@ class FreshGlobalsClient(FlaskClient):
         # response) have run when the request returns.
         kwargs.setdefault("buffered", True)
         if has_app_context():
+            # A server sees only committed rows: what the test arranged (factories flush) is
+            # committed before its request, whatever the request then commits or rolls back.
+            db.session.commit()
             for name in list(vars(g)):
                 delattr(g, name)
         return super().open(*args, **kwargs)
@@ -116,6 +123,7 @@ def app(tmp_path_factory, smtp_server):
     with app.app_context():
         upgrade()
         _empty_tables()
+        route_sessions_to_the_test_connection(db.engine)
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -185,15 +193,45 @@ def _limiter_back_to(app) -> None:
     limiter._storage_dead = False
 
 
+# Fixtures that open other connections to the test database (other apps with their own pools, the
+# live server's thread, worker processes): the rows a test gives them must be committed.
+COMMITTING_FIXTURES = {"make_app", "rival_app", "other_process", "live_server", "start_worker"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if COMMITTING_FIXTURES.intersection(item.fixturenames) and not item.get_closest_marker("commits"):
+            item.add_marker(pytest.mark.commits)
+
+
+def _stored_files(directory: Path) -> set[Path]:
+    return {path for path in directory.rglob("*") if path.is_file()} if directory.is_dir() else set()
+
+
 @pytest.fixture(autouse=True)
 def _isolated(request, app):
-    """Each test runs inside an app context and leaves empty tables, an empty figures cache and the
-    session app's throttle behind."""
+    """Each test runs inside an app context and leaves the tables as it found them (its transaction
+    rolled back, or for a ``commits`` test: emptied), an empty figures cache, no files of its own and
+    the session app's throttle behind."""
+    commits = request.node.get_closest_marker("commits") is not None
     with app.app_context():
-        yield
-        _empty_tables()
+        kept_files = _stored_files(upload_dir())  # a module's shared rows (tests/demo) keep theirs
+        if commits:
+            factories.commit_rows(True)
+            try:
+                yield
+            finally:
+                factories.commit_rows(False)
+            _empty_tables()
+        else:
+            with rolled_back(app):
+                yield
         forget_cached()
-        shutil.rmtree(upload_dir(), ignore_errors=True)  # the files of the rows just emptied
+        if kept_files:
+            for stored in _stored_files(upload_dir()) - kept_files:
+                stored.unlink()
+        else:
+            shutil.rmtree(upload_dir(), ignore_errors=True)  # the files of the rows just emptied
     _limiter_back_to(app)
 
 
@@ -242,12 +280,19 @@ def mailbox(app, smtp_server):
 
 @pytest.fixture
 def dordrecht():
-    return factories.MunicipalityFactory(name="Dordrecht", slug="dordrecht")
+    return _committed(factories.MunicipalityFactory(name="Dordrecht", slug="dordrecht"))
 
 
 @pytest.fixture
 def zwijndrecht():
-    return factories.MunicipalityFactory(name="Zwijndrecht", slug="zwijndrecht")
+    return _committed(factories.MunicipalityFactory(name="Zwijndrecht", slug="zwijndrecht"))
+
+
+def _committed(row):
+    """What a fixture arranges is committed before the test begins (in the test's transaction), as
+    a test would find it on a server: a test's first commit then commits only what the test wrote."""
+    db.session.commit()
+    return row
 
 
 @pytest.fixture

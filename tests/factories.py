@@ -1,4 +1,6 @@
-"""factory_boy factories; rows are committed so a live server thread sees them too."""
+"""factory_boy factories. Rows are flushed into the test's transaction, which is rolled back after
+the test; a test marked ``commits`` (tests/conftest.py) has them committed, so that a live server
+thread, another app or a worker process sees them too."""
 
 from __future__ import annotations
 
@@ -18,11 +20,27 @@ PASSWORD = "Correct-Horse-Battery-42"
 _PASSWORD_HASH = passwords.hash_password(PASSWORD)
 
 
+_committing = False
+
+
+def commit_rows(commit: bool) -> None:
+    """Whether the factories commit each row they make (``commits`` tests) or only flush it."""
+    global _committing
+    _committing = commit
+
+
 class _Base(SQLAlchemyModelFactory):
     class Meta:
         abstract = True
         sqlalchemy_session_factory = lambda: db.session  # noqa: E731
-        sqlalchemy_session_persistence = "commit"
+        sqlalchemy_session_persistence = "flush"
+
+    @classmethod
+    def _save(cls, model_class, session, args, kwargs):
+        row = super()._save(model_class, session, args, kwargs)
+        if _committing:
+            session.commit()
+        return row
 
 
 class MunicipalityFactory(_Base):

@@ -12,6 +12,7 @@ from impactnet.extensions import db
 from impactnet.organisations.models import Organisation
 from impactnet.stats.definitions import by_part
 from impactnet.stats.figures import figures
+from tests.rollback import stands_in_for_a_transaction
 
 
 def count(model, *where) -> int:
@@ -70,11 +71,13 @@ def register_and_sign_in(client, mailbox, data: dict) -> None:
 
 @contextmanager
 def statements():
-    """The SQL statements sent to the database inside the block."""
+    """The SQL statements sent to the database inside the block (as outside the tests: without the
+    savepoints that stand in for the transactions there, see tests/rollback.py)."""
     seen: list[str] = []
 
     def note(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
+        if not stands_in_for_a_transaction(statement):
+            seen.append(statement)
 
     sa.event.listen(db.engine, "before_cursor_execute", note)
     try:

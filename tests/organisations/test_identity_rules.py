@@ -140,6 +140,7 @@ def test_a_colleague_decided_first_the_second_gets_a_409(app, dordrecht, mailbox
     assert len(mailbox) == 1  # one decision, one mail
 
 
+@pytest.mark.commits  # the colleague decides on a connection of its own, after this one's reads
 def test_the_decision_is_a_conditional_update(app, dordrecht):
     """What the loser of a real race meets: its copy still says pending, the row no longer does."""
     organisation, change, _ = _requested(app, dordrecht)

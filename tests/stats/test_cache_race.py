@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import threading
 
+import pytest
+
 from impactnet.api import services
 from impactnet.database import local_today
 from impactnet.extensions import db
@@ -20,6 +22,7 @@ def _partners(response) -> int:
     return json.loads(response.get_data())["region"]["partners"]
 
 
+@pytest.mark.commits  # the first request runs in a thread, on a connection of its own
 def test_a_page_computed_before_a_commit_and_stored_after_it_is_not_served(app, monkeypatch, dordrecht):
     factories.OrganisationFactory.create_batch(3, municipality=dordrecht, status=Status.PARTNER)
     take_snapshots(local_today())
