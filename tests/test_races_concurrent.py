@@ -18,7 +18,7 @@ from tests import factories
 from tests.helpers import count, login_client
 from tests.races import approved_before, at_once
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.commits]  # threads race on connections of their own
 
 ROUNDS = 4
 

@@ -22,7 +22,7 @@ from tests import factories
 from tests.helpers import count
 from tests.organisations.helpers import edit_data, labelled, signed_in
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.commits]  # threads race on connections of their own
 
 ROUNDS = 4
 TIMEOUT = 20

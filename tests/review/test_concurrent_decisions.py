@@ -26,7 +26,7 @@ from tests import factories
 from tests.helpers import count, login_client
 from tests.journey.helpers import PDF
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.commits]  # threads race on connections of their own
 
 CONFLICT = "Over deze inzending is intussen al beslist door een collega"
 ROUNDS = 10

@@ -34,6 +34,7 @@ def test_two_colleagues_signing_up_for_different_sessions_at_once_leave_one_book
     assert booking.session_id == theirs.id
 
 
+@pytest.mark.commits  # the two sign-ups run in threads, on connections of their own
 def test_two_organisations_taking_the_last_place_at_once_get_one_place_and_one_waiting_spot(app, dordrecht, path):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip(

@@ -18,7 +18,7 @@ from impactnet.organisations.models import Organisation
 from impactnet.stats import milestones
 from tests import factories
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.commits]  # threads race on connections of their own
 
 
 def test_two_approvals_of_one_organisation_at_once(app, path, dordrecht):
