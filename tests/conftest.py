@@ -122,7 +122,7 @@ def app(tmp_path_factory, smtp_server):
     app.test_client_class = FreshGlobalsClient
     with app.app_context():
         upgrade()
-        _empty_tables()
+        empty_tables()
         route_sessions_to_the_test_connection(db.engine)
     yield app
     with app.app_context():
@@ -177,7 +177,7 @@ def other_process(app, make_app):
     return make_app(**shared_cache(app))
 
 
-def _empty_tables() -> None:
+def empty_tables() -> None:
     db.session.rollback()
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
@@ -222,7 +222,7 @@ def _isolated(request, app):
                 yield
             finally:
                 factories.commit_rows(False)
-            _empty_tables()
+            empty_tables()
         else:
             with rolled_back(app):
                 yield

@@ -1,7 +1,9 @@
-"""The demo network: idempotent, deterministic, usable, and true to the programme's figures."""
+"""The demo network, seeded once for the module: idempotent, usable, and true to the programme's figures.
+(Seeding from an empty or a partly filled database: test_seeding.py.)"""
 
+import shutil
 from collections import Counter
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from itertools import pairwise
 
 import pytest
@@ -16,6 +18,7 @@ from impactnet.audit.models import AuditAction, AuditEvent
 from impactnet.database import utcnow
 from impactnet.demo.seed import DEMO_PASSWORD, HISTORY_END, seed_demo
 from impactnet.extensions import db
+from impactnet.journey.evidence import upload_dir
 from impactnet.journey.models import Evidence, JourneyStep, StepKind, StepProgress, StepState, StepSubmission
 from impactnet.journey.questionnaire import QUESTIONS
 from impactnet.organisations.choices import SECTORS, SIZE_CLASSES
@@ -24,15 +27,10 @@ from impactnet.organisations.models import Organisation, OrganisationStatus
 from impactnet.regions.models import Municipality, Target
 from impactnet.regions.services import municipality_by_slug
 from impactnet.review.services import review_queue
-from tests import factories
+from tests.conftest import empty_tables
+from tests.demo.helpers import ACCOUNTS, tally
 from tests.helpers import count, live_counts
 
-ACCOUNTS = [
-    ("partner", "partner@demo.impactnet.example"),
-    ("staff", "staff@demo.impactnet.example"),
-    ("municipality", "dordrecht@demo.impactnet.example"),
-    ("admin", "admin@demo.impactnet.example"),
-]
 END = datetime.combine(HISTORY_END + timedelta(days=1), time(), tzinfo=UTC)  # nothing after HISTORY_END
 POSTCODE_RANGES = {"dordrecht": range(3311, 3320), "zwijndrecht": range(3331, 3337), "sliedrecht": range(3361, 3364)}
 
@@ -41,15 +39,17 @@ def _utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-@pytest.fixture
-def seeded():
-    accounts = seed_demo()
-    db.session.commit()
-    return accounts
-
-
-def _tally() -> tuple[int, int, int, int, int]:
-    return count(Organisation), count(User), count(AuditEvent), count(Municipality), count(Target)
+@pytest.fixture(scope="module")
+def seeded(app):
+    """The demo network, seeded and committed once for this module (each test's writes are rolled back
+    after it, tests/conftest.py); the tables are emptied after the module's last test."""
+    with app.app_context():
+        accounts = seed_demo()
+        db.session.commit()
+    yield accounts
+    with app.app_context():
+        empty_tables()
+        shutil.rmtree(upload_dir(), ignore_errors=True)  # the step documents it uploaded
 
 
 def _user(email: str) -> User:
@@ -92,41 +92,13 @@ def _statuses_as_of(changes, slug: str, before: datetime) -> Counter:
 
 def test_seeding_twice_changes_nothing(seeded):
     assert seeded == ACCOUNTS
-    first = _tally()
+    first = tally()
     assert first[0] > 150 and first[2] > first[0]
 
     assert seed_demo() == ACCOUNTS
     db.session.commit()
 
-    assert _tally() == first
-
-
-def test_seeding_is_deterministic():
-    def network():
-        seed_demo()
-        return db.session.execute(
-            sa.select(
-                Organisation.kvk_number, Organisation.name, Organisation.status, Organisation.created_at
-            ).order_by(Organisation.kvk_number)
-        ).all()
-
-    first = network()
-    db.session.rollback()
-    assert network() == first
-
-
-def test_existing_municipalities_and_targets_are_kept():
-    dordrecht = factories.MunicipalityFactory(name="Dordrecht", slug="dordrecht", joined_on=date(2021, 11, 1))
-    factories.TargetFactory(municipality=dordrecht, year=2025, partners_wanted=160, labelled_wanted=120)
-
-    seed_demo()
-    db.session.commit()
-
-    assert count(Municipality) == 3
-    targets = {t.year: (t.partners_wanted, t.labelled_wanted) for t in municipality_by_slug("dordrecht").targets}
-    assert targets == {2024: (75, 50), 2025: (160, 120)}
-    for slug in ("zwijndrecht", "sliedrecht"):
-        assert municipality_by_slug(slug).joined_on == date(2025, 1, 1)
+    assert tally() == first
 
 
 def test_the_demo_accounts_log_in_with_the_demo_password(app, seeded):
@@ -232,51 +204,6 @@ def test_organisations_look_real(seeded):
     assert len({o.name for o in organisations}) == len(organisations)
     assert any(o.public_listing and o.website for o in organisations)
     assert any(not o.website for o in organisations)
-
-
-def test_the_command_loads_the_demo_and_prints_the_logins(app):
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    for _, email in ACCOUNTS:
-        assert email in result.output
-    assert DEMO_PASSWORD in result.output
-    loaded = _tally()
-    assert loaded[0] > 0
-
-    again = runner.invoke(args=["seed-demo"])
-    assert again.exit_code == 0, again.output
-    assert _tally() == loaded
-
-
-def test_the_seeded_demo_has_every_counter_the_dashboards_read(app):
-    """The funnel and breakdown counters of today exist straight after the seed: no "< 5" for
-    Dordrecht's 140 partners until the hourly snapshot job first runs."""
-    from impactnet.database import local_today
-    from impactnet.stats.models import BreakdownSnapshot, FunnelSnapshot, GrowthSnapshot
-
-    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
-    dordrecht = db.session.scalar(sa.select(Municipality).where(Municipality.slug == "dordrecht"))
-    today = local_today()
-    partners = db.session.scalar(
-        sa.select(GrowthSnapshot.partners).where(GrowthSnapshot.scope_key == dordrecht.id, GrowthSnapshot.day == today)
-    )
-    by_sector = db.session.scalar(
-        sa.select(sa.func.sum(BreakdownSnapshot.partners)).where(
-            BreakdownSnapshot.municipality_id == dordrecht.id,
-            BreakdownSnapshot.day == today,
-            BreakdownSnapshot.dimension == "sector",
-        )
-    )
-    assert partners > 100 and by_sector == partners
-    assert (
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(FunnelSnapshot)
-            .where(FunnelSnapshot.municipality_id == dordrecht.id, FunnelSnapshot.day == today)
-        )
-        > 0
-    )
 
 
 def _journeys() -> dict[int, list[StepProgress]]:
