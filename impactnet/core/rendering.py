@@ -5,7 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import abort, flash, render_template, request
+from wtforms import Field
 
+from impactnet.core.locale import Message
 from impactnet.extensions import db
 
 
@@ -51,14 +53,14 @@ def page_number() -> int:
     return int(raw)
 
 
-def refused(message: str) -> None:
+def refused(message: Message) -> None:
     """A service refused what was asked: undo what it flushed and tell the user why. The caller then
     shows the page again (usually with 409), read after the rollback, so it shows what is stored."""
     db.session.rollback()
     flash(message, "error")
 
 
-def refused_field(field, message: str) -> None:
+def refused_field(field: Field, message: Message) -> None:
     """As :func:`refused`, with the reason under the form field it concerns (the page: 422)."""
     db.session.rollback()
     field.errors = [*field.errors, message]

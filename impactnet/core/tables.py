@@ -7,6 +7,9 @@ import csv
 import io
 from dataclasses import dataclass
 
+from flask import Response, send_file
+from flask_babel import get_locale
+
 # A cell that starts with one of these is read as a formula by Excel, LibreOffice and Google
 # Sheets when the CSV is opened ("CSV injection"); tab and carriage return are on OWASP's list too.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -104,3 +107,15 @@ def to_xlsx(table: Table) -> bytes:
     sheet.freeze_panes(1, 0)
     workbook.close()
     return out.getvalue()
+
+
+def download(table: Table, fmt: str, filename: str, cache_control: str) -> Response:
+    """``table`` as an attachment: ``fmt`` "csv" as the page's language's Excel opens it (``;`` and
+    decimal commas in Dutch), else XLSX."""
+    if fmt == "csv":
+        body, mimetype = to_spreadsheet_csv(table, str(get_locale())), CSV_MIMETYPE
+    else:
+        body, mimetype = to_xlsx(table), XLSX_MIMETYPE
+    response = send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=filename)
+    response.headers["Cache-Control"] = cache_control
+    return response

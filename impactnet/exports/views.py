@@ -11,10 +11,7 @@ targets), with the same "< 5" for small numbers as the page. Each file has two U
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, abort, render_template, request, send_file
-from flask_babel import get_locale
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from impactnet.accounts.access import EVERYONE, OWN_MUNICIPALITY_OR_STAFF, access
@@ -35,13 +32,7 @@ CSV, XLSX = {"fmt": "csv"}, {"fmt": "xlsx"}
 def _download(table: formats.Table, fmt: str, filename: str, cache: str):
     """The table for people, in the page's language: its headings as words, and a CSV as that
     language's Excel opens it (``;`` and decimal commas in Dutch)."""
-    table = for_people(table)
-    if fmt == "csv":
-        body, mimetype = formats.to_spreadsheet_csv(table, str(get_locale())), formats.CSV_MIMETYPE
-    else:
-        body, mimetype = formats.to_xlsx(table), formats.XLSX_MIMETYPE
-    response = send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=filename)
-    response.headers["Cache-Control"] = cache
+    response = formats.download(for_people(table), fmt, filename, cache)
     response.vary.add("Cookie")  # the language is the reader's
     return response
 
