@@ -15,7 +15,9 @@ from flask_babel import get_locale
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 50
 
-CSV_MIMETYPE = "text/csv; charset=utf-8"
+# Werkzeug adds "; charset=utf-8" to a text type itself (what to_csv writes); naming it here too
+# sent "text/csv; charset=utf-8; charset=utf-8".
+CSV_MIMETYPE = "text/csv"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -87,6 +87,7 @@ def test_the_csv_is_a_utf8_attachment_with_a_byte_order_mark(client, region):
     response = client.get("/regions.csv")
 
     assert response.mimetype == "text/csv" and response.mimetype_params["charset"] == "utf-8"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
     assert response.headers["Content-Disposition"] == f"attachment; filename=impactnet-regio-{local_today()}.csv"
     assert response.get_data().startswith(b"\xef\xbb\xbfGemeente;Partners;")
     assert b"\r\n" in response.get_data()
